@@ -1,0 +1,264 @@
+"""Load the knowledge base from the YAML files shipped inside the package.
+
+``load_knowledge_base()`` reads every file, validates it against :mod:`.schema`, checks
+the cross references (finding ids, source ids, seed sections, groups) and returns a
+:class:`KnowledgeBase`. Problems are collected, not raised one at a time, so that
+``spasmcheck kb check`` can list every problem at once; loading for use raises
+:class:`KnowledgeBaseError` carrying the whole list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from spasmcheck.knowledge.schema import (
+    Citation,
+    Condition,
+    ConditionFile,
+    Finding,
+    FindingFile,
+    QuestionGroup,
+    QuestionGroupFile,
+    RedFlag,
+    RedFlagFile,
+    Source,
+    SourceFile,
+    SourceKind,
+)
+
+DATA_PACKAGE = "spasmcheck.knowledge.data"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class KnowledgeBaseError(Exception):
+    """The knowledge base failed validation; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the knowledge base: {problems[0]}")
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """A validated, read-only knowledge base with lookups by id."""
+
+    conditions: tuple[Condition, ...]
+    findings: tuple[Finding, ...]
+    red_flags: tuple[RedFlag, ...]
+    sources: tuple[Source, ...]
+    groups: tuple[QuestionGroup, ...]
+    version: str
+    condition_by_id: dict[str, Condition] = field(init=False, repr=False)
+    finding_by_id: dict[str, Finding] = field(init=False, repr=False)
+    source_by_id: dict[str, Source] = field(init=False, repr=False)
+    group_by_id: dict[str, QuestionGroup] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "condition_by_id", {c.id: c for c in self.conditions})
+        object.__setattr__(self, "finding_by_id", {f.id: f for f in self.findings})
+        object.__setattr__(self, "source_by_id", {s.id: s for s in self.sources})
+        object.__setattr__(self, "group_by_id", {g.id: g for g in self.groups})
+
+    def cite(self, citation: Citation) -> str:
+        """Render a citation for people: the seed's file name and section, or title and year."""
+        source = self.source_by_id[citation.source]
+        if source.kind is SourceKind.SEED and source.file:
+            label = source.file
+        else:
+            who = f"{source.publisher}, " if source.publisher else ""
+            label = f"{who}{source.title} ({source.year})"
+        return f"{label} § {citation.section}" if citation.section else label
+
+
+def _data_root() -> Traversable:
+    return resources.files(DATA_PACKAGE)
+
+
+def _yaml_files(folder: Traversable) -> Iterator[Traversable]:
+    if not folder.is_dir():
+        return
+    for entry in sorted(folder.iterdir(), key=lambda t: t.name):
+        if entry.is_file() and entry.name.endswith((".yaml", ".yml")):
+            yield entry
+
+
+def _load_file(
+    entry: Traversable, label: str, model: type[M], problems: list[str], digest: Any
+) -> M | None:
+    raw = entry.read_bytes()
+    digest.update(label.encode())
+    digest.update(raw)
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        problems.append(f"{label}: not valid YAML: {error}".replace("\n", " "))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"])
+            problems.append(f"{label}: {where}: {item['msg']}")
+        return None
+
+
+def collect(root: Traversable | None = None) -> tuple[KnowledgeBase | None, list[str]]:
+    """Load and validate everything; return the knowledge base (if it loaded) and problems."""
+    root = root or _data_root()
+    problems: list[str] = []
+    digest = hashlib.sha256()
+
+    def load_folder(name: str, model: type[M]) -> list[tuple[str, M]]:
+        loaded = []
+        for entry in _yaml_files(root / name):
+            label = f"{name}/{entry.name}"
+            parsed = _load_file(entry, label, model, problems, digest)
+            if parsed is not None:
+                loaded.append((label, parsed))
+        return loaded
+
+    conditions = [(lbl, c) for lbl, f in load_folder("conditions", ConditionFile) for c in f.conditions]
+    findings = [(lbl, x) for lbl, f in load_folder("findings", FindingFile) for x in f.findings]
+    red_flags = [(lbl, r) for lbl, f in load_folder("red_flags", RedFlagFile) for r in f.red_flags]
+    sources = [(lbl, s) for lbl, f in load_folder("sources", SourceFile) for s in f.sources]
+    groups = [(lbl, g) for lbl, f in load_folder("groups", QuestionGroupFile) for g in f.groups]
+
+    _check_references(conditions, findings, red_flags, sources, groups, problems)
+    if problems:
+        return None, problems
+    kb = KnowledgeBase(
+        conditions=tuple(c for _, c in conditions),
+        findings=tuple(f for _, f in findings),
+        red_flags=tuple(r for _, r in red_flags),
+        sources=tuple(s for _, s in sources),
+        groups=tuple(g for _, g in groups),
+        version=f"{_package_version()}+{digest.hexdigest()[:10]}",
+    )
+    return kb, problems
+
+
+def _package_version() -> str:
+    from spasmcheck import __version__
+
+    return __version__
+
+
+def _duplicates(items: list[tuple[str, Any]], what: str, problems: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for label, item in items:
+        if item.id in seen:
+            problems.append(f"{label}: duplicate {what} id {item.id!r} (first in {seen[item.id]})")
+        else:
+            seen[item.id] = label
+
+
+def _check_references(
+    conditions: list[tuple[str, Condition]],
+    findings: list[tuple[str, Finding]],
+    red_flags: list[tuple[str, RedFlag]],
+    sources: list[tuple[str, Source]],
+    groups: list[tuple[str, QuestionGroup]],
+    problems: list[str],
+) -> None:
+    for items, what in (
+        (conditions, "condition"),
+        (findings, "finding"),
+        (red_flags, "red flag"),
+        (sources, "source"),
+        (groups, "group"),
+    ):
+        _duplicates(items, what, problems)  # type: ignore[arg-type]
+
+    finding_ids = {f.id for _, f in findings}
+    group_ids = {g.id for _, g in groups}
+    source_by_id = {s.id: s for _, s in sources}
+
+    def check_citations(label: str, where: str, citations: list[Citation]) -> None:
+        for citation in citations:
+            source = source_by_id.get(citation.source)
+            if source is None:
+                problems.append(f"{label}: {where}: unknown source {citation.source!r}")
+            elif source.kind is SourceKind.SEED:
+                if citation.section is None:
+                    problems.append(f"{label}: {where}: a seed citation needs its section")
+                elif citation.section not in source.sections:
+                    problems.append(
+                        f"{label}: {where}: {citation.source} has no section "
+                        f"{citation.section!r} (sections: {', '.join(source.sections)})"
+                    )
+
+    for label, source in sources:
+        if source.kind is SourceKind.SEED and (not source.file or not source.sections):
+            problems.append(f"{label}: seed source {source.id!r} needs its file and sections")
+
+    others = [c.id for _, c in conditions if c.is_other]
+    if len(others) != 1:
+        problems.append(f"conditions: exactly one condition must have is_other (found {others})")
+
+    for label, condition in conditions:
+        where = f"condition {condition.id}"
+        check_citations(label, f"{where}: sources", condition.sources)
+        check_citations(label, f"{where}: prior", condition.prior.cite)
+        linked: set[str] = set()
+        for link in condition.findings:
+            if link.id not in finding_ids:
+                problems.append(f"{label}: {where}: unknown finding {link.id!r}")
+            if link.id in linked:
+                problems.append(f"{label}: {where}: finding {link.id!r} linked twice")
+            linked.add(link.id)
+            check_citations(label, f"{where}: finding {link.id}", link.cite)
+        for index, advice in enumerate(condition.advice):
+            check_citations(label, f"{where}: advice #{index}", advice.cite)
+
+    phrase_owner: dict[str, str] = {}
+    for label, finding in findings:
+        where = f"finding {finding.id}"
+        if finding.group is not None and finding.group not in group_ids:
+            problems.append(f"{label}: {where}: unknown group {finding.group!r}")
+        for implied in finding.implies:
+            if implied not in finding_ids:
+                problems.append(f"{label}: {where}: implies unknown finding {implied!r}")
+        for phrase in (*finding.synonyms, *finding.misspellings):
+            key = " ".join(phrase.lower().split())
+            owner = phrase_owner.setdefault(key, finding.id)
+            if owner != finding.id:
+                problems.append(
+                    f"{label}: {where}: phrase {phrase!r} already means finding {owner!r}"
+                )
+
+    for label, flag in red_flags:
+        where = f"red flag {flag.id}"
+        for finding_id in flag.finding_ids:
+            if finding_id not in finding_ids:
+                problems.append(f"{label}: {where}: unknown finding {finding_id!r}")
+        check_citations(label, where, flag.cite)
+
+    for label, group in groups:
+        if group.cite is not None:
+            check_citations(label, f"group {group.id}", group.cite)
+
+    cited_seeds = set()
+    for _, condition in conditions:
+        cited_seeds.update(c.source for c in condition.sources)
+    for _, source in sources:
+        if source.kind is SourceKind.SEED and source.id not in cited_seeds:
+            problems.append(f"sources: seed {source.id!r} is cited by no condition")
+
+
+@cache
+def load_knowledge_base() -> KnowledgeBase:
+    """The packaged knowledge base, validated; raises KnowledgeBaseError on any problem."""
+    kb, problems = collect()
+    if kb is None:
+        raise KnowledgeBaseError(problems)
+    return kb
