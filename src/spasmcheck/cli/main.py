@@ -1,16 +1,125 @@
-"""The ``spasmcheck`` command: assess, conditions, eval and kb check."""
+"""The ``spasmcheck`` command.
+
+Errors are part of the interface: bad input exits 2 with exactly one line on stderr
+(``spasmcheck: error: ...``), never a traceback or a usage box.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
+from typing import Annotated, Any
 
+from typer._click import exceptions as click_exceptions
 import typer
 
-from spasmcheck.knowledge.loader import collect
+from spasmcheck.knowledge.loader import KnowledgeBaseError, collect
+from spasmcheck.reasoning.engine import InputError, default_engine, validate_inputs
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="spasmcheck: decision support for muscle spasms. Not a diagnosis.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="spasmcheck: decision support for muscle spasms. Not a diagnosis.",
+)
 kb_app = typer.Typer(no_args_is_help=True, help="Knowledge-base tools.")
 app.add_typer(kb_app, name="kb")
+
+TextOption = Annotated[
+    str | None, typer.Option("--text", "-t", help="Describe the spasms in your own words.")
+]
+AgeOption = Annotated[int | None, typer.Option("--age", help="Age in years (0-120).")]
+SexOption = Annotated[str | None, typer.Option("--sex", help="female or male.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a report.")]
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@app.command()
+def assess(
+    text: TextOption = None,
+    age: AgeOption = None,
+    sex: SexOption = None,
+    as_json: JsonOption = False,
+    interactive: Annotated[
+        bool, typer.Option("--interactive", "-i", help="Ask follow-up questions in the terminal.")
+    ] = False,
+) -> None:
+    """Assess a description of spasms: likely causes, how urgently to seek care, what to do."""
+    validate_inputs(age, sex)
+    if text is not None and not text.strip():
+        raise InputError("--text is empty: describe the spasms in a few words")
+    if text is None or interactive:
+        from spasmcheck.cli.interactive import run_interview
+
+        run_interview(default_engine(), text, age, sex, as_json)
+        return
+    result = default_engine().assess(text, age, sex)
+    if as_json:
+        _print_json(result.as_dict())
+    else:
+        from spasmcheck.cli.render import render_assessment
+
+        render_assessment(result)
+
+
+@app.command()
+def parse(text: TextOption = None, as_json: JsonOption = False) -> None:
+    """Show the findings read from a description, with negation and the words behind each."""
+    if text is None or not text.strip():
+        raise InputError("--text is required and must not be empty")
+    mentions, _ = default_engine().parse(text)
+    if as_json:
+        _print_json([m.as_dict() for m in mentions])
+        return
+    kb = default_engine().kb
+    for m in mentions:
+        trigger = f" (because of {m.trigger!r})" if m.trigger else ""
+        typer.echo(f"{m.polarity.value:12} {kb.finding_by_id[m.finding_id].name}  <- {m.text!r}{trigger}")
+
+
+@app.command()
+def conditions(as_json: JsonOption = False) -> None:
+    """List every condition in the knowledge base with its codes and sources."""
+    kb = default_engine().kb
+    items = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "clinical_name": c.clinical_name,
+            "category": c.category.value,
+            "icd10": list(c.icd10),
+            "snomed": c.snomed,
+            "triage": c.triage.value,
+            "acuteness": c.acuteness.value,
+            "sources": [kb.cite(s) for s in c.sources],
+        }
+        for c in kb.conditions
+    ]
+    if as_json:
+        _print_json(items)
+        return
+    for item in items:
+        typer.echo(f"{item['id']:32} {', '.join(item['icd10']):22} {item['name']}")
+
+
+@app.command("eval")
+def evaluate(
+    path: Annotated[Path, typer.Argument(help="A vignette YAML file (see SPEC.md).")],
+    mode: Annotated[str, typer.Option("--mode", help="text or interview.")] = "text",
+    as_json: JsonOption = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write a markdown report here.")
+    ] = None,
+) -> None:
+    """Run a vignette file and score the product on it."""
+    from spasmcheck.evaluation.runner import run_cli
+
+    run_cli(default_engine(), path, mode, as_json, report)
 
 
 @kb_app.command("check")
@@ -28,9 +137,29 @@ def kb_check() -> None:
     )
 
 
-def main() -> None:
-    app(prog_name="spasmcheck")
+def _fail(message: str, code: int = 2) -> None:
+    first_line = " ".join(message.strip().split())
+    typer.echo(f"spasmcheck: error: {first_line}", err=True)
+    sys.exit(code)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def main(argv: list[str] | None = None) -> None:
+    try:
+        result = app(args=argv, prog_name="spasmcheck", standalone_mode=False)
+    except InputError as error:
+        _fail(str(error))
+    except click_exceptions.NoArgsIsHelpError as error:
+        typer.echo(error.format_message())
+        sys.exit(0)
+    except click_exceptions.UsageError as error:
+        _fail(error.format_message())
+    except typer.Abort:
+        _fail("aborted", 130)
+    except KnowledgeBaseError as error:
+        _fail(f"the knowledge base is invalid; run 'spasmcheck kb check' ({error.problems[0]})", 1)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as error:  # the last edge: one line for the user, never a traceback
+        _fail(f"internal error ({type(error).__name__}): {error}; please report it", 1)
+    else:
+        sys.exit(result if isinstance(result, int) else 0)

@@ -26,6 +26,9 @@ from spasmcheck.knowledge.schema import (
     ConditionFile,
     Finding,
     FindingFile,
+    GuidanceFile,
+    LevelGuidance,
+    TriageLevel,
     QuestionGroup,
     QuestionGroupFile,
     RedFlag,
@@ -57,17 +60,20 @@ class KnowledgeBase:
     red_flags: tuple[RedFlag, ...]
     sources: tuple[Source, ...]
     groups: tuple[QuestionGroup, ...]
+    guidance: GuidanceFile
     version: str
     condition_by_id: dict[str, Condition] = field(init=False, repr=False)
     finding_by_id: dict[str, Finding] = field(init=False, repr=False)
     source_by_id: dict[str, Source] = field(init=False, repr=False)
     group_by_id: dict[str, QuestionGroup] = field(init=False, repr=False)
+    level_guidance: dict[TriageLevel, LevelGuidance] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "condition_by_id", {c.id: c for c in self.conditions})
         object.__setattr__(self, "finding_by_id", {f.id: f for f in self.findings})
         object.__setattr__(self, "source_by_id", {s.id: s for s in self.sources})
         object.__setattr__(self, "group_by_id", {g.id: g for g in self.groups})
+        object.__setattr__(self, "level_guidance", {g.level: g for g in self.guidance.levels})
 
     def cite(self, citation: Citation) -> str:
         """Render a citation for people: the seed's file name and section, or title and year."""
@@ -132,9 +138,15 @@ def collect(root: Traversable | None = None) -> tuple[KnowledgeBase | None, list
     red_flags = [(lbl, r) for lbl, f in load_folder("red_flags", RedFlagFile) for r in f.red_flags]
     sources = [(lbl, s) for lbl, f in load_folder("sources", SourceFile) for s in f.sources]
     groups = [(lbl, g) for lbl, f in load_folder("groups", QuestionGroupFile) for g in f.groups]
+    guidance_files = load_folder("guidance", GuidanceFile)
+    guidance = guidance_files[0][1] if len(guidance_files) == 1 else None
+    if guidance is None:
+        problems.append("guidance: exactly one guidance file is needed")
+    else:
+        _check_guidance(guidance, sources, problems)
 
     _check_references(conditions, findings, red_flags, sources, groups, problems)
-    if problems:
+    if problems or guidance is None:
         return None, problems
     kb = KnowledgeBase(
         conditions=tuple(c for _, c in conditions),
@@ -142,6 +154,7 @@ def collect(root: Traversable | None = None) -> tuple[KnowledgeBase | None, list
         red_flags=tuple(r for _, r in red_flags),
         sources=tuple(s for _, s in sources),
         groups=tuple(g for _, g in groups),
+        guidance=guidance,
         version=f"{_package_version()}+{digest.hexdigest()[:10]}",
     )
     return kb, problems
@@ -151,6 +164,23 @@ def _package_version() -> str:
     from spasmcheck import __version__
 
     return __version__
+
+
+def _check_guidance(
+    guidance: GuidanceFile, sources: list[tuple[str, Source]], problems: list[str]
+) -> None:
+    levels = [g.level for g in guidance.levels]
+    if sorted(levels) != sorted(TriageLevel) or len(set(levels)) != len(levels):
+        problems.append("guidance: every triage level needs exactly one entry")
+    known = {s.id for _, s in sources}
+    citations = [c for g in guidance.levels for c in g.cite]
+    citations += [c for a in guidance.safety_net for c in a.cite]
+    for citation in citations:
+        if citation.source not in known:
+            problems.append(f"guidance: unknown source {citation.source!r}")
+    for g in guidance.levels:
+        if g.level.is_emergency and not g.do_now:
+            problems.append(f"guidance: level {g.level} needs do_now")
 
 
 def _duplicates(items: list[tuple[str, Any]], what: str, problems: list[str]) -> None:

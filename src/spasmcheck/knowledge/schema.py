@@ -310,3 +310,20 @@ class QuestionGroup(_Strict):
 
 class QuestionGroupFile(_Strict):
     groups: list[QuestionGroup]
+
+
+class LevelGuidance(_Strict):
+    """What a triage level means for the person, and for emergencies what to do now."""
+
+    level: TriageLevel
+    label: str = Field(min_length=3)  # e.g. "Call an ambulance now"
+    action: str = Field(min_length=10)  # what to do and how soon
+    do_now: str | None = None  # emergencies: the immediate steps
+    cite: Citations
+
+
+class GuidanceFile(_Strict):
+    disclaimer: str = Field(min_length=20)
+    estimate_note: str = Field(min_length=20)
+    levels: list[LevelGuidance]
+    safety_net: list[Advice] = Field(min_length=1)

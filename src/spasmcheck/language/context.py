@@ -1,0 +1,288 @@
+"""ConText for lay text: is a mentioned finding affirmed, negated, uncertain, past, or someone else's?
+
+The algorithm is ConText (Harkema, Dowling, Thornblade & Chapman, J Biomed Inform 2009), the
+one medSpaCy implements, with the rules kept as data in ``data/context_rules.yaml``. Changes
+for the way people type (see docs/language.md for the measurements behind them):
+
+* A comma ends a trigger's scope unless it is part of a list that closes with "or" / "nor"
+  ("no numbness, tingling or weakness" negates all three; "no fever, cramps in my calves"
+  negates only the fever).
+* "and" / "or" carry the scope on only into another finding ("no numbness or weakness"), not
+  into a new clause ("no fever and my calves cramp").
+* A lone "no" after "weakness?" or "weakness:" negates backwards ("weakness? no").
+* The nearest trigger decides; pseudo-triggers ("not only", "can't stop") block the shorter
+  triggers inside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from spasmcheck.language.tokens import SENTENCE_END, Token, phrase_keys
+
+
+class Polarity(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    POSSIBLE = "possible"
+    HISTORICAL = "historical"
+    HYPOTHETICAL = "hypothetical"
+    FAMILY = "family"
+
+
+class Direction(StrEnum):
+    FORWARD = "forward"
+    BACKWARD = "backward"
+    BIDIRECTIONAL = "bidirectional"
+    PSEUDO = "pseudo"
+    TERMINATE = "terminate"
+
+
+class RuleCategory(StrEnum):
+    NEGATED = "negated"
+    POSSIBLE = "possible"
+    HISTORICAL = "historical"
+    HYPOTHETICAL = "hypothetical"
+    FAMILY = "family"
+
+
+_POLARITY = {
+    RuleCategory.NEGATED: Polarity.ABSENT,
+    RuleCategory.POSSIBLE: Polarity.POSSIBLE,
+    RuleCategory.HISTORICAL: Polarity.HISTORICAL,
+    RuleCategory.HYPOTHETICAL: Polarity.HYPOTHETICAL,
+    RuleCategory.FAMILY: Polarity.FAMILY,
+}
+
+
+class ContextRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    literal: str = Field(min_length=1)
+    category: RuleCategory
+    direction: Direction
+    max_scope: int | None = Field(default=None, ge=1, le=30)
+
+
+class _RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rules: list[ContextRule]
+
+
+@cache
+def load_rules() -> tuple[ContextRule, ...]:
+    raw = resources.files("spasmcheck.language.data").joinpath("context_rules.yaml").read_bytes()
+    return tuple(_RuleFile.model_validate(yaml.safe_load(raw)).rules)
+
+
+FORWARD_SCOPE = 12
+BACKWARD_SCOPE = 6
+LIST_WORDS = frozenset({"or", "nor", "and", "&", "/"})
+LIST_FILLERS = frozenset({"any", "a", "an", "some", "other", "real", "much", "even", "of"})
+CLAUSE_STARTERS = frozenset(
+    """i i'm im i've ive i'd my it it's its they their he she his her we our you the this that
+    there these those sometimes also then now when so""".split()
+)
+BARE_ANSWERS = frozenset({"no", "nope", "none", "nah", "not", "really", "never", "at", "all"})
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    first: int
+    last: int
+    rule: ContextRule
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A concept mention by token positions [first, last)."""
+
+    first: int
+    last: int
+
+
+class ContextAnalyser:
+    def __init__(self, rules: Sequence[ContextRule] | None = None):
+        rules = load_rules() if rules is None else rules
+        by_first: dict[str, list[tuple[tuple[str, ...], ContextRule]]] = {}
+        for rule in rules:
+            keys = phrase_keys(rule.literal)
+            by_first.setdefault(keys[0], []).append((keys, rule))
+        for candidates in by_first.values():
+            candidates.sort(key=lambda item: -len(item[0]))
+        self._by_first = by_first
+        self.vocabulary = frozenset(k for keys_list in by_first.values() for keys, _ in keys_list for k in keys)
+
+    def find_triggers(self, tokens: Sequence[Token], covered: Sequence[bool]) -> list[Trigger]:
+        triggers: list[Trigger] = []
+        i = 0
+        while i < len(tokens):
+            found: Trigger | None = None
+            if not covered[i]:
+                for keys, rule in self._by_first.get(tokens[i].key, ()):
+                    end = i + len(keys)
+                    if end <= len(tokens) and not any(covered[i:end]) and tuple(
+                        t.key for t in tokens[i:end]
+                    ) == keys:
+                        found = Trigger(i, end, rule)
+                        break
+            if found is None:
+                i += 1
+            else:
+                triggers.append(found)
+                i = found.last
+        return triggers
+
+    def polarities(self, tokens: Sequence[Token], spans: Sequence[Span]) -> list[tuple[Polarity, str | None]]:
+        """For each concept span: its polarity and the trigger phrase that set it (if any)."""
+        covered = [False] * len(tokens)
+        concept_start: dict[int, Span] = {}
+        for span in spans:
+            concept_start[span.first] = span
+            for k in range(span.first, span.last):
+                covered[k] = True
+        triggers = self.find_triggers(tokens, covered)
+        trigger_at = {t.first: t for t in triggers}
+        terminator_positions = {
+            k
+            for t in triggers
+            if t.rule.direction is Direction.TERMINATE
+            for k in range(t.first, t.last)
+        }
+        sentence_of = _sentence_ids(tokens)
+        results: list[tuple[Polarity, str | None]] = []
+        for span in spans:
+            best: tuple[int, Trigger] | None = None
+            for trigger in triggers:
+                if trigger.rule.direction in (Direction.PSEUDO, Direction.TERMINATE):
+                    continue
+                if sentence_of[trigger.first] != sentence_of[span.first]:
+                    continue
+                distance: int | None = None
+                if trigger.last <= span.first and trigger.rule.direction in (
+                    Direction.FORWARD,
+                    Direction.BIDIRECTIONAL,
+                ):
+                    if self._forward_reaches(tokens, trigger, span, concept_start, terminator_positions, trigger_at):
+                        distance = span.first - trigger.last
+                elif trigger.first >= span.last and (
+                    trigger.rule.direction in (Direction.BACKWARD, Direction.BIDIRECTIONAL)
+                    or _is_bare_answer(tokens, trigger)
+                ):
+                    if _backward_reaches(tokens, span, trigger, terminator_positions):
+                        distance = trigger.first - span.last
+                if distance is not None and (best is None or distance < best[0]):
+                    best = (distance, trigger)
+            if best is None:
+                results.append((Polarity.PRESENT, None))
+            else:
+                rule = best[1].rule
+                results.append((_POLARITY[rule.category], rule.literal))
+        _apply_bare_answers(tokens, spans, sentence_of, results)
+        return results
+
+    def _forward_reaches(
+        self,
+        tokens: Sequence[Token],
+        trigger: Trigger,
+        span: Span,
+        concept_start: dict[int, Span],
+        terminators: set[int],
+        trigger_at: dict[int, Trigger],
+    ) -> bool:
+        limit = trigger.rule.max_scope or FORWARD_SCOPE
+        if span.first - trigger.last > limit:
+            return False
+        k = trigger.last
+        while k < span.first:
+            if k in terminators or tokens[k].text in SENTENCE_END:
+                return False
+            if k in concept_start:
+                k = concept_start[k].last
+                continue
+            word = tokens[k].text
+            if word == ",":
+                if not _list_closes_with_or(tokens, k, span, terminators):
+                    return False
+            elif word in LIST_WORDS:
+                nxt = k + 1
+                while nxt < len(tokens) and tokens[nxt].text in LIST_FILLERS:
+                    nxt += 1
+                if nxt not in concept_start or tokens[k + 1].text in CLAUSE_STARTERS:
+                    return False
+            k += 1
+        return True
+
+
+def _sentence_ids(tokens: Sequence[Token]) -> list[int]:
+    ids, current = [], 0
+    for token in tokens:
+        ids.append(current)
+        if token.text in SENTENCE_END:
+            current += 1
+    return ids
+
+
+def _list_closes_with_or(tokens: Sequence[Token], comma: int, span: Span, terminators: set[int]) -> bool:
+    """Does the list the comma belongs to end with "or"/"nor" before the clause ends?"""
+    k = comma + 1
+    while k < len(tokens):
+        text = tokens[k].text
+        if k in terminators or text in SENTENCE_END:
+            return False
+        if text in ("or", "nor"):
+            return True
+        k += 1
+    return False
+
+
+def _backward_reaches(tokens: Sequence[Token], span: Span, trigger: Trigger, terminators: set[int]) -> bool:
+    if trigger.first - span.last > BACKWARD_SCOPE:
+        return False
+    for k in range(span.last, trigger.first):
+        text = tokens[k].text
+        if k in terminators or text in SENTENCE_END or text == ",":
+            return False
+    return True
+
+
+def _is_bare_answer(tokens: Sequence[Token], trigger: Trigger) -> bool:
+    """ "weakness: no" / "weakness - no": a "no" right after a colon or dash reads backwards."""
+    return (
+        trigger.rule.category is RuleCategory.NEGATED
+        and trigger.first > 0
+        and tokens[trigger.first - 1].text in (":", "-", "\u2013", "\u2014", "=")
+    )
+
+
+def _apply_bare_answers(
+    tokens: Sequence[Token],
+    spans: Sequence[Span],
+    sentence_of: list[int],
+    results: list[tuple[Polarity, str | None]],
+) -> None:
+    """ "Any weakness? No." — a sentence that is only a "no" negates the question before it."""
+    words_by_sentence: dict[int, list[str]] = {}
+    for token, sid in zip(tokens, sentence_of, strict=True):
+        if token.text not in SENTENCE_END and token.text != ",":
+            words_by_sentence.setdefault(sid, []).append(token.text)
+    for index, span in enumerate(spans):
+        sid = sentence_of[span.first]
+        answer = words_by_sentence.get(sid + 1)
+        end = next((t for t, s in zip(tokens, sentence_of, strict=True) if s == sid and t.text in SENTENCE_END), None)
+        if (
+            answer
+            and answer[0] in ("no", "nope", "nah", "none", "never")
+            and set(answer) <= BARE_ANSWERS
+            and end is not None
+            and end.text == "?"
+            and results[index][0] is Polarity.PRESENT
+        ):
+            results[index] = (Polarity.ABSENT, " ".join(answer))

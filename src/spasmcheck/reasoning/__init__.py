@@ -1,0 +1,1 @@
+"""Reasoning layer: evidence, the Bayesian model, triage, the interview and the engine."""

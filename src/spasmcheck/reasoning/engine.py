@@ -1,0 +1,256 @@
+"""The engine: evidence in, ranked causes with their evidence, triage and advice out.
+
+:class:`Engine` takes a knowledge base (the one seam for tests to swap) and wires the text
+parser, the Bayesian model and triage together. :func:`spasmcheck.assess` is a thin wrapper
+around :meth:`Engine.assess` with the packaged knowledge base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
+from spasmcheck.knowledge.schema import Citation, Condition, TriageLevel
+from spasmcheck.language.parser import Mention, TextParser
+from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
+from spasmcheck.reasoning.inference import BayesModel, Contribution
+from spasmcheck.reasoning.triage import TriageResult, triage
+
+MAX_RANKED = 10
+MAX_EVIDENCE_ITEMS = 6
+SEXES = ("female", "male")
+
+
+class InputError(ValueError):
+    """Input the engine cannot work with (empty text, age out of range, unknown sex...)."""
+
+
+@dataclass(frozen=True)
+class EvidenceNote:
+    finding_id: str
+    name: str
+    present: bool
+    likelihood_ratio: float
+
+    def describe(self) -> str:
+        state = "reported" if self.present else "not present"
+        return f"{self.name} ({state}; {self.likelihood_ratio:.1f}× as likely with this cause)"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "finding": self.finding_id,
+            "name": self.name,
+            "status": "present" if self.present else "absent",
+            "likelihood_ratio": round(self.likelihood_ratio, 3),
+        }
+
+
+@dataclass(frozen=True)
+class RankedCondition:
+    condition: Condition
+    probability: float
+    evidence_for: list[EvidenceNote]
+    evidence_against: list[EvidenceNote]
+
+    def as_dict(self) -> dict[str, Any]:
+        c = self.condition
+        return {
+            "id": c.id,
+            "name": c.name,
+            "clinical_name": c.clinical_name,
+            "probability": round(self.probability, 4),
+            "icd10": list(c.icd10),
+            "snomed": c.snomed,
+            "category": c.category.value,
+            "usual_triage": c.triage.value,
+            "summary": c.summary,
+            "evidence_for": [e.describe() for e in self.evidence_for],
+            "evidence_against": [e.describe() for e in self.evidence_against],
+            "evidence": [e.as_dict() for e in (*self.evidence_for, *self.evidence_against)],
+        }
+
+
+@dataclass(frozen=True)
+class AdviceItem:
+    text: str
+    sources: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "sources": self.sources}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The full result: what SPEC.md's ``assess --json`` prints, and more."""
+
+    conditions: list[RankedCondition]
+    triage: TriageResult
+    advice: list[AdviceItem]
+    evidence: list[Evidence]
+    mentions: list[Mention] = field(default_factory=list)
+    kb_version: str = ""
+    disclaimer: str = ""
+    estimate_note: str = ""
+    level_label: str = ""
+    level_action: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "conditions": [c.as_dict() for c in self.conditions],
+            "triage": {
+                "level": self.triage.level.value,
+                "label": self.level_label,
+                "action": self.level_action,
+                "reasons": self.triage.reasons,
+                "do_now": self.triage.do_now,
+            },
+            "red_flags": [f.flag.name for f in self.triage.red_flags],
+            "red_flags_detail": [
+                {
+                    "id": f.flag.id,
+                    "name": f.flag.name,
+                    "level": f.flag.level.value,
+                    "findings": list(f.findings),
+                    "uncertain": f.uncertain,
+                    "reason": f.flag.reason,
+                    "do_now": f.flag.do_now,
+                }
+                for f in self.triage.red_flags
+            ],
+            "advice": [a.text for a in self.advice],
+            "advice_detail": [a.as_dict() for a in self.advice],
+            "findings": [e.as_dict() for e in self.evidence],
+            "mentions": [m.as_dict() for m in self.mentions],
+            "disclaimer": self.disclaimer,
+            "estimate_note": self.estimate_note,
+            "kb_version": self.kb_version,
+        }
+
+
+def validate_inputs(age: int | None, sex: str | None) -> None:
+    if age is not None and not 0 <= age <= 120:
+        raise InputError(f"age must be between 0 and 120, got {age}")
+    if sex is not None and sex not in SEXES:
+        raise InputError(f"sex must be 'female' or 'male', got {sex!r}")
+
+
+class Engine:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.model = BayesModel(kb)
+        self.parser = TextParser(kb)
+
+    # -- text -----------------------------------------------------------------------------
+    def parse(self, text: str) -> tuple[list[Mention], list[Evidence]]:
+        mentions = self.parser.parse(text)
+        return mentions, evidence_from_mentions(self.kb, mentions)
+
+    # -- evaluation of evidence -------------------------------------------------------------
+    def posterior(self, evidence: EvidenceSet, age: int | None, sex: str | None) -> np.ndarray:
+        return self.model.posterior(evidence.present, evidence.absent, age, sex)
+
+    def evaluate(
+        self,
+        evidence: EvidenceSet,
+        age: int | None = None,
+        sex: str | None = None,
+        mentions: Iterable[Mention] = (),
+        posterior: np.ndarray | None = None,
+    ) -> Assessment:
+        validate_inputs(age, sex)
+        if posterior is None:
+            posterior = self.posterior(evidence, age, sex)
+        order = np.argsort(-posterior, kind="stable")[:MAX_RANKED]
+        ranked = [self._ranked(int(i), float(posterior[i]), evidence) for i in order]
+        result = triage(self.kb, posterior, evidence.present, evidence.possible)
+        guidance = self.kb.level_guidance[result.level]
+        return Assessment(
+            conditions=ranked,
+            triage=result,
+            advice=self._advice(ranked, result),
+            evidence=list(evidence),
+            mentions=list(mentions),
+            kb_version=self.kb.version,
+            disclaimer=self.kb.guidance.disclaimer,
+            estimate_note=self.kb.guidance.estimate_note,
+            level_label=guidance.label,
+            level_action=guidance.action,
+        )
+
+    def assess(
+        self,
+        text: str,
+        age: int | None = None,
+        sex: str | None = None,
+        evidence: Iterable[Evidence] = (),
+    ) -> Assessment:
+        if not text or not text.strip():
+            raise InputError("text is empty: describe the spasms in a few words")
+        validate_inputs(age, sex)
+        mentions, from_text = self.parse(text)
+        items = EvidenceSet(from_text)
+        for item in evidence:
+            items.add(item)
+        return self.evaluate(items, age, sex, mentions)
+
+    # -- explanation ----------------------------------------------------------------------
+    def _ranked(self, index: int, probability: float, evidence: EvidenceSet) -> RankedCondition:
+        condition = self.kb.conditions[index]
+        contributions = self.model.contributions(condition.id, evidence.present, evidence.absent)
+        notes_for = [self._note(c) for c in contributions if c.log_lr > 0.05]
+        notes_against = [self._note(c) for c in contributions if c.log_lr < -0.05]
+        return RankedCondition(
+            condition, probability, notes_for[:MAX_EVIDENCE_ITEMS], notes_against[:MAX_EVIDENCE_ITEMS]
+        )
+
+    def _note(self, contribution: Contribution) -> EvidenceNote:
+        finding = self.kb.finding_by_id[contribution.finding_id]
+        return EvidenceNote(
+            finding.id, finding.name, contribution.present, contribution.likelihood_ratio
+        )
+
+    def _cite(self, citations: Iterable[Citation]) -> list[str]:
+        return [self.kb.cite(c) for c in citations]
+
+    def _advice(self, ranked: list[RankedCondition], result: TriageResult) -> list[AdviceItem]:
+        items: list[AdviceItem] = [AdviceItem(text, []) for text in result.do_now]
+        guidance = self.kb.level_guidance[result.level]
+        items.append(AdviceItem(guidance.action, self._cite(guidance.cite)))
+        seen = {item.text for item in items}
+        chosen = [r for r in ranked[:3] if r.probability >= 0.15] or ranked[:1]
+        for entry in chosen:
+            for advice in entry.condition.advice:
+                if advice.text not in seen:
+                    seen.add(advice.text)
+                    items.append(AdviceItem(advice.text, self._cite(advice.cite)))
+        if result.level.urgency <= TriageLevel.CONSULTATION.urgency:
+            for advice in self.kb.guidance.safety_net:
+                if advice.text not in seen:
+                    seen.add(advice.text)
+                    items.append(AdviceItem(advice.text, self._cite(advice.cite)))
+        return items
+
+
+@cache
+def default_engine() -> Engine:
+    return Engine(load_knowledge_base())
+
+
+def assess(
+    text: str,
+    age: int | None = None,
+    sex: str | None = None,
+    evidence: Iterable[Evidence] = (),
+) -> Assessment:
+    """Assess a free-text description with the packaged knowledge base.
+
+    >>> result = assess("my calves cramp at night", age=60)  # doctest: +SKIP
+    >>> result.triage.level  # doctest: +SKIP
+    <TriageLevel.SELF_CARE: 'self_care'>
+    """
+    return default_engine().assess(text, age, sex, evidence)

@@ -1,0 +1,138 @@
+"""Evidence: what is known about each finding, and where it came from.
+
+An evidence item says a finding is present, absent or unknown ("don't know"), and whether it
+came from typed text, an interview answer or the diary. ``possible`` marks a finding the
+person mentioned with doubt ("not sure if my face drooped"): the model treats it as unknown,
+but red-flag screening treats it as a reason to act (see :mod:`.triage`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.knowledge.schema import FindingKind
+from spasmcheck.language.context import Polarity
+from spasmcheck.language.parser import Mention
+
+
+class Status(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+
+
+class Origin(StrEnum):
+    TEXT = "text"
+    ANSWER = "answer"
+    DIARY = "diary"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    finding_id: str
+    status: Status
+    origin: Origin = Origin.ANSWER
+    possible: bool = False  # mentioned with doubt; counts for red-flag screening only
+    text: str | None = None  # the words that produced it, for typed text
+
+    def as_dict(self) -> dict[str, object]:
+        item: dict[str, object] = {
+            "finding": self.finding_id,
+            "status": self.status.value,
+            "origin": self.origin.value,
+        }
+        if self.possible:
+            item["possible"] = True
+        if self.text is not None:
+            item["text"] = self.text
+        return item
+
+
+class EvidenceSet:
+    """The current state of knowledge: at most one evidence item per finding.
+
+    Merging follows a fixed precedence so that the order evidence arrives in never matters:
+    present beats absent beats unknown (an affirmed sign is never overwritten by a denial —
+    the safe choice when the person contradicts themselves), and among equal statuses an
+    answer beats typed text beats the diary.
+    """
+
+    _STATUS_RANK = {Status.PRESENT: 2, Status.ABSENT: 1, Status.UNKNOWN: 0}
+    _ORIGIN_RANK = {Origin.ANSWER: 2, Origin.TEXT: 1, Origin.DIARY: 0}
+
+    def __init__(self, items: Iterable[Evidence] = ()) -> None:
+        self._items: dict[str, Evidence] = {}
+        for item in items:
+            self.add(item)
+
+    def add(self, item: Evidence) -> None:
+        current = self._items.get(item.finding_id)
+        if current is None or self._rank(item) > self._rank(current):
+            if current is not None and current.possible and item.status is Status.UNKNOWN:
+                return
+            self._items[item.finding_id] = item
+
+    def _rank(self, item: Evidence) -> tuple[int, int, int]:
+        return (self._STATUS_RANK[item.status], int(item.possible), self._ORIGIN_RANK[item.origin])
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._items.values())
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, finding_id: object) -> bool:
+        return finding_id in self._items
+
+    def get(self, finding_id: str) -> Evidence | None:
+        return self._items.get(finding_id)
+
+    def ids(self, status: Status) -> list[str]:
+        return [i.finding_id for i in self._items.values() if i.status is status]
+
+    @property
+    def present(self) -> list[str]:
+        return self.ids(Status.PRESENT)
+
+    @property
+    def absent(self) -> list[str]:
+        return self.ids(Status.ABSENT)
+
+    @property
+    def possible(self) -> list[str]:
+        return [i.finding_id for i in self._items.values() if i.possible]
+
+    def copy(self) -> EvidenceSet:
+        return EvidenceSet(self._items.values())
+
+
+def evidence_from_mentions(kb: KnowledgeBase, mentions: Iterable[Mention]) -> list[Evidence]:
+    """Turn parsed mentions into evidence, adding implied findings and family history.
+
+    A past mention ("used to get cramps") is not current evidence, except for history
+    findings, where the past is the point ("had thyroid surgery years ago").
+    """
+    items: list[Evidence] = []
+    for mention in mentions:
+        finding = kb.finding_by_id[mention.finding_id]
+        polarity = mention.polarity
+        if polarity is Polarity.HISTORICAL and finding.kind is FindingKind.HISTORY:
+            polarity = Polarity.PRESENT
+        if polarity is Polarity.PRESENT:
+            items.append(Evidence(finding.id, Status.PRESENT, Origin.TEXT, text=mention.text))
+            items.extend(
+                Evidence(implied, Status.PRESENT, Origin.TEXT, text=mention.text)
+                for implied in finding.implies
+            )
+        elif polarity is Polarity.ABSENT:
+            items.append(Evidence(finding.id, Status.ABSENT, Origin.TEXT, text=mention.text))
+        elif polarity is Polarity.POSSIBLE:
+            items.append(
+                Evidence(finding.id, Status.UNKNOWN, Origin.TEXT, possible=True, text=mention.text)
+            )
+        elif polarity is Polarity.FAMILY and "hx_family_history" in kb.finding_by_id:
+            items.append(Evidence("hx_family_history", Status.PRESENT, Origin.TEXT, text=mention.text))
+    return items

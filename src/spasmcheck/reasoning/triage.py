@@ -1,0 +1,117 @@
+"""Triage: how urgently to seek care.
+
+The level is the most urgent of
+
+1. every red-flag rule that fires — a rule fires when all of its ``all_of`` findings and (if
+   it has any) one of its ``any_of`` findings are present, or were mentioned with doubt
+   ("I think my face drooped"): for a warning sign, doubt is a reason to act, not to wait;
+   a denied sign never fires;
+2. the condition-based level: the most urgent level L for which the probability that the
+   cause needs L or more urgent care reaches ``LEVEL_THRESHOLDS[L]``.
+
+The thresholds are deliberately low for the emergency levels: missing an emergency costs far
+more than an unneeded trip (Semigran et al., BMJ 2015, found symptom checkers risk-averse for
+this reason; the Manchester Triage System likewise takes the most urgent discriminator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.knowledge.schema import RedFlag, TriageLevel
+from spasmcheck.reasoning.inference import FloatArray
+
+LEVEL_THRESHOLDS: dict[TriageLevel, float] = {
+    TriageLevel.EMERGENCY_AMBULANCE: 0.25,
+    TriageLevel.EMERGENCY: 0.25,
+    TriageLevel.CONSULTATION_24: 0.35,
+    TriageLevel.CONSULTATION: 0.45,
+}
+
+
+@dataclass(frozen=True)
+class FiredFlag:
+    flag: RedFlag
+    findings: tuple[str, ...]  # the findings that made it fire
+    uncertain: bool  # fired on a finding mentioned with doubt
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    level: TriageLevel
+    reasons: list[str]
+    red_flags: list[FiredFlag]
+    do_now: list[str] = field(default_factory=list)
+    condition_level: TriageLevel = TriageLevel.SELF_CARE
+
+
+def fired_red_flags(
+    kb: KnowledgeBase, present: Collection[str], possible: Collection[str] = ()
+) -> list[FiredFlag]:
+    """Every red-flag rule that fires, most urgent first."""
+    known = set(present) | set(possible)
+    fired = []
+    for flag in kb.red_flags:
+        if not all(f in known for f in flag.all_of):
+            continue
+        hits = [f for f in flag.any_of if f in known]
+        if flag.any_of and not hits:
+            continue
+        used = (*flag.all_of, *hits)
+        uncertain = any(f not in present for f in used)
+        fired.append(FiredFlag(flag, used, uncertain))
+    fired.sort(key=lambda f: -f.flag.level.urgency)
+    return fired
+
+
+def condition_level(kb: KnowledgeBase, posterior: FloatArray) -> tuple[TriageLevel, float]:
+    """The most urgent level whose cumulative probability reaches its threshold."""
+    urgencies = np.array([c.triage.urgency for c in kb.conditions])
+    for level in sorted(LEVEL_THRESHOLDS, key=lambda lv: -lv.urgency):
+        mass = float(posterior[urgencies >= level.urgency].sum())
+        if mass >= LEVEL_THRESHOLDS[level]:
+            return level, mass
+    return TriageLevel.SELF_CARE, float(posterior[urgencies == 0].sum())
+
+
+def triage(
+    kb: KnowledgeBase,
+    posterior: FloatArray,
+    present: Collection[str],
+    possible: Collection[str] = (),
+) -> TriageResult:
+    flags = fired_red_flags(kb, present, possible)
+    by_conditions, mass = condition_level(kb, posterior)
+    levels = [f.flag.level for f in flags] + [by_conditions]
+    level = TriageLevel.most_urgent(levels)
+    reasons = []
+    for fired in flags:
+        prefix = "You were not sure about this, but to be safe: " if fired.uncertain else ""
+        reasons.append(f"{prefix}{fired.flag.name}: {fired.flag.reason}")
+    if by_conditions is not TriageLevel.SELF_CARE:
+        top = [
+            kb.conditions[i]
+            for i in np.argsort(-posterior)[:5]
+            if kb.conditions[i].triage.urgency >= by_conditions.urgency and posterior[i] >= 0.05
+        ]
+        names = ", ".join(c.name for c in top[:3]) or "the likely causes"
+        reasons.append(
+            f"About {round(mass * 10)} in 10 that the cause is one that needs this level of care "
+            f"({names})."
+        )
+    elif not flags:
+        reasons.append(
+            "No warning signs were reported and the likely causes can usually be managed at home."
+        )
+    do_now: list[str] = []
+    for fired in flags:
+        if fired.flag.level.urgency >= level.urgency and fired.flag.do_now not in do_now:
+            do_now.append(fired.flag.do_now)
+    guidance = kb.level_guidance[level]
+    if level.is_emergency and guidance.do_now and guidance.do_now not in do_now:
+        do_now.append(guidance.do_now)
+    return TriageResult(level, reasons, flags, do_now, by_conditions)
