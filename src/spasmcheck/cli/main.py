@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
-from typer._click import exceptions as click_exceptions
 import typer
+from typer._click import exceptions as click_exceptions
 
 from spasmcheck.knowledge.loader import KnowledgeBaseError, collect
 from spasmcheck.reasoning.engine import InputError, default_engine, validate_inputs
@@ -79,7 +79,9 @@ def parse(text: TextOption = None, as_json: JsonOption = False) -> None:
     kb = default_engine().kb
     for m in mentions:
         trigger = f" (because of {m.trigger!r})" if m.trigger else ""
-        typer.echo(f"{m.polarity.value:12} {kb.finding_by_id[m.finding_id].name}  <- {m.text!r}{trigger}")
+        typer.echo(
+            f"{m.polarity.value:12} {kb.finding_by_id[m.finding_id].name}  <- {m.text!r}{trigger}"
+        )
 
 
 @app.command()
@@ -103,8 +105,8 @@ def conditions(as_json: JsonOption = False) -> None:
     if as_json:
         _print_json(items)
         return
-    for item in items:
-        typer.echo(f"{item['id']:32} {', '.join(item['icd10']):22} {item['name']}")
+    for c in kb.conditions:
+        typer.echo(f"{c.id:32} {', '.join(c.icd10):22} {c.name}")
 
 
 @app.command("eval")

@@ -44,7 +44,9 @@ def render_assessment(result: Assessment, console: Console | None = None) -> Non
         lines.append(Text(f"▶ {step}", style="bold"))
     for reason in result.triage.reasons:
         lines.append(Text(f"• {reason}"))
-    console.print(Panel(Group(*lines), title="How urgently", border_style=LEVEL_STYLE[level].split()[-1]))
+    console.print(
+        Panel(Group(*lines), title="How urgently", border_style=LEVEL_STYLE[level].split()[-1])
+    )
 
     table = Table(title="Possible causes (estimates, not a diagnosis)", show_lines=True)
     table.add_column("Cause")
@@ -57,7 +59,9 @@ def render_assessment(result: Assessment, console: Console | None = None) -> Non
         for note in ranked.evidence_against[:2]:
             evidence.append(f"− {note.describe()}\n", style="red")
         name = Text(ranked.condition.name, style="bold")
-        name.append(f"\n{ranked.condition.clinical_name} ({', '.join(ranked.condition.icd10)})", style="dim")
+        name.append(
+            f"\n{ranked.condition.clinical_name} ({', '.join(ranked.condition.icd10)})", style="dim"
+        )
         chance = _bar(ranked.probability)
         chance.append(f"\n{in_ten(ranked.probability)}")
         table.add_row(name, chance, evidence)

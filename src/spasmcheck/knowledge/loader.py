@@ -28,7 +28,6 @@ from spasmcheck.knowledge.schema import (
     FindingFile,
     GuidanceFile,
     LevelGuidance,
-    TriageLevel,
     QuestionGroup,
     QuestionGroupFile,
     RedFlag,
@@ -36,6 +35,7 @@ from spasmcheck.knowledge.schema import (
     Source,
     SourceFile,
     SourceKind,
+    TriageLevel,
 )
 
 DATA_PACKAGE = "spasmcheck.knowledge.data"
@@ -133,7 +133,9 @@ def collect(root: Traversable | None = None) -> tuple[KnowledgeBase | None, list
                 loaded.append((label, parsed))
         return loaded
 
-    conditions = [(lbl, c) for lbl, f in load_folder("conditions", ConditionFile) for c in f.conditions]
+    conditions = [
+        (lbl, c) for lbl, f in load_folder("conditions", ConditionFile) for c in f.conditions
+    ]
     findings = [(lbl, x) for lbl, f in load_folder("findings", FindingFile) for x in f.findings]
     red_flags = [(lbl, r) for lbl, f in load_folder("red_flags", RedFlagFile) for r in f.red_flags]
     sources = [(lbl, s) for lbl, f in load_folder("sources", SourceFile) for s in f.sources]
@@ -207,7 +209,7 @@ def _check_references(
         (sources, "source"),
         (groups, "group"),
     ):
-        _duplicates(items, what, problems)  # type: ignore[arg-type]
+        _duplicates(items, what, problems)
 
     finding_ids = {f.id for _, f in findings}
     group_ids = {g.id for _, g in groups}
@@ -277,7 +279,7 @@ def _check_references(
         if group.cite is not None:
             check_citations(label, f"group {group.id}", group.cite)
 
-    cited_seeds = set()
+    cited_seeds: set[str] = set()
     for _, condition in conditions:
         cited_seeds.update(c.source for c in condition.sources)
     for _, source in sources:

@@ -1,4 +1,4 @@
-"""ConText for lay text: is a mentioned finding affirmed, negated, uncertain, past, or someone else's?
+"""ConText for lay text: is a finding affirmed, negated, uncertain, past, or someone else's?
 
 The algorithm is ConText (Harkema, Dowling, Thornblade & Chapman, J Biomed Inform 2009), the
 one medSpaCy implements, with the rules kept as data in ``data/context_rules.yaml``. Changes
@@ -87,8 +87,39 @@ BACKWARD_SCOPE = 6
 LIST_WORDS = frozenset({"or", "nor", "and", "&", "/"})
 LIST_FILLERS = frozenset({"any", "a", "an", "some", "other", "real", "much", "even", "of"})
 CLAUSE_STARTERS = frozenset(
-    """i i'm im i've ive i'd my it it's its they their he she his her we our you the this that
-    there these those sometimes also then now when so""".split()
+    [
+        "i",
+        "i'm",
+        "im",
+        "i've",
+        "ive",
+        "i'd",
+        "my",
+        "it",
+        "it's",
+        "its",
+        "they",
+        "their",
+        "he",
+        "she",
+        "his",
+        "her",
+        "we",
+        "our",
+        "you",
+        "the",
+        "this",
+        "that",
+        "there",
+        "these",
+        "those",
+        "sometimes",
+        "also",
+        "then",
+        "now",
+        "when",
+        "so",
+    ]
 )
 BARE_ANSWERS = frozenset({"no", "nope", "none", "nah", "not", "really", "never", "at", "all"})
 
@@ -118,7 +149,9 @@ class ContextAnalyser:
         for candidates in by_first.values():
             candidates.sort(key=lambda item: -len(item[0]))
         self._by_first = by_first
-        self.vocabulary = frozenset(k for keys_list in by_first.values() for keys, _ in keys_list for k in keys)
+        self.vocabulary = frozenset(
+            k for keys_list in by_first.values() for keys, _ in keys_list for k in keys
+        )
 
     def find_triggers(self, tokens: Sequence[Token], covered: Sequence[bool]) -> list[Trigger]:
         triggers: list[Trigger] = []
@@ -128,9 +161,11 @@ class ContextAnalyser:
             if not covered[i]:
                 for keys, rule in self._by_first.get(tokens[i].key, ()):
                     end = i + len(keys)
-                    if end <= len(tokens) and not any(covered[i:end]) and tuple(
-                        t.key for t in tokens[i:end]
-                    ) == keys:
+                    if (
+                        end <= len(tokens)
+                        and not any(covered[i:end])
+                        and tuple(t.key for t in tokens[i:end]) == keys
+                    ):
                         found = Trigger(i, end, rule)
                         break
             if found is None:
@@ -140,7 +175,9 @@ class ContextAnalyser:
                 i = found.last
         return triggers
 
-    def polarities(self, tokens: Sequence[Token], spans: Sequence[Span]) -> list[tuple[Polarity, str | None]]:
+    def polarities(
+        self, tokens: Sequence[Token], spans: Sequence[Span]
+    ) -> list[tuple[Polarity, str | None]]:
         """For each concept span: its polarity and the trigger phrase that set it (if any)."""
         covered = [False] * len(tokens)
         concept_start: dict[int, Span] = {}
@@ -149,7 +186,6 @@ class ContextAnalyser:
             for k in range(span.first, span.last):
                 covered[k] = True
         triggers = self.find_triggers(tokens, covered)
-        trigger_at = {t.first: t for t in triggers}
         terminator_positions = {
             k
             for t in triggers
@@ -166,18 +202,20 @@ class ContextAnalyser:
                 if sentence_of[trigger.first] != sentence_of[span.first]:
                     continue
                 distance: int | None = None
-                if trigger.last <= span.first and trigger.rule.direction in (
+                forward = trigger.last <= span.first and trigger.rule.direction in (
                     Direction.FORWARD,
                     Direction.BIDIRECTIONAL,
-                ):
-                    if self._forward_reaches(tokens, trigger, span, concept_start, terminator_positions, trigger_at):
-                        distance = span.first - trigger.last
-                elif trigger.first >= span.last and (
+                )
+                backward = trigger.first >= span.last and (
                     trigger.rule.direction in (Direction.BACKWARD, Direction.BIDIRECTIONAL)
                     or _is_bare_answer(tokens, trigger)
+                )
+                if forward and self._forward_reaches(
+                    tokens, trigger, span, concept_start, terminator_positions
                 ):
-                    if _backward_reaches(tokens, span, trigger, terminator_positions):
-                        distance = trigger.first - span.last
+                    distance = span.first - trigger.last
+                elif backward and _backward_reaches(tokens, span, trigger, terminator_positions):
+                    distance = trigger.first - span.last
                 if distance is not None and (best is None or distance < best[0]):
                     best = (distance, trigger)
             if best is None:
@@ -195,7 +233,6 @@ class ContextAnalyser:
         span: Span,
         concept_start: dict[int, Span],
         terminators: set[int],
-        trigger_at: dict[int, Trigger],
     ) -> bool:
         limit = trigger.rule.max_scope or FORWARD_SCOPE
         if span.first - trigger.last > limit:
@@ -230,7 +267,9 @@ def _sentence_ids(tokens: Sequence[Token]) -> list[int]:
     return ids
 
 
-def _list_closes_with_or(tokens: Sequence[Token], comma: int, span: Span, terminators: set[int]) -> bool:
+def _list_closes_with_or(
+    tokens: Sequence[Token], comma: int, span: Span, terminators: set[int]
+) -> bool:
     """Does the list the comma belongs to end with "or"/"nor" before the clause ends?"""
     k = comma + 1
     while k < len(tokens):
@@ -243,7 +282,9 @@ def _list_closes_with_or(tokens: Sequence[Token], comma: int, span: Span, termin
     return False
 
 
-def _backward_reaches(tokens: Sequence[Token], span: Span, trigger: Trigger, terminators: set[int]) -> bool:
+def _backward_reaches(
+    tokens: Sequence[Token], span: Span, trigger: Trigger, terminators: set[int]
+) -> bool:
     if trigger.first - span.last > BACKWARD_SCOPE:
         return False
     for k in range(span.last, trigger.first):
@@ -276,7 +317,14 @@ def _apply_bare_answers(
     for index, span in enumerate(spans):
         sid = sentence_of[span.first]
         answer = words_by_sentence.get(sid + 1)
-        end = next((t for t, s in zip(tokens, sentence_of, strict=True) if s == sid and t.text in SENTENCE_END), None)
+        end = next(
+            (
+                t
+                for t, s in zip(tokens, sentence_of, strict=True)
+                if s == sid and t.text in SENTENCE_END
+            ),
+            None,
+        )
         if (
             answer
             and answer[0] in ("no", "nope", "nah", "none", "never")

@@ -18,7 +18,10 @@ _NUMBERS = {
     "many": 6,
 }  # fmt: skip
 
-_AMOUNT = r"(?P<amount>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several|many)"
+_AMOUNT = (
+    r"(?P<amount>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|fifteen|twenty|thirty|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several|many)"
+)
 _UNIT = r"(?P<unit>sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|days?|w(?:ee)?ks?|months?|y(?:ea)?rs?)"
 _QUANTITY = re.compile(
     rf"\b(?:(?P<lead>for|lasting|lasts|last|over|past|about|around|almost|nearly|takes|only)\s+)?"
@@ -86,9 +89,15 @@ def find_durations(lowered: str) -> list[DurationMention]:
         finding = "history_weeks" if unit == "ages" else _classify(unit, 3, False)
         found.append(DurationMention(finding, match.start(), match.end()))
     for match in _PAST_UNIT.finditer(lowered):
-        found.append(DurationMention(_classify(match["unit"], 1, False), match.start(), match.end()))
-    found.extend(DurationMention("history_months", m.start(), m.end()) for m in _LIFELONG.finditer(lowered))
-    found.extend(DurationMention("history_days", m.start(), m.end()) for m in _RECENT.finditer(lowered))
+        found.append(
+            DurationMention(_classify(match["unit"], 1, False), match.start(), match.end())
+        )
+    found.extend(
+        DurationMention("history_months", m.start(), m.end()) for m in _LIFELONG.finditer(lowered)
+    )
+    found.extend(
+        DurationMention("history_days", m.start(), m.end()) for m in _RECENT.finditer(lowered)
+    )
     found.sort(key=lambda d: (d.start, -d.end))
     kept: list[DurationMention] = []
     for mention in found:

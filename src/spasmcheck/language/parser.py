@@ -64,7 +64,9 @@ class TextParser:
         spans.sort(key=lambda item: item[0].first)
         polarities = self.context.polarities(tokens, [span for span, _, _ in spans])
         mentions = []
-        for (span, finding_id, corrected), (polarity, trigger) in zip(spans, polarities, strict=True):
+        for (span, finding_id, corrected), (polarity, trigger) in zip(
+            spans, polarities, strict=True
+        ):
             start, end = tokens[span.first].start, tokens[span.last - 1].end
             mentions.append(
                 Mention(finding_id, polarity, start, end, text[start:end], trigger, corrected)
@@ -79,7 +81,11 @@ class TextParser:
         for duration in find_durations(normalise(text)):
             if duration.finding_id not in self._known:
                 continue
-            inside = [i for i, t in enumerate(tokens) if t.start >= duration.start and t.end <= duration.end]
+            inside = [
+                i
+                for i, t in enumerate(tokens)
+                if t.start >= duration.start and t.end <= duration.end
+            ]
             if inside and not used.intersection(inside):
                 found.append((Span(inside[0], inside[-1] + 1), duration.finding_id, False))
                 used.update(inside)

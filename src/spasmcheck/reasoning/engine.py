@@ -205,7 +205,10 @@ class Engine:
         notes_for = [self._note(c) for c in contributions if c.log_lr > 0.05]
         notes_against = [self._note(c) for c in contributions if c.log_lr < -0.05]
         return RankedCondition(
-            condition, probability, notes_for[:MAX_EVIDENCE_ITEMS], notes_against[:MAX_EVIDENCE_ITEMS]
+            condition,
+            probability,
+            notes_for[:MAX_EVIDENCE_ITEMS],
+            notes_against[:MAX_EVIDENCE_ITEMS],
         )
 
     def _note(self, contribution: Contribution) -> EvidenceNote:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import ClassVar
 
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import FindingKind
@@ -37,6 +38,8 @@ class Evidence:
     origin: Origin = Origin.ANSWER
     possible: bool = False  # mentioned with doubt; counts for red-flag screening only
     text: str | None = None  # the words that produced it, for typed text
+    question: str | None = None  # the interview question that this answers
+    screening: bool = False  # the question screened for a warning sign
 
     def as_dict(self) -> dict[str, object]:
         item: dict[str, object] = {
@@ -48,6 +51,10 @@ class Evidence:
             item["possible"] = True
         if self.text is not None:
             item["text"] = self.text
+        if self.question is not None:
+            item["question"] = self.question
+        if self.screening:
+            item["screening"] = True
         return item
 
 
@@ -60,8 +67,12 @@ class EvidenceSet:
     answer beats typed text beats the diary.
     """
 
-    _STATUS_RANK = {Status.PRESENT: 2, Status.ABSENT: 1, Status.UNKNOWN: 0}
-    _ORIGIN_RANK = {Origin.ANSWER: 2, Origin.TEXT: 1, Origin.DIARY: 0}
+    _STATUS_RANK: ClassVar[dict[Status, int]] = {
+        Status.PRESENT: 2,
+        Status.ABSENT: 1,
+        Status.UNKNOWN: 0,
+    }
+    _ORIGIN_RANK: ClassVar[dict[Origin, int]] = {Origin.ANSWER: 2, Origin.TEXT: 1, Origin.DIARY: 0}
 
     def __init__(self, items: Iterable[Evidence] = ()) -> None:
         self._items: dict[str, Evidence] = {}
@@ -134,5 +145,7 @@ def evidence_from_mentions(kb: KnowledgeBase, mentions: Iterable[Mention]) -> li
                 Evidence(finding.id, Status.UNKNOWN, Origin.TEXT, possible=True, text=mention.text)
             )
         elif polarity is Polarity.FAMILY and "hx_family_history" in kb.finding_by_id:
-            items.append(Evidence("hx_family_history", Status.PRESENT, Origin.TEXT, text=mention.text))
+            items.append(
+                Evidence("hx_family_history", Status.PRESENT, Origin.TEXT, text=mention.text)
+            )
     return items

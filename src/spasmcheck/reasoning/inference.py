@@ -105,7 +105,7 @@ class BayesModel:
         if not np.any(values > 0):
             values = self._base_priors.copy()
         with np.errstate(divide="ignore"):
-            logs = np.log(values / values.sum())
+            logs: FloatArray = np.log(values / values.sum())
         return logs
 
     # -- posterior ------------------------------------------------------------------------
@@ -116,11 +116,10 @@ class BayesModel:
         self, log_prior: FloatArray, present: Iterable[str], absent: Iterable[str]
     ) -> FloatArray:
         pres, abs_ = self.indices(present), self.indices(absent)
-        return (
-            log_prior
-            + self.log_present[:, pres].sum(axis=1)
-            + self.log_absent[:, abs_].sum(axis=1)
+        joint: FloatArray = (
+            log_prior + self.log_present[:, pres].sum(axis=1) + self.log_absent[:, abs_].sum(axis=1)
         )
+        return joint
 
     @staticmethod
     def normalise(log_joint: FloatArray) -> FloatArray:

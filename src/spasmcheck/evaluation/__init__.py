@@ -1,0 +1,1 @@
+"""Evaluation layer: vignettes, the simulated patient, metrics and reports."""

@@ -1,0 +1,93 @@
+"""Vignettes in the SPEC.md YAML format, and the simulated patient who answers from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from spasmcheck.knowledge.schema import TriageLevel
+from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.evidence import EvidenceSet, Status
+from spasmcheck.reasoning.interview import Answer, Question, QuestionKind
+
+
+class VignetteError(ValueError):
+    """The vignette file is missing, unreadable or not in the SPEC format."""
+
+
+class Expectation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    icd10: list[str] = Field(min_length=1)
+    triage: TriageLevel
+
+
+class Vignette(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+    id: str = Field(min_length=1)
+    age: int | None = Field(default=None, ge=0, le=120)
+    sex: Literal["female", "male"] | None = None
+    text: str = Field(min_length=1)
+    facts: list[str] = Field(default_factory=list)
+    expect: Expectation | None = None
+
+
+def load_vignettes(path: Path) -> list[Vignette]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise VignetteError(f"no such vignette file: {path}") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise VignetteError(f"cannot read {path}: {error}") from error
+    except yaml.YAMLError as error:
+        raise VignetteError(f"{path} is not valid YAML: {' '.join(str(error).split())}") from error
+    if not isinstance(raw, list):
+        raise VignetteError(f"{path} must hold a YAML list of vignettes")
+    vignettes = []
+    for index, item in enumerate(raw):
+        try:
+            vignettes.append(Vignette.model_validate(item))
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise VignetteError(f"vignette #{index + 1}: {where}: {first['msg']}") from error
+    ids = [v.id for v in vignettes]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise VignetteError(f"duplicate vignette ids: {', '.join(duplicated)}")
+    return vignettes
+
+
+class SimulatedPatient:
+    """Answers interview questions from a vignette's facts, through the product's own parser.
+
+    Yes where a fact states the finding, no where a fact denies it, "don't know" otherwise.
+    """
+
+    def __init__(self, engine: Engine, facts: list[str]) -> None:
+        known = EvidenceSet()
+        for fact in facts:
+            _, items = engine.parse(fact)
+            for item in items:
+                known.add(item)
+        self.known = known
+
+    def status(self, finding_id: str) -> Status:
+        item = self.known.get(finding_id)
+        return Status.UNKNOWN if item is None else item.status
+
+    def answer(self, question: Question) -> str | list[str]:
+        if question.kind is QuestionKind.YES_NO:
+            return {
+                Status.PRESENT: Answer.YES.value,
+                Status.ABSENT: Answer.NO.value,
+                Status.UNKNOWN: Answer.DONT_KNOW.value,
+            }[self.status(question.id)]
+        chosen = [
+            o.finding_id for o in question.options if self.status(o.finding_id) is Status.PRESENT
+        ]
+        if question.kind is QuestionKind.SINGLE:
+            chosen = chosen[:1]
+        return chosen or Answer.DONT_KNOW.value
