@@ -1,0 +1,54 @@
+"""The parser table: lay words, typos, negation, uncertainty, history, durations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from spasmcheck.language.context import Polarity
+from spasmcheck.reasoning.engine import Engine
+
+TABLE: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "data" / "phrases.yaml").read_text(encoding="utf-8"))
+
+
+def test_table_is_big_enough() -> None:
+    assert len(TABLE) >= 80
+    assert sum(1 for row in TABLE if row.get("absent")) >= 20
+
+
+def test_table_names_only_real_findings(engine: Engine) -> None:
+    named = {f for row in TABLE for key in ("present", "absent", "possible", "not_found_present") for f in row.get(key, [])}
+    assert named - set(engine.kb.finding_by_id) == set()
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[r["text"][:50] for r in TABLE])
+def test_phrase(engine: Engine, row: dict[str, Any]) -> None:
+    mentions = engine.parser.parse(row["text"])
+    got: dict[str, set[Polarity]] = {}
+    for m in mentions:
+        got.setdefault(m.finding_id, set()).add(m.polarity)
+        assert row["text"][m.start : m.end] == m.text
+    for key, polarity in (("present", Polarity.PRESENT), ("absent", Polarity.ABSENT), ("possible", Polarity.POSSIBLE)):
+        for finding in row.get(key, []):
+            assert polarity in got.get(finding, set()), f"{finding} not {polarity.value}: {got}"
+    for finding in row.get("not_found_present", []):
+        assert Polarity.PRESENT not in got.get(finding, set()), got
+
+
+def test_spans_point_at_the_words(engine: Engine) -> None:
+    text = "Bad CRAMPS in my calves, no weakness."
+    spans = {m.finding_id: text[m.start : m.end] for m in engine.parser.parse(text)}
+    assert spans["cramp"] == "CRAMPS"
+    assert spans["weakness"] == "weakness"
+
+
+def test_curly_apostrophes(engine: Engine) -> None:
+    mentions = engine.parser.parse("I\u2019m not weak")
+    assert [(m.finding_id, m.polarity) for m in mentions if m.finding_id == "weakness"] == [("weakness", Polarity.ABSENT)]
+
+
+def test_parse_benchmark(benchmark, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    benchmark(engine.parser.parse, "my calves cramp at night for three weeks but no numbness, tingling or weakness")
