@@ -1,0 +1,62 @@
+"""Generate docs/cli.md (from the real --help) and docs/red-flags.md (from the knowledge base).
+
+Run: .venv/bin/python scripts/gen_docs.py. tests/test_docs.py fails when the committed files
+differ from what this produces, so the reference never drifts from the product.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from spasmcheck.cli.main import app
+from spasmcheck.knowledge.loader import load_knowledge_base
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+COMMANDS = [[], ["assess"], ["parse"], ["conditions"], ["eval"], ["kb"], ["kb", "check"]]
+
+
+def cli_reference() -> str:
+    runner = CliRunner()
+    parts = ["# Command-line reference", "", "Generated from the real `--help` by `scripts/gen_docs.py`.", ""]
+    for command in COMMANDS:
+        result = runner.invoke(app, [*command, "--help"], prog_name="spasmcheck", env={"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+        title = " ".join(["spasmcheck", *command])
+        parts += [f"## `{title}`", "", "```text", result.output.rstrip(), "```", ""]
+    return "\n".join(parts)
+
+
+def red_flag_reference() -> str:
+    kb = load_knowledge_base()
+    lines = [
+        "# Red flags",
+        "",
+        "Generated from the knowledge base by `scripts/gen_docs.py`. A rule fires when all of",
+        "its *all of* findings and, if listed, one of its *any of* findings are present (or",
+        "mentioned with doubt). A denied finding never fires a rule.",
+        "",
+        "| id | warning sign | level | all of | any of | sources |",
+        "|---|---|---|---|---|---|",
+    ]
+    for flag in sorted(kb.red_flags, key=lambda f: (-f.level.urgency, f.id)):
+        cites = "; ".join(kb.cite(c) for c in flag.cite)
+        lines.append(
+            f"| `{flag.id}` | {flag.name} | `{flag.level.value}` | {', '.join(flag.all_of) or '—'} "
+            f"| {', '.join(flag.any_of) or '—'} | {cites} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+OUTPUTS = {"cli.md": cli_reference, "red-flags.md": red_flag_reference}
+
+
+def main() -> int:
+    for name, build in OUTPUTS.items():
+        (DOCS / name).write_text(build(), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
