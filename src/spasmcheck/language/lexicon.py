@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from spasmcheck.language.tokens import Token, phrase_keys
+from spasmcheck.language.tokens import Token, fold, phrase_keys
 
 MIN_FUZZY_LENGTH = 6
 
@@ -126,6 +126,19 @@ PROTECTED = frozenset(
 )
 
 
+# Words people put inside a phrase without changing it: "face WAS drooping", "calf IS
+# swollen". Skipped only between the words of a multi-word phrase, at most MAX_SKIPPED.
+FILLERS = frozenset(
+    """is was are were been being has have had feels felt keeps kept gets got getting went
+    goes becomes became very really so quite a bit little all my the slightly""".split()
+)
+FILLERS = frozenset(fold(word) for word in FILLERS)
+MAX_SKIPPED = 2
+# Head words that an elliptical list shares: "trouble breathing or swallowing".
+LIST_HEADS = frozenset({"trouble", "difficulty", "problem", "pain", "hard"})
+LIST_JOINERS = frozenset({"or", "and", ",", "nor", "/"})
+
+
 @dataclass(frozen=True, slots=True)
 class Match:
     """Tokens [first, last) mean ``finding_id``."""
@@ -219,15 +232,55 @@ class Lexicon:
         matches: list[Match] = []
         i = 0
         while i < len(keys):
-            found: Match | None = None
-            for phrase, finding_id in self._by_first.get(keys[i], ()):
-                end = i + len(phrase)
-                if tuple(keys[i:end]) == phrase:
-                    found = Match(i, end, finding_id, any(corrected[i:end]))
-                    break
+            found = self._match_at(keys, corrected, i)
+            if found is None:
+                found = self._elliptical(keys, corrected, i, matches)
             if found is None:
                 i += 1
             else:
                 matches.append(found)
                 i = found.last
         return matches
+
+    def _match_at(self, keys: list[str], corrected: list[bool], i: int) -> Match | None:
+        for phrase, finding_id in self._by_first.get(keys[i], ()):
+            end = _phrase_end(keys, i, phrase)
+            if end is not None:
+                return Match(i, end, finding_id, any(corrected[i:end]))
+        return None
+
+    def _elliptical(
+        self, keys: list[str], corrected: list[bool], i: int, matches: list[Match]
+    ) -> Match | None:
+        """ "trouble breathing or swallowing": read "swallowing" as "trouble swallowing"."""
+        if not matches or i < 1 or keys[i - 1] not in LIST_JOINERS:
+            return None
+        previous = matches[-1]
+        head = keys[previous.first]
+        if previous.last != i - 1 or head not in LIST_HEADS:
+            return None
+        for phrase, finding_id in self._by_first.get(head, ()):
+            if len(phrase) < 2:
+                continue
+            tail = phrase[1:]
+            if tuple(keys[i : i + len(tail)]) == tail:
+                end = i + len(tail)
+                return Match(i, end, finding_id, any(corrected[i:end]))
+        return None
+
+
+def _phrase_end(keys: list[str], start: int, phrase: tuple[str, ...]) -> int | None:
+    """Where ``phrase`` ends if it matches at ``start``, skipping a few filler words inside."""
+    k = start
+    skipped = 0
+    for n, word in enumerate(phrase):
+        if n > 0:
+            while (
+                k < len(keys) and keys[k] != word and keys[k] in FILLERS and skipped < MAX_SKIPPED
+            ):
+                k += 1
+                skipped += 1
+        if k >= len(keys) or keys[k] != word:
+            return None
+        k += 1
+    return k

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
+from spasmcheck.knowledge.schema import FindingKind
 from spasmcheck.language.context import ContextAnalyser, Polarity, Span
 from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon
@@ -53,6 +54,7 @@ class TextParser:
         ]
         self.lexicon = Lexicon(entries, extra_vocabulary=self.context.vocabulary)
         self._known = {f.id for f in kb.findings}
+        self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
 
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
@@ -68,6 +70,9 @@ class TextParser:
             spans, polarities, strict=True
         ):
             start, end = tokens[span.first].start, tokens[span.last - 1].end
+            if polarity is Polarity.HISTORICAL and finding_id in self._history:
+                # "had thyroid surgery years ago": for a history finding the past is the point.
+                polarity = Polarity.PRESENT
             mentions.append(
                 Mention(finding_id, polarity, start, end, text[start:end], trigger, corrected)
             )
