@@ -271,6 +271,17 @@ class RedFlag(_Strict):
     reason: str = Field(min_length=10)  # shown to the user: why this matters
     do_now: str = Field(min_length=10)  # shown to the user: what to do now
     cite: Citations
+    # Optional age bounds (inclusive): the rule applies only within them; when the age is
+    # unknown it applies (the safe side).
+    min_age: int | None = Field(default=None, ge=0, le=120)
+    max_age: int | None = Field(default=None, ge=0, le=120)
+
+    def applies_to(self, age: int | None) -> bool:
+        if age is None:
+            return True
+        return (self.min_age is None or age >= self.min_age) and (
+            self.max_age is None or age <= self.max_age
+        )
 
     @model_validator(mode="after")
     def _has_findings(self) -> RedFlag:

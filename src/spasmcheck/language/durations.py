@@ -27,6 +27,8 @@ _QUANTITY = re.compile(
     rf"\b(?:(?P<lead>for|lasting|lasts|last|over|past|about|around|almost|nearly|takes|only)\s+)?"
     rf"(?:(?:the|a)\s+)?(?:(?:past|last|about|around|almost|nearly|over)\s+)?"
     rf"{_AMOUNT}(?:\s+or\s+(?:so|two|three|more))?\s+{_UNIT}\b(?P<ago>\s+ago)?"
+    # "34 weeks pregnant", "six months old" are not how long the spasms have lasted.
+    r"(?!\s+(?:pregnant|gestation|old|along|postpartum|after\s+(?:birth|delivery)))"
 )
 _BARE_UNIT = re.compile(
     r"\b(?P<lead>for|over|lasting|lasts|last|takes)\s+(?P<unit>seconds|minutes|hours|days|weeks|months|years|ages)\b"

@@ -130,7 +130,8 @@ PROTECTED = frozenset(
 # swollen". Skipped only between the words of a multi-word phrase, at most MAX_SKIPPED.
 FILLERS = frozenset(
     """is was are were been being has have had feels felt keeps kept gets got getting went
-    goes becomes became very really so quite a bit little all my the slightly""".split()
+    goes becomes became very really so quite a bit little all my the slightly more in any
+    suddenly completely totally now just""".split()
 )
 FILLERS = frozenset(fold(word) for word in FILLERS)
 MAX_SKIPPED = 2
@@ -177,7 +178,12 @@ def within_one_edit(a: str, b: str) -> bool:
 class Lexicon:
     """Maps folded token sequences to finding ids."""
 
-    def __init__(self, entries: Iterable[tuple[str, str]], extra_vocabulary: Iterable[str] = ()):
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, str]],
+        extra_vocabulary: Iterable[str] = (),
+        misspellings: Iterable[tuple[str, str]] = (),
+    ):
         by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         vocabulary: set[str] = set(extra_vocabulary)
         for phrase, finding_id in entries:
@@ -186,6 +192,12 @@ class Lexicon:
                 continue
             by_first[keys[0]].append((keys, finding_id))
             vocabulary.update(keys)
+        # Listed misspellings match as phrases, but their words stay open to correction:
+        # "swolen" in "swolen ankle" must not stop "calf is swolen" reading as "swollen".
+        for phrase, finding_id in misspellings:
+            keys = phrase_keys(phrase)
+            if keys:
+                by_first[keys[0]].append((keys, finding_id))
         for candidates in by_first.values():
             candidates.sort(key=lambda item: -len(item[0]))
         self._by_first = dict(by_first)
@@ -221,7 +233,8 @@ class Lexicon:
 
     def match(self, tokens: Sequence[Token]) -> list[Match]:
         """Greedy longest matches, left to right, without overlaps."""
-        keys = [token.key for token in tokens]
+        original = [token.key for token in tokens]
+        keys = list(original)
         corrected = [False] * len(keys)
         for i, key in enumerate(keys):
             if key not in self.vocabulary:
@@ -229,18 +242,38 @@ class Lexicon:
                 if fixed is not None:
                     keys[i] = fixed
                     corrected[i] = True
-        matches: list[Match] = []
-        i = 0
-        while i < len(keys):
+        # Every position's longest match, then keep the longest spans first, so that
+        # "feel numb when i wipe" reads as "numb when i wipe", not "feel numb".
+        candidates: list[Match] = []
+        unchanged = [False] * len(keys)
+        for i in range(len(keys)):
             found = self._match_at(keys, corrected, i)
-            if found is None:
-                found = self._elliptical(keys, corrected, i, matches)
-            if found is None:
-                i += 1
-            else:
-                matches.append(found)
-                i = found.last
-        return matches
+            if any(corrected):
+                as_typed = self._match_at(original, unchanged, i)
+                if as_typed is not None and (found is None or as_typed.last > found.last):
+                    found = as_typed
+            if found is not None:
+                candidates.append(found)
+        # A match inside a longer one is dropped; partly overlapping matches are both kept,
+        # so "chest pain when i swallow" gives chest pain and pain on swallowing.
+        taken = [False] * len(keys)
+        matches: list[Match] = []
+        for match in sorted(candidates, key=lambda m: (-(m.last - m.first), m.first)):
+            if not any(k.first <= match.first and match.last <= k.last for k in matches):
+                matches.append(match)
+                for k in range(match.first, match.last):
+                    taken[k] = True
+        matches.sort(key=lambda m: m.first)
+        # Elliptical lists need the matches to their left: "trouble breathing or swallowing".
+        extra: list[Match] = []
+        for i in range(len(keys)):
+            if not taken[i]:
+                found = self._elliptical(keys, corrected, i, [m for m in matches if m.last <= i])
+                if found is not None and not any(taken[found.first : found.last]):
+                    extra.append(found)
+                    for k in range(found.first, found.last):
+                        taken[k] = True
+        return sorted(matches + extra, key=lambda m: m.first)
 
     def _match_at(self, keys: list[str], corrected: list[bool], i: int) -> Match | None:
         for phrase, finding_id in self._by_first.get(keys[i], ()):

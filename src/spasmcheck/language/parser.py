@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import FindingKind
 from spasmcheck.language.context import ContextAnalyser, Polarity, Span
 from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon
-from spasmcheck.language.tokens import Token, normalise, tokenize
+from spasmcheck.language.tokens import SENTENCE_END, Token, normalise, tokenize
 
 __all__ = ["Mention", "Polarity", "TextParser", "parse_text"]
 
@@ -41,20 +45,46 @@ class Mention:
         }
 
 
+class _Attribute(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    words: list[str] = Field(min_length=1)
+    binds: dict[str, str] = Field(min_length=1)
+
+
+class _AttributeFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    attributes: list[_Attribute]
+
+
+@cache
+def _attributes() -> tuple[_Attribute, ...]:
+    raw = resources.files("spasmcheck.language.data").joinpath("attributes.yaml").read_bytes()
+    return tuple(_AttributeFile.model_validate(yaml.safe_load(raw)).attributes)
+
+
+# What may follow an attribute for it to end its phrase ("swollen, red and hot").
+_ATTRIBUTE_ENDS = frozenset({",", "and", "or", "to", "too", "now", "as", "like", "again", "also"})
+
+
 class TextParser:
     """Builds the lexicon once per knowledge base; ``parse`` is then cheap."""
 
     def __init__(self, kb: KnowledgeBase, context: ContextAnalyser | None = None):
         self.kb = kb
         self.context = context or ContextAnalyser()
-        entries = [
-            (phrase, finding.id)
-            for finding in kb.findings
-            for phrase in (*finding.synonyms, *finding.misspellings)
-        ]
-        self.lexicon = Lexicon(entries, extra_vocabulary=self.context.vocabulary)
+        entries = [(phrase, f.id) for f in kb.findings for phrase in f.synonyms]
+        misspelt = [(phrase, f.id) for f in kb.findings for phrase in f.misspellings]
+        self.lexicon = Lexicon(entries, self.context.vocabulary, misspelt)
         self._known = {f.id for f in kb.findings}
         self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
+        self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
+        self._binds: list[dict[str, str]] = []
+        attribute_entries = []
+        for index, attribute in enumerate(_attributes()):
+            binds = {loc: f for loc, f in attribute.binds.items() if {loc, f} <= self._known}
+            self._binds.append(binds)
+            attribute_entries.extend((word, str(index)) for word in attribute.words)
+        self._attribute_lexicon = Lexicon(attribute_entries)
 
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
@@ -63,6 +93,7 @@ class TextParser:
             (Span(m.first, m.last), m.finding_id, m.corrected) for m in matches
         ]
         spans.extend(self._duration_spans(text, tokens, spans))
+        spans.extend(self._attribute_spans(tokens, spans))
         spans.sort(key=lambda item: item[0].first)
         polarities = self.context.polarities(tokens, [span for span, _, _ in spans])
         mentions = []
@@ -77,6 +108,43 @@ class TextParser:
                 Mention(finding_id, polarity, start, end, text[start:end], trigger, corrected)
             )
         return mentions
+
+    def _attribute_spans(
+        self, tokens: list[Token], taken: list[tuple[Span, str, bool]]
+    ) -> list[tuple[Span, str, bool]]:
+        """Bind bare attributes to the body part named just before them."""
+        covered = {k for span, _, _ in taken for k in range(span.first, span.last)}
+        exact = {(span.first, span.last) for span, _, _ in taken}
+        sentence, sentence_of = 0, []
+        for token in tokens:
+            sentence_of.append(sentence)
+            if token.text in SENTENCE_END:
+                sentence += 1
+        found: list[tuple[Span, str, bool]] = []
+        for match in self._attribute_lexicon.match(tokens):
+            # An attribute inside another finding's words is skipped, unless it is exactly
+            # those words ("wasting away" after "the muscle of my thumb").
+            inside = covered.intersection(range(match.first, match.last))
+            if inside and (match.first, match.last) not in exact:
+                continue
+            after = tokens[match.last].text if match.last < len(tokens) else "."
+            if after not in _ATTRIBUTE_ENDS and after not in SENTENCE_END:
+                continue
+            binds = self._binds[int(match.finding_id)]
+            # The nearest body part before the attribute decides; if it is not one this
+            # attribute binds to ("my feet are warm"), nothing is bound.
+            places = [
+                (span, finding_id)
+                for span, finding_id, _ in taken
+                if (finding_id in self._places or finding_id in binds)
+                and span.last <= match.first
+                and sentence_of[match.first] - sentence_of[span.first] <= 1
+            ]
+            if places:
+                _, place = max(places, key=lambda item: item[0].first)
+                if place in binds:
+                    found.append((Span(match.first, match.last), binds[place], match.corrected))
+        return found
 
     def _duration_spans(
         self, text: str, tokens: list[Token], taken: list[tuple[Span, str, bool]]

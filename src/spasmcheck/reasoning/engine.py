@@ -167,7 +167,7 @@ class Engine:
             posterior = self.posterior(evidence, age, sex)
         order = np.argsort(-posterior, kind="stable")[:MAX_RANKED]
         ranked = [self._ranked(int(i), float(posterior[i]), evidence) for i in order]
-        result = triage(self.kb, posterior, evidence.present, evidence.possible)
+        result = triage(self.kb, posterior, evidence.present, evidence.possible, age)
         guidance = self.kb.level_guidance[result.level]
         return Assessment(
             conditions=ranked,

@@ -161,10 +161,10 @@ class Interviewer:
         def stop(reason: str) -> Step:
             return Step(None, assessment, True, reason, asked, list(evidence))
 
-        affirmed = fired_red_flags(self.kb, evidence.present)
+        affirmed = fired_red_flags(self.kb, evidence.present, age=age)
         if any(f.flag.level.is_emergency for f in affirmed):
             return stop("emergency_sign")
-        doubtful = self._doubtful_emergency(evidence)
+        doubtful = self._doubtful_emergency(evidence, age)
         if doubtful is not None and asked < self.max_questions:
             return Step(doubtful, assessment, False, None, asked, list(evidence))
         if asked >= self.max_questions:
@@ -175,7 +175,7 @@ class Interviewer:
             {e.question for e in evidence if e.origin is Origin.ANSWER and e.screening}
         )
         if screening_asked < MAX_SCREENING:
-            screen = self._screening_question(evidence, predictive)
+            screen = self._screening_question(evidence, predictive, age)
             if screen is not None:
                 return Step(screen, assessment, False, None, asked, list(evidence))
 
@@ -194,13 +194,17 @@ class Interviewer:
         return Step(question, assessment, False, None, asked, list(evidence))
 
     # -- safety ---------------------------------------------------------------------------
-    def _doubtful_emergency(self, evidence: EvidenceSet) -> Question | None:
+    def _doubtful_emergency(self, evidence: EvidenceSet, age: int | None) -> Question | None:
         for finding_id in evidence.possible:
             item = evidence.get(finding_id)
             if item is None or item.status is not Status.UNKNOWN:
                 continue
             for rule in self.kb.red_flags:
-                if rule.level.is_emergency and finding_id in rule.finding_ids:
+                if (
+                    rule.level.is_emergency
+                    and finding_id in rule.finding_ids
+                    and rule.applies_to(age)
+                ):
                     return self._yes_no(
                         finding_id,
                         f"You mentioned this with some doubt. {rule.name} can be a warning sign: "
@@ -209,11 +213,15 @@ class Interviewer:
                     )
         return None
 
-    def _screening_question(self, evidence: EvidenceSet, predictive: FloatArray) -> Question | None:
+    def _screening_question(
+        self, evidence: EvidenceSet, predictive: FloatArray, age: int | None
+    ) -> Question | None:
         best: tuple[float, str, RedFlag] | None = None
         index = self.model.finding_index
         base = self.model.base_rate
         for rule in self.screen_rules:
+            if not rule.applies_to(age):
+                continue
             if any(
                 evidence.get(f) is not None and evidence.get(f).status is Status.ABSENT  # type: ignore[union-attr]
                 for f in rule.all_of

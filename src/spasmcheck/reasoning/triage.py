@@ -50,12 +50,17 @@ class TriageResult:
 
 
 def fired_red_flags(
-    kb: KnowledgeBase, present: Collection[str], possible: Collection[str] = ()
+    kb: KnowledgeBase,
+    present: Collection[str],
+    possible: Collection[str] = (),
+    age: int | None = None,
 ) -> list[FiredFlag]:
     """Every red-flag rule that fires, most urgent first."""
     known = set(present) | set(possible)
     fired = []
     for flag in kb.red_flags:
+        if not flag.applies_to(age):
+            continue
         if not all(f in known for f in flag.all_of):
             continue
         hits = [f for f in flag.any_of if f in known]
@@ -83,8 +88,9 @@ def triage(
     posterior: FloatArray,
     present: Collection[str],
     possible: Collection[str] = (),
+    age: int | None = None,
 ) -> TriageResult:
-    flags = fired_red_flags(kb, present, possible)
+    flags = fired_red_flags(kb, present, possible, age)
     by_conditions, mass = condition_level(kb, posterior)
     levels = [f.flag.level for f in flags] + [by_conditions]
     level = TriageLevel.most_urgent(levels)
