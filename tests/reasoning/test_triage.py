@@ -116,7 +116,7 @@ def test_phrase_table_covers_every_rule(engine: Engine) -> None:
 
 @pytest.mark.parametrize("case", PHRASES, ids=[p["text"][:60] for p in PHRASES])
 def test_red_flag_phrase(engine: Engine, case: dict[str, Any]) -> None:
-    result = engine.assess(case["text"])
+    result = engine.assess(case["text"], age=case.get("age"))
     fired = [f.flag.id for f in result.triage.red_flags]
     level = result.triage.level
     if "flag" in case:

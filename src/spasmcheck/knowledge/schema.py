@@ -275,6 +275,10 @@ class RedFlag(_Strict):
     # unknown it applies (the safe side).
     min_age: int | None = Field(default=None, ge=0, le=120)
     max_age: int | None = Field(default=None, ge=0, le=120)
+    # Presentations that make this rule worth screening in the interview, whatever the
+    # model's probabilities: a calf cramp is always asked about swelling (as NHS 111 and the
+    # Manchester Triage System choose discriminators by presenting complaint).
+    screen_when: list[Identifier] = Field(default_factory=list)
 
     def applies_to(self, age: int | None) -> bool:
         if age is None:

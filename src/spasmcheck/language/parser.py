@@ -79,7 +79,7 @@ class TextParser:
         self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
         self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
         self._binds: list[dict[str, str]] = []
-        attribute_entries = []
+        attribute_entries: list[tuple[str, str]] = []
         for index, attribute in enumerate(_attributes()):
             binds = {loc: f for loc, f in attribute.binds.items() if {loc, f} <= self._known}
             self._binds.append(binds)

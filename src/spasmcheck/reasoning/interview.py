@@ -41,8 +41,10 @@ from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.inference import FloatArray
 from spasmcheck.reasoning.triage import LEVEL_THRESHOLDS, fired_red_flags
 
-MAX_QUESTIONS = 25
-MAX_SCREENING = 6
+MAX_QUESTIONS = 18
+MAX_SCREENING = 8
+MAX_UNKNOWN_ANSWERS = 9  # stop when the person keeps answering "don't know"
+MAX_ESCALATION = 2  # after an emergency sign: questions that could make it an ambulance
 SCREEN_LIFT = 3.0
 SCREEN_MIN_PROBABILITY = 0.12
 STOP_TOP_PROBABILITY = 0.9
@@ -88,6 +90,7 @@ class Question:
     screening: bool  # True when asked to rule out a warning sign
     options: tuple[Option, ...] = ()
     separates: tuple[str, ...] = ()  # condition ids it helps tell apart
+    escalation: bool = False  # asked after an emergency sign, to see if it needs an ambulance
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +101,7 @@ class Question:
             "screening": self.screening,
             "options": [o.as_dict() for o in self.options],
             "separates": list(self.separates),
+            "escalation": self.escalation,
             "answers": ["yes", "no", "dont_know"] if self.kind is QuestionKind.YES_NO else None,
         }
 
@@ -162,8 +166,15 @@ class Interviewer:
             return Step(None, assessment, True, reason, asked, list(evidence))
 
         affirmed = fired_red_flags(self.kb, evidence.present, age=age)
-        if any(f.flag.level.is_emergency for f in affirmed):
+        if any(f.flag.level is TriageLevel.EMERGENCY_AMBULANCE for f in affirmed):
             return stop("emergency_sign")
+        if any(f.flag.level.is_emergency for f in affirmed):
+            # "Go to A&E now" is already the result; ask at most MAX_ESCALATION questions
+            # that could make it "call an ambulance", then stop.
+            escalation = self._escalation_question(evidence, age)
+            if escalation is None:
+                return stop("emergency_sign")
+            return Step(escalation, assessment, False, None, asked, list(evidence))
         doubtful = self._doubtful_emergency(evidence, age)
         if doubtful is not None and asked < self.max_questions:
             return Step(doubtful, assessment, False, None, asked, list(evidence))
@@ -184,6 +195,15 @@ class Interviewer:
         if gains[best] <= 0 or not np.isfinite(gains[best]):
             return stop("nothing_left_to_ask")
         if asked >= MIN_QUESTIONS:
+            unknown_answers = len(
+                {
+                    e.question
+                    for e in evidence
+                    if e.origin is Origin.ANSWER and e.status is Status.UNKNOWN and not e.screening
+                }
+            )
+            if unknown_answers >= MAX_UNKNOWN_ANSWERS:
+                return stop("not_enough_answers")
             if float(posterior.max()) >= STOP_TOP_PROBABILITY:
                 return stop("confident")
             if gains[best] < MIN_GAIN_BITS:
@@ -213,12 +233,48 @@ class Interviewer:
                     )
         return None
 
+    def _escalation_question(self, evidence: EvidenceSet, age: int | None) -> Question | None:
+        """After an emergency sign: the next ambulance-level sign this presentation points to.
+
+        Stateless: the candidate signs follow from the findings present, and at most
+        MAX_ESCALATION of them are ever asked.
+        """
+        present = set(evidence.present)
+        targets: list[tuple[str, RedFlag]] = []
+        for rule in self.kb.red_flags:
+            if rule.level is not TriageLevel.EMERGENCY_AMBULANCE or not rule.applies_to(age):
+                continue
+            if not any(f in present for f in rule.screen_when):
+                continue
+            for finding_id in (*rule.all_of, *rule.any_of[:1]):
+                if finding_id not in present and all(t != finding_id for t, _ in targets):
+                    targets.append((finding_id, rule))
+        answered = [
+            t for t, _ in targets if (item := evidence.get(t)) and item.origin is Origin.ANSWER
+        ]
+        if len(answered) >= MAX_ESCALATION:
+            return None
+        for finding_id, rule in targets:
+            if finding_id in evidence:
+                continue
+            finding = self.kb.finding_by_id[finding_id]
+            return Question(
+                finding.id,
+                QuestionKind.YES_NO,
+                finding.question,
+                f"Checking whether you need an ambulance — {rule.name.lower()}: {rule.reason}",
+                True,
+                escalation=True,
+            )
+        return None
+
     def _screening_question(
         self, evidence: EvidenceSet, predictive: FloatArray, age: int | None
     ) -> Question | None:
         best: tuple[float, str, RedFlag] | None = None
         index = self.model.finding_index
         base = self.model.base_rate
+        present = set(evidence.present)
         for rule in self.screen_rules:
             if not rule.applies_to(age):
                 continue
@@ -246,8 +302,10 @@ class Interviewer:
                 p_fire *= 1 - float(miss)
                 p_background *= 1 - float(miss_bg)
             weight = SCREEN_LEVELS[rule.level]
+            presented = any(f in present for f in rule.screen_when)
             plausible = (
-                p_fire >= SCREEN_LIFT * weight * p_background
+                presented
+                or p_fire >= SCREEN_LIFT * weight * p_background
                 or p_fire >= SCREEN_MIN_PROBABILITY * weight
             )
             if not plausible:
@@ -257,7 +315,9 @@ class Interviewer:
                 target = min(unknown_all, key=lambda f: predictive[index[f]])
             else:
                 target = max(unknown_any, key=lambda f: predictive[index[f]])
-            score = rule.level.urgency * 10 + p_fire
+            # The rule closest to firing, weighted by how urgent it is; rules the presentation
+            # points to (screen_when) come before those found only through the model.
+            score = int(presented) + p_fire * rule.level.urgency
             if best is None or score > best[0]:
                 best = (score, target, rule)
         if best is None:
@@ -372,7 +432,11 @@ def answer_evidence(question: Question, response: str | Sequence[str]) -> list[E
 
     def item(finding_id: str, status: Status) -> Evidence:
         return Evidence(
-            finding_id, status, Origin.ANSWER, question=question.id, screening=question.screening
+            finding_id,
+            status,
+            Origin.ANSWER,
+            question=question.id,
+            screening=question.screening,
         )
 
     if question.kind is QuestionKind.YES_NO:
