@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Tests never touch the user's real engine cache.
+os.environ.setdefault("SPASMCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="spasmcheck-cache-"))
 
 from spasmcheck.knowledge.loader import KnowledgeBase, collect, load_knowledge_base
 from spasmcheck.reasoning.engine import Engine, default_engine

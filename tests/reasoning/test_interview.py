@@ -89,7 +89,7 @@ def test_question_cap(engine: Engine) -> None:
         if step.should_stop:
             break
         assert step.question is not None
-        for item in answer_evidence(step.question, "dont_know" if step.question.kind is QuestionKind.YES_NO else "dont_know"):
+        for item in answer_evidence(step.question, "dont_know"):
             evidence.add(item)
     assert step.should_stop and step.questions_asked <= 3
 

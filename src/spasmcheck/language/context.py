@@ -176,9 +176,13 @@ class ContextAnalyser:
         return triggers
 
     def polarities(
-        self, tokens: Sequence[Token], spans: Sequence[Span]
+        self, tokens: Sequence[Token], spans: Sequence[Span], denied: Sequence[Span] = ()
     ) -> list[tuple[Polarity, str | None]]:
-        """For each concept span: its polarity and the trigger phrase that set it (if any)."""
+        """For each concept span: its polarity and the trigger phrase that set it (if any).
+
+        ``denied`` are concepts with a negation inside their own words ("muscles aren't
+        wasting"); their negation carries on into a list that follows ("... or shrinking").
+        """
         covered = [False] * len(tokens)
         concept_start: dict[int, Span] = {}
         for span in spans:
@@ -186,6 +190,10 @@ class ContextAnalyser:
             for k in range(span.first, span.last):
                 covered[k] = True
         triggers = self.find_triggers(tokens, covered)
+        inner = ContextRule(
+            literal="not", category=RuleCategory.NEGATED, direction=Direction.FORWARD
+        )
+        triggers.extend(Trigger(span.last - 1, span.last, inner) for span in denied)
         terminator_positions = {
             k
             for t in triggers

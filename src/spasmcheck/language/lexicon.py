@@ -3,127 +3,29 @@
 Matching is exact on folded tokens, plus a cautious typo fallback: a word that is not in
 the lexicon's vocabulary, at least six letters long, is read as the vocabulary word one edit
 away (insertion, deletion, substitution or swap of neighbours) when exactly one such word
-starts with the same letter. Common English words that sit one edit from a medical word
-("smelling" / "swelling") are protected.
+starts with the same letter. Real English words are never corrected ("station" is not
+"statin", "smelling" is not "swelling"): a word list ships in ``data/``.
 """
 
 from __future__ import annotations
 
+import gzip
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from spasmcheck.language.tokens import Token, fold, phrase_keys
 
 MIN_FUZZY_LENGTH = 6
 
-# Everyday words one edit away from a lexicon word; never "corrected".
-PROTECTED = frozenset(
-    [
-        "smelling",
-        "spelling",
-        "selling",
-        "telling",
-        "falling",
-        "calling",
-        "walking",
-        "talking",
-        "working",
-        "waking",
-        "weekly",
-        "weekend",
-        "seeing",
-        "sweating",
-        "sweeping",
-        "switch",
-        "switched",
-        "twitter",
-        "stretches",
-        "thinking",
-        "drinking",
-        "sinking",
-        "sleeping",
-        "slipping",
-        "tripping",
-        "wrapping",
-        "cramming",
-        "crapping",
-        "cramped",
-        "stressed",
-        "pressed",
-        "dressed",
-        "blessed",
-        "breath",
-        "breathe",
-        "breathing",
-        "breathed",
-        "bleeding",
-        "breeding",
-        "heated",
-        "hearing",
-        "bearing",
-        "wearing",
-        "fearing",
-        "shaking",
-        "making",
-        "taking",
-        "baking",
-        "waking",
-        "raking",
-        "feeling",
-        "peeling",
-        "reeling",
-        "ceiling",
-        "healing",
-        "dealing",
-        "sealing",
-        "eating",
-        "heating",
-        "beating",
-        "seating",
-        "reading",
-        "leading",
-        "heading",
-        "loading",
-        "landing",
-        "standing",
-        "sanding",
-        "handing",
-        "bending",
-        "sending",
-        "lending",
-        "mending",
-        "tending",
-        "fending",
-        "binding",
-        "finding",
-        "minding",
-        "winding",
-        "hiding",
-        "riding",
-        "siding",
-        "sliding",
-        "chicken",
-        "thicker",
-        "quicker",
-        "sticker",
-        "kicking",
-        "picking",
-        "ticking",
-        "licking",
-        "locking",
-        "rocking",
-        "mocking",
-        "weather",
-        "whether",
-        "leather",
-        "feather",
-        "father",
-        "mother",
-        "brother",
-        "sister",
-    ]
-)
+
+@cache
+def english_words() -> frozenset[str]:
+    """Real English words (six letters or more) that the typo fallback must leave alone."""
+    raw = resources.files("spasmcheck.language.data").joinpath("english_words.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(raw).decode("utf-8").split())
 
 
 # Words people put inside a phrase without changing it: "face WAS drooping", "calf IS
@@ -135,6 +37,7 @@ FILLERS = frozenset(
 )
 FILLERS = frozenset(fold(word) for word in FILLERS)
 MAX_SKIPPED = 2
+INNER_NEGATIONS = frozenset({"not", "isn't", "wasn't", "aren't", "weren't", "never", "no"})
 # Head words that an elliptical list shares: "trouble breathing or swallowing".
 LIST_HEADS = frozenset({"trouble", "difficulty", "problem", "pain", "hard"})
 LIST_JOINERS = frozenset({"or", "and", ",", "nor", "/"})
@@ -148,6 +51,7 @@ class Match:
     last: int
     finding_id: str
     corrected: bool
+    negated: bool = False  # a "not" inside the phrase: "my face is not drooping"
 
 
 def _deletes(word: str) -> set[str]:
@@ -210,6 +114,7 @@ class Lexicon:
                     index[deleted].add(word)
         self._delete_index = dict(index)
         self._corrections: dict[str, str | None] = {}
+        self._english = english_words()
 
     def correct(self, word: str) -> str | None:
         """The unique vocabulary word one edit from ``word`` (same first letter), if any."""
@@ -220,7 +125,7 @@ class Lexicon:
             len(word) >= MIN_FUZZY_LENGTH
             and word.isalpha()
             and word not in self.vocabulary
-            and word not in PROTECTED
+            and word not in self._english
         ):
             candidates: set[str] = set()
             for key in (word, *_deletes(word)):
@@ -277,9 +182,10 @@ class Lexicon:
 
     def _match_at(self, keys: list[str], corrected: list[bool], i: int) -> Match | None:
         for phrase, finding_id in self._by_first.get(keys[i], ()):
-            end = _phrase_end(keys, i, phrase)
-            if end is not None:
-                return Match(i, end, finding_id, any(corrected[i:end]))
+            found = _phrase_end(keys, i, phrase)
+            if found is not None:
+                end, negated = found
+                return Match(i, end, finding_id, any(corrected[i:end]), negated)
         return None
 
     def _elliptical(
@@ -302,18 +208,26 @@ class Lexicon:
         return None
 
 
-def _phrase_end(keys: list[str], start: int, phrase: tuple[str, ...]) -> int | None:
-    """Where ``phrase`` ends if it matches at ``start``, skipping a few filler words inside."""
+def _phrase_end(keys: list[str], start: int, phrase: tuple[str, ...]) -> tuple[int, bool] | None:
+    """Where ``phrase`` ends if it matches at ``start``, and whether a "not" sat inside it.
+
+    A few filler words may sit between the phrase's words ("face WAS drooping"), and so may
+    one negation ("face is NOT drooping"), which makes the match a denial.
+    """
     k = start
     skipped = 0
+    negated = False
     for n, word in enumerate(phrase):
         if n > 0:
-            while (
-                k < len(keys) and keys[k] != word and keys[k] in FILLERS and skipped < MAX_SKIPPED
-            ):
+            while k < len(keys) and keys[k] != word and skipped < MAX_SKIPPED:
+                if keys[k] in FILLERS:
+                    skipped += 1
+                elif keys[k] in INNER_NEGATIONS and not negated:
+                    negated = True
+                else:
+                    break
                 k += 1
-                skipped += 1
         if k >= len(keys) or keys[k] != word:
             return None
         k += 1
-    return k
+    return k, negated

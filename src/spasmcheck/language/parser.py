@@ -92,15 +92,22 @@ class TextParser:
         spans: list[tuple[Span, str, bool]] = [
             (Span(m.first, m.last), m.finding_id, m.corrected) for m in matches
         ]
+        denied = {(m.first, m.last) for m in matches if m.negated}
         spans.extend(self._duration_spans(text, tokens, spans))
         spans.extend(self._attribute_spans(tokens, spans))
         spans.sort(key=lambda item: item[0].first)
-        polarities = self.context.polarities(tokens, [span for span, _, _ in spans])
+        polarities = self.context.polarities(
+            tokens,
+            [span for span, _, _ in spans],
+            [span for span, _, _ in spans if (span.first, span.last) in denied],
+        )
         mentions = []
         for (span, finding_id, corrected), (polarity, trigger) in zip(
             spans, polarities, strict=True
         ):
             start, end = tokens[span.first].start, tokens[span.last - 1].end
+            if (span.first, span.last) in denied:
+                polarity, trigger = Polarity.ABSENT, "not"
             if polarity is Polarity.HISTORICAL and finding_id in self._history:
                 # "had thyroid surgery years ago": for a history finding the past is the point.
                 polarity = Polarity.PRESENT
@@ -142,7 +149,10 @@ class TextParser:
             ]
             if places:
                 _, place = max(places, key=lambda item: item[0].first)
-                if place in binds:
+                overlapping = {
+                    f for span, f, _ in taken if span.first < match.last and match.first < span.last
+                }
+                if place in binds and binds[place] not in overlapping:
                     found.append((Span(match.first, match.last), binds[place], match.corrected))
         return found
 

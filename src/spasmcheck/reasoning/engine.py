@@ -241,7 +241,10 @@ class Engine:
 
 @cache
 def default_engine() -> Engine:
-    return Engine(load_knowledge_base())
+    """The engine over the packaged knowledge base, from the compiled cache when it is fresh."""
+    from spasmcheck.reasoning.cache import load_cached_engine
+
+    return load_cached_engine(lambda: Engine(load_knowledge_base()))
 
 
 def assess(

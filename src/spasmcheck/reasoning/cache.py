@@ -1,0 +1,75 @@
+"""A compiled-engine cache, so that the command line starts fast.
+
+Parsing the YAML, validating it and building the lexicon take most of a cold start. The
+compiled :class:`~spasmcheck.reasoning.engine.Engine` is pickled to the user's cache
+directory under a key made of the package version and a hash of every data file, so any
+change to the knowledge base or the language rules makes a new entry. The cache is only an
+optimisation: any problem reading or writing it falls back to building the engine.
+``SPASMCHECK_NO_CACHE=1`` turns it off; ``SPASMCHECK_CACHE_DIR`` moves it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spasmcheck.reasoning.engine import Engine
+
+DATA_PACKAGES = ("spasmcheck.knowledge.data", "spasmcheck.language.data")
+
+
+def _walk(folder: Traversable) -> list[Traversable]:
+    files: list[Traversable] = []
+    for entry in sorted(folder.iterdir(), key=lambda t: t.name):
+        if entry.is_dir():
+            files.extend(_walk(entry))
+        elif entry.name.endswith((".yaml", ".yml")):
+            files.append(entry)
+    return files
+
+
+def data_digest() -> str:
+    from spasmcheck import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for package in DATA_PACKAGES:
+        for entry in _walk(resources.files(package)):
+            digest.update(entry.name.encode())
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    if configured := os.environ.get("SPASMCHECK_CACHE_DIR"):
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "spasmcheck"
+
+
+def load_cached_engine(build: Callable[[], Engine]) -> Engine:
+    if os.environ.get("SPASMCHECK_NO_CACHE"):
+        return build()
+    path = cache_dir() / f"engine-{data_digest()}.pickle"
+    try:
+        with path.open("rb") as handle:
+            engine: Engine = pickle.load(handle)
+        return engine
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    engine = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as out:
+            pickle.dump(engine, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(out.name, path)
+    except OSError:
+        pass
+    return engine
