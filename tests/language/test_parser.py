@@ -52,3 +52,16 @@ def test_curly_apostrophes(engine: Engine) -> None:
 
 def test_parse_benchmark(benchmark, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     benchmark(engine.parser.parse, "my calves cramp at night for three weeks but no numbness, tingling or weakness")
+
+
+def test_no_two_findings_share_a_phrase_after_stemming(engine: Engine) -> None:
+    from spasmcheck.language.tokens import phrase_keys
+
+    owner: dict[tuple[str, ...], str] = {}
+    clashes = []
+    for finding in engine.kb.findings:
+        for phrase in (*finding.synonyms, *finding.misspellings):
+            keys = phrase_keys(phrase)
+            if owner.setdefault(keys, finding.id) != finding.id:
+                clashes.append((phrase, finding.id, owner[keys]))
+    assert clashes == []

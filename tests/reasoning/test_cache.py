@@ -54,3 +54,8 @@ def test_digest_changes_with_the_version(monkeypatch: pytest.MonkeyPatch) -> Non
     before = cache.data_digest()
     monkeypatch.setattr("spasmcheck.__version__", "9.9.9")
     assert cache.data_digest() != before
+
+
+def test_digest_covers_code_and_data() -> None:
+    names = {entry.name for entry in cache._walk(cache.resources.files("spasmcheck"))}
+    assert {"engine.py", "lexicon.py", "red_flags.yaml", "context_rules.yaml"} <= names

@@ -33,13 +33,13 @@ def english_words() -> frozenset[str]:
 FILLERS = frozenset(
     """is was are were been being has have had feels felt keeps kept gets got getting went
     goes becomes became very really so quite a bit little all my the slightly more in any
-    suddenly completely totally now just""".split()
+    suddenly completely totally now just ,""".split()
 )
 FILLERS = frozenset(fold(word) for word in FILLERS)
 MAX_SKIPPED = 2
 INNER_NEGATIONS = frozenset({"not", "isn't", "wasn't", "aren't", "weren't", "never", "no"})
 # Head words that an elliptical list shares: "trouble breathing or swallowing".
-LIST_HEADS = frozenset({"trouble", "difficulty", "problem", "pain", "hard"})
+LIST_HEADS = frozenset(fold(w) for w in ("trouble", "difficulty", "problem", "pain", "hard"))
 LIST_JOINERS = frozenset({"or", "and", ",", "nor", "/"})
 
 
@@ -108,24 +108,28 @@ class Lexicon:
         self.vocabulary = frozenset(vocabulary)
         index: dict[str, set[str]] = defaultdict(set)
         for word in self.vocabulary:
-            if len(word) >= MIN_FUZZY_LENGTH - 1 and word.isalpha():
+            if len(word) >= MIN_FUZZY_LENGTH - 2 and word.isalpha():
                 index[word].add(word)
                 for deleted in _deletes(word):
                     index[deleted].add(word)
         self._delete_index = dict(index)
-        self._corrections: dict[str, str | None] = {}
+        self._corrections: dict[tuple[str, str], str | None] = {}
         self._english = english_words()
 
-    def correct(self, word: str) -> str | None:
-        """The unique vocabulary word one edit from ``word`` (same first letter), if any."""
-        if word in self._corrections:
-            return self._corrections[word]
+    def correct(self, word: str, surface: str | None = None) -> str | None:
+        """The unique vocabulary word one edit from ``word`` (same first letter), if any.
+
+        ``surface`` is the word as typed; a real English word is never corrected.
+        """
+        surface = surface or word
+        if (word, surface) in self._corrections:
+            return self._corrections[(word, surface)]
         result: str | None = None
         if (
-            len(word) >= MIN_FUZZY_LENGTH
+            len(surface) >= MIN_FUZZY_LENGTH
             and word.isalpha()
             and word not in self.vocabulary
-            and word not in self._english
+            and surface not in self._english
         ):
             candidates: set[str] = set()
             for key in (word, *_deletes(word)):
@@ -133,7 +137,7 @@ class Lexicon:
             found = {c for c in candidates if c[0] == word[0] and within_one_edit(word, c)}
             if len(found) == 1:
                 result = found.pop()
-        self._corrections[word] = result
+        self._corrections[(word, surface)] = result
         return result
 
     def match(self, tokens: Sequence[Token]) -> list[Match]:
@@ -143,7 +147,7 @@ class Lexicon:
         corrected = [False] * len(keys)
         for i, key in enumerate(keys):
             if key not in self.vocabulary:
-                fixed = self.correct(key)
+                fixed = self.correct(key, tokens[i].text)
                 if fixed is not None:
                     keys[i] = fixed
                     corrected[i] = True

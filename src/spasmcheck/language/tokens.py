@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 _TOKEN = re.compile(r"\n|[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
@@ -30,16 +33,19 @@ def normalise(text: str) -> str:
     return text.translate(_APOSTROPHES).lower()
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=100_000)
 def fold(word: str) -> str:
-    """A light, symmetric plural fold: "cramps" and "cramp" match; "stress" stays itself.
+    """The Snowball (Porter 2) stem: "smoked", "smoking" and "smoke" all match.
 
     Applied to both the lexicon and the text, so it only has to be consistent, not correct.
     """
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
-        return word[:-1]
-    if word.endswith("'s") and len(word) > 3:
-        return word[:-2]
-    return word
+    if not word[:1].isalpha():
+        return word
+    stem: str = _STEMMER.stemWord(word)
+    return stem
 
 
 def tokenize(text: str) -> list[Token]:

@@ -2,8 +2,9 @@
 
 Parsing the YAML, validating it and building the lexicon take most of a cold start. The
 compiled :class:`~spasmcheck.reasoning.engine.Engine` is pickled to the user's cache
-directory under a key made of the package version and a hash of every data file, so any
-change to the knowledge base or the language rules makes a new entry. The cache is only an
+directory under a key made of the package version and a hash of every source and data file
+of the package, so any change to the code, the knowledge base or the language rules makes a
+new entry. The cache is only an
 optimisation: any problem reading or writing it falls back to building the engine.
 ``SPASMCHECK_NO_CACHE=1`` turns it off; ``SPASMCHECK_CACHE_DIR`` moves it.
 """
@@ -23,15 +24,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spasmcheck.reasoning.engine import Engine
 
-DATA_PACKAGES = ("spasmcheck.knowledge.data", "spasmcheck.language.data")
+# Everything the compiled engine depends on: its code as well as its data, so that a new
+# release or an edited rule never meets an engine pickled by older code.
+CACHE_KEY_SUFFIXES = (".py", ".yaml", ".yml", ".gz")
 
 
 def _walk(folder: Traversable) -> list[Traversable]:
     files: list[Traversable] = []
     for entry in sorted(folder.iterdir(), key=lambda t: t.name):
+        if entry.name == "__pycache__":
+            continue
         if entry.is_dir():
             files.extend(_walk(entry))
-        elif entry.name.endswith((".yaml", ".yml")):
+        elif entry.name.endswith(CACHE_KEY_SUFFIXES):
             files.append(entry)
     return files
 
@@ -40,10 +45,9 @@ def data_digest() -> str:
     from spasmcheck import __version__
 
     digest = hashlib.sha256(__version__.encode())
-    for package in DATA_PACKAGES:
-        for entry in _walk(resources.files(package)):
-            digest.update(entry.name.encode())
-            digest.update(entry.read_bytes())
+    for entry in _walk(resources.files("spasmcheck")):
+        digest.update(entry.name.encode())
+        digest.update(entry.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -57,7 +57,10 @@ SCREEN_LEVELS = {
     TriageLevel.EMERGENCY: 1.0,
     TriageLevel.CONSULTATION_24: 1.5,
 }
-CHOICE_GROUPS = frozenset({"location", "episode_length", "history_length"})
+CHOICE_GROUPS = frozenset({"location", "episode_length", "history_length", "course_warning"})
+# Asked before any self-care result, if not yet known: both seeds make persistent, worsening,
+# spreading or sleep-disturbing spasms a reason to see a doctor.
+SELF_CARE_CHECKS = ("history_length", "course_warning")
 
 
 class QuestionKind(StrEnum):
@@ -192,9 +195,10 @@ class Interviewer:
 
         gains = self._gains(posterior, evidence)
         best = int(np.argmax(gains))
+        reason: str | None = None
         if gains[best] <= 0 or not np.isfinite(gains[best]):
-            return stop("nothing_left_to_ask")
-        if asked >= MIN_QUESTIONS:
+            reason = "nothing_left_to_ask"
+        elif asked >= MIN_QUESTIONS:
             unknown_answers = len(
                 {
                     e.question
@@ -203,13 +207,19 @@ class Interviewer:
                 }
             )
             if unknown_answers >= MAX_UNKNOWN_ANSWERS:
-                return stop("not_enough_answers")
-            if float(posterior.max()) >= STOP_TOP_PROBABILITY:
-                return stop("confident")
-            if gains[best] < MIN_GAIN_BITS:
-                return stop("no_informative_question")
-            if self._stable(posterior, gains, assessment.triage.condition_level):
-                return stop("ranking_and_triage_stable")
+                reason = "not_enough_answers"
+            elif float(posterior.max()) >= STOP_TOP_PROBABILITY:
+                reason = "confident"
+            elif gains[best] < MIN_GAIN_BITS:
+                reason = "no_informative_question"
+            elif self._stable(posterior, gains, assessment.triage.condition_level):
+                reason = "ranking_and_triage_stable"
+        if reason is not None:
+            if assessment.triage.level is TriageLevel.SELF_CARE:
+                check = self._self_care_check(evidence)
+                if check is not None:
+                    return Step(check, assessment, False, None, asked, list(evidence))
+            return stop(reason)
         question = self._question_for(model.finding_ids[best], posterior, evidence)
         return Step(question, assessment, False, None, asked, list(evidence))
 
@@ -231,6 +241,22 @@ class Interviewer:
                         f"{rule.reason}",
                         screening=True,
                     )
+        return None
+
+    def _self_care_check(self, evidence: EvidenceSet) -> Question | None:
+        """How long, and is it getting worse: asked before any self-care result."""
+        for group_id in SELF_CARE_CHECKS:
+            members = self.group_members.get(group_id, [])
+            if not members or any(f in evidence for f in members):
+                continue
+            group = self.kb.group_by_id[group_id]
+            options = tuple(Option(f, self.kb.finding_by_id[f].name) for f in members)
+            kind = QuestionKind.MULTIPLE if group.multiple else QuestionKind.SINGLE
+            why = (
+                "Before suggesting you manage this at home: spasms that go on for weeks, get "
+                "worse, spread, or disturb your sleep or daily life should be seen by a doctor."
+            )
+            return Question(group_id, kind, group.question, why, True, options)
         return None
 
     def _escalation_question(self, evidence: EvidenceSet, age: int | None) -> Question | None:
