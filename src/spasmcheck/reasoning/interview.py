@@ -188,10 +188,11 @@ class Interviewer:
         screening_asked = len(
             {e.question for e in evidence if e.origin is Origin.ANSWER and e.screening}
         )
-        if screening_asked < MAX_SCREENING:
-            screen = self._screening_question(evidence, predictive, age)
-            if screen is not None:
-                return Step(screen, assessment, False, None, asked, list(evidence))
+        screen = self._screening_question(
+            evidence, predictive, age, nearly_only=screening_asked >= MAX_SCREENING
+        )
+        if screen is not None:
+            return Step(screen, assessment, False, None, asked, list(evidence))
 
         gains = self._gains(posterior, evidence)
         best = int(np.argmax(gains))
@@ -266,15 +267,24 @@ class Interviewer:
         MAX_ESCALATION of them are ever asked.
         """
         present = set(evidence.present)
-        targets: list[tuple[str, RedFlag]] = []
+        candidates: list[tuple[int, str, RedFlag]] = []
         for rule in self.kb.red_flags:
             if rule.level is not TriageLevel.EMERGENCY_AMBULANCE or not rule.applies_to(age):
                 continue
             if not any(f in present for f in rule.screen_when):
                 continue
-            for finding_id in (*rule.all_of, *rule.any_of[:1]):
-                if finding_id not in present and all(t != finding_id for t, _ in targets):
-                    targets.append((finding_id, rule))
+            if any(f in evidence.absent for f in rule.all_of):
+                continue
+            missing = [f for f in rule.all_of if f not in present]
+            if not any(f in present for f in rule.any_of):
+                missing.extend(rule.any_of[:1])
+            # Rules one answer away from firing come first ("a recent wound?" after lockjaw).
+            candidates.extend((len(missing), f, rule) for f in missing)
+        candidates.sort(key=lambda item: item[0])
+        targets: list[tuple[str, RedFlag]] = []
+        for _, finding_id, rule in candidates:
+            if all(t != finding_id for t, _ in targets):
+                targets.append((finding_id, rule))
         answered = [
             t for t, _ in targets if (item := evidence.get(t)) and item.origin is Origin.ANSWER
         ]
@@ -295,8 +305,18 @@ class Interviewer:
         return None
 
     def _screening_question(
-        self, evidence: EvidenceSet, predictive: FloatArray, age: int | None
+        self,
+        evidence: EvidenceSet,
+        predictive: FloatArray,
+        age: int | None,
+        nearly_only: bool = False,
     ) -> Question | None:
+        """The most pressing warning sign to screen for, if any.
+
+        Once MAX_SCREENING questions have been spent (``nearly_only``), only rules one
+        answer away from firing are still followed up: all of their ``all_of`` findings are
+        present and only an ``any_of`` finding is unknown.
+        """
         best: tuple[float, str, RedFlag] | None = None
         index = self.model.finding_index
         base = self.model.base_rate
@@ -317,6 +337,8 @@ class Interviewer:
             if rule.any_of and not any_done and not unknown_any:
                 continue
             if not unknown_all and not unknown_any:
+                continue
+            if nearly_only and (unknown_all or not rule.all_of):
                 continue
             p_fire, p_background = 1.0, 1.0
             for f in unknown_all:
