@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from spasmcheck.language.tokens import Token, fold, phrase_keys
+from spasmcheck.language.tokens import Token, fold, phrase_keys, tokenize
 
 MIN_FUZZY_LENGTH = 6
 
@@ -89,13 +89,15 @@ class Lexicon:
         misspellings: Iterable[tuple[str, str]] = (),
     ):
         by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-        vocabulary: set[str] = set(extra_vocabulary)
+        vocabulary: set[str] = {fold(w) for w in extra_vocabulary}
+        surface_words: set[str] = set()
         for phrase, finding_id in entries:
             keys = phrase_keys(phrase)
             if not keys:
                 continue
             by_first[keys[0]].append((keys, finding_id))
             vocabulary.update(keys)
+            surface_words.update(t.text for t in tokenize(phrase))
         # Listed misspellings match as phrases, but their words stay open to correction:
         # "swolen" in "swolen ankle" must not stop "calf is swolen" reading as "swollen".
         for phrase, finding_id in misspellings:
@@ -106,38 +108,40 @@ class Lexicon:
             candidates.sort(key=lambda item: -len(item[0]))
         self._by_first = dict(by_first)
         self.vocabulary = frozenset(vocabulary)
+        # Typos are corrected on the words as written ("twitchng" → "twitching"), then stemmed.
+        self.surface_words = frozenset(surface_words)
         index: dict[str, set[str]] = defaultdict(set)
-        for word in self.vocabulary:
-            if len(word) >= MIN_FUZZY_LENGTH - 2 and word.isalpha():
+        for word in self.surface_words:
+            if len(word) >= MIN_FUZZY_LENGTH - 1 and word.isalpha():
                 index[word].add(word)
                 for deleted in _deletes(word):
                     index[deleted].add(word)
         self._delete_index = dict(index)
-        self._corrections: dict[tuple[str, str], str | None] = {}
+        self._corrections: dict[str, str | None] = {}
         self._english = english_words()
 
-    def correct(self, word: str, surface: str | None = None) -> str | None:
-        """The unique vocabulary word one edit from ``word`` (same first letter), if any.
+    def correct(self, word: str) -> str | None:
+        """The unique lexicon word one edit from ``word`` as typed (same first letter), if any.
 
-        ``surface`` is the word as typed; a real English word is never corrected.
+        A real English word, or a word the lexicon already knows, is never corrected.
         """
-        surface = surface or word
-        if (word, surface) in self._corrections:
-            return self._corrections[(word, surface)]
+        if word in self._corrections:
+            return self._corrections[word]
         result: str | None = None
         if (
-            len(surface) >= MIN_FUZZY_LENGTH
+            len(word) >= MIN_FUZZY_LENGTH
             and word.isalpha()
-            and word not in self.vocabulary
-            and surface not in self._english
+            and word not in self.surface_words
+            and fold(word) not in self.vocabulary
+            and word not in self._english
         ):
             candidates: set[str] = set()
             for key in (word, *_deletes(word)):
                 candidates.update(self._delete_index.get(key, ()))
             found = {c for c in candidates if c[0] == word[0] and within_one_edit(word, c)}
-            if len(found) == 1:
+            if len({fold(c) for c in found}) == 1:
                 result = found.pop()
-        self._corrections[(word, surface)] = result
+        self._corrections[word] = result
         return result
 
     def match(self, tokens: Sequence[Token]) -> list[Match]:
@@ -147,9 +151,9 @@ class Lexicon:
         corrected = [False] * len(keys)
         for i, key in enumerate(keys):
             if key not in self.vocabulary:
-                fixed = self.correct(key, tokens[i].text)
+                fixed = self.correct(tokens[i].text)
                 if fixed is not None:
-                    keys[i] = fixed
+                    keys[i] = fold(fixed)
                     corrected[i] = True
         # Every position's longest match, then keep the longest spans first, so that
         # "feel numb when i wipe" reads as "numb when i wipe", not "feel numb".
