@@ -23,6 +23,8 @@ from spasmcheck.reasoning.triage import TriageResult, triage
 
 MAX_RANKED = 10
 MAX_EVIDENCE_ITEMS = 6
+# Evidence shown for or against a cause: likelihood ratios beyond 1.2 (or below 1/1.2).
+SHOWN_LOG_LR = 0.18
 SEXES = ("female", "male")
 
 
@@ -39,7 +41,7 @@ class EvidenceNote:
 
     def describe(self) -> str:
         state = "reported" if self.present else "not present"
-        return f"{self.name} ({state}; {self.likelihood_ratio:.1f}× as likely with this cause)"
+        return f"{self.name}: {state} (likelihood ratio {self.likelihood_ratio:.1f})"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -202,8 +204,8 @@ class Engine:
     def _ranked(self, index: int, probability: float, evidence: EvidenceSet) -> RankedCondition:
         condition = self.kb.conditions[index]
         contributions = self.model.contributions(condition.id, evidence.present, evidence.absent)
-        notes_for = [self._note(c) for c in contributions if c.log_lr > 0.05]
-        notes_against = [self._note(c) for c in contributions if c.log_lr < -0.05]
+        notes_for = [self._note(c) for c in contributions if c.log_lr > SHOWN_LOG_LR]
+        notes_against = [self._note(c) for c in contributions if c.log_lr < -SHOWN_LOG_LR]
         return RankedCondition(
             condition,
             probability,

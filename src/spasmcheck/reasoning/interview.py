@@ -350,7 +350,12 @@ class Interviewer:
                 p_fire *= 1 - float(miss)
                 p_background *= 1 - float(miss_bg)
             weight = SCREEN_LEVELS[rule.level]
-            presented = any(f in present for f in rule.screen_when)
+            # A presenting complaint (screen_when) earns a rule its first question; once any
+            # part of it has been answered, further parts must be made likely by the model.
+            presented = any(f in present for f in rule.screen_when) and not any(
+                (item := evidence.get(f)) is not None and item.origin is Origin.ANSWER
+                for f in rule.finding_ids
+            )
             plausible = (
                 presented
                 or p_fire >= SCREEN_LIFT * weight * p_background

@@ -105,10 +105,9 @@ def triage(
             if kb.conditions[i].triage.urgency >= by_conditions.urgency and posterior[i] >= 0.05
         ]
         names = ", ".join(c.name for c in top[:3]) or "the likely causes"
-        reasons.append(
-            f"About {round(mass * 10)} in 10 that the cause is one that needs this level of care "
-            f"({names})."
-        )
+        tenths = round(mass * 10)
+        chance = "More than 9 in 10" if tenths >= 10 else f"About {max(tenths, 1)} in 10"
+        reasons.append(f"{chance} that the cause is one that needs this level of care ({names}).")
     elif not flags:
         reasons.append(
             "No warning signs were reported and the likely causes can usually be managed at home."
