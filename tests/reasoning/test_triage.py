@@ -29,7 +29,7 @@ def test_condition_level_uses_cumulative_probability(tiny_kb: KnowledgeBase) -> 
     post[ids.index("night_cramps")] = 0.6
     post[ids.index("hypocalcemia")] = 0.2
     post[ids.index("stroke")] = 0.2
-    # stroke mass 0.2 < 0.25; c24-or-more mass 0.4 >= 0.35 -> consultation_24
+    # stroke mass 0.2 < 0.25; c24-or-more mass 0.4 >= 0.30 -> consultation_24
     assert condition_level(tiny_kb, post)[0] is TriageLevel.CONSULTATION_24
     post[ids.index("night_cramps")] = 0.55
     post[ids.index("stroke")] = 0.25

@@ -10,7 +10,9 @@ The level is the most urgent of
    cause needs L or more urgent care reaches ``LEVEL_THRESHOLDS[L]``.
 
 The thresholds are deliberately low for the emergency levels: missing an emergency costs far
-more than an unneeded trip (Semigran et al., BMJ 2015, found symptom checkers risk-averse for
+more than an unneeded trip. The two consultation thresholds (0.30 and 0.40) were chosen on the
+public vignette set as one global setting (docs/evaluation.md): a 4-in-10 chance that the
+cause needs a doctor is enough to recommend one (Semigran et al., BMJ 2015, found symptom checkers risk-averse for
 this reason; the Manchester Triage System likewise takes the most urgent discriminator).
 """
 
@@ -28,8 +30,8 @@ from spasmcheck.reasoning.inference import FloatArray
 LEVEL_THRESHOLDS: dict[TriageLevel, float] = {
     TriageLevel.EMERGENCY_AMBULANCE: 0.25,
     TriageLevel.EMERGENCY: 0.25,
-    TriageLevel.CONSULTATION_24: 0.35,
-    TriageLevel.CONSULTATION: 0.45,
+    TriageLevel.CONSULTATION_24: 0.30,
+    TriageLevel.CONSULTATION: 0.40,
 }
 
 
