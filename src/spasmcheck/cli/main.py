@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer._click import exceptions as click_exceptions
 
+from spasmcheck import __version__
 from spasmcheck.knowledge.loader import KnowledgeBaseError, collect
 from spasmcheck.reasoning.engine import InputError, default_engine, validate_inputs
 
@@ -122,6 +123,43 @@ def evaluate(
     from spasmcheck.evaluation.runner import run_cli
 
     run_cli(default_engine(), path, mode, as_json, report)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)
+    ] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes.", min=1, max=16)] = 1,
+) -> None:
+    """Run the HTTP API (and web app) with uvicorn; settings come from SPASMCHECK_* variables."""
+    import uvicorn
+
+    from spasmcheck.config import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        raise InputError(str(error)) from error
+    database = _redact(settings.database_url)
+    typer.echo(f"spasmcheck {__version__} on http://{host}:{port} (database: {database})")
+    uvicorn.run(
+        "spasmcheck.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, for printing."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
 
 
 @kb_app.command("check")

@@ -12,8 +12,9 @@ The level is the most urgent of
 The thresholds are deliberately low for the emergency levels: missing an emergency costs far
 more than an unneeded trip. The two consultation thresholds (0.30 and 0.40) were chosen on the
 public vignette set as one global setting (docs/evaluation.md): a 4-in-10 chance that the
-cause needs a doctor is enough to recommend one (Semigran et al., BMJ 2015, found symptom checkers risk-averse for
-this reason; the Manchester Triage System likewise takes the most urgent discriminator).
+cause needs a doctor is enough to recommend one. Semigran et al. (BMJ 2015) found symptom
+checkers risk-averse for this reason; the Manchester Triage System likewise takes the most
+urgent discriminator.
 """
 
 from __future__ import annotations

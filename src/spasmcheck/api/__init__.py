@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): versioned under /v1, JSON errors, OpenAPI at /openapi.json."""

@@ -1,0 +1,260 @@
+"""Stateless engine routes: parse, assess, interview, triage, explain, conditions, findings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Query, Request
+
+from spasmcheck import __version__
+from spasmcheck.api.errors import ApiError
+from spasmcheck.api.schemas import (
+    AssessRequest,
+    EvidenceIn,
+    ExplainRequest,
+    InfoResponse,
+    InterviewRequest,
+    ParseRequest,
+    TriageRequest,
+)
+from spasmcheck.knowledge.schema import FindingKind
+from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
+from spasmcheck.reasoning.interview import (
+    Interviewer,
+    Option,
+    Question,
+    QuestionKind,
+    answer_evidence,
+)
+
+router = APIRouter(tags=["engine"])
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def _evidence(engine: Engine, items: list[EvidenceIn], text: str | None) -> EvidenceSet:
+    unknown = sorted({i.finding for i in items if i.finding not in engine.kb.finding_by_id})
+    if unknown:
+        raise ApiError(422, "unknown_finding", f"unknown finding id(s): {', '.join(unknown[:5])}")
+    evidence = EvidenceSet()
+    if text and text.strip():
+        for item in engine.parse(text)[1]:
+            evidence.add(item)
+    for i in items:
+        evidence.add(
+            Evidence(
+                i.finding,
+                Status(i.status),
+                Origin(i.origin),
+                possible=i.possible,
+                question=i.question,
+                screening=i.screening,
+            )
+        )
+    return evidence
+
+
+@router.post("/parse", summary="Free text → findings with polarity and character spans")
+def parse(body: ParseRequest, request: Request) -> dict[str, Any]:
+    engine = _engine(request)
+    mentions, evidence = engine.parse(body.text)
+    return {
+        "mentions": [m.as_dict() for m in mentions],
+        "evidence": [e.as_dict() for e in evidence],
+    }
+
+
+@router.post("/assess", summary="The SPEC.md assessment of a description")
+def assess(body: AssessRequest, request: Request) -> dict[str, Any]:
+    if not body.text.strip():
+        raise ApiError(422, "invalid_request", "text: describe the spasms in a few words")
+    return _engine(request).assess(body.text, body.age, body.sex).as_dict()
+
+
+@router.post("/interview", summary="One interview step: evidence in, next question out")
+def interview(body: InterviewRequest, request: Request) -> dict[str, Any]:
+    engine = _engine(request)
+    evidence = _evidence(engine, body.evidence, body.text)
+    if body.answer is not None:
+        answer = body.answer
+        known = engine.kb.finding_by_id
+        if answer.kind == "yes_no" and answer.question_id not in known:
+            raise ApiError(422, "unknown_finding", f"unknown question {answer.question_id!r}")
+        bad = [o for o in answer.options if o not in known]
+        if bad:
+            raise ApiError(422, "unknown_finding", f"unknown option(s): {', '.join(bad[:5])}")
+        question = Question(
+            answer.question_id,
+            QuestionKind(answer.kind),
+            "",
+            "",
+            answer.screening,
+            tuple(Option(o, o) for o in answer.options),
+        )
+        try:
+            items = answer_evidence(question, answer.response)
+        except ValueError as error:
+            raise ApiError(422, "invalid_answer", str(error)) from error
+        for item in items:
+            evidence.add(item)
+    step = Interviewer(engine, max_questions=body.max_questions).step(evidence, body.age, body.sex)
+    result = step.as_dict()
+    result["evidence"] = [e.as_dict() for e in step.evidence]
+    return result
+
+
+@router.post("/triage", summary="How urgently to seek care, with the reasons")
+def triage(body: TriageRequest, request: Request) -> dict[str, Any]:
+    engine = _engine(request)
+    result = engine.evaluate(_evidence(engine, body.evidence, body.text), body.age, body.sex)
+    data = result.as_dict()
+    return {
+        "level": data["triage"]["level"],
+        "label": data["triage"]["label"],
+        "action": data["triage"]["action"],
+        "reasons": data["triage"]["reasons"],
+        "do_now": data["triage"]["do_now"],
+        "red_flags": data["red_flags_detail"],
+        "disclaimer": data["disclaimer"],
+    }
+
+
+@router.post("/explain", summary="One condition: evidence for, against, and not yet asked")
+def explain(body: ExplainRequest, request: Request) -> dict[str, Any]:
+    engine = _engine(request)
+    condition = engine.kb.condition_by_id.get(body.condition)
+    if condition is None:
+        raise ApiError(404, "not_found", f"no such condition: {body.condition}")
+    evidence = _evidence(engine, body.evidence, body.text)
+    posterior = engine.posterior(evidence, body.age, body.sex)
+    index = engine.model.condition_index[condition.id]
+    contributions = engine.model.contributions(condition.id, evidence.present, evidence.absent)
+    model = engine.model
+    not_asked: list[dict[str, Any]] = []
+    for link in condition.findings:
+        if link.id in evidence:
+            continue
+        j = model.finding_index[link.id]
+        not_asked.append(
+            {
+                "finding": link.id,
+                "name": engine.kb.finding_by_id[link.id].name,
+                "question": engine.kb.finding_by_id[link.id].question,
+                "likelihood_ratio_if_yes": round(float(np.exp(model.llr_present[index, j])), 3),
+                "likelihood_ratio_if_no": round(float(np.exp(model.llr_absent[index, j])), 3),
+            }
+        )
+    not_asked.sort(key=lambda item: -abs(float(np.log(float(item["likelihood_ratio_if_yes"])))))
+
+    def note(c: Any) -> dict[str, Any]:
+        return {
+            "finding": c.finding_id,
+            "name": engine.kb.finding_by_id[c.finding_id].name,
+            "status": "present" if c.present else "absent",
+            "likelihood_ratio": round(c.likelihood_ratio, 3),
+        }
+
+    return {
+        "condition": _condition_detail(engine, condition.id),
+        "probability": round(float(posterior[index]), 4),
+        "evidence_for": [note(c) for c in contributions if c.log_lr > 0],
+        "evidence_against": [note(c) for c in contributions if c.log_lr < 0],
+        "not_yet_asked": not_asked,
+        "estimate_note": engine.kb.guidance.estimate_note,
+    }
+
+
+def _condition_summary(engine: Engine, condition_id: str) -> dict[str, Any]:
+    c = engine.kb.condition_by_id[condition_id]
+    return {
+        "id": c.id,
+        "name": c.name,
+        "clinical_name": c.clinical_name,
+        "category": c.category.value,
+        "icd10": list(c.icd10),
+        "snomed": c.snomed,
+        "triage": c.triage.value,
+        "acuteness": c.acuteness.value,
+        "sources": [engine.kb.cite(s) for s in c.sources],
+    }
+
+
+def _condition_detail(engine: Engine, condition_id: str) -> dict[str, Any]:
+    c = engine.kb.condition_by_id[condition_id]
+    detail = _condition_summary(engine, condition_id)
+    detail["summary"] = c.summary
+    detail["advice"] = [
+        {"text": a.text, "sources": [engine.kb.cite(x) for x in a.cite]} for a in c.advice
+    ]
+    detail["findings"] = [
+        {"finding": link.id, "p": link.p, "sources": [engine.kb.cite(x) for x in link.cite]}
+        for link in c.findings
+    ]
+    return detail
+
+
+@router.get("/conditions", summary="Every condition with its codes and sources")
+def conditions(request: Request) -> list[dict[str, Any]]:
+    engine = _engine(request)
+    return [_condition_summary(engine, c.id) for c in engine.kb.conditions]
+
+
+@router.get("/conditions/{condition_id}", summary="One condition in full")
+def condition(condition_id: str, request: Request) -> dict[str, Any]:
+    engine = _engine(request)
+    if condition_id not in engine.kb.condition_by_id:
+        raise ApiError(404, "not_found", f"no such condition: {condition_id[:64]}")
+    return _condition_detail(engine, condition_id)
+
+
+@router.get("/findings", summary="Findings, searchable by words and kind")
+def findings(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    kind: FindingKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> dict[str, Any]:
+    engine = _engine(request)
+    words = (q or "").lower().split()
+    selected = []
+    for f in engine.kb.findings:
+        if kind is not None and f.kind is not kind:
+            continue
+        haystack = " ".join([f.id, f.name, f.question, *f.synonyms]).lower()
+        if all(w in haystack for w in words):
+            selected.append(f)
+    return {
+        "total": len(selected),
+        "items": [
+            {
+                "id": f.id,
+                "kind": f.kind.value,
+                "name": f.name,
+                "question": f.question,
+                "group": f.group,
+                "snomed": f.codes.snomed,
+                "hpo": f.codes.hpo,
+            }
+            for f in selected[offset : offset + limit]
+        ],
+    }
+
+
+@router.get("/info", summary="Versions and knowledge-base counts")
+def info(request: Request) -> InfoResponse:
+    kb = _engine(request).kb
+    return InfoResponse(
+        version=__version__,
+        kb_version=kb.version,
+        conditions=len(kb.conditions),
+        findings=len(kb.findings),
+        red_flags=len(kb.red_flags),
+        sources=len(kb.sources),
+        disclaimer=kb.guidance.disclaimer,
+    )

@@ -1,0 +1,90 @@
+"""Request and response schemas of the stateless engine routes (parse, assess, interview...).
+
+Everything a client sends is bounded (text length, list lengths, id patterns) and strict
+(unknown keys are errors), so no input can reach the engine in a shape it cannot handle.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_TEXT = 5000
+MAX_EVIDENCE = 300
+
+FindingId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Age = Annotated[int, Field(ge=0, le=120)]
+Sex = Literal["female", "male"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EvidenceIn(_Strict):
+    """One item of evidence, as the client keeps it between interview steps."""
+
+    finding: FindingId
+    status: Literal["present", "absent", "unknown"]
+    origin: Literal["text", "answer", "diary"] = "answer"
+    question: Annotated[str, Field(max_length=64)] | None = None
+    screening: bool = False
+    possible: bool = False
+
+
+class ParseRequest(_Strict):
+    text: Text
+
+
+class AssessRequest(_Strict):
+    text: Text
+    age: Age | None = None
+    sex: Sex | None = None
+
+
+class AnswerIn(_Strict):
+    """The answer to the question of the previous step, which the server turns into evidence."""
+
+    question_id: FindingId
+    kind: Literal["yes_no", "single", "multiple"]
+    options: Annotated[list[FindingId], Field(max_length=30)] = []
+    screening: bool = False
+    response: Literal["yes", "no", "dont_know"] | Annotated[list[FindingId], Field(max_length=30)]
+
+
+class InterviewRequest(_Strict):
+    """One interview step: stateless, the client resends everything each time.
+
+    Send the typed ``text`` on the first step; every later step resends the ``evidence`` the
+    previous response returned, plus the ``answer`` to its question.
+    """
+
+    text: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
+    age: Age | None = None
+    sex: Sex | None = None
+    evidence: Annotated[list[EvidenceIn], Field(max_length=MAX_EVIDENCE)] = []
+    answer: AnswerIn | None = None
+    max_questions: Annotated[int, Field(ge=1, le=25)] = 18
+
+
+class TriageRequest(_Strict):
+    text: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
+    age: Age | None = None
+    sex: Sex | None = None
+    evidence: Annotated[list[EvidenceIn], Field(max_length=MAX_EVIDENCE)] = []
+
+
+class ExplainRequest(TriageRequest):
+    condition: FindingId
+
+
+class InfoResponse(BaseModel):
+    version: str
+    kb_version: str
+    conditions: int
+    findings: int
+    red_flags: int
+    sources: int
+    disclaimer: str

@@ -1,0 +1,73 @@
+"""Settings for the server and storage, read from the environment.
+
+Secrets are refused at start-up when left at their default outside development and tests,
+as the Full Stack FastAPI Template does: a production server must never sign sessions with a
+key that is published in this repository.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_SECRET = "change-me"
+ENVIRONMENTS = ("development", "test", "production")
+
+
+class SettingsError(ValueError):
+    """A setting is missing, malformed or unsafe."""
+
+
+def default_database_url() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return f"sqlite:///{Path(base) / 'spasmcheck' / 'spasmcheck.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str = "development"
+    database_url: str = field(default_factory=default_database_url)
+    secret_key: str = DEFAULT_SECRET
+    session_max_age_s: int = 14 * 24 * 3600
+    max_body_bytes: int = 64 * 1024
+    login_rate_limit: int = 5  # attempts per minute per email and client address
+
+    def __post_init__(self) -> None:
+        if self.environment not in ENVIRONMENTS:
+            raise SettingsError(
+                f"SPASMCHECK_ENV must be one of {', '.join(ENVIRONMENTS)}, got {self.environment!r}"
+            )
+        if self.environment == "production" and (
+            self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32
+        ):
+            raise SettingsError(
+                "SPASMCHECK_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production"
+            )
+        if not self.database_url.startswith(("sqlite", "postgresql")):
+            raise SettingsError("SPASMCHECK_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment != "production"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        def number(name: str, default: int) -> int:
+            raw = os.environ.get(name)
+            if raw is None:
+                return default
+            try:
+                return int(raw)
+            except ValueError as error:
+                raise SettingsError(f"{name} must be a whole number, got {raw!r}") from error
+
+        return cls(
+            environment=os.environ.get("SPASMCHECK_ENV", "development"),
+            database_url=os.environ.get("SPASMCHECK_DATABASE_URL") or default_database_url(),
+            secret_key=os.environ.get("SPASMCHECK_SECRET_KEY", DEFAULT_SECRET),
+            session_max_age_s=number("SPASMCHECK_SESSION_MAX_AGE", 14 * 24 * 3600),
+            max_body_bytes=number("SPASMCHECK_MAX_BODY_BYTES", 64 * 1024),
+            login_rate_limit=number("SPASMCHECK_LOGIN_RATE_LIMIT", 5),
+        )
