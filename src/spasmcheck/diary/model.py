@@ -1,0 +1,157 @@
+"""The diary's domain object: one logged spasm episode, and its closed vocabularies.
+
+:class:`Episode` is shared by storage, the HTTP API and the summary (docs/plan contract,
+issue 4). It is frozen and validated: every field is bounded, unknown fields are refused, and
+body locations must be finding ids of kind ``location`` in the packaged knowledge base, so the
+diary speaks the same vocabulary as the reasoning engine it feeds.
+
+Times are timezone-aware and normalised to UTC; the summary converts them to the person's own
+timezone when it asks "was this at night?" or "which day was this?".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from functools import cache
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_LOCATIONS = 10
+MAX_CONTEXT = 11  # every factor at most once
+MAX_REMEDIES = 11  # every remedy at most once
+MAX_NOTES_CHARS = 2000
+MAX_MEDICINE_NAME_CHARS = 200
+MAX_DURATION_SECONDS = 86_400
+
+
+class EpisodeKind(StrEnum):
+    """What the episode felt like."""
+
+    CRAMP = "cramp"
+    TWITCH = "twitch"
+    JERK = "jerk"
+    SUSTAINED_PULL = "sustained_pull"
+    INTERNAL_COLICKY = "internal_colicky"
+
+
+class ContextFactor(StrEnum):
+    """Circumstances around an episode, logged with one tap each."""
+
+    EXERCISE = "exercise"
+    HEAT = "heat"
+    CAFFEINE = "caffeine"
+    ALCOHOL = "alcohol"
+    POOR_SLEEP = "poor_sleep"
+    STRESS = "stress"
+    DEHYDRATION = "dehydration"
+    NEW_MEDICINE = "new_medicine"
+    CHANGED_MEDICINE = "changed_medicine"
+    PERIOD = "period"
+    PREGNANCY = "pregnancy"
+
+
+MEDICINE_FACTORS = frozenset({ContextFactor.NEW_MEDICINE, ContextFactor.CHANGED_MEDICINE})
+
+
+class RemedyName(StrEnum):
+    """What was tried to ease the episode."""
+
+    STRETCHING = "stretching"
+    HEAT = "heat"
+    COLD = "cold"
+    MASSAGE = "massage"
+    WALKING = "walking"
+    HYDRATION = "hydration"
+    ELECTROLYTE_DRINK = "electrolyte_drink"
+    MAGNESIUM = "magnesium"
+    REST = "rest"
+    PAINKILLER = "painkiller"
+    OTHER = "other"
+
+
+@cache
+def location_ids() -> frozenset[str]:
+    """The finding ids of kind ``location`` in the packaged knowledge base."""
+    from spasmcheck.knowledge.loader import load_knowledge_base
+    from spasmcheck.knowledge.schema import FindingKind
+
+    kb = load_knowledge_base()
+    return frozenset(f.id for f in kb.findings if f.kind is FindingKind.LOCATION)
+
+
+class Remedy(BaseModel):
+    """One thing tried, and whether it helped (``None``: not recorded)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: RemedyName
+    helped: bool | None = None
+
+
+def _no_duplicates(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} {value!r} is listed twice")
+        seen.add(value)
+
+
+class Episode(BaseModel):
+    """One spasm episode as the person logged it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: int | None = None
+    started_at: AwareDatetime
+    duration_seconds: Annotated[int, Field(strict=True, ge=0, le=MAX_DURATION_SECONDS)]
+    locations: Annotated[list[str], Field(min_length=1, max_length=MAX_LOCATIONS)]
+    kind: EpisodeKind
+    severity: Annotated[int, Field(strict=True, ge=0, le=10)]
+    context: Annotated[list[ContextFactor], Field(max_length=MAX_CONTEXT)] = Field(
+        default_factory=list
+    )
+    medicine_name: (
+        Annotated[str, Field(min_length=1, max_length=MAX_MEDICINE_NAME_CHARS)] | None
+    ) = None
+    remedies: Annotated[list[Remedy], Field(max_length=MAX_REMEDIES)] = Field(default_factory=list)
+    notes: Annotated[str, Field(max_length=MAX_NOTES_CHARS)] = ""
+
+    @field_validator("started_at")
+    @classmethod
+    def _to_utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)
+
+    @field_validator("locations")
+    @classmethod
+    def _known_locations(cls, value: list[str]) -> list[str]:
+        known = location_ids()
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            raise ValueError(
+                f"unknown body location {unknown[0]!r}; use a location id such as 'loc_calf'"
+            )
+        _no_duplicates(value, "location")
+        return value
+
+    @field_validator("context")
+    @classmethod
+    def _unique_context(cls, value: list[ContextFactor]) -> list[ContextFactor]:
+        _no_duplicates([v.value for v in value], "context factor")
+        return value
+
+    @field_validator("remedies")
+    @classmethod
+    def _unique_remedies(cls, value: list[Remedy]) -> list[Remedy]:
+        _no_duplicates([r.name.value for r in value], "remedy")
+        return value
+
+    @model_validator(mode="after")
+    def _medicine_name_needs_medicine_context(self) -> Episode:
+        if self.medicine_name is not None and not MEDICINE_FACTORS & set(self.context):
+            raise ValueError(
+                "medicine_name is only for an episode with 'new_medicine' or 'changed_medicine'"
+                " in its context"
+            )
+        return self

@@ -1,0 +1,752 @@
+"""The diary summary: what a range of logged episodes shows, and whether it changes triage.
+
+:func:`summarise` works on the episodes of one person for a closed range of local dates
+``[start, end]`` in that person's IANA timezone. Episodes whose local start date falls outside
+the range are ignored. The pieces, and the exact rules:
+
+* **Weeks.** Every ISO week (Monday to Sunday) that overlaps the range is listed, zeros
+  included, with the number of its days inside the range (its *exposure*: the first and last
+  weeks may be partial).
+* **Trend.** A Poisson log-linear regression of weekly counts on week index with
+  ``log(days in range)`` as offset (:func:`.stats.poisson_trend`): the rate ratio per week with
+  a Wald 95 % interval, and a score-test p-value. ``rising`` is true only when p < 0.05, the
+  ratio is above 1, and the range spans at least 3 weeks.
+* **Persistence.** Weeks with at least one episode over weeks in range, and the longest run of
+  consecutive weeks with episodes.
+* **Night.** An episode is a night episode when it starts between 22:00 and 05:59 local time
+  (the local wall clock, so daylight-saving changes are respected).
+* **Body areas.** Counts per location. A location is *new* when its first episode comes after
+  the baseline: the first 14 days from the first episode in range, shortened to the first half
+  of the days from that episode to the end of the range when that is under four weeks. When
+  that is under two weeks nothing counts as new: too short to tell spread from the first days.
+* **Severity.** Mean severity per week, and the least-squares slope of each episode's severity
+  on its time (in weeks since the start of the range) with a t test (:func:`.stats.ols_slope`);
+  ``rising`` when p < 0.05, the slope is positive and the range spans at least 3 weeks.
+* **Context associations.** The unit is a *diary day* that runs from 06:00 to 06:00 the next
+  morning in local time: the night belongs to the evening before, so the coffee logged on an
+  episode at 20:00 (any time from 06:00 on) counts for the cramp at 02:00 the following night.
+  A factor is known only from the episodes it is logged on, so a day without any episode tells
+  nothing about the factor; the comparison is therefore made among diary days with at least
+  one episode: days with the factor (logged on any of that day's episodes) against days
+  without it. The effect size is the ratio of episodes per day on each
+  (:func:`.stats.rate_ratio`, Wilson interval via the conditional binomial), reported only
+  with at least 3 days of each; otherwise "not enough days yet". Diary days run from ``start``
+  to ``end``, so episodes before 06:00 on ``start`` belong to the day before the range and are
+  left out of this part only. This is an association within one person's diary, not a cause.
+* **What helped** (n-of-1). Per remedy: times tried, times it helped, did not help, outcome not
+  recorded, and the share that helped among tries with a recorded outcome. With at least 3
+  recorded tries of the remedy and of all other remedies together, the difference in share
+  against the others, with Newcombe's hybrid score interval.
+* **Re-triage.** Diary patterns become evidence (``Origin.DIARY``) for the same findings the
+  interview asks about, and the same :class:`~spasmcheck.reasoning.engine.Engine` decides:
+
+  - *persistence* — episodes in at least 3 of the last 4 weeks of the range → ``persistent``;
+  - *frequent* — the diary spans 14 days or more (first to last episode) with episodes on at
+    least 5 of every 7 days → ``frequent_daily`` and ``persistent``;
+  - *worsening* — a rising episode trend or a rising severity slope → ``worsening``;
+  - *spread* — at least one new body area → ``spreading``;
+  - *night disturbance* — at least 4 night episodes making up at least half → ``disturbs_sleep``;
+  - *new medicine* — ``new_medicine`` or ``changed_medicine`` logged on one of the first three
+    episodes or any episode in the first 7 days of the diary → ``med_new_or_changed``.
+
+  Descriptive evidence goes in as well: the body locations logged, the kind of spasm (cramp →
+  ``cramp``, twitch → ``twitching``, jerk → ``jerks``, sustained pull → ``twisting_pulling``,
+  internal/colicky → ``colicky_pain``), ``at_night`` when at least half the episodes are at
+  night, ``pregnant`` when pregnancy was logged, and how long it has been going on (a diary
+  span of 14 days or more → ``history_weeks``; of 60 days or more → ``history_months``).
+  The engine is run twice — with the descriptive evidence alone (the *baseline*) and with the
+  pattern findings added — so the summary can say whether the diary patterns raised the level.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from spasmcheck.diary.model import (
+    MEDICINE_FACTORS,
+    ContextFactor,
+    Episode,
+    EpisodeKind,
+    RemedyName,
+)
+from spasmcheck.diary.stats import (
+    PoissonTrend,
+    Slope,
+    newcombe_difference,
+    ols_slope,
+    poisson_trend,
+    rate_ratio,
+)
+from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
+
+MAX_RANGE_DAYS = 3660  # ten years: keeps a summary bounded whatever a client asks for
+SIGNIFICANCE = 0.05
+MIN_TREND_WEEKS = 3
+MIN_DAYS_EACH = 3  # context: days with and days without the factor
+MIN_TRIES = 3  # remedies: recorded outcomes
+NIGHT_START_HOUR = 22
+NIGHT_END_HOUR = 6
+DIARY_DAY_START_HOUR = 6
+BASELINE_DAYS = 14
+MIN_SPREAD_SPAN_DAYS = 14
+MIN_NIGHT_EPISODES = 4
+NIGHT_SHARE = 0.5
+FREQUENT_DAYS_PER_WEEK = 5
+HISTORY_WEEKS_DAYS = 14
+HISTORY_MONTHS_DAYS = 60
+MEDICINE_ONSET_EPISODES = 3
+MEDICINE_ONSET_DAYS = 7
+
+KIND_FINDINGS: dict[EpisodeKind, str] = {
+    EpisodeKind.CRAMP: "cramp",
+    EpisodeKind.TWITCH: "twitching",
+    EpisodeKind.JERK: "jerks",
+    EpisodeKind.SUSTAINED_PULL: "twisting_pulling",
+    EpisodeKind.INTERNAL_COLICKY: "colicky_pain",
+}
+
+NOT_ENOUGH_DAYS = "not enough days yet"
+NOT_ENOUGH_TRIES = "not enough tries yet"
+
+
+class DiaryError(ValueError):
+    """A summary request that cannot be answered (bad range or unknown timezone)."""
+
+
+def _r(value: float | None, digits: int = 4) -> float | None:
+    if value is None or math.isinf(value) or math.isnan(value):
+        return None
+    return round(value, digits)
+
+
+# -- result objects ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WeekRow:
+    iso_week: str  # "2024-W05"
+    monday: date
+    days_in_range: int
+    episodes: int
+    mean_severity: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "week": self.iso_week,
+            "monday": self.monday.isoformat(),
+            "days_in_range": self.days_in_range,
+            "episodes": self.episodes,
+            "mean_severity": _r(self.mean_severity, 2),
+        }
+
+
+@dataclass(frozen=True)
+class Trend:
+    weeks: int
+    fit: PoissonTrend
+    rising: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        f = self.fit
+        return {
+            "method": "Poisson log-linear regression (IRLS), score test",
+            "weeks": self.weeks,
+            "rate_ratio_per_week": _r(f.rate_ratio),
+            "ci95": [_r(f.ci_low), _r(f.ci_high)],
+            "p_value": _r(f.p_value, 6),
+            "rising": self.rising,
+            "note": f.note,
+        }
+
+
+@dataclass(frozen=True)
+class Persistence:
+    weeks_with_episodes: int
+    weeks: int
+    longest_run_weeks: int
+
+    @property
+    def share(self) -> float:
+        return self.weeks_with_episodes / self.weeks
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "weeks_with_episodes": self.weeks_with_episodes,
+            "weeks": self.weeks,
+            "share": _r(self.share),
+            "longest_run_weeks": self.longest_run_weeks,
+        }
+
+
+@dataclass(frozen=True)
+class Night:
+    episodes: int
+    total: int
+
+    @property
+    def share(self) -> float | None:
+        return self.episodes / self.total if self.total else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "window": f"{NIGHT_START_HOUR:02d}:00-{NIGHT_END_HOUR:02d}:00",
+            "episodes": self.episodes,
+            "share": _r(self.share),
+        }
+
+
+@dataclass(frozen=True)
+class BodyAreas:
+    counts: dict[str, int]
+    first_seen: dict[str, date]
+    baseline_until: date | None  # last day of the baseline
+    new: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "counts": dict(self.counts),
+            "baseline_until": self.baseline_until.isoformat() if self.baseline_until else None,
+            "new": [
+                {"location": loc, "first_seen": self.first_seen[loc].isoformat()}
+                for loc in self.new
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class SeverityTrend:
+    mean: float | None
+    weeks: int
+    fit: Slope | None
+    rising: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        f = self.fit
+        return {
+            "method": "least-squares slope of severity on time, t test",
+            "mean": _r(self.mean, 2),
+            "slope_per_week": _r(f.slope) if f else None,
+            "ci95": [_r(f.ci_low), _r(f.ci_high)] if f else [None, None],
+            "p_value": _r(f.p_value, 6) if f else None,
+            "rising": self.rising,
+        }
+
+
+@dataclass(frozen=True)
+class ContextAssociation:
+    factor: ContextFactor
+    days_with: int
+    days_without: int
+    episodes_with: int
+    episodes_without: int
+
+    @property
+    def enough(self) -> bool:
+        return self.days_with >= MIN_DAYS_EACH and self.days_without >= MIN_DAYS_EACH
+
+    def as_dict(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "factor": self.factor.value,
+            "days_with": self.days_with,
+            "days_without": self.days_without,
+            "episodes_with": self.episodes_with,
+            "episodes_without": self.episodes_without,
+        }
+        if not self.enough:
+            item.update(rate_with=None, rate_without=None, rate_ratio=None, ci95=[None, None])
+            item["note"] = NOT_ENOUGH_DAYS
+            return item
+        rr = rate_ratio(
+            self.episodes_with, self.days_with, self.episodes_without, self.days_without
+        )
+        item.update(
+            rate_with=_r(self.episodes_with / self.days_with),
+            rate_without=_r(self.episodes_without / self.days_without),
+            rate_ratio=_r(rr.ratio),
+            ci95=[_r(rr.ci_low), _r(rr.ci_high)],
+            note="",
+        )
+        return item
+
+
+@dataclass(frozen=True)
+class RemedyResult:
+    remedy: RemedyName
+    tried: int
+    helped: int
+    not_helped: int
+    others_helped: int  # among recorded tries of every other remedy
+    others_recorded: int
+
+    @property
+    def recorded(self) -> int:
+        return self.helped + self.not_helped
+
+    @property
+    def enough(self) -> bool:
+        return self.recorded >= MIN_TRIES and self.others_recorded >= MIN_TRIES
+
+    def as_dict(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "remedy": self.remedy.value,
+            "tried": self.tried,
+            "helped": self.helped,
+            "not_helped": self.not_helped,
+            "unknown": self.tried - self.recorded,
+            "share_helped": _r(self.helped / self.recorded) if self.recorded else None,
+        }
+        if self.enough:
+            d, low, high = newcombe_difference(
+                self.helped, self.recorded, self.others_helped, self.others_recorded
+            )
+            item["vs_others"] = {
+                "share_helped_others": _r(self.others_helped / self.others_recorded),
+                "difference": _r(d),
+                "ci95": [_r(low), _r(high)],
+            }
+            item["note"] = ""
+        else:
+            item["vs_others"] = None
+            item["note"] = NOT_ENOUGH_TRIES
+        return item
+
+
+@dataclass(frozen=True)
+class Pattern:
+    id: str  # persistence | frequent | worsening | spread | night_disturbance | new_medicine
+    findings: tuple[str, ...]
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"pattern": self.id, "findings": list(self.findings), "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Retriage:
+    patterns: list[Pattern]
+    evidence: list[Evidence]
+    level: str | None = None
+    label: str | None = None
+    action: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    baseline_level: str | None = None
+    raised: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "patterns": [p.as_dict() for p in self.patterns],
+            "evidence": [e.as_dict() for e in self.evidence],
+            "level": self.level,
+            "label": self.label,
+            "action": self.action,
+            "reasons": list(self.reasons),
+            "baseline_level": self.baseline_level,
+            "raised": self.raised,
+        }
+
+
+@dataclass(frozen=True)
+class DiarySummary:
+    start: date
+    end: date
+    timezone: str
+    episodes: int
+    weeks: list[WeekRow]
+    trend: Trend
+    persistence: Persistence
+    night: Night
+    body_areas: BodyAreas
+    severity: SeverityTrend
+    context: list[ContextAssociation]
+    remedies: list[RemedyResult]
+    retriage: Retriage
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "range": {
+                "start": self.start.isoformat(),
+                "end": self.end.isoformat(),
+                "timezone": self.timezone,
+                "days": self.days,
+            },
+            "episodes": self.episodes,
+            "weeks": [w.as_dict() for w in self.weeks],
+            "trend": self.trend.as_dict(),
+            "persistence": self.persistence.as_dict(),
+            "night": self.night.as_dict(),
+            "body_areas": self.body_areas.as_dict(),
+            "severity": self.severity.as_dict(),
+            "context": [c.as_dict() for c in self.context],
+            "context_rule": (
+                "Diary days run 06:00 to 06:00 local time, so a factor logged in the evening"
+                " counts for that night's episodes; days with the factor are compared with days"
+                " without it among days with at least one episode."
+            ),
+            "remedies": [r.as_dict() for r in self.remedies],
+            "retriage": self.retriage.as_dict(),
+        }
+
+
+# -- the summary --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Local:
+    episode: Episode
+    at: datetime  # local wall-clock time
+
+    @property
+    def day(self) -> date:
+        return self.at.date()
+
+    @property
+    def diary_day(self) -> date:
+        return self.day if self.at.hour >= DIARY_DAY_START_HOUR else self.day - timedelta(days=1)
+
+    @property
+    def at_night(self) -> bool:
+        return self.at.hour >= NIGHT_START_HOUR or self.at.hour < NIGHT_END_HOUR
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def summarise(
+    episodes: Sequence[Episode],
+    *,
+    start: date,
+    end: date,
+    timezone: str = "UTC",
+    engine: Engine | None = None,
+    age: int | None = None,
+    sex: str | None = None,
+) -> DiarySummary:
+    """Summarise the episodes whose local start date lies in ``[start, end]``.
+
+    Raises :class:`DiaryError` for a reversed or over-long range or an unknown timezone; the
+    engine raises :class:`~spasmcheck.reasoning.engine.InputError` for an impossible age or sex.
+    """
+    if end < start:
+        raise DiaryError(f"the range ends ({end}) before it starts ({start})")
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise DiaryError(f"the range is longer than {MAX_RANGE_DAYS} days")
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DiaryError(f"unknown timezone {timezone!r}") from exc
+
+    local = sorted(
+        (_Local(e, e.started_at.astimezone(zone)) for e in episodes),
+        key=lambda item: item.episode.started_at,  # UTC: the repeated autumn hour sorts right
+    )
+    local = [item for item in local if start <= item.day <= end]
+
+    weeks = _weeks(local, start, end)
+    trend = _trend(weeks)
+    persistence = _persistence(weeks)
+    night = Night(sum(item.at_night for item in local), len(local))
+    areas = _body_areas(local, end)
+    severity = _severity(local, start, len(weeks))
+    context = _context(local, start, end)
+    remedies = _remedies(local)
+    retriage = _retriage(
+        local, weeks, trend, severity, night, areas, engine=engine, age=age, sex=sex
+    )
+    return DiarySummary(
+        start=start,
+        end=end,
+        timezone=timezone,
+        episodes=len(local),
+        weeks=weeks,
+        trend=trend,
+        persistence=persistence,
+        night=night,
+        body_areas=areas,
+        severity=severity,
+        context=context,
+        remedies=remedies,
+        retriage=retriage,
+    )
+
+
+def _weeks(local: list[_Local], start: date, end: date) -> list[WeekRow]:
+    by_week: dict[date, list[_Local]] = defaultdict(list)
+    for item in local:
+        by_week[_monday(item.day)].append(item)
+    rows = []
+    monday = _monday(start)
+    while monday <= end:
+        first, last = max(monday, start), min(monday + timedelta(days=6), end)
+        items = by_week.get(monday, [])
+        iso = monday.isocalendar()
+        rows.append(
+            WeekRow(
+                iso_week=f"{iso.year}-W{iso.week:02d}",
+                monday=monday,
+                days_in_range=(last - first).days + 1,
+                episodes=len(items),
+                mean_severity=(
+                    sum(i.episode.severity for i in items) / len(items) if items else None
+                ),
+            )
+        )
+        monday += timedelta(days=7)
+    return rows
+
+
+def _trend(weeks: list[WeekRow]) -> Trend:
+    fit = poisson_trend([w.episodes for w in weeks], [w.days_in_range for w in weeks])
+    rising = (
+        len(weeks) >= MIN_TREND_WEEKS
+        and fit.p_value is not None
+        and fit.z is not None
+        and fit.p_value < SIGNIFICANCE
+        and fit.z > 0
+    )
+    return Trend(len(weeks), fit, rising)
+
+
+def _persistence(weeks: list[WeekRow]) -> Persistence:
+    longest = run = 0
+    for week in weeks:
+        run = run + 1 if week.episodes else 0
+        longest = max(longest, run)
+    return Persistence(sum(1 for w in weeks if w.episodes), len(weeks), longest)
+
+
+def _body_areas(local: list[_Local], end: date) -> BodyAreas:
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, date] = {}
+    for item in local:
+        for loc in item.episode.locations:
+            counts[loc] += 1
+            first_seen.setdefault(loc, item.day)
+    if not local:
+        return BodyAreas({}, {}, None, [])
+    first = local[0].day
+    span = (end - first).days + 1
+    if span >= 2 * BASELINE_DAYS:
+        baseline_days = BASELINE_DAYS
+    elif span >= MIN_SPREAD_SPAN_DAYS:
+        baseline_days = span // 2
+    else:  # too short to tell a new area from the first ones
+        baseline_days = span
+    baseline_until = first + timedelta(days=baseline_days - 1)
+    new = [loc for loc, day in first_seen.items() if day > baseline_until]
+    ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return BodyAreas(ordered, first_seen, baseline_until, new)
+
+
+def _severity(local: list[_Local], start: date, n_weeks: int) -> SeverityTrend:
+    if not local:
+        return SeverityTrend(None, n_weeks, None, False)
+    origin = datetime.combine(start, datetime.min.time(), tzinfo=local[0].at.tzinfo)
+    times = [(item.at - origin).total_seconds() / (7 * 86_400) for item in local]
+    values = [float(item.episode.severity) for item in local]
+    fit = ols_slope(times, values)
+    rising = (
+        fit is not None
+        and n_weeks >= MIN_TREND_WEEKS
+        and fit.p_value < SIGNIFICANCE
+        and fit.slope > 0
+    )
+    return SeverityTrend(sum(values) / len(values), n_weeks, fit, rising)
+
+
+def _context(local: list[_Local], start: date, end: date) -> list[ContextAssociation]:
+    days: dict[date, list[_Local]] = defaultdict(list)
+    for item in local:
+        if start <= item.diary_day <= end:
+            days[item.diary_day].append(item)
+    logged = {factor for item in local for factor in item.episode.context}
+    result = []
+    for factor in ContextFactor:
+        if factor not in logged:
+            continue
+        with_days = [
+            d for d, items in days.items() if any(factor in i.episode.context for i in items)
+        ]
+        without_days = [d for d in days if d not in set(with_days)]
+        result.append(
+            ContextAssociation(
+                factor=factor,
+                days_with=len(with_days),
+                days_without=len(without_days),
+                episodes_with=sum(len(days[d]) for d in with_days),
+                episodes_without=sum(len(days[d]) for d in without_days),
+            )
+        )
+    return result
+
+
+def _remedies(local: list[_Local]) -> list[RemedyResult]:
+    tried: Counter[RemedyName] = Counter()
+    helped: Counter[RemedyName] = Counter()
+    not_helped: Counter[RemedyName] = Counter()
+    for item in local:
+        for remedy in item.episode.remedies:
+            tried[remedy.name] += 1
+            if remedy.helped is True:
+                helped[remedy.name] += 1
+            elif remedy.helped is False:
+                not_helped[remedy.name] += 1
+    all_helped = sum(helped.values())
+    all_recorded = all_helped + sum(not_helped.values())
+    result = []
+    for name in RemedyName:
+        if not tried[name]:
+            continue
+        own_recorded = helped[name] + not_helped[name]
+        result.append(
+            RemedyResult(
+                remedy=name,
+                tried=tried[name],
+                helped=helped[name],
+                not_helped=not_helped[name],
+                others_helped=all_helped - helped[name],
+                others_recorded=all_recorded - own_recorded,
+            )
+        )
+    return result
+
+
+def _retriage(
+    local: list[_Local],
+    weeks: list[WeekRow],
+    trend: Trend,
+    severity: SeverityTrend,
+    night: Night,
+    areas: BodyAreas,
+    *,
+    engine: Engine | None,
+    age: int | None,
+    sex: str | None,
+) -> Retriage:
+    if not local:
+        return Retriage([], [])
+    patterns: list[Pattern] = []
+
+    recent = weeks[-4:]
+    recent_with = sum(1 for w in recent if w.episodes)
+    if recent_with >= 3:
+        patterns.append(
+            Pattern(
+                "persistence",
+                ("persistent",),
+                f"Episodes in {recent_with} of the last {len(recent)} weeks.",
+            )
+        )
+
+    first_day, last_day = local[0].day, local[-1].day
+    span = (last_day - first_day).days + 1
+    episode_days = len({item.day for item in local})
+    if span >= 2 * 7 and episode_days * 7 >= FREQUENT_DAYS_PER_WEEK * span:
+        patterns.append(
+            Pattern(
+                "frequent",
+                ("frequent_daily", "persistent"),
+                f"Episodes on {episode_days} of {span} days.",
+            )
+        )
+
+    if trend.rising and trend.fit.rate_ratio is not None:
+        patterns.append(
+            Pattern(
+                "worsening",
+                ("worsening",),
+                f"Episodes are becoming more frequent (about {trend.fit.rate_ratio:.2f} times"
+                f" as many each week, p = {trend.fit.p_value:.3f}).",
+            )
+        )
+    elif trend.rising:
+        patterns.append(
+            Pattern("worsening", ("worsening",), "Episodes are becoming more frequent.")
+        )
+    if severity.rising and severity.fit is not None:
+        patterns.append(
+            Pattern(
+                "worsening",
+                ("worsening",),
+                f"Episodes are getting stronger (severity up {severity.fit.slope:.2f} points a"
+                f" week, p = {severity.fit.p_value:.3f}).",
+            )
+        )
+
+    if areas.new:
+        patterns.append(
+            Pattern("spread", ("spreading",), f"New body areas: {', '.join(areas.new)}.")
+        )
+
+    share = night.share
+    if share is not None and night.episodes >= MIN_NIGHT_EPISODES and share >= NIGHT_SHARE:
+        patterns.append(
+            Pattern(
+                "night_disturbance",
+                ("disturbs_sleep",),
+                f"{night.episodes} of {night.total} episodes were at night.",
+            )
+        )
+
+    onset_until = first_day + timedelta(days=MEDICINE_ONSET_DAYS - 1)
+    onset = [
+        item
+        for i, item in enumerate(local)
+        if i < MEDICINE_ONSET_EPISODES or item.day <= onset_until
+    ]
+    medicine = [item for item in onset if MEDICINE_FACTORS & set(item.episode.context)]
+    if medicine:
+        names = sorted({i.episode.medicine_name for i in medicine if i.episode.medicine_name})
+        which = f" ({', '.join(names)})" if names else ""
+        patterns.append(
+            Pattern(
+                "new_medicine",
+                ("med_new_or_changed",),
+                f"The first episodes came with a new or changed medicine{which}.",
+            )
+        )
+
+    descriptive: list[str] = list(areas.counts)
+    descriptive += [
+        KIND_FINDINGS[k] for k in EpisodeKind if any(i.episode.kind is k for i in local)
+    ]
+    if share is not None and share >= NIGHT_SHARE:
+        descriptive.append("at_night")
+    if any(ContextFactor.PREGNANCY in i.episode.context for i in local):
+        descriptive.append("pregnant")
+    if span >= HISTORY_MONTHS_DAYS:
+        descriptive.append("history_months")
+    elif span >= HISTORY_WEEKS_DAYS:
+        descriptive.append("history_weeks")
+
+    pattern_findings = [f for p in patterns for f in p.findings]
+    baseline_ids = list(dict.fromkeys(descriptive))
+    all_ids = list(dict.fromkeys([*baseline_ids, *pattern_findings]))
+    evidence = [Evidence(fid, Status.PRESENT, Origin.DIARY) for fid in all_ids]
+    if engine is None:
+        return Retriage(patterns, evidence)
+
+    known = engine.kb.finding_by_id
+    evidence = [e for e in evidence if e.finding_id in known]
+    assessment = engine.evaluate(EvidenceSet(evidence), age, sex)
+    baseline = engine.evaluate(
+        EvidenceSet(e for e in evidence if e.finding_id in set(baseline_ids)), age, sex
+    )
+    level, base_level = assessment.triage.level, baseline.triage.level
+    return Retriage(
+        patterns,
+        evidence,
+        level=level.value,
+        label=assessment.level_label,
+        action=assessment.level_action,
+        reasons=list(assessment.triage.reasons),
+        baseline_level=base_level.value,
+        raised=level.urgency > base_level.urgency,
+    )
