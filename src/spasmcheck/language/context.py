@@ -161,18 +161,17 @@ class ContextAnalyser:
             if not covered[i]:
                 for keys, rule in self._by_first.get(tokens[i].key, ()):
                     end = i + len(keys)
-                    if (
-                        end <= len(tokens)
-                        and not any(covered[i:end])
-                        and tuple(t.key for t in tokens[i:end]) == keys
-                    ):
-                        found = Trigger(i, end, rule)
+                    if end <= len(tokens) and tuple(t.key for t in tokens[i:end]) == keys:
+                        # A trigger may run into a finding's own words ("worried I have MS"
+                        # where "I have MS" is the finding); it then ends where they begin.
+                        stop = next((k for k in range(i, end) if covered[k]), end)
+                        found = Trigger(i, stop, rule)
                         break
             if found is None:
                 i += 1
             else:
                 triggers.append(found)
-                i = found.last
+                i = max(found.last, i + 1)
         return triggers
 
     def polarities(
