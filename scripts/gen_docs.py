@@ -49,7 +49,33 @@ def red_flag_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
-OUTPUTS = {"cli.md": cli_reference, "red-flags.md": red_flag_reference}
+def api_reference() -> str:
+    import tempfile
+
+    from spasmcheck.api.app import create_app
+    from spasmcheck.config import Settings
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(Settings(environment="test", database_url=f"sqlite:///{folder}/db.sqlite3"))
+        schema = app.openapi()
+    lines = [
+        "# HTTP API reference",
+        "",
+        "Generated from the OpenAPI document (`/openapi.json`) by `scripts/gen_docs.py`. Run the",
+        "server with `spasmcheck serve`; interactive docs are at `/docs`. Every error is JSON:",
+        '`{"error": {"code": "...", "message": "..."}}` with a 4xx status.',
+        "",
+        "| method | path | what it does | sign-in |",
+        "|---|---|---|---|",
+    ]
+    for path, operations in sorted(schema["paths"].items()):
+        for method, operation in sorted(operations.items()):
+            secured = "yes" if path.startswith(("/v1/episodes", "/v1/diary", "/v1/assessments", "/v1/me")) or path == "/v1/accounts/logout" else "no"
+            lines.append(f"| `{method.upper()}` | `{path}` | {operation.get('summary', '')} | {secured} |")
+    return "\n".join(lines) + "\n"
+
+
+OUTPUTS = {"cli.md": cli_reference, "red-flags.md": red_flag_reference, "api.md": api_reference}
 
 
 def main() -> int:

@@ -47,3 +47,22 @@ def test_readme_has_the_two_commands() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "scripts/test" in ci
     assert Path(REPO / "scripts" / "test").stat().st_mode & 0o111
+
+
+def test_every_setting_is_documented() -> None:
+    from dataclasses import fields
+
+    from spasmcheck.config import Settings
+
+    text = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for field in fields(Settings):
+        assert f"`{field.name}`" in text, field.name
+
+
+def test_every_api_route_is_documented() -> None:
+    text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    from spasmcheck.api.routes import ROUTERS
+
+    for router in ROUTERS:
+        for route in router.routes:
+            assert f"`/v1{route.path}`" in text, route.path  # type: ignore[attr-defined]

@@ -32,6 +32,7 @@ class EvidenceIn(_Strict):
     question: Annotated[str, Field(max_length=64)] | None = None
     screening: bool = False
     possible: bool = False
+    text: Annotated[str, Field(max_length=500)] | None = None
 
 
 class ParseRequest(_Strict):

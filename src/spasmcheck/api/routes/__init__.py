@@ -2,6 +2,12 @@
 
 from fastapi import APIRouter
 
-from spasmcheck.api.routes import engine
+from spasmcheck.api.routes import accounts, assessments, engine, episodes, me
 
-ROUTERS: list[APIRouter] = [engine.router]
+ROUTERS: list[APIRouter] = [
+    engine.router,
+    accounts.router,
+    episodes.router,
+    assessments.router,
+    me.router,
+]

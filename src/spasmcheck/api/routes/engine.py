@@ -52,6 +52,7 @@ def _evidence(engine: Engine, items: list[EvidenceIn], text: str | None) -> Evid
                 Status(i.status),
                 Origin(i.origin),
                 possible=i.possible,
+                text=i.text,
                 question=i.question,
                 screening=i.screening,
             )

@@ -1,0 +1,256 @@
+"""Request and response schemas of accounts, the diary, saved assessments and export.
+
+``XCreate`` is what a client sends to make an X, ``XUpdate`` a partial change (every field
+optional), ``XPublic`` what the API answers. Everything a client sends is strict (unknown
+keys are errors) and bounded (string lengths, list lengths, integer and date ranges), so no
+input can reach storage in a shape it cannot hold.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import date, datetime
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from spasmcheck.api.schemas import MAX_EVIDENCE, Age, EvidenceIn, Sex, Text
+from spasmcheck.diary.model import (
+    MAX_CONTEXT,
+    MAX_DURATION_SECONDS,
+    MAX_LOCATIONS,
+    MAX_MEDICINE_NAME_CHARS,
+    MAX_NOTES_CHARS,
+    MAX_REMEDIES,
+    ContextFactor,
+    Episode,
+    EpisodeKind,
+    Remedy,
+)
+
+# email-validator is not a dependency: a deliberately plain shape check, then lower case.
+EMAIL_PATTERN = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+PASSWORD_MIN = 8
+PASSWORD_MAX = 256
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+MAX_ID = 2_147_483_647  # the id columns are 32-bit on PostgreSQL
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+
+
+def _email(value: str) -> str:
+    if not EMAIL_PATTERN.match(value):
+        raise ValueError("not an email address")
+    return value.lower()
+
+
+def _timezone(value: str) -> str:
+    if value not in _timezones():
+        raise ValueError("not an IANA timezone such as 'Europe/London' or 'UTC'")
+    return value
+
+
+def _sane_moment(value: datetime) -> datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+def _sane_day(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
+Password = Annotated[str, Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
+Timezone = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_timezone)]
+Moment = Annotated[AwareDatetime, AfterValidator(_sane_moment)]
+Day = Annotated[date, AfterValidator(_sane_day)]
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+LocationId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+MedicineName = Annotated[str, Field(min_length=1, max_length=MAX_MEDICINE_NAME_CHARS)]
+Duration = Annotated[int, Field(ge=0, le=MAX_DURATION_SECONDS)]
+Severity = Annotated[int, Field(ge=0, le=10)]
+Locations = Annotated[list[LocationId], Field(min_length=1, max_length=MAX_LOCATIONS)]
+Context = Annotated[list[ContextFactor], Field(max_length=MAX_CONTEXT)]
+Remedies = Annotated[list[Remedy], Field(max_length=MAX_REMEDIES)]
+Notes = Annotated[str, Field(max_length=MAX_NOTES_CHARS)]
+
+
+def episode_problem(error: ValidationError) -> str:
+    """A one-line message for the first problem the diary's Episode found."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first.get("loc", ()))
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+# -- accounts --------------------------------------------------------------------------------
+class AccountCreate(_Strict):
+    email: Email
+    password: Password
+    timezone: Timezone = "UTC"
+
+
+class LoginRequest(_Strict):
+    email: Email
+    password: Annotated[str, Field(min_length=1, max_length=PASSWORD_MAX)]
+
+
+class AccountPublic(BaseModel):
+    id: int
+    email: str
+    timezone: str
+    created_at: datetime
+
+
+class LoginResponse(BaseModel):
+    """A bearer token for API clients; the web app uses the cookie and the CSRF token."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    csrf_token: str
+    expires_at: datetime
+    account: AccountPublic
+
+
+# -- episodes ------------------------------------------------------------------------------------
+class EpisodeCreate(_Strict):
+    """One episode as logged: only when, how long, where, what kind and how bad are required."""
+
+    started_at: Moment
+    duration_seconds: Duration
+    locations: Locations
+    kind: EpisodeKind
+    severity: Severity
+    context: Context = []
+    medicine_name: MedicineName | None = None
+    remedies: Remedies = []
+    notes: Notes = ""
+
+    @model_validator(mode="after")
+    def _is_an_episode(self) -> EpisodeCreate:
+        self.to_episode()
+        return self
+
+    def to_episode(self, episode_id: int | None = None) -> Episode:
+        try:
+            return Episode.model_validate({"id": episode_id, **self.model_dump()})
+        except ValidationError as error:
+            raise ValueError(episode_problem(error)) from error
+
+
+class EpisodeUpdate(_Strict):
+    """A partial change: the fields sent replace the stored ones (``medicine_name`` may be
+    null to clear it; the other fields may not)."""
+
+    started_at: Moment | None = None
+    duration_seconds: Duration | None = None
+    locations: Locations | None = None
+    kind: EpisodeKind | None = None
+    severity: Severity | None = None
+    context: Context | None = None
+    medicine_name: MedicineName | None = None
+    remedies: Remedies | None = None
+    notes: Notes | None = None
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> EpisodeUpdate:
+        for name in self.model_fields_set - {"medicine_name"}:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+    def apply(self, episode: Episode) -> Episode:
+        """``episode`` with these changes, validated again as a whole (ValueError if not)."""
+        data = episode.model_dump()
+        data.update(self.model_dump(include=self.model_fields_set))
+        try:
+            return Episode.model_validate(data)
+        except ValidationError as error:
+            raise ValueError(episode_problem(error)) from error
+
+
+class EpisodePublic(BaseModel):
+    id: int
+    started_at: datetime
+    duration_seconds: int
+    locations: list[str]
+    kind: EpisodeKind
+    severity: int
+    context: list[ContextFactor]
+    medicine_name: str | None
+    remedies: list[Remedy]
+    notes: str
+
+    @classmethod
+    def of(cls, episode: Episode) -> EpisodePublic:
+        return cls.model_validate(episode.model_dump())
+
+
+class EpisodeList(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[EpisodePublic]
+
+
+# -- saved assessments --------------------------------------------------------------------------
+class AssessmentCreate(_Strict):
+    """What to assess; the server computes the result itself and stores both."""
+
+    text: Text
+    age: Age | None = None
+    sex: Sex | None = None
+    evidence: Annotated[list[EvidenceIn], Field(max_length=MAX_EVIDENCE)] = []
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("describe the spasms in a few words")
+        return value
+
+
+class AssessmentPublic(BaseModel):
+    id: int
+    created_at: datetime
+    input: dict[str, Any]
+    result: dict[str, Any]
+
+
+class AssessmentList(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[AssessmentPublic]
+
+
+# -- export ----------------------------------------------------------------------------------------
+class ExportPublic(BaseModel):
+    """Everything stored about the account (no password hash, no tokens)."""
+
+    exported_at: datetime
+    account: AccountPublic
+    episodes: list[EpisodePublic]
+    assessments: list[AssessmentPublic]

@@ -1,0 +1,102 @@
+"""Saved assessments: the server recomputes every result itself; a client's result is never
+stored."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from spasmcheck.api.account_schemas import (
+    MAX_ID,
+    AssessmentCreate,
+    AssessmentList,
+    AssessmentPublic,
+)
+from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
+from spasmcheck.api.errors import ApiError
+from spasmcheck.reasoning.engine import InputError
+from spasmcheck.reasoning.evidence import Evidence, Origin, Status
+from spasmcheck.storage import repository
+from spasmcheck.storage.models import Assessment
+
+router = APIRouter(prefix="/assessments", tags=["assessments"])
+
+MAX_PAGE = 100
+NOT_FOUND = "no such assessment"
+AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def public(row: Assessment) -> AssessmentPublic:
+    return AssessmentPublic(
+        id=row.id, created_at=row.created_at, input=row.input, result=row.result
+    )
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, summary="Assess a description and save the result"
+)
+def create_assessment(
+    body: AssessmentCreate, user: CurrentUser, session: SessionDep, engine: EngineDep
+) -> AssessmentPublic:
+    unknown = sorted({e.finding for e in body.evidence if e.finding not in engine.kb.finding_by_id})
+    if unknown:
+        raise ApiError(422, "unknown_finding", f"unknown finding id(s): {', '.join(unknown[:5])}")
+    evidence = [
+        Evidence(
+            e.finding,
+            Status(e.status),
+            Origin(e.origin),
+            possible=e.possible,
+            question=e.question,
+            screening=e.screening,
+        )
+        for e in body.evidence
+    ]
+    try:
+        result = engine.assess(body.text, body.age, body.sex, evidence).as_dict()
+    except InputError as error:
+        raise ApiError(422, "invalid_request", str(error)) from error
+    row = repository.add_assessment(
+        session, user_id=user.id, input=body.model_dump(mode="json"), result=result
+    )
+    return public(row)
+
+
+@router.get("", summary="My saved assessments, newest first")
+def list_assessments(
+    user: CurrentUser,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> AssessmentList:
+    rows = repository.list_assessments(session, user_id=user.id, limit=limit, offset=offset)
+    return AssessmentList(
+        total=repository.count_assessments(session, user_id=user.id),
+        limit=limit,
+        offset=offset,
+        items=[public(row) for row in rows],
+    )
+
+
+@router.get("/{assessment_id}", summary="One of my saved assessments")
+def get_assessment(
+    assessment_id: AssessmentId, user: CurrentUser, session: SessionDep
+) -> AssessmentPublic:
+    row = repository.get_assessment(session, user_id=user.id, assessment_id=assessment_id)
+    if row is None:
+        raise ApiError(404, "not_found", NOT_FOUND)
+    return public(row)
+
+
+@router.delete(
+    "/{assessment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete one of my saved assessments",
+)
+def delete_assessment(
+    assessment_id: AssessmentId, user: CurrentUser, session: SessionDep
+) -> Response:
+    if not repository.delete_assessment(session, user_id=user.id, assessment_id=assessment_id):
+        raise ApiError(404, "not_found", NOT_FOUND)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,102 @@
+"""Engines and sessions: SQLite (embedded default, WAL mode) or PostgreSQL (psycopg 3).
+
+:func:`make_session_factory` is the one entry point: it creates the engine, migrates the
+database to the newest Alembic revision (the migrations ship inside the package, so a first
+run needs no set-up) and returns a session factory. On PostgreSQL the migration holds an
+advisory lock, so several app instances starting together migrate once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+BUSY_TIMEOUT_MS = 10_000
+# An arbitrary constant naming this application's migration lock in PostgreSQL.
+MIGRATION_LOCK_ID = 0x5350_4153
+
+
+class StorageError(RuntimeError):
+    """The database URL or the database itself cannot be used."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL keeps every committed transaction through a crash of the
+        # process; only a power loss can undo the newest commits.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create the SQLAlchemy engine for ``url`` (``sqlite:///FILE`` or ``postgresql://...``)."""
+    try:
+        parsed = make_url(url)
+    except Exception as error:  # sqlalchemy raises ArgumentError and ValueError alike
+        raise StorageError(f"not a database URL: {error}") from error
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:"):
+            engine = create_engine(
+                url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
+        else:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    raise StorageError(f"unsupported database {backend!r}: use sqlite:// or postgresql://")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", "spasmcheck.storage:migrations")
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database behind ``engine`` to ``revision`` (the newest by default)."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def make_session_factory(url: str) -> sessionmaker[Session]:
+    """An engine for ``url``, migrated to the newest schema, as a session factory."""
+    engine = make_engine(url)
+    if current_revision(engine) != head_revision():
+        migrate(engine)
+    return sessionmaker(bind=engine, expire_on_commit=False)

@@ -1,0 +1,121 @@
+"""The tables, as SQLAlchemy 2 typed ORM models.
+
+Times are stored in UTC and always come back timezone-aware (SQLite keeps no offset, so
+:class:`UTCDateTime` adds it back). Secrets are never stored: sign-in tokens and CSRF tokens
+are kept as SHA-256 digests, passwords as argon2id hashes, and login attempts under a digest
+of the email and client address.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+EMAIL_MAX = 254
+TIMEZONE_MAX = 64
+DIGEST_LENGTH = 64  # hex SHA-256
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: give a timezone")
+        value = value.astimezone(UTC)
+        # SQLite has no offsets: store the naive UTC wall time.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 (SQLAlchemy's own ClassVar)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    timezone: Mapped[str] = mapped_column(String(TIMEZONE_MAX), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuthToken(Base):
+    """A sign-in: a cookie session (``kind="session"``) or a bearer token for API clients.
+
+    One sign-in issues both, sharing a ``family`` so that signing out ends them together.
+    """
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    family: Mapped[str] = mapped_column(String(DIGEST_LENGTH), index=True)
+    csrf_hash: Mapped[str | None] = mapped_column(String(DIGEST_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Episode(Base):
+    """One diary episode; the fields mirror :class:`spasmcheck.diary.model.Episode`."""
+
+    __tablename__ = "episodes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    duration_seconds: Mapped[int] = mapped_column(Integer)
+    locations: Mapped[list[str]] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[int] = mapped_column(Integer)
+    context: Mapped[list[str]] = mapped_column(JSON)
+    medicine_name: Mapped[str | None] = mapped_column(String(200))
+    remedies: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Assessment(Base):
+    """A saved assessment: what was asked (``input``) and what the engine answered."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    input: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class LoginAttempt(Base):
+    """One sign-in attempt, keyed by a digest of the email and client address."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

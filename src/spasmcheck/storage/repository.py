@@ -1,0 +1,298 @@
+"""Data access: keyword-only functions over a session, every query scoped to its owner.
+
+A function that reads or changes a person's data takes ``user_id`` and filters by it, so an
+id belonging to someone else behaves exactly like an id that does not exist. Functions that
+write commit before they return: a write the API acknowledges is durable.
+
+Episodes cross this boundary as the diary's domain object
+(:class:`spasmcheck.diary.model.Episode`); :func:`episode_from_row` and :func:`row_values`
+convert between it and the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Delete, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from spasmcheck.diary.model import Episode
+from spasmcheck.storage import models
+
+
+def _delete(session: Session, statement: Delete) -> int:
+    result = cast(CursorResult[Any], session.execute(statement))
+    return int(result.rowcount)
+
+
+class DuplicateEmailError(ValueError):
+    """An account with this email address already exists."""
+
+
+# -- accounts --------------------------------------------------------------------------------
+def create_user(
+    session: Session, *, email: str, password_hash: str, timezone: str = "UTC"
+) -> models.User:
+    if get_user_by_email(session, email=email) is not None:
+        raise DuplicateEmailError("an account with this email address already exists")
+    user = models.User(email=email, password_hash=password_hash, timezone=timezone)
+    session.add(user)
+    try:
+        session.commit()
+    except IntegrityError as error:  # a concurrent registration won the race
+        session.rollback()
+        raise DuplicateEmailError("an account with this email address already exists") from error
+    return user
+
+
+def get_user(session: Session, *, user_id: int) -> models.User | None:
+    return session.get(models.User, user_id)
+
+
+def get_user_by_email(session: Session, *, email: str) -> models.User | None:
+    return session.scalars(select(models.User).where(models.User.email == email)).first()
+
+
+def delete_user(session: Session, *, user_id: int) -> bool:
+    """Erase the account and everything it owns. Explicit deletes, not only the cascade,
+    so erasure never depends on a backend enforcing foreign keys."""
+    for table in (models.Assessment, models.Episode, models.AuthToken):
+        _delete(session, delete(table).where(table.user_id == user_id))
+    deleted = _delete(session, delete(models.User).where(models.User.id == user_id))
+    session.commit()
+    return bool(deleted)
+
+
+# -- sign-in tokens ----------------------------------------------------------------------------
+def create_token(
+    session: Session,
+    *,
+    user_id: int,
+    token_hash: str,
+    kind: str,
+    family: str,
+    expires_at: datetime,
+    csrf_hash: str | None = None,
+) -> models.AuthToken:
+    token = models.AuthToken(
+        user_id=user_id,
+        token_hash=token_hash,
+        kind=kind,
+        family=family,
+        expires_at=expires_at,
+        csrf_hash=csrf_hash,
+    )
+    session.add(token)
+    session.commit()
+    return token
+
+
+def get_live_token(
+    session: Session, *, token_hash: str, kind: str, now: datetime
+) -> models.AuthToken | None:
+    """The unexpired token with this digest and kind, if any."""
+    return session.scalars(
+        select(models.AuthToken).where(
+            models.AuthToken.token_hash == token_hash,
+            models.AuthToken.kind == kind,
+            models.AuthToken.expires_at > now,
+        )
+    ).first()
+
+
+def delete_token_family(session: Session, *, user_id: int, family: str) -> int:
+    deleted = _delete(
+        session,
+        delete(models.AuthToken).where(
+            models.AuthToken.user_id == user_id, models.AuthToken.family == family
+        ),
+    )
+    session.commit()
+    return int(deleted)
+
+
+def delete_expired_tokens(session: Session, *, now: datetime) -> int:
+    deleted = _delete(session, delete(models.AuthToken).where(models.AuthToken.expires_at <= now))
+    session.commit()
+    return int(deleted)
+
+
+# -- login attempts ----------------------------------------------------------------------------
+def record_login_attempt(session: Session, *, key_hash: str, at: datetime) -> None:
+    session.add(models.LoginAttempt(key_hash=key_hash, attempted_at=at))
+    session.commit()
+
+
+def count_login_attempts(session: Session, *, key_hash: str, since: datetime) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(models.LoginAttempt)
+            .where(
+                models.LoginAttempt.key_hash == key_hash, models.LoginAttempt.attempted_at > since
+            )
+        )
+        or 0
+    )
+
+
+def prune_login_attempts(session: Session, *, before: datetime) -> None:
+    _delete(session, delete(models.LoginAttempt).where(models.LoginAttempt.attempted_at <= before))
+    session.commit()
+
+
+# -- episodes ----------------------------------------------------------------------------------
+def episode_from_row(row: models.Episode) -> Episode:
+    return Episode.model_validate(
+        {
+            "id": row.id,
+            "started_at": row.started_at,
+            "duration_seconds": row.duration_seconds,
+            "locations": list(row.locations),
+            "kind": row.kind,
+            "severity": row.severity,
+            "context": list(row.context),
+            "medicine_name": row.medicine_name,
+            "remedies": list(row.remedies),
+            "notes": row.notes,
+        }
+    )
+
+
+def row_values(episode: Episode) -> dict[str, Any]:
+    """The column values of ``episode`` (everything but its id and owner)."""
+    data = episode.model_dump(mode="json", exclude={"id", "started_at"})
+    data["started_at"] = episode.started_at
+    return data
+
+
+def add_episode(session: Session, *, user_id: int, episode: Episode) -> Episode:
+    row = models.Episode(user_id=user_id, **row_values(episode))
+    session.add(row)
+    session.commit()
+    return episode_from_row(row)
+
+
+def _episode_row(session: Session, *, user_id: int, episode_id: int) -> models.Episode | None:
+    return session.scalars(
+        select(models.Episode).where(
+            models.Episode.id == episode_id, models.Episode.user_id == user_id
+        )
+    ).first()
+
+
+def get_episode(session: Session, *, user_id: int, episode_id: int) -> Episode | None:
+    row = _episode_row(session, user_id=user_id, episode_id=episode_id)
+    return None if row is None else episode_from_row(row)
+
+
+def _episode_filter(user_id: int, start: datetime | None, end: datetime | None) -> list[Any]:
+    where: list[Any] = [models.Episode.user_id == user_id]
+    if start is not None:
+        where.append(models.Episode.started_at >= start)
+    if end is not None:
+        where.append(models.Episode.started_at < end)
+    return where
+
+
+def list_episodes(
+    session: Session,
+    *,
+    user_id: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Episode]:
+    """The owner's episodes with ``start <= started_at < end``, oldest first."""
+    query = (
+        select(models.Episode)
+        .where(*_episode_filter(user_id, start, end))
+        .order_by(models.Episode.started_at, models.Episode.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [episode_from_row(row) for row in session.scalars(query)]
+
+
+def count_episodes(
+    session: Session, *, user_id: int, start: datetime | None = None, end: datetime | None = None
+) -> int:
+    query = select(func.count()).select_from(models.Episode)
+    return int(session.scalar(query.where(*_episode_filter(user_id, start, end))) or 0)
+
+
+def replace_episode(session: Session, *, user_id: int, episode: Episode) -> Episode | None:
+    """Store ``episode`` over the owner's episode with the same id; None when there is none."""
+    if episode.id is None:
+        return None
+    row = _episode_row(session, user_id=user_id, episode_id=episode.id)
+    if row is None:
+        return None
+    for name, value in row_values(episode).items():
+        setattr(row, name, value)
+    session.commit()
+    return episode_from_row(row)
+
+
+def delete_episode(session: Session, *, user_id: int, episode_id: int) -> bool:
+    deleted = _delete(
+        session,
+        delete(models.Episode).where(
+            models.Episode.id == episode_id, models.Episode.user_id == user_id
+        ),
+    )
+    session.commit()
+    return bool(deleted)
+
+
+# -- saved assessments -----------------------------------------------------------------------
+def add_assessment(
+    session: Session, *, user_id: int, input: dict[str, Any], result: dict[str, Any]
+) -> models.Assessment:
+    row = models.Assessment(user_id=user_id, input=input, result=result)
+    session.add(row)
+    session.commit()
+    return row
+
+
+def get_assessment(
+    session: Session, *, user_id: int, assessment_id: int
+) -> models.Assessment | None:
+    return session.scalars(
+        select(models.Assessment).where(
+            models.Assessment.id == assessment_id, models.Assessment.user_id == user_id
+        )
+    ).first()
+
+
+def list_assessments(
+    session: Session, *, user_id: int, limit: int | None = None, offset: int = 0
+) -> Sequence[models.Assessment]:
+    """The owner's saved assessments, newest first."""
+    return session.scalars(
+        select(models.Assessment)
+        .where(models.Assessment.user_id == user_id)
+        .order_by(models.Assessment.created_at.desc(), models.Assessment.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+
+
+def count_assessments(session: Session, *, user_id: int) -> int:
+    query = select(func.count()).select_from(models.Assessment)
+    return int(session.scalar(query.where(models.Assessment.user_id == user_id)) or 0)
+
+
+def delete_assessment(session: Session, *, user_id: int, assessment_id: int) -> bool:
+    deleted = _delete(
+        session,
+        delete(models.Assessment).where(
+            models.Assessment.id == assessment_id, models.Assessment.user_id == user_id
+        ),
+    )
+    session.commit()
+    return bool(deleted)

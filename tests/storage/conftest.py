@@ -1,0 +1,92 @@
+"""Storage fixtures: every storage test runs on SQLite and on a real PostgreSQL server.
+
+The PostgreSQL server is started once per test session on 127.0.0.1, in a temporary
+directory (``initdb`` refuses to run as root, so as root it runs as the ``postgres`` user),
+each test gets a database of its own, and the server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from spasmcheck.storage.db import make_session_factory
+
+PG_USER = "spasmcheck"
+_numbers = itertools.count()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+def _run(command: list[str]) -> None:
+    subprocess.run(_as_postgres(command), check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """The URL of a throw-away PostgreSQL server's maintenance database."""
+    if shutil.which("initdb") is None or shutil.which("pg_ctl") is None:
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not on PATH")
+    base = Path(tempfile.mkdtemp(prefix="spasmcheck-pg-"))
+    data = base / "data"
+    if os.geteuid() == 0:
+        shutil.chown(base, user="postgres")
+    port = _free_port()
+    _run(["initdb", "-D", str(data), "-U", PG_USER, "--auth=trust"])
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off"
+    _run(["pg_ctl", "-D", str(data), "-l", str(base / "server.log"), "-o", options, "-w", "start"])
+    try:
+        yield f"postgresql+psycopg://{PG_USER}@127.0.0.1:{port}/postgres"
+    finally:
+        _run(["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"])
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _fresh_postgres_database(server_url: str) -> str:
+    import psycopg
+
+    name = f"test_{os.getpid()}_{next(_numbers)}"
+    plain = server_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL of an empty database, once for each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'nested' / 'db.sqlite3'}"
+    server: str = request.getfixturevalue("postgres_url")
+    return _fresh_postgres_database(server)
+
+
+@pytest.fixture
+def session_factory(database_url: str) -> Iterator[sessionmaker[Session]]:
+    factory = make_session_factory(database_url)
+    yield factory
+    bind = factory.kw["bind"]
+    bind.dispose()
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as opened:
+        yield opened
