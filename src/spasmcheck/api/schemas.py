@@ -31,6 +31,7 @@ class EvidenceIn(_Strict):
     origin: Literal["text", "answer", "diary"] = "answer"
     question: Annotated[str, Field(max_length=64)] | None = None
     screening: bool = False
+    escalation: bool = False
     possible: bool = False
     text: Annotated[str, Field(max_length=500)] | None = None
 
@@ -52,6 +53,7 @@ class AnswerIn(_Strict):
     kind: Literal["yes_no", "single", "multiple"]
     options: Annotated[list[FindingId], Field(max_length=30)] = []
     screening: bool = False
+    escalation: bool = False
     response: Literal["yes", "no", "dont_know"] | Annotated[list[FindingId], Field(max_length=30)]
 
 

@@ -40,6 +40,7 @@ class Evidence:
     text: str | None = None  # the words that produced it, for typed text
     question: str | None = None  # the interview question that this answers
     screening: bool = False  # the question screened for a warning sign
+    escalation: bool = False  # asked after an emergency sign: does it need an ambulance?
 
     def as_dict(self) -> dict[str, object]:
         item: dict[str, object] = {
@@ -55,6 +56,8 @@ class Evidence:
             item["question"] = self.question
         if self.screening:
             item["screening"] = True
+        if self.escalation:
+            item["escalation"] = True
         return item
 
 

@@ -280,14 +280,16 @@ class Interviewer:
                 missing.extend(rule.any_of[:1])
             # Rules one answer away from firing come first ("a recent wound?" after lockjaw).
             candidates.extend((len(missing), f, rule) for f in missing)
-        candidates.sort(key=lambda item: item[0])
+        # Closest to firing first; among those, the sign this presentation makes likeliest.
+        predictive = self.model.posterior(evidence.present, evidence.absent, age, None)
+        likely = predictive @ self.model.p_present
+        index = self.model.finding_index
+        candidates.sort(key=lambda item: (item[0], -float(likely[index[item[1]]])))
         targets: list[tuple[str, RedFlag]] = []
         for _, finding_id, rule in candidates:
             if all(t != finding_id for t, _ in targets):
                 targets.append((finding_id, rule))
-        answered = [
-            t for t, _ in targets if (item := evidence.get(t)) and item.origin is Origin.ANSWER
-        ]
+        answered = [t for t, _ in targets if (item := evidence.get(t)) and item.escalation]
         if len(answered) >= MAX_ESCALATION:
             return None
         for finding_id, rule in targets:
@@ -490,6 +492,7 @@ def answer_evidence(question: Question, response: str | Sequence[str]) -> list[E
             Origin.ANSWER,
             question=question.id,
             screening=question.screening,
+            escalation=question.escalation,
         )
 
     if question.kind is QuestionKind.YES_NO:

@@ -55,6 +55,7 @@ def _evidence(engine: Engine, items: list[EvidenceIn], text: str | None) -> Evid
                 text=i.text,
                 question=i.question,
                 screening=i.screening,
+                escalation=i.escalation,
             )
         )
     return evidence
@@ -96,6 +97,7 @@ def interview(body: InterviewRequest, request: Request) -> dict[str, Any]:
             "",
             answer.screening,
             tuple(Option(o, o) for o in answer.options),
+            escalation=answer.escalation,
         )
         try:
             items = answer_evidence(question, answer.response)
