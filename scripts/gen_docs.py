@@ -15,7 +15,7 @@ from spasmcheck.cli.main import app
 from spasmcheck.knowledge.loader import load_knowledge_base
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-COMMANDS = [[], ["assess"], ["parse"], ["conditions"], ["eval"], ["serve"], ["kb"], ["kb", "check"]]
+COMMANDS = [[], ["assess"], ["parse"], ["conditions"], ["eval"], ["report"], ["serve"], ["kb"], ["kb", "check"]]
 
 
 def cli_reference() -> str:

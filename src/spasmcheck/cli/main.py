@@ -144,14 +144,45 @@ def serve(
         raise InputError(str(error)) from error
     database = _redact(settings.database_url)
     typer.echo(f"spasmcheck {__version__} on http://{host}:{port} (database: {database})")
-    uvicorn.run(
+    if workers == 1:
+        uvicorn.run(
+            "spasmcheck.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            log_level="warning",
+        )
+        return
+    _serve_workers(host, port, workers)
+
+
+def _serve_workers(host: str, port: int, workers: int) -> None:
+    """Several worker processes sharing one listening socket.
+
+    ``uvicorn --workers`` binds its socket without IPPROTO_TCP, so asyncio never sets
+    TCP_NODELAY on the connections and every keep-alive response waits ~40 ms for the client's
+    delayed ACK (measured in docs/load-benchmark.md). Binding the socket here avoids it.
+    """
+    import socket
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from error
+    sock.set_inheritable(True)
+    config = uvicorn.Config(
         "spasmcheck.api.app:create_app",
         factory=True,
-        host=host,
-        port=port,
         workers=workers,
         log_level="warning",
     )
+    Multiprocess(config, sockets=[sock]).run()
 
 
 def _redact(url: str) -> str:
@@ -160,6 +191,66 @@ def _redact(url: str) -> str:
         scheme, rest = url.split("://", 1)
         return f"{scheme}://***@{rest.split('@', 1)[1]}"
     return url
+
+
+@app.command()
+def report(
+    assessment: Annotated[
+        int, typer.Option("--assessment", help="Id of a saved assessment.", min=1)
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day of the diary range (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day of the diary range (YYYY-MM-DD).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="pdf, fhir or csv.")] = "pdf",
+) -> None:
+    """Write the clinician report of a saved assessment (and the diary) as PDF, FHIR or CSV."""
+    from datetime import date
+
+    from spasmcheck.config import Settings, SettingsError
+    from spasmcheck.export.loading import report_input
+    from spasmcheck.storage.db import make_session_factory
+
+    if fmt not in ("pdf", "fhir", "csv"):
+        raise InputError(f"--format must be pdf, fhir or csv, got {fmt!r}")
+    try:
+        first = date.fromisoformat(start) if start else None
+        last = date.fromisoformat(end) if end else None
+    except ValueError as error:
+        raise InputError(f"--from and --to must be dates like 2026-11-21 ({error})") from error
+    if (first is None) != (last is None) or (first and last and last < first):
+        raise InputError("give both --from and --to, with --to on or after --from")
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        raise InputError(str(error)) from error
+    factory = make_session_factory(settings.database_url)
+    with factory() as session:
+        data = report_input(session, assessment_id=assessment, user_id=None, start=first, end=last)
+    if data is None:
+        raise InputError(f"no saved assessment with id {assessment}")
+    engine = default_engine()
+    content: bytes
+    if fmt == "pdf":
+        from spasmcheck.export.pdf import render_pdf
+
+        content = render_pdf(data, engine=engine)
+    elif fmt == "fhir":
+        from spasmcheck.export.fhir import fhir_bundle
+
+        content = json.dumps(fhir_bundle(data, engine=engine), indent=2).encode()
+    else:
+        from spasmcheck.export.csv import diary_csv
+
+        content = diary_csv(data.episodes, timezone=data.timezone).encode()
+    try:
+        output.write_bytes(content)
+    except OSError as error:
+        raise InputError(f"cannot write {output}: {error.strerror}") from error
+    typer.echo(f"wrote {output} ({len(content)} bytes)")
 
 
 @kb_app.command("check")
