@@ -55,6 +55,25 @@ OPENINGS: list[dict[str, Any]] = [
 ]
 
 
+# ``uvicorn --workers N`` binds its listening socket with protocol 0, so asyncio does not set
+# TCP_NODELAY on the connections the workers accept, and a keep-alive response written in two
+# parts waits for the client's delayed ACK (~40 ms on Linux). This launcher binds the socket
+# with IPPROTO_TCP and runs the same uvicorn supervisor (``--tcp-socket``), to show the cost.
+TCP_LAUNCHER = """
+import socket, sys
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+port, workers = int(sys.argv[1]), int(sys.argv[2])
+config = uvicorn.Config("spasmcheck.api.app:create_app", factory=True, host="127.0.0.1",
+                        port=port, workers=workers, log_level="warning", access_log=False)
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+sock.bind(("127.0.0.1", port))
+sock.set_inheritable(True)
+Multiprocess(config, sockets=[sock]).run()
+"""
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
@@ -62,7 +81,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(workers: int, database: Path, port: int, log: Path) -> Iterator[str]:
+def server(
+    workers: int, database: Path, port: int, log: Path, tcp_socket: bool = False
+) -> Iterator[str]:
     """Run uvicorn with ``workers`` processes on 127.0.0.1:port; always stop it."""
     env = {
         **os.environ,
@@ -74,6 +95,8 @@ def server(workers: int, database: Path, port: int, log: Path) -> Iterator[str]:
         "--host", HOST, "--port", str(port), "--workers", str(workers),
         "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
+    if tcp_socket:
+        command = [sys.executable, "-c", TCP_LAUNCHER, str(port), str(workers)]
     with log.open("wb") as out:
         process = subprocess.Popen(
             command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -252,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per level")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring")
+    parser.add_argument(
+        "--tcp-socket",
+        action="store_true",
+        help="bind the socket with IPPROTO_TCP (TCP_NODELAY) instead of `uvicorn --workers`",
+    )
     parser.add_argument("--max-requests", type=int, default=500_000, help="cap per level")
     args = parser.parse_args(argv)
     levels = [int(x) for x in str(args.concurrency).split(",") if x.strip()]
@@ -263,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="spasmcheck-load-") as tmp:
         folder = Path(tmp)
         port = free_port()
-        with server(args.workers, folder / "load.sqlite3", port, folder / "server.log") as base:
+        log = folder / "server.log"
+        with server(args.workers, folder / "load.sqlite3", port, log, args.tcp_socket) as base:
             bodies = record_interviews(base)
             results = []
             for concurrency in levels:
@@ -273,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
                     drive(base, bodies, concurrency, duration, args.max_requests)
                 )
                 result = summary(args.workers, concurrency, tally, elapsed, bodies)
+                result["tcp_socket"] = args.tcp_socket
                 result["cpu_count"] = os.cpu_count()
                 result["python"] = platform.python_version()
                 results.append(result)

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from spasmcheck.api.routes import accounts, assessments, engine, episodes, me
+from spasmcheck.api.routes import accounts, assessments, engine, episodes, me, reports
 
 ROUTERS: list[APIRouter] = [
     engine.router,
@@ -10,4 +10,5 @@ ROUTERS: list[APIRouter] = [
     episodes.router,
     assessments.router,
     me.router,
+    reports.router,
 ]

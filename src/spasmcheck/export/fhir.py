@@ -1,0 +1,718 @@
+"""The FHIR R4 export: one saved assessment and its diary as an R4B ``Bundle`` (collection).
+
+What goes in (docs/export.md has the full table):
+
+* ``Patient``: administrative gender only, and a name only when the person added one
+  (``ReportInput.person_label``). No birth date: the age goes in a separate ``Observation``
+  coded LOINC 30525-0 "Age" with a UCUM quantity in years (``a``), the standard way to state
+  an age without inventing a birth date or an extension.
+* ``QuestionnaireResponse``: the interview (the person's words, age, sex, and every finding
+  known present or absent), linked by canonical URL and version to :func:`questionnaire`.
+* ``Observation`` per finding known present or absent (``valueBoolean``), coded SNOMED CT and
+  HPO where the knowledge base has codes, otherwise a text-only ``CodeableConcept``.
+* ``Condition`` per ranked cause (the top :data:`MAX_CONDITIONS`): verificationStatus
+  ``differential``; the first one is ``provisional`` only when its probability is at least
+  :data:`PROVISIONAL_PROBABILITY`. Codings ICD-10-CM and SNOMED CT where present.
+* ``RiskAssessment``: a prediction with ``probabilityDecimal`` per ranked cause, and the triage
+  level as an extension holding a coding in the project code system :data:`TRIAGE_SYSTEM`,
+  with the triage reasons as notes.
+* ``Observation`` per diary episode in the report's range: effective time (a period when the
+  episode has a duration), body site, and components for severity (``valueInteger`` 0-10),
+  kind, body areas, context, remedies and medicine.
+
+Every ``fullUrl`` is a ``urn:uuid:`` made with :func:`uuid.uuid5` from the content, so the same
+input always gives the same bundle. The bundle is validated with ``fhir.resources.R4B`` before
+it is returned; the library checks structure and types, the project's tests check the codes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from spasmcheck.diary.model import Episode, Remedy
+from spasmcheck.export.model import ReportInput
+from spasmcheck.knowledge.schema import Finding
+
+if TYPE_CHECKING:
+    from spasmcheck.reasoning.engine import Engine
+
+# Standard code systems.
+SNOMED = "http://snomed.info/sct"
+HPO = "http://purl.obolibrary.org/obo/hp"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+GENDER_SYSTEM = "http://hl7.org/fhir/administrative-gender"
+VER_STATUS_SYSTEM = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+# Project code systems and canonical URLs (documented in docs/export.md).
+BASE = "https://spasmcheck.org/fhir"
+QUESTIONNAIRE_URL = f"{BASE}/Questionnaire/spasmcheck-interview"
+TRIAGE_SYSTEM = f"{BASE}/CodeSystem/triage-level"
+TRIAGE_EXTENSION = f"{BASE}/StructureDefinition/triage-level"
+DIARY_SYSTEM = f"{BASE}/CodeSystem/diary"  # codes of the episode Observation and its parts
+EPISODE_KIND_SYSTEM = f"{BASE}/CodeSystem/episode-kind"
+CONTEXT_SYSTEM = f"{BASE}/CodeSystem/context-factor"
+REMEDY_SYSTEM = f"{BASE}/CodeSystem/remedy"
+
+MAX_CONDITIONS = 5
+PROVISIONAL_PROBABILITY = 0.5
+NOT_A_DIAGNOSIS = "estimate, not a diagnosis"
+
+# linkIds of the Questionnaire that are not findings; finding ids never contain "." so these
+# cannot collide with them.
+LINK_TEXT = "input.text"
+LINK_AGE = "input.age"
+LINK_SEX = "input.sex"
+GROUP_PREFIX = "group."
+
+# The knowledge-base finding that describes each kind of episode (as in diary.summary).
+KIND_FINDINGS = {
+    "cramp": "cramp",
+    "twitch": "twitching",
+    "jerk": "jerks",
+    "sustained_pull": "twisting_pulling",
+    "internal_colicky": "colicky_pain",
+}
+
+# Remedy outcome -> diary component code.
+REMEDY_CODES = {True: "remedy-helped", False: "remedy-did-not-help", None: "remedy-tried"}
+
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, BASE)
+
+
+class FhirExportError(ValueError):
+    """The bundle did not validate as FHIR R4B (a bug in this module, never the input)."""
+
+
+# --- small builders ---------------------------------------------------------------------------
+
+
+def _instant(value: datetime) -> str:
+    """A FHIR dateTime in UTC written with ``Z``; naive values are taken as UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
+    coding: dict[str, Any] = {"system": system, "code": code}
+    if display:
+        coding["display"] = display
+    return coding
+
+
+def _finding_codings(finding: Finding | None) -> list[dict[str, Any]]:
+    if finding is None:
+        return []
+    codings = []
+    if finding.codes.snomed:
+        codings.append(_coding(SNOMED, finding.codes.snomed))
+    if finding.codes.hpo:
+        codings.append(_coding(HPO, finding.codes.hpo))
+    return codings
+
+
+def _finding_concept(finding_id: str, finding: Finding | None) -> dict[str, Any]:
+    """SNOMED CT / HPO codings where the knowledge base has them, always the name as text."""
+    concept: dict[str, Any] = {}
+    codings = _finding_codings(finding)
+    if codings:
+        concept["coding"] = codings
+    concept["text"] = finding.name if finding is not None else finding_id.replace("_", " ")
+    return concept
+
+
+def _category(code: str, display: str) -> list[dict[str, Any]]:
+    return [{"coding": [_coding(OBSERVATION_CATEGORY, code, display)]}]
+
+
+SURVEY = ("survey", "Survey")
+
+
+def _ref(full_url: str) -> dict[str, Any]:
+    return {"reference": full_url}
+
+
+class _Ids:
+    """Deterministic urn:uuid identifiers, seeded by the report's content."""
+
+    def __init__(self, seed: str) -> None:
+        self.seed = seed
+
+    def make(self, *parts: str) -> str:
+        return str(uuid.uuid5(_NAMESPACE, "/".join((self.seed, *parts))))
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _entry(uid: str, resource: dict[str, Any]) -> dict[str, Any]:
+    ordered = {"resourceType": resource["resourceType"], "id": uid, **resource}
+    return {"fullUrl": f"urn:uuid:{uid}", "resource": ordered}
+
+
+# --- the Questionnaire ------------------------------------------------------------------------
+
+
+def _finding_item(finding: Finding) -> dict[str, Any]:
+    item: dict[str, Any] = {"linkId": finding.id}
+    codings = _finding_codings(finding)
+    if codings:
+        item["code"] = codings
+    item["text"] = finding.question
+    item["type"] = "boolean"
+    return item
+
+
+def _layout(engine: Engine) -> list[tuple[str | None, list[Finding]]]:
+    """The questionnaire's order: choice groups first, then the single yes/no questions."""
+    kb = engine.kb
+    grouped: dict[str, list[Finding]] = {group.id: [] for group in kb.groups}
+    single: list[Finding] = []
+    for finding in kb.findings:
+        if not finding.ask:
+            continue
+        if finding.group is not None and finding.group in grouped:
+            grouped[finding.group].append(finding)
+        else:
+            single.append(finding)
+    layout: list[tuple[str | None, list[Finding]]] = [
+        (group_id, members) for group_id, members in grouped.items() if members
+    ]
+    layout.append((None, single))
+    return layout
+
+
+def questionnaire(engine: Engine) -> dict[str, Any]:
+    """The canonical FHIR R4B ``Questionnaire`` of the interview (validated).
+
+    One boolean item per askable finding (linkId = finding id, text = its question, code =
+    its SNOMED CT / HPO codings), the choice groups as ``group`` items holding their findings'
+    boolean items, and three items for the person's own words, age and sex.
+    """
+    from fhir.resources.R4B.questionnaire import Questionnaire
+
+    kb = engine.kb
+    items: list[dict[str, Any]] = [
+        {
+            "linkId": LINK_TEXT,
+            "text": "Describe your spasms in your own words.",
+            "type": "text",
+        },
+        {"linkId": LINK_AGE, "text": "How old are you (years)?", "type": "integer"},
+        {
+            "linkId": LINK_SEX,
+            "text": "What is your sex?",
+            "type": "choice",
+            "answerOption": [
+                {"valueCoding": _coding(GENDER_SYSTEM, "female", "Female")},
+                {"valueCoding": _coding(GENDER_SYSTEM, "male", "Male")},
+            ],
+        },
+    ]
+    for group_id, members in _layout(engine):
+        if group_id is None:
+            items.extend(_finding_item(f) for f in members)
+            continue
+        group = kb.group_by_id[group_id]
+        hint = "choose every one that applies" if group.multiple else "choose one"
+        items.append(
+            {
+                "linkId": GROUP_PREFIX + group.id,
+                "text": f"{group.question} ({hint})",
+                "type": "group",
+                "item": [_finding_item(f) for f in members],
+            }
+        )
+    resource: dict[str, Any] = {
+        "resourceType": "Questionnaire",
+        "id": "spasmcheck-interview",
+        "url": QUESTIONNAIRE_URL,
+        "version": kb.version,
+        "name": "SpasmcheckInterview",
+        "title": "spasmcheck muscle spasm interview",
+        "status": "active",
+        "subjectType": ["Patient"],
+        "description": (
+            "The questions spasmcheck can ask about muscle spasms, cramps, twitches and jerks. "
+            "Each finding is a yes/no question; choice groups list related findings."
+        ),
+        "item": items,
+    }
+    Questionnaire.model_validate(resource)
+    return resource
+
+
+# --- the Bundle -------------------------------------------------------------------------------
+
+
+def _in_range(episode: Episode, report: ReportInput) -> bool:
+    if report.start is None and report.end is None:
+        return False
+    day: date = episode.started_at.astimezone(ZoneInfo(report.timezone)).date()
+    if report.start is not None and day < report.start:
+        return False
+    return report.end is None or day <= report.end
+
+
+def diary_episodes(report: ReportInput) -> list[Episode]:
+    """The report's episodes whose local start date is in its range, oldest first.
+
+    No range (``start`` and ``end`` both None) means no diary section, hence no episodes.
+    """
+    chosen = [e for e in report.episodes if _in_range(e, report)]
+    return sorted(chosen, key=lambda e: (e.started_at, e.id or 0))
+
+
+def _patient(report: ReportInput) -> dict[str, Any]:
+    patient: dict[str, Any] = {"resourceType": "Patient"}
+    if report.person_label:
+        patient["name"] = [{"text": report.person_label}]
+    sex = report.input.get("sex")
+    if sex in ("female", "male"):
+        patient["gender"] = sex
+    return patient
+
+
+def _age_observation(age: int, patient: str, when: str) -> dict[str, Any]:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": _category(*SURVEY),
+        "code": {"coding": [_coding(LOINC, "30525-0", "Age")], "text": "Age"},
+        "subject": _ref(patient),
+        "effectiveDateTime": when,
+        "valueQuantity": {"value": age, "unit": "years", "system": UCUM, "code": "a"},
+    }
+
+
+def _known_findings(report: ReportInput) -> list[dict[str, Any]]:
+    """The result's findings known present or absent (unknown ones are skipped)."""
+    found = report.result.get("findings") or []
+    return [f for f in found if f.get("status") in ("present", "absent") and f.get("finding")]
+
+
+def _origin_note(item: dict[str, Any], finding: Finding | None) -> str:
+    origin = item.get("origin")
+    if origin == "text":
+        text = item.get("text")
+        note = f'From the person\'s own words: "{text}"' if text else "From the person's words"
+    elif origin == "diary":
+        note = "From the pattern of the symptom diary"
+    else:
+        question = item.get("question") or (finding.question if finding else None)
+        note = f'Answer to: "{question}"' if question else "Interview answer"
+    if item.get("screening"):
+        note += " (warning sign screened)"
+    return note
+
+
+def _questionnaire_response(
+    report: ReportInput,
+    engine: Engine,
+    patient: str,
+    when: str,
+    known: list[dict[str, Any]],
+) -> dict[str, Any]:
+    answers = {item["finding"]: item["status"] == "present" for item in known}
+    items: list[dict[str, Any]] = []
+    text = report.input.get("text")
+    if isinstance(text, str) and text.strip():
+        items.append({"linkId": LINK_TEXT, "answer": [{"valueString": text}]})
+    age = report.input.get("age")
+    if isinstance(age, int) and not isinstance(age, bool):
+        items.append({"linkId": LINK_AGE, "answer": [{"valueInteger": age}]})
+    sex = report.input.get("sex")
+    if sex in ("female", "male"):
+        display = "Female" if sex == "female" else "Male"
+        items.append(
+            {"linkId": LINK_SEX, "answer": [{"valueCoding": _coding(GENDER_SYSTEM, sex, display)}]}
+        )
+
+    def answered(finding: Finding) -> dict[str, Any]:
+        return {
+            "linkId": finding.id,
+            "text": finding.question,
+            "answer": [{"valueBoolean": answers[finding.id]}],
+        }
+
+    for group_id, members in _layout(engine):
+        inside = [answered(f) for f in members if f.id in answers]
+        if not inside:
+            continue
+        if group_id is None:
+            items.extend(inside)
+        else:
+            items.append({"linkId": GROUP_PREFIX + group_id, "item": inside})
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": f"{QUESTIONNAIRE_URL}|{engine.kb.version}",
+        "status": "completed",
+        "subject": _ref(patient),
+        "source": _ref(patient),
+        "authored": when,
+        "item": items,
+    }
+
+
+def _finding_observation(
+    item: dict[str, Any],
+    finding: Finding | None,
+    patient: str,
+    when: str,
+    response: str | None,
+) -> dict[str, Any]:
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": _category(*SURVEY),
+        "code": _finding_concept(item["finding"], finding),
+        "subject": _ref(patient),
+        "effectiveDateTime": when,
+        "valueBoolean": item["status"] == "present",
+        "note": [{"text": _origin_note(item, finding)}],
+    }
+    if response is not None:
+        observation["derivedFrom"] = [_ref(response)]
+    return observation
+
+
+def _condition_concept(cause: dict[str, Any]) -> dict[str, Any]:
+    codings = [_coding(ICD10CM, code) for code in cause.get("icd10") or []]
+    if cause.get("snomed"):
+        codings.append(_coding(SNOMED, cause["snomed"]))
+    concept: dict[str, Any] = {}
+    if codings:
+        concept["coding"] = codings
+    concept["text"] = cause.get("clinical_name") or cause.get("name") or cause["id"]
+    return concept
+
+
+def _percent(probability: float) -> str:
+    return f"{probability * 100:.1f}%"
+
+
+def verification_status(rank: int, probability: float) -> str:
+    """``provisional`` for the top cause with probability >= 0.5, else ``differential``."""
+    if rank == 0 and probability >= PROVISIONAL_PROBABILITY:
+        return "provisional"
+    return "differential"
+
+
+def _condition(
+    rank: int,
+    cause: dict[str, Any],
+    patient: str,
+    when: str,
+    observations: dict[str, str],
+) -> dict[str, Any]:
+    probability = float(cause["probability"])
+    status = verification_status(rank, probability)
+    notes = [
+        {
+            "text": (
+                f"Estimated probability {_percent(probability)} (rank {rank + 1}): "
+                f"{NOT_A_DIAGNOSIS}."
+            )
+        }
+    ]
+    if cause.get("evidence_for"):
+        notes.append({"text": "Evidence for: " + "; ".join(cause["evidence_for"])})
+    if cause.get("evidence_against"):
+        notes.append({"text": "Evidence against: " + "; ".join(cause["evidence_against"])})
+    condition: dict[str, Any] = {
+        "resourceType": "Condition",
+        "verificationStatus": {"coding": [_coding(VER_STATUS_SYSTEM, status, status.capitalize())]},
+        "code": _condition_concept(cause),
+        "subject": _ref(patient),
+        "recordedDate": when,
+        "note": notes,
+    }
+    details = [
+        _ref(observations[e["finding"]])
+        for e in cause.get("evidence") or []
+        if e.get("finding") in observations
+    ]
+    if details:
+        condition["evidence"] = [{"detail": details}]
+    return condition
+
+
+def _risk_assessment(
+    report: ReportInput,
+    engine: Engine,
+    patient: str,
+    when: str,
+    basis: list[str],
+) -> dict[str, Any]:
+    triage = report.result.get("triage") or {}
+    level = str(triage.get("level") or "")
+    label = str(triage.get("label") or level)
+    predictions = [
+        {
+            "outcome": _condition_concept(cause),
+            "probabilityDecimal": float(cause["probability"]),
+            "rationale": f"Rank {rank + 1}: {NOT_A_DIAGNOSIS}",
+        }
+        for rank, cause in enumerate(report.result.get("conditions") or [])
+    ]
+    notes = [{"text": f"Triage reason: {reason}"} for reason in triage.get("reasons") or []]
+    notes += [{"text": f"Do now: {step}"} for step in triage.get("do_now") or []]
+    notes += [
+        {"text": f"Warning sign present: {flag}"} for flag in report.result.get("red_flags") or []
+    ]
+    denied = [
+        f["finding"]
+        for f in report.result.get("findings") or []
+        if f.get("screening") and f.get("status") == "absent"
+    ]
+    if denied:
+        names = [
+            engine.kb.finding_by_id[i].name if i in engine.kb.finding_by_id else i for i in denied
+        ]
+        notes.append({"text": "Warning signs asked about and denied: " + "; ".join(names)})
+    for key in ("estimate_note", "disclaimer"):
+        if report.result.get(key):
+            notes.append({"text": str(report.result[key])})
+    risk: dict[str, Any] = {
+        "resourceType": "RiskAssessment",
+        "status": "final",
+        "code": {"text": "Likely causes of muscle spasms and triage (spasmcheck)"},
+        "subject": _ref(patient),
+        "occurrenceDateTime": when,
+        "method": {
+            "text": (
+                "spasmcheck Bayesian model, knowledge base "
+                f"{report.result.get('kb_version') or engine.kb.version}"
+            )
+        },
+        "basis": [_ref(b) for b in basis],
+        "prediction": predictions,
+        "note": notes,
+    }
+    if level:
+        risk["extension"] = [
+            {
+                "url": TRIAGE_EXTENSION,
+                "valueCodeableConcept": {
+                    "coding": [_coding(TRIAGE_SYSTEM, level, label)],
+                    "text": label,
+                },
+            }
+        ]
+    if triage.get("action"):
+        risk["mitigation"] = str(triage["action"])
+    if not basis:
+        del risk["basis"]
+    if not predictions:
+        del risk["prediction"]
+    return risk
+
+
+def _location_concept(location: str, engine: Engine) -> dict[str, Any]:
+    finding = engine.kb.finding_by_id.get(location)
+    concept: dict[str, Any] = {}
+    if finding is not None and finding.codes.snomed:
+        concept["coding"] = [_coding(SNOMED, finding.codes.snomed)]
+    concept["text"] = finding.name if finding is not None else location.replace("_", " ")
+    return concept
+
+
+def _diary_code(code: str, display: str) -> dict[str, Any]:
+    return {"coding": [_coding(DIARY_SYSTEM, code, display)], "text": display}
+
+
+def _remedy_component(remedy: Remedy) -> dict[str, Any]:
+    code = REMEDY_CODES[remedy.helped]
+    display = {
+        "remedy-helped": "Remedy tried, helped",
+        "remedy-did-not-help": "Remedy tried, did not help",
+        "remedy-tried": "Remedy tried, outcome not recorded",
+    }[code]
+    name = remedy.name.value
+    return {
+        "code": _diary_code(code, display),
+        "valueCodeableConcept": {
+            "coding": [_coding(REMEDY_SYSTEM, name)],
+            "text": name.replace("_", " "),
+        },
+    }
+
+
+def _episode_observation(episode: Episode, engine: Engine, patient: str) -> dict[str, Any]:
+    kind = episode.kind.value
+    kind_finding = engine.kb.finding_by_id.get(KIND_FINDINGS.get(kind, ""))
+    kind_concept: dict[str, Any] = {
+        "coding": [_coding(EPISODE_KIND_SYSTEM, kind), *_finding_codings(kind_finding)],
+        "text": kind_finding.name if kind_finding is not None else kind.replace("_", " "),
+    }
+    components: list[dict[str, Any]] = [
+        {
+            "code": _diary_code("severity", "Severity (0-10, self-rated)"),
+            "valueInteger": episode.severity,
+        },
+        {
+            "code": _diary_code("episode-kind", "Kind of episode"),
+            "valueCodeableConcept": kind_concept,
+        },
+    ]
+    components += [
+        {
+            "code": _diary_code("body-site", "Body area"),
+            "valueCodeableConcept": _location_concept(location, engine),
+        }
+        for location in episode.locations
+    ]
+    components += [
+        {
+            "code": _diary_code("context", "Context"),
+            "valueCodeableConcept": {
+                "coding": [_coding(CONTEXT_SYSTEM, factor.value)],
+                "text": factor.value.replace("_", " "),
+            },
+        }
+        for factor in episode.context
+    ]
+    if episode.medicine_name:
+        components.append(
+            {
+                "code": _diary_code("medicine", "New or changed medicine"),
+                "valueString": episode.medicine_name,
+            }
+        )
+    components += [_remedy_component(remedy) for remedy in episode.remedies]
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": _category(*SURVEY),
+        "code": _diary_code("spasm-episode", "Spasm episode (diary)"),
+        "subject": _ref(patient),
+    }
+    start = episode.started_at
+    if episode.duration_seconds > 0:
+        end = start + timedelta(seconds=episode.duration_seconds)
+        observation["effectivePeriod"] = {"start": _instant(start), "end": _instant(end)}
+    else:
+        observation["effectiveDateTime"] = _instant(start)
+    observation["bodySite"] = _location_concept(episode.locations[0], engine)
+    observation["component"] = components
+    if episode.notes.strip():
+        observation["note"] = [{"text": episode.notes}]
+    if episode.id is not None:
+        observation["identifier"] = [
+            {"system": f"{BASE}/diary-episode-id", "value": str(episode.id)}
+        ]
+    return observation
+
+
+def _seed(report: ReportInput) -> str:
+    return _digest(
+        {
+            "assessment": report.assessment_id,
+            "created_at": _instant(report.created_at),
+            "input": report.input,
+            "result": report.result,
+            "person_label": report.person_label,
+        }
+    )
+
+
+def fhir_bundle(report: ReportInput, *, engine: Engine) -> dict[str, Any]:
+    """The assessment and its diary range as a validated FHIR R4B ``Bundle`` (JSON-able dict).
+
+    The same input always gives the same bundle: identifiers are uuid5 of the content, and the
+    bundle's timestamp is ``report.generated_at`` when given, else the assessment's time.
+    """
+    from fhir.resources.R4B.bundle import Bundle
+
+    kb = engine.kb
+    ids = _Ids(_seed(report))
+    when = _instant(report.created_at)
+    entries: list[dict[str, Any]] = []
+
+    patient_id = ids.make("Patient")
+    patient = f"urn:uuid:{patient_id}"
+    entries.append(_entry(patient_id, _patient(report)))
+
+    basis: list[str] = []
+    age = report.input.get("age")
+    if isinstance(age, int) and not isinstance(age, bool):
+        age_id = ids.make("Observation", "age")
+        entries.append(_entry(age_id, _age_observation(age, patient, when)))
+        basis.append(f"urn:uuid:{age_id}")
+
+    known = _known_findings(report)
+    response_id = ids.make("QuestionnaireResponse")
+    response = f"urn:uuid:{response_id}"
+    entries.append(
+        _entry(response_id, _questionnaire_response(report, engine, patient, when, known))
+    )
+    asked = {f.id for _, members in _layout(engine) for f in members}
+
+    observations: dict[str, str] = {}
+    for item in known:
+        finding_id = item["finding"]
+        if finding_id in observations:
+            continue
+        finding = kb.finding_by_id.get(finding_id)
+        uid = ids.make("Observation", "finding", finding_id)
+        observations[finding_id] = f"urn:uuid:{uid}"
+        source = response if finding_id in asked else None
+        entries.append(_entry(uid, _finding_observation(item, finding, patient, when, source)))
+    basis += observations.values()
+
+    causes = (report.result.get("conditions") or [])[:MAX_CONDITIONS]
+    for rank, cause in enumerate(causes):
+        uid = ids.make("Condition", str(cause["id"]))
+        entries.append(_entry(uid, _condition(rank, cause, patient, when, observations)))
+
+    risk_id = ids.make("RiskAssessment")
+    entries.append(_entry(risk_id, _risk_assessment(report, engine, patient, when, basis)))
+
+    for episode in diary_episodes(report):
+        key = (
+            str(episode.id) if episode.id is not None else _digest(episode.model_dump(mode="json"))
+        )
+        uid = ids.make("Observation", "episode", key)
+        entries.append(_entry(uid, _episode_observation(episode, engine, patient)))
+
+    bundle_id = ids.make("Bundle")
+    bundle: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": bundle_id,
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{bundle_id}"},
+        "type": "collection",
+        "timestamp": _instant(report.generated_at or report.created_at),
+        "entry": entries,
+    }
+    try:
+        Bundle.model_validate(bundle)
+    except ValueError as error:  # pydantic.ValidationError is a ValueError
+        raise FhirExportError(f"the FHIR bundle does not validate: {error}") from error
+    return bundle
+
+
+def resources_of(bundle: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:
+    """The bundle's resources of one type, in order (a helper for callers and tests)."""
+    entries: Iterable[dict[str, Any]] = bundle.get("entry") or []
+    return [e["resource"] for e in entries if e["resource"]["resourceType"] == resource_type]
+
+
+__all__ = [
+    "FhirExportError",
+    "diary_episodes",
+    "fhir_bundle",
+    "questionnaire",
+    "resources_of",
+    "verification_status",
+]

@@ -1,0 +1,788 @@
+"""What the clinician report says, assembled from one assessment and the diary.
+
+Everything here is a pure function from the saved assessment (``ReportInput.result``), the
+knowledge base and the diary to small typed dataclasses; :mod:`.pdf` only lays them out and
+:mod:`.charts` only draws. The rules:
+
+* **Findings.** The assessment's findings, named from the knowledge base, split into what the
+  person has (present), has not (absent, apart from warning signs, which are listed under the
+  red flags screened) and was unsure of, each grouped by finding kind. Medicines and
+  substances taken are listed on their own; those not taken are negative findings.
+* **Medicines and substances.** A reported medicine or substance is *known to cause spasms*
+  when a condition of category ``medication`` or ``toxic`` links it, or when it is a medicine
+  that any condition links (a medicine is in the knowledge base only because it can play a
+  part). The conditions named with it are the medication/toxic ones (else any) where the link
+  is strong (P(finding | condition) at least :data:`STRONG_LINK`), or else the strongest one.
+* **Red flags screened.** Fired rules come from ``red_flags_detail``. A warning sign counts as
+  *asked and denied* when it is a finding of a red-flag rule that did not fire and the person
+  answered or stated it absent (medicines and substances not taken are negative findings).
+* **Causes.** The first :data:`MAX_CAUSES` ranked conditions, with their probability in words
+  ("about 4 in 10") and as a percentage.
+* **What changed.** The diary range is cut in two halves of whole days (the second gets the odd
+  day); each half gives episodes per week (episodes / days x 7) and mean severity, and the
+  body areas first seen in the second half are *new*. A change in rate counts when the ratio is
+  at least :data:`RATE_CHANGE` (or at most its inverse) and the difference at least
+  :data:`MIN_RATE_DIFFERENCE` a week; a change in severity when it is at least
+  :data:`SEVERITY_CHANGE` points.
+* **Questions for the doctor.** One template per condition category, filled from the top
+  causes (and, for medicine-caused conditions, from the medicines reported), so that a new
+  condition in the knowledge base gets its questions without new code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import spasmcheck
+from spasmcheck.diary.model import Episode
+from spasmcheck.diary.summary import NOT_ENOUGH_DAYS, NOT_ENOUGH_TRIES, DiarySummary, summarise
+from spasmcheck.export.model import ReportInput
+from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.knowledge.schema import Category, FindingKind
+from spasmcheck.reasoning.engine import Engine
+
+MAX_CAUSES = 5
+MAX_EVIDENCE_FOR = 3
+MAX_EVIDENCE_AGAINST = 2
+MAX_QUESTIONS = 6
+MAX_TEXT_CHARS = 700
+# Causes below this probability do not shape the questions for the doctor.
+QUESTION_MIN_PROBABILITY = 0.05
+QUESTION_CAUSES = 3
+RATE_CHANGE = 1.25
+MIN_RATE_DIFFERENCE = 0.5
+SEVERITY_CHANGE = 1.0
+MIN_COMPARE_DAYS = 14
+STRONG_LINK = 0.5
+
+SPASM_CAUSING_CATEGORIES = frozenset({Category.MEDICATION, Category.TOXIC})
+BLOOD_TEST_CATEGORIES = frozenset({Category.ELECTROLYTE, Category.DEFICIENCY, Category.ENDOCRINE})
+
+KIND_LABELS: dict[FindingKind, str] = {
+    FindingKind.MOVEMENT: "Movement",
+    FindingKind.LOCATION: "Where",
+    FindingKind.TIMING: "When",
+    FindingKind.COURSE: "Course",
+    FindingKind.TRIGGER: "Triggers",
+    FindingKind.RELIEF: "Relief",
+    FindingKind.SYMPTOM: "Other symptoms",
+    FindingKind.HISTORY: "History",
+    FindingKind.DEMOGRAPHIC: "About the person",
+    FindingKind.MEDICINE: "Medicines",
+    FindingKind.SUBSTANCE: "Substances",
+}
+_KIND_ORDER = list(KIND_LABELS)
+_DRUG_KINDS = frozenset({FindingKind.MEDICINE, FindingKind.SUBSTANCE})
+
+# One question template per category: "{names}" are the top causes of that category (lay
+# names, lower case), "{drugs}" the reported medicines linked to them.
+CATEGORY_QUESTIONS: dict[Category, str] = {
+    Category.MEDICATION: "Could my {drugs} be causing this, and should the dose or the medicine be"
+    " reviewed?",
+    Category.TOXIC: "Could {drugs} be part of this, and what help is there?",
+    Category.ELECTROLYTE: "Should I have a blood test for {names}?",
+    Category.DEFICIENCY: "Should I have a blood test for {names}?",
+    Category.ENDOCRINE: "Should I have a blood test for {names}?",
+    Category.METABOLIC: "Could {names} be behind this, and how would we check?",
+    Category.NEUROLOGICAL: "Do I need a nerve examination or a specialist to rule out {names}?",
+    Category.MOVEMENT_DISORDER: "Should a specialist see me about {names}?",
+    Category.VASCULAR: "Should the circulation in my legs be checked for {names}?",
+    Category.DIGESTIVE: "Could {names} explain this, and do I need any tests?",
+    Category.UROLOGICAL: "Could {names} explain this, and do I need a urine test or a scan?",
+    Category.INFECTION: "Could {names} explain this, and does it need treatment?",
+    Category.RESPIRATORY: "Could {names} explain this, and what should I do during an attack?",
+    Category.OBSTETRIC_GYNAECOLOGICAL: "Could this be {names}, and what is safe for me to take?",
+    Category.PSYCHOLOGICAL: "Could {names} be playing a part, and what support is there?",
+    Category.BENIGN: "If this is {names}, what can I do myself, and what should make me come back?",
+    Category.LIFESTYLE: "Would changing my habits help with {names}?",
+    Category.MUSCULOSKELETAL: "Would physiotherapy or exercises help with {names}?",
+}
+
+
+# The diary patterns of the re-triage (diary.summary.Pattern.id) in the person's words.
+PATTERN_PHRASES: dict[str, str] = {
+    "persistence": "episodes most weeks",
+    "frequent": "episodes almost every day",
+    "worsening": "the spasms getting worse",
+    "spread": "the spasms spreading to new places",
+    "night_disturbance": "the spasms disturbing my sleep",
+    "new_medicine": "the spasms starting with a new medicine",
+}
+
+
+# -- result objects ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Person:
+    age: int | None
+    sex: str | None
+    label: str | None
+
+    def describe(self) -> str:
+        parts = []
+        if self.label:
+            parts.append(self.label)
+        parts.append(f"age {self.age}" if self.age is not None else "age not given")
+        parts.append(self.sex if self.sex else "sex not given")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    label: str  # the finding kind in words
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class Findings:
+    positive: list[FindingGroup]
+    negative: list[FindingGroup]
+    unsure: list[str]
+
+
+@dataclass(frozen=True)
+class Medicine:
+    finding: str
+    name: str
+    kind: str  # "medicine" | "substance"
+    known_to_cause: bool
+    via: list[str]  # the conditions that link it (medication/toxic ones first)
+    words: str | None  # what the person wrote, when it came from the text
+
+
+@dataclass(frozen=True)
+class FiredFlag:
+    name: str
+    level: str
+    reason: str
+    uncertain: bool
+
+
+@dataclass(frozen=True)
+class DeniedFlag:
+    name: str  # the warning-sign finding stated absent
+    rules: list[str]  # the red-flag rules it belongs to
+
+
+@dataclass(frozen=True)
+class RedFlags:
+    fired: list[FiredFlag]
+    denied: list[DeniedFlag]
+
+
+@dataclass(frozen=True)
+class Triage:
+    level: str
+    label: str
+    action: str
+    reasons: list[str]
+    do_now: list[str]
+
+
+@dataclass(frozen=True)
+class Cause:
+    rank: int
+    name: str
+    clinical_name: str
+    category: str
+    probability: float
+    words: str
+    icd10: list[str]
+    evidence_for: list[str]
+    evidence_against: list[str]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    episodes: int
+    mean_severity: float | None
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def per_week(self) -> float:
+        return self.episodes / self.days * 7
+
+
+@dataclass(frozen=True)
+class WhatChanged:
+    first: Period | None
+    second: Period | None
+    new_areas: list[str]
+    sentences: list[str]
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: list[str]
+
+
+@dataclass(frozen=True)
+class DiarySection:
+    summary: DiarySummary
+    changed: WhatChanged
+    context_rows: list[TableRow]
+    context_note: str  # "", or which factors have not enough days yet
+    remedy_rows: list[TableRow]
+    remedy_note: str
+    retriage: str
+    facts: list[str]  # one-line facts: episodes, night share, persistence
+
+
+@dataclass(frozen=True)
+class ReportData:
+    person: Person
+    assessed_on: date
+    generated_at: datetime
+    product_version: str
+    kb_version: str
+    text: str
+    findings: Findings
+    medicines: list[Medicine]
+    triage: Triage
+    red_flags: RedFlags
+    causes: list[Cause]
+    estimate_note: str
+    disclaimer: str
+    diary: DiarySection | None
+    questions: list[str]
+    location_names: dict[str, str] = field(default_factory=dict)
+
+
+# -- small helpers ----------------------------------------------------------------------------
+def probability_words(p: float) -> str:
+    """Plain words for a probability: "about 4 in 10", "less than 1 in 10"."""
+    tenths = round(p * 10)
+    if p < 0.05:
+        return "less than 1 in 10"
+    if tenths >= 10 or p >= 0.95:
+        return "more than 9 in 10"
+    return f"about {max(tenths, 1)} in 10"
+
+
+def p_value(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def percent(p: float) -> str:
+    if p < 0.01:
+        return "<1 %"
+    return f"{p * 100:.0f} %"
+
+
+def finding_name(kb: KnowledgeBase, finding_id: str) -> str:
+    finding = kb.finding_by_id.get(finding_id)
+    return finding.name if finding is not None else finding_id.replace("_", " ")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+
+
+def join_words(items: Sequence[str], last: str = "and") -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def shorten(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+# -- findings ---------------------------------------------------------------------------------
+def red_flag_finding_ids(kb: KnowledgeBase) -> frozenset[str]:
+    return frozenset(fid for flag in kb.red_flags for fid in flag.finding_ids)
+
+
+def group_findings(findings: Iterable[dict[str, Any]], kb: KnowledgeBase) -> Findings:
+    """Present, absent and unsure findings by kind. Medicines and substances taken, and denied
+    warning signs (findings of red-flag rules other than medicines), have their own sections."""
+    flag_ids = red_flag_finding_ids(kb)
+    positive: dict[FindingKind, list[str]] = {}
+    negative: dict[FindingKind, list[str]] = {}
+    unsure: list[str] = []
+    for item in findings:
+        fid = str(item.get("finding", ""))
+        finding = kb.finding_by_id.get(fid)
+        kind = finding.kind if finding is not None else FindingKind.SYMPTOM
+        name = finding_name(kb, fid)
+        status = item.get("status")
+        if kind in _DRUG_KINDS and status == "present":
+            continue
+        if status == "present":
+            positive.setdefault(kind, []).append(name)
+        elif status == "absent":
+            if fid in flag_ids and kind not in _DRUG_KINDS:
+                continue
+            negative.setdefault(kind, []).append(name)
+        elif item.get("possible") or item.get("origin") == "answer":
+            unsure.append(name)
+
+    def groups(by_kind: dict[FindingKind, list[str]]) -> list[FindingGroup]:
+        return [
+            FindingGroup(KIND_LABELS[kind], list(dict.fromkeys(by_kind[kind])))
+            for kind in _KIND_ORDER
+            if kind in by_kind
+        ]
+
+    return Findings(groups(positive), groups(negative), list(dict.fromkeys(unsure)))
+
+
+def medicines(findings: Iterable[dict[str, Any]], kb: KnowledgeBase) -> list[Medicine]:
+    """The medicines and substances reported (present), with those known to cause spasms
+    marked and the conditions linking them named (medication/toxic ones first)."""
+    result: list[Medicine] = []
+    seen: set[str] = set()
+    for item in findings:
+        fid = str(item.get("finding", ""))
+        finding = kb.finding_by_id.get(fid)
+        if finding is None or finding.kind not in _DRUG_KINDS or item.get("status") != "present":
+            continue
+        if fid in seen:
+            continue
+        seen.add(fid)
+        links = sorted(
+            ((link.p, c) for c in kb.conditions for link in c.findings if link.id == fid),
+            key=lambda item: -item[0],
+        )
+        causal = [(p, c) for p, c in links if c.category in SPASM_CAUSING_CATEGORIES]
+        known = bool(causal) or (finding.kind is FindingKind.MEDICINE and bool(links))
+        # Name the conditions where the link is strong (or else the strongest one).
+        named = causal or links
+        ordered = [c for p, c in named if p >= STRONG_LINK] or [c for _, c in named[:1]]
+        text = item.get("text")
+        result.append(
+            Medicine(
+                finding=fid,
+                name=finding.name,
+                kind=finding.kind.value,
+                known_to_cause=known,
+                via=[c.name for c in ordered] if known else [],
+                words=str(text) if text and str(text).lower() != finding.name.lower() else None,
+            )
+        )
+    result.sort(key=lambda m: (not m.known_to_cause, m.kind != "medicine"))
+    return result
+
+
+# -- triage and red flags ---------------------------------------------------------------------
+def triage_section(result: dict[str, Any]) -> Triage:
+    t = result.get("triage") or {}
+    return Triage(
+        level=str(t.get("level", "")),
+        label=str(t.get("label", "")),
+        action=str(t.get("action", "")),
+        reasons=[str(r) for r in t.get("reasons", [])],
+        do_now=[str(s) for s in t.get("do_now", [])],
+    )
+
+
+def red_flags_screened(result: dict[str, Any], kb: KnowledgeBase) -> RedFlags:
+    """The red flags that fired, and the warning signs asked about and denied: the findings of
+    red-flag rules (that did not fire) stated absent, each with the rules it belongs to. A
+    medicine not taken is not a warning sign denied: it is listed with the negative findings."""
+    details = result.get("red_flags_detail") or []
+    fired = [
+        FiredFlag(
+            name=str(d.get("name", "")),
+            level=str(d.get("level", "")),
+            reason=str(d.get("reason", "")),
+            uncertain=bool(d.get("uncertain", False)),
+        )
+        for d in details
+    ]
+    fired_ids = {str(d.get("id")) for d in details}
+    absent = [
+        str(f.get("finding")) for f in result.get("findings") or [] if f.get("status") == "absent"
+    ]
+    denied: list[DeniedFlag] = []
+    for fid in dict.fromkeys(absent):
+        rules = [
+            flag.name
+            for flag in kb.red_flags
+            if flag.id not in fired_ids and fid in flag.finding_ids
+        ]
+        finding = kb.finding_by_id.get(fid)
+        if rules and (finding is None or finding.kind not in _DRUG_KINDS):
+            denied.append(DeniedFlag(finding_name(kb, fid), rules))
+    return RedFlags(fired, denied)
+
+
+# -- causes -----------------------------------------------------------------------------------
+def _evidence_line(item: dict[str, Any]) -> str:
+    lr = item.get("likelihood_ratio")
+    state = "" if item.get("status") == "present" else "no "
+    name = str(item.get("name", item.get("finding", "")))
+    name = _lower_first(name) if state else name
+    return f"{state}{name} (LR {lr:.1f})" if isinstance(lr, int | float) else f"{state}{name}"
+
+
+def ranked_causes(result: dict[str, Any], limit: int = MAX_CAUSES) -> list[Cause]:
+    causes = []
+    for rank, c in enumerate((result.get("conditions") or [])[:limit], start=1):
+        evidence = c.get("evidence") or []
+        p = float(c.get("probability", 0.0))
+        causes.append(
+            Cause(
+                rank=rank,
+                name=str(c.get("name", "")),
+                clinical_name=str(c.get("clinical_name", "")),
+                category=str(c.get("category", "")),
+                probability=p,
+                words=probability_words(p),
+                icd10=[str(code) for code in c.get("icd10", [])],
+                evidence_for=[
+                    _evidence_line(e) for e in evidence if (e.get("likelihood_ratio") or 0) > 1
+                ][:MAX_EVIDENCE_FOR],
+                evidence_against=[
+                    _evidence_line(e) for e in evidence if (e.get("likelihood_ratio") or 0) < 1
+                ][:MAX_EVIDENCE_AGAINST],
+            )
+        )
+    return causes
+
+
+# -- questions for the doctor -----------------------------------------------------------------
+def doctor_questions(
+    result: dict[str, Any],
+    kb: KnowledgeBase,
+    reported: Sequence[Medicine],
+    diary: DiarySection | None = None,
+    limit: int = MAX_QUESTIONS,
+) -> list[str]:
+    """Questions from the categories of the likeliest causes (see the module docstring)."""
+    ranked = result.get("conditions") or []
+    top = [
+        c
+        for c in ranked[:QUESTION_CAUSES]
+        if float(c.get("probability", 0)) >= QUESTION_MIN_PROBABILITY
+    ] or ranked[:1]
+    present_drugs = {m.finding: m for m in reported}
+    by_category: dict[Category, list[dict[str, Any]]] = {}
+    for c in top:
+        try:
+            category = Category(str(c.get("category")))
+        except ValueError:
+            continue
+        by_category.setdefault(category, []).append(c)
+
+    # Blood tests: conditions of the blood-test categories among the top causes, and those that
+    # share a reported medicine with a medicine-caused top cause (water tablets -> potassium).
+    tests: list[str] = []
+    for category in BLOOD_TEST_CATEGORIES:
+        tests += [str(c["name"]) for c in by_category.get(category, [])]
+    for c in by_category.get(Category.MEDICATION, []):
+        condition = kb.condition_by_id.get(str(c.get("id")))
+        if condition is None:
+            continue
+        drugs = {link.id for link in condition.findings} & set(present_drugs)
+        tests += [
+            other.name
+            for other in kb.conditions
+            if other.category in BLOOD_TEST_CATEGORIES
+            and drugs & {link.id for link in other.findings}
+        ]
+    tests = list(dict.fromkeys(tests))
+
+    questions: list[str] = []
+    asked_blood = False
+    for category, conditions in by_category.items():
+        template = CATEGORY_QUESTIONS.get(category)
+        if template is None:
+            continue
+        names = join_words([_lower_first(str(c["name"])) for c in conditions], "or")
+        drugs_text = ""
+        if "{drugs}" in template:
+            ids: set[str] = set()
+            for c in conditions:
+                condition = kb.condition_by_id.get(str(c.get("id")))
+                if condition is not None:
+                    ids |= {link.id for link in condition.findings}
+            linked = [
+                _lower_first(m.name)
+                for fid, m in present_drugs.items()
+                if fid in ids and fid != "med_new_or_changed"
+            ]
+            if not linked:
+                linked = ["medicines" if category is Category.MEDICATION else "a substance"]
+            drugs_text = join_words(linked, "or")
+        if category in BLOOD_TEST_CATEGORIES:
+            if asked_blood:
+                continue
+            asked_blood = True
+            names = join_words([_lower_first(t) for t in tests], "or")
+        questions.append(template.format(names=names, drugs=drugs_text))
+    if tests and not asked_blood:
+        questions.append(
+            "Should I have a blood test for "
+            + join_words([_lower_first(t) for t in tests], "or")
+            + "?"
+        )
+    if diary is not None and diary.summary.retriage.patterns:
+        shown = [PATTERN_PHRASES.get(p.id, "") for p in diary.summary.retriage.patterns]
+        shown = list(dict.fromkeys(p for p in shown if p))[:3]
+        if shown:
+            questions.append(
+                f"My diary shows {join_words(shown)}: does that change what we should do?"
+            )
+    questions.append("What signs should make me seek help sooner?")
+    return list(dict.fromkeys(questions))[:limit]
+
+
+# -- diary ------------------------------------------------------------------------------------
+def _local_day(episode: Episode, zone: ZoneInfo) -> date:
+    return episode.started_at.astimezone(zone).date()
+
+
+def what_changed(
+    episodes: Sequence[Episode],
+    start: date,
+    end: date,
+    timezone: str,
+    kb: KnowledgeBase | None = None,
+) -> WhatChanged:
+    """The second half of ``[start, end]`` against the first (see the module docstring)."""
+    days = (end - start).days + 1
+    if days < MIN_COMPARE_DAYS:
+        return WhatChanged(
+            None,
+            None,
+            [],
+            [f"The diary range is under {MIN_COMPARE_DAYS} days: too short to compare halves."],
+        )
+    zone = ZoneInfo(timezone)
+    first_end = start + timedelta(days=days // 2 - 1)
+    second_start = first_end + timedelta(days=1)
+    dated = [(e, _local_day(e, zone)) for e in episodes]
+    first_eps = [e for e, d in dated if start <= d <= first_end]
+    second_eps = [e for e, d in dated if second_start <= d <= end]
+
+    def period(items: list[Episode], a: date, b: date) -> Period:
+        mean = sum(e.severity for e in items) / len(items) if items else None
+        return Period(a, b, len(items), mean)
+
+    first = period(first_eps, start, first_end)
+    second = period(second_eps, second_start, end)
+    seen_first = {loc for e in first_eps for loc in e.locations}
+    new_ids = list(
+        dict.fromkeys(loc for e in second_eps for loc in e.locations if loc not in seen_first)
+    )
+    new_areas = [finding_name(kb, loc) if kb else loc for loc in new_ids]
+
+    sentences: list[str] = []
+    r1, r2 = first.per_week, second.per_week
+    rate = f"{r1:.1f} a week in the first half, {r2:.1f} in the second"
+    if r1 == 0 and r2 == 0:
+        sentences.append("No episodes in either half of the range.")
+    elif r1 == 0:
+        sentences.append(f"Episodes started in the second half ({rate}).")
+    elif r2 == 0:
+        sentences.append(f"No episodes in the second half ({rate}).")
+    elif r2 / r1 >= RATE_CHANGE and r2 - r1 >= MIN_RATE_DIFFERENCE:
+        sentences.append(f"Episodes became more frequent: {rate}.")
+    elif r1 / r2 >= RATE_CHANGE and r1 - r2 >= MIN_RATE_DIFFERENCE:
+        sentences.append(f"Episodes became less frequent: {rate}.")
+    else:
+        sentences.append(f"Episodes about as frequent: {rate}.")
+    s1, s2 = first.mean_severity, second.mean_severity
+    if s1 is not None and s2 is not None:
+        sev = f"mean severity {s1:.1f} then {s2:.1f} out of 10"
+        if s2 - s1 >= SEVERITY_CHANGE:
+            sentences.append(f"Episodes became stronger: {sev}.")
+        elif s1 - s2 >= SEVERITY_CHANGE:
+            sentences.append(f"Episodes became milder: {sev}.")
+        else:
+            sentences.append(f"Severity about the same: {sev}.")
+    if new_areas:
+        sentences.append(f"New body areas in the second half: {join_words(new_areas)}.")
+    elif second_eps:
+        sentences.append("No new body areas.")
+    return WhatChanged(first, second, new_areas, sentences)
+
+
+def _ratio(value: Any, ci: Any) -> str:
+    if not isinstance(value, int | float):
+        return "–"
+    low, high = (ci or [None, None])[:2]
+    if isinstance(low, int | float) and isinstance(high, int | float):
+        return f"{value:.1f} ({low:.1f}–{high:.1f})"
+    return f"{value:.1f}"
+
+
+def _label(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def context_table(summary: DiarySummary) -> tuple[list[TableRow], str]:
+    rows: list[TableRow] = []
+    short: list[str] = []
+    for item in summary.context:
+        d = item.as_dict()
+        if not item.enough:
+            short.append(_label(item.factor.value))
+            continue
+        rows.append(
+            TableRow(
+                [
+                    _label(item.factor.value),
+                    f"{item.days_with} / {item.days_without}",
+                    f"{d['rate_with']:.1f} / {d['rate_without']:.1f}",
+                    _ratio(d["rate_ratio"], d["ci95"]),
+                ]
+            )
+        )
+    note = ""
+    if short:
+        note = f"{join_words(short).capitalize()}: {NOT_ENOUGH_DAYS}."
+    if not summary.context:
+        note = "No circumstances were logged with the episodes."
+    return rows, note
+
+
+def _signed(share: float) -> str:
+    return f"{share * 100:+.0f}".replace("-", "−")
+
+
+def remedy_table(summary: DiarySummary) -> tuple[list[TableRow], str]:
+    rows: list[TableRow] = []
+    for item in summary.remedies:
+        d = item.as_dict()
+        share = d["share_helped"]
+        vs = d["vs_others"]
+        rows.append(
+            TableRow(
+                [
+                    _label(item.remedy.value),
+                    str(item.tried),
+                    f"{item.helped} of {item.recorded}" if item.recorded else "not recorded",
+                    f"{share * 100:.0f} %" if isinstance(share, int | float) else "–",
+                    (
+                        f"{_signed(vs['difference'])} points"
+                        f" ({_signed(vs['ci95'][0])} to {_signed(vs['ci95'][1])})"
+                        if vs and vs["ci95"][0] is not None
+                        else NOT_ENOUGH_TRIES
+                    ),
+                ]
+            )
+        )
+    note = "" if summary.remedies else "No remedies were logged."
+    return rows, note
+
+
+def _named(text: str, names: dict[str, str]) -> str:
+    for fid, name in names.items():
+        text = text.replace(fid, name.lower())
+    return text
+
+
+def retriage_message(summary: DiarySummary, names: dict[str, str] | None = None) -> str:
+    """The diary's re-triage in one sentence; ``names`` turns finding ids into names."""
+    r = summary.retriage
+    if not r.patterns:
+        if summary.episodes == 0:
+            return "No episodes in this range."
+        return "The diary shows no pattern that changes the advice."
+    found = "; ".join(_named(p.reason.rstrip("."), names or {}) for p in r.patterns)
+    if r.label and r.raised:
+        return f"The diary raises the level to “{r.label}”: {found}."
+    if r.label:
+        return f"The diary patterns point to “{r.label}”: {found}."
+    return f"The diary shows: {found}."
+
+
+def diary_facts(summary: DiarySummary) -> list[str]:
+    facts = [
+        f"{summary.episodes} episode{'s' if summary.episodes != 1 else ''} in {summary.days} days"
+        f" ({summary.episodes / summary.days * 7:.1f} a week)"
+    ]
+    if summary.episodes:
+        weeks = summary.persistence
+        facts.append(f"episodes in {weeks.weeks_with_episodes} of {weeks.weeks} weeks")
+        share = summary.night.share or 0.0
+        facts.append(f"{summary.night.episodes} at night ({share * 100:.0f} %)")
+        if summary.severity.mean is not None:
+            facts.append(f"mean severity {summary.severity.mean:.1f}/10")
+    rr = summary.trend.fit.rate_ratio
+    p = summary.trend.fit.p_value
+    if rr is not None and p is not None and summary.trend.weeks >= 3:
+        facts.append(
+            f"trend ×{rr:.2f} a week ({p_value(p)}{', rising' if summary.trend.rising else ''})"
+        )
+    return facts
+
+
+def diary_section(report: ReportInput, engine: Engine) -> DiarySection | None:
+    if report.start is None or report.end is None:
+        return None
+    age = report.input.get("age")
+    sex = report.input.get("sex")
+    summary = summarise(
+        report.episodes,
+        start=report.start,
+        end=report.end,
+        timezone=report.timezone,
+        engine=engine,
+        age=age if isinstance(age, int) else None,
+        sex=sex if isinstance(sex, str) else None,
+    )
+    context_rows, context_note = context_table(summary)
+    remedy_rows, remedy_note = remedy_table(summary)
+    return DiarySection(
+        summary=summary,
+        changed=what_changed(report.episodes, report.start, report.end, report.timezone, engine.kb),
+        context_rows=context_rows,
+        context_note=context_note,
+        remedy_rows=remedy_rows,
+        remedy_note=remedy_note,
+        retriage=retriage_message(
+            summary, {loc: finding_name(engine.kb, loc) for loc in summary.body_areas.counts}
+        ),
+        facts=diary_facts(summary),
+    )
+
+
+# -- everything -------------------------------------------------------------------------------
+def build_report(report: ReportInput, engine: Engine) -> ReportData:
+    kb = engine.kb
+    result = report.result
+    findings = list(result.get("findings") or [])
+    reported = medicines(findings, kb)
+    diary = diary_section(report, engine)
+    age = report.input.get("age")
+    sex = report.input.get("sex")
+    generated = report.generated_at or datetime.now(UTC)
+    locations = {f.id: f.name for f in kb.findings if f.kind is FindingKind.LOCATION}
+    return ReportData(
+        person=Person(
+            age=age if isinstance(age, int) else None,
+            sex=sex if isinstance(sex, str) else None,
+            label=report.person_label or None,
+        ),
+        assessed_on=report.created_at.date(),
+        generated_at=generated,
+        product_version=spasmcheck.__version__,
+        kb_version=str(result.get("kb_version") or kb.version),
+        text=shorten(str(report.input.get("text") or "")),
+        findings=group_findings(findings, kb),
+        medicines=reported,
+        triage=triage_section(result),
+        red_flags=red_flags_screened(result, kb),
+        causes=ranked_causes(result),
+        estimate_note=str(result.get("estimate_note") or ""),
+        disclaimer=str(result.get("disclaimer") or ""),
+        diary=diary,
+        questions=doctor_questions(result, kb, reported, diary),
+        location_names=locations,
+    )
