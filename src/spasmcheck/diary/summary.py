@@ -663,7 +663,7 @@ def _retriage(
                 "worsening",
                 ("worsening",),
                 f"Episodes are becoming more frequent (about {trend.fit.rate_ratio:.2f} times"
-                f" as many each week, p = {trend.fit.p_value:.3f}).",
+                f" as many each week, {_p(trend.fit.p_value)}).",
             )
         )
     elif trend.rising:
@@ -676,7 +676,7 @@ def _retriage(
                 "worsening",
                 ("worsening",),
                 f"Episodes are getting stronger (severity up {severity.fit.slope:.2f} points a"
-                f" week, p = {severity.fit.p_value:.3f}).",
+                f" week, {_p(severity.fit.p_value)}).",
             )
         )
 
@@ -750,3 +750,10 @@ def _retriage(
         baseline_level=base_level.value,
         raised=level.urgency > base_level.urgency,
     )
+
+
+def _p(value: float | None) -> str:
+    """A p-value for people: never "p = 0.000"."""
+    if value is None:
+        return "p not available"
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
