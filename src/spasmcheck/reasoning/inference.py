@@ -96,9 +96,20 @@ class BayesModel:
         self.llr_present = self.log_present - np.log(base)
         self.llr_absent = self.log_absent - np.log(1.0 - base)
         self._base_priors = np.array([c.prior.base for c in self.conditions], dtype=np.float64)
+        self._prior_cache: dict[tuple[int | None, str | None], FloatArray] = {}
 
     # -- priors ---------------------------------------------------------------------------
     def log_prior(self, age: int | None = None, sex: str | None = None) -> FloatArray:
+        """Normalised log prior for an age and sex (cached: a read-only array)."""
+        key = (age, sex)
+        cached = self._prior_cache.get(key)
+        if cached is None:
+            cached = self._compute_log_prior(age, sex)
+            cached.setflags(write=False)
+            self._prior_cache[key] = cached
+        return cached
+
+    def _compute_log_prior(self, age: int | None, sex: str | None) -> FloatArray:
         values = np.array(
             [prior_factor(c.prior, age, sex) for c in self.conditions], dtype=np.float64
         )

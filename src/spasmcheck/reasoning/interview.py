@@ -28,6 +28,7 @@ How the next question is chosen
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -323,18 +324,18 @@ class Interviewer:
         index = self.model.finding_index
         base = self.model.base_rate
         present = set(evidence.present)
+        absent = set(evidence.absent)
+        answered = {e.finding_id for e in evidence if e.origin is Origin.ANSWER}
+        known = {e.finding_id for e in evidence}
         for rule in self.screen_rules:
             if not rule.applies_to(age):
                 continue
-            if any(
-                evidence.get(f) is not None and evidence.get(f).status is Status.ABSENT  # type: ignore[union-attr]
-                for f in rule.all_of
-            ):
+            if any(f in absent for f in rule.all_of):
                 continue
-            unknown_all = [f for f in rule.all_of if f not in evidence]
-            any_done = any(f in evidence.present for f in rule.any_of)
+            unknown_all = [f for f in rule.all_of if f not in known]
+            any_done = any(f in present for f in rule.any_of)
             unknown_any = (
-                [] if any_done or not rule.any_of else [f for f in rule.any_of if f not in evidence]
+                [] if any_done or not rule.any_of else [f for f in rule.any_of if f not in known]
             )
             if rule.any_of and not any_done and not unknown_any:
                 continue
@@ -347,16 +348,15 @@ class Interviewer:
                 p_fire *= float(predictive[index[f]])
                 p_background *= float(base[index[f]])
             if unknown_any:
-                miss = np.prod([1 - float(predictive[index[f]]) for f in unknown_any])
-                miss_bg = np.prod([1 - float(base[index[f]]) for f in unknown_any])
-                p_fire *= 1 - float(miss)
-                p_background *= 1 - float(miss_bg)
+                miss = math.prod(1.0 - float(predictive[index[f]]) for f in unknown_any)
+                miss_bg = math.prod(1.0 - float(base[index[f]]) for f in unknown_any)
+                p_fire *= 1.0 - miss
+                p_background *= 1.0 - miss_bg
             weight = SCREEN_LEVELS[rule.level]
             # A presenting complaint (screen_when) earns a rule its first question; once any
             # part of it has been answered, further parts must be made likely by the model.
             presented = any(f in present for f in rule.screen_when) and not any(
-                (item := evidence.get(f)) is not None and item.origin is Origin.ANSWER
-                for f in rule.finding_ids
+                f in answered for f in rule.finding_ids
             )
             plausible = (
                 presented
