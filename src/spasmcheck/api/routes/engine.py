@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import numpy as np
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
 from spasmcheck import __version__
 from spasmcheck.api.errors import ApiError
@@ -71,15 +72,21 @@ def parse(body: ParseRequest, request: Request) -> dict[str, Any]:
     }
 
 
-@router.post("/assess", summary="The SPEC.md assessment of a description")
-def assess(body: AssessRequest, request: Request) -> dict[str, Any]:
+@router.post(
+    "/assess", summary="The SPEC.md assessment of a description", response_class=JSONResponse
+)
+def assess(body: AssessRequest, request: Request) -> JSONResponse:
     if not body.text.strip():
         raise ApiError(422, "invalid_request", "text: describe the spasms in a few words")
-    return _engine(request).assess(body.text, body.age, body.sex).as_dict()
+    return JSONResponse(_engine(request).assess(body.text, body.age, body.sex).as_dict())
 
 
-@router.post("/interview", summary="One interview step: evidence in, next question out")
-def interview(body: InterviewRequest, request: Request) -> dict[str, Any]:
+@router.post(
+    "/interview",
+    summary="One interview step: evidence in, next question out",
+    response_class=JSONResponse,
+)
+def interview(body: InterviewRequest, request: Request) -> JSONResponse:
     engine = _engine(request)
     evidence = _evidence(engine, body.evidence, body.text)
     if body.answer is not None:
@@ -108,7 +115,8 @@ def interview(body: InterviewRequest, request: Request) -> dict[str, Any]:
     step = Interviewer(engine, max_questions=body.max_questions).step(evidence, body.age, body.sex)
     result = step.as_dict()
     result["evidence"] = [e.as_dict() for e in step.evidence]
-    return result
+    # Already plain JSON types: skip FastAPI's per-value encoder (most of a step's HTTP cost).
+    return JSONResponse(result)
 
 
 @router.post("/triage", summary="How urgently to seek care, with the reasons")
