@@ -225,12 +225,15 @@ def _phrase_end(keys: list[str], start: int, phrase: tuple[str, ...]) -> tuple[i
     k = start
     skipped = 0
     negated = False
+    after_comma = False
     for n, word in enumerate(phrase):
         if n > 0:
             while k < len(keys) and keys[k] != word and skipped < MAX_SKIPPED:
                 if keys[k] in FILLERS:
                     skipped += 1
-                elif keys[k] in INNER_NEGATIONS and not negated:
+                    after_comma = after_comma or keys[k] == ","
+                elif keys[k] in INNER_NEGATIONS and not negated and not after_comma:
+                    # Not after a comma: "seeing, no double vision" is a new clause.
                     negated = True
                 else:
                     break
