@@ -10,6 +10,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from spasmcheck.api.errors import ApiError
+from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.reasoning.evidence import Evidence, Origin, Status
+
 MAX_TEXT = 5000
 MAX_EVIDENCE = 300
 
@@ -34,6 +38,26 @@ class EvidenceIn(_Strict):
     escalation: bool = False
     possible: bool = False
     text: Annotated[str, Field(max_length=500)] | None = None
+
+    def to_evidence(self) -> Evidence:
+        return Evidence(
+            self.finding,
+            Status(self.status),
+            Origin(self.origin),
+            possible=self.possible,
+            text=self.text,
+            question=self.question,
+            screening=self.screening,
+            escalation=self.escalation,
+        )
+
+
+def known_evidence(kb: KnowledgeBase, items: list[EvidenceIn]) -> list[Evidence]:
+    """The items as evidence; 422 when one names a finding the knowledge base does not have."""
+    unknown = sorted({i.finding for i in items if i.finding not in kb.finding_by_id})
+    if unknown:
+        raise ApiError(422, "unknown_finding", f"unknown finding id(s): {', '.join(unknown[:5])}")
+    return [i.to_evidence() for i in items]
 
 
 class ParseRequest(_Strict):

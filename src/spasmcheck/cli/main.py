@@ -89,20 +89,7 @@ def parse(text: TextOption = None, as_json: JsonOption = False) -> None:
 def conditions(as_json: JsonOption = False) -> None:
     """List every condition in the knowledge base with its codes and sources."""
     kb = default_engine().kb
-    items = [
-        {
-            "id": c.id,
-            "name": c.name,
-            "clinical_name": c.clinical_name,
-            "category": c.category.value,
-            "icd10": list(c.icd10),
-            "snomed": c.snomed,
-            "triage": c.triage.value,
-            "acuteness": c.acuteness.value,
-            "sources": [kb.cite(s) for s in c.sources],
-        }
-        for c in kb.conditions
-    ]
+    items = [kb.condition_summary(c.id) for c in kb.conditions]
     if as_json:
         _print_json(items)
         return

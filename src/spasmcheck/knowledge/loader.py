@@ -77,6 +77,21 @@ class KnowledgeBase:
         object.__setattr__(self, "group_by_id", {g.id: g for g in self.groups})
         object.__setattr__(self, "level_guidance", {g.level: g for g in self.guidance.levels})
 
+    def condition_summary(self, condition_id: str) -> dict[str, Any]:
+        """A condition's public summary: names, category, codes, usual triage and sources."""
+        c = self.condition_by_id[condition_id]
+        return {
+            "id": c.id,
+            "name": c.name,
+            "clinical_name": c.clinical_name,
+            "category": c.category.value,
+            "icd10": list(c.icd10),
+            "snomed": c.snomed,
+            "triage": c.triage.value,
+            "acuteness": c.acuteness.value,
+            "sources": [self.cite(s) for s in c.sources],
+        }
+
     def cite(self, citation: Citation) -> str:
         """Render a citation for people: the seed's file name and section, or title and year."""
         source = self.source_by_id[citation.source]

@@ -15,8 +15,8 @@ from spasmcheck.api.account_schemas import (
 )
 from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
 from spasmcheck.api.errors import ApiError
+from spasmcheck.api.schemas import known_evidence
 from spasmcheck.reasoning.engine import InputError
-from spasmcheck.reasoning.evidence import Evidence, Origin, Status
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import Assessment
 
@@ -39,20 +39,7 @@ def public(row: Assessment) -> AssessmentPublic:
 def create_assessment(
     body: AssessmentCreate, user: CurrentUser, session: SessionDep, engine: EngineDep
 ) -> AssessmentPublic:
-    unknown = sorted({e.finding for e in body.evidence if e.finding not in engine.kb.finding_by_id})
-    if unknown:
-        raise ApiError(422, "unknown_finding", f"unknown finding id(s): {', '.join(unknown[:5])}")
-    evidence = [
-        Evidence(
-            e.finding,
-            Status(e.status),
-            Origin(e.origin),
-            possible=e.possible,
-            question=e.question,
-            screening=e.screening,
-        )
-        for e in body.evidence
-    ]
+    evidence = known_evidence(engine.kb, body.evidence)
     try:
         result = engine.assess(body.text, body.age, body.sex, evidence).as_dict()
     except InputError as error:

@@ -18,10 +18,11 @@ from spasmcheck.api.schemas import (
     InterviewRequest,
     ParseRequest,
     TriageRequest,
+    known_evidence,
 )
 from spasmcheck.knowledge.schema import FindingKind
 from spasmcheck.reasoning.engine import Engine
-from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
+from spasmcheck.reasoning.evidence import EvidenceSet
 from spasmcheck.reasoning.interview import (
     Interviewer,
     Option,
@@ -39,26 +40,13 @@ def _engine(request: Request) -> Engine:
 
 
 def _evidence(engine: Engine, items: list[EvidenceIn], text: str | None) -> EvidenceSet:
-    unknown = sorted({i.finding for i in items if i.finding not in engine.kb.finding_by_id})
-    if unknown:
-        raise ApiError(422, "unknown_finding", f"unknown finding id(s): {', '.join(unknown[:5])}")
+    checked = known_evidence(engine.kb, items)
     evidence = EvidenceSet()
     if text and text.strip():
         for item in engine.parse(text)[1]:
             evidence.add(item)
-    for i in items:
-        evidence.add(
-            Evidence(
-                i.finding,
-                Status(i.status),
-                Origin(i.origin),
-                possible=i.possible,
-                text=i.text,
-                question=i.question,
-                screening=i.screening,
-                escalation=i.escalation,
-            )
-        )
+    for item in checked:
+        evidence.add(item)
     return evidence
 
 
@@ -181,18 +169,7 @@ def explain(body: ExplainRequest, request: Request) -> dict[str, Any]:
 
 
 def _condition_summary(engine: Engine, condition_id: str) -> dict[str, Any]:
-    c = engine.kb.condition_by_id[condition_id]
-    return {
-        "id": c.id,
-        "name": c.name,
-        "clinical_name": c.clinical_name,
-        "category": c.category.value,
-        "icd10": list(c.icd10),
-        "snomed": c.snomed,
-        "triage": c.triage.value,
-        "acuteness": c.acuteness.value,
-        "sources": [engine.kb.cite(s) for s in c.sources],
-    }
+    return engine.kb.condition_summary(condition_id)
 
 
 def _condition_detail(engine: Engine, condition_id: str) -> dict[str, Any]:
