@@ -14,7 +14,6 @@ from enum import StrEnum
 from typing import ClassVar
 
 from spasmcheck.knowledge.loader import KnowledgeBase
-from spasmcheck.knowledge.schema import FindingKind
 from spasmcheck.language.context import Polarity
 from spasmcheck.language.parser import Mention
 
@@ -85,8 +84,6 @@ class EvidenceSet:
     def add(self, item: Evidence) -> None:
         current = self._items.get(item.finding_id)
         if current is None or self._rank(item) > self._rank(current):
-            if current is not None and current.possible and item.status is Status.UNKNOWN:
-                return
             self._items[item.finding_id] = item
 
     def _rank(self, item: Evidence) -> tuple[int, int, int]:
@@ -126,15 +123,13 @@ class EvidenceSet:
 def evidence_from_mentions(kb: KnowledgeBase, mentions: Iterable[Mention]) -> list[Evidence]:
     """Turn parsed mentions into evidence, adding implied findings and family history.
 
-    A past mention ("used to get cramps") is not current evidence, except for history
-    findings, where the past is the point ("had thyroid surgery years ago").
+    A past mention ("used to get cramps") is not current evidence; the parser already reads a
+    past mention of a history finding ("had thyroid surgery years ago") as present.
     """
     items: list[Evidence] = []
     for mention in mentions:
         finding = kb.finding_by_id[mention.finding_id]
         polarity = mention.polarity
-        if polarity is Polarity.HISTORICAL and finding.kind is FindingKind.HISTORY:
-            polarity = Polarity.PRESENT
         if polarity is Polarity.PRESENT:
             items.append(Evidence(finding.id, Status.PRESENT, Origin.TEXT, text=mention.text))
             items.extend(

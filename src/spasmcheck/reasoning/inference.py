@@ -89,6 +89,7 @@ class BayesModel:
                     p_absent[i, j] = 1.0 - link.p
         self.base_rate = base
         self.p_present = p_present
+        self.p_absent = p_absent
         self.linked = linked
         self.log_present = np.log(p_present)
         self.log_absent = np.log(p_absent)

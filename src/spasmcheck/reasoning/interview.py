@@ -175,7 +175,7 @@ class Interviewer:
         if any(f.flag.level.is_emergency for f in affirmed):
             # "Go to A&E now" is already the result; ask at most MAX_ESCALATION questions
             # that could make it "call an ambulance", then stop.
-            escalation = self._escalation_question(evidence, age)
+            escalation = self._escalation_question(evidence, age, posterior @ model.p_present)
             if escalation is None:
                 return stop("emergency_sign")
             return Step(escalation, assessment, False, None, asked, list(evidence))
@@ -261,20 +261,23 @@ class Interviewer:
             return Question(group_id, kind, group.question, why, True, options)
         return None
 
-    def _escalation_question(self, evidence: EvidenceSet, age: int | None) -> Question | None:
+    def _escalation_question(
+        self, evidence: EvidenceSet, age: int | None, likely: FloatArray
+    ) -> Question | None:
         """After an emergency sign: the next ambulance-level sign this presentation points to.
 
         Stateless: the candidate signs follow from the findings present, and at most
         MAX_ESCALATION of them are ever asked.
         """
         present = set(evidence.present)
+        absent = set(evidence.absent)
         candidates: list[tuple[int, str, RedFlag]] = []
         for rule in self.kb.red_flags:
             if rule.level is not TriageLevel.EMERGENCY_AMBULANCE or not rule.applies_to(age):
                 continue
             if not any(f in present for f in rule.screen_when):
                 continue
-            if any(f in evidence.absent for f in rule.all_of):
+            if any(f in absent for f in rule.all_of):
                 continue
             missing = [f for f in rule.all_of if f not in present]
             if not any(f in present for f in rule.any_of):
@@ -282,8 +285,6 @@ class Interviewer:
             # Rules one answer away from firing come first ("a recent wound?" after lockjaw).
             candidates.extend((len(missing), f, rule) for f in missing)
         # Closest to firing first; among those, the sign this presentation makes likeliest.
-        predictive = self.model.posterior(evidence.present, evidence.absent, age, None)
-        likely = predictive @ self.model.p_present
         index = self.model.finding_index
         candidates.sort(key=lambda item: (item[0], -float(likely[index[item[1]]])))
         targets: list[tuple[str, RedFlag]] = []
@@ -389,7 +390,7 @@ class Interviewer:
         """Expected entropy reduction (bits) of the ranking for every finding; -inf if known."""
         model = self.model
         p_yes_c = model.p_present  # C x F
-        p_no_c = np.exp(model.log_absent)  # C x F (1 - p, or background where uninformative)
+        p_no_c = model.p_absent  # C x F (1 - p, or background where uninformative)
         joint_yes = posterior[:, None] * p_yes_c
         joint_no = posterior[:, None] * p_no_c
         p_yes = joint_yes.sum(axis=0)
@@ -415,7 +416,7 @@ class Interviewer:
         candidates = candidates[np.isfinite(gains[candidates])]
         if len(candidates) == 0:
             return True
-        for table in (model.p_present, np.exp(model.log_absent)):
+        for table in (model.p_present, model.p_absent):
             updated = posterior[:, None] * table[:, candidates]
             updated /= updated.sum(axis=0)
             if np.any(np.argmax(updated, axis=0) != top):

@@ -168,13 +168,9 @@ def explain(body: ExplainRequest, request: Request) -> dict[str, Any]:
     }
 
 
-def _condition_summary(engine: Engine, condition_id: str) -> dict[str, Any]:
-    return engine.kb.condition_summary(condition_id)
-
-
 def _condition_detail(engine: Engine, condition_id: str) -> dict[str, Any]:
     c = engine.kb.condition_by_id[condition_id]
-    detail = _condition_summary(engine, condition_id)
+    detail = engine.kb.condition_summary(condition_id)
     detail["summary"] = c.summary
     detail["advice"] = [
         {"text": a.text, "sources": [engine.kb.cite(x) for x in a.cite]} for a in c.advice
@@ -189,7 +185,7 @@ def _condition_detail(engine: Engine, condition_id: str) -> dict[str, Any]:
 @router.get("/conditions", summary="Every condition with its codes and sources")
 def conditions(request: Request) -> list[dict[str, Any]]:
     engine = _engine(request)
-    return [_condition_summary(engine, c.id) for c in engine.kb.conditions]
+    return [engine.kb.condition_summary(c.id) for c in engine.kb.conditions]
 
 
 @router.get("/conditions/{condition_id}", summary="One condition in full")
