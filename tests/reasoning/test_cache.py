@@ -59,3 +59,11 @@ def test_digest_changes_with_the_version(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_digest_covers_code_and_data() -> None:
     names = {entry.name for entry in cache._walk(cache.resources.files("spasmcheck"))}
     assert {"engine.py", "lexicon.py", "red_flags.yaml", "context_rules.yaml"} <= names
+
+
+def test_stale_entries_are_removed(cache_dir: Path) -> None:
+    stale = cache_dir / "engine-0000000000000000.pickle"
+    stale.write_bytes(b"old")
+    cache.load_cached_engine(build)
+    assert not stale.exists()
+    assert len(list(cache_dir.glob("engine-*.pickle"))) == 1

@@ -118,7 +118,6 @@ class Lexicon:
                     index[deleted].add(word)
         self._delete_index = dict(index)
         self._corrections: dict[str, str | None] = {}
-        self._english = english_words()
 
     def correct(self, word: str) -> str | None:
         """The unique lexicon word one edit from ``word`` as typed (same first letter), if any.
@@ -133,7 +132,7 @@ class Lexicon:
             and word.isalpha()
             and word not in self.surface_words
             and fold(word) not in self.vocabulary
-            and word not in self._english
+            and word not in english_words()
         ):
             candidates: set[str] = set()
             for key in (word, *_deletes(word)):

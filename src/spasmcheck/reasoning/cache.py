@@ -74,6 +74,10 @@ def load_cached_engine(build: Callable[[], Engine]) -> Engine:
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as out:
             pickle.dump(engine, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(out.name, path)
+        # Entries for older code or data can never be read again: remove them.
+        for stale in path.parent.glob("engine-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass
     return engine
