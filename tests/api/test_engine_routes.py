@@ -174,7 +174,7 @@ def test_malformed_json_and_oversized_body(api: TestClient) -> None:
         "/v1/parse", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert response.status_code == 422
-    error_of(response)
+    assert error_of(response)["message"] == "the request body is not valid JSON"
     response = api.post(
         "/v1/parse",
         content=b'{"text": "' + b"a" * 70_000 + b'"}',

@@ -66,6 +66,8 @@ def _validation_message(error: RequestValidationError) -> str:
     if not problems:
         return "the request is not valid"
     first = problems[0]
+    if first.get("type") == "json_invalid":
+        return "the request body is not valid JSON"
     where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
     message = str(first.get("msg", "invalid value"))
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
