@@ -16,6 +16,7 @@ from spasmcheck.api.errors import ERROR_SCHEMA, BodySizeLimit, install_error_han
 from spasmcheck.api.routes import ROUTERS
 from spasmcheck.config import Settings
 from spasmcheck.reasoning.engine import Engine, default_engine
+from spasmcheck.web import install_web
 
 DESCRIPTION = (
     "Decision support for muscle spasms — not a diagnosis. Stateless engine routes (parse, "
@@ -56,5 +57,6 @@ def create_app(
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router, prefix="/v1")
+    install_web(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     return app

@@ -148,11 +148,14 @@ class AuthError(Exception):
         self.message = message
 
 
-def authenticate(request: Request, session: Session, settings: Settings) -> AuthToken:
+def authenticate(
+    request: Request, session: Session, settings: Settings, *, csrf_sent: str | None = None
+) -> AuthToken:
     """The live token behind ``request``: a bearer token, else the session cookie.
 
     A request with an Authorization header is judged by it alone, never falling back to the
-    cookie, so a bad bearer token is always a 401.
+    cookie, so a bad bearer token is always a 401. ``csrf_sent`` is the CSRF token from a web
+    form's hidden field; without it, the ``X-CSRF-Token`` header is checked.
     """
     now = utcnow()
     header = request.headers.get("authorization")
@@ -178,7 +181,7 @@ def authenticate(request: Request, session: Session, settings: Settings) -> Auth
     if token is None:
         raise AuthError(401, "unauthorized", "the session is not valid or has expired")
     if request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "")
+        sent = csrf_sent if csrf_sent is not None else request.headers.get(CSRF_HEADER, "")
         if (
             not sent
             or token.csrf_hash is None

@@ -1,0 +1,78 @@
+"""Jinja2 rendering for the web app: one environment, the filters the pages share.
+
+``render`` adds what every page needs: the signed-in account (set on ``request.state`` by
+:mod:`spasmcheck.web.session`), the CSRF token for its forms, versions and the disclaimer.
+Autoescaping is on for every template; nothing a person types is ever marked safe.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from spasmcheck import __version__
+from spasmcheck.api.security import CSRF_COOKIE
+from spasmcheck.reasoning.engine import Engine
+
+HERE = Path(__file__).parent
+TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+STATIC_DIR = HERE / "static"
+
+LEVEL_STYLE = {
+    # triage level -> (css modifier, icon word); colour is never the only signal
+    "emergency_ambulance": ("emergency", "Emergency"),
+    "emergency": ("emergency", "Emergency"),
+    "consult_24h": ("urgent", "Urgent"),
+    "consult": ("consult", "See a doctor"),
+    "self_care": ("selfcare", "Self-care"),
+}
+
+
+def in_ten(probability: float) -> str:
+    """A probability in plain words: "about 4 in 10", "about 3 in 100", "less than 1 in 100"."""
+    p = max(0.0, min(1.0, float(probability)))
+    if p >= 0.095:
+        return f"about {round(p * 10)} in 10"
+    if p >= 0.005:
+        return f"about {max(1, round(p * 100))} in 100"
+    return "less than 1 in 100"
+
+
+def percent(probability: float) -> int:
+    return max(0, min(100, round(float(probability) * 100)))
+
+
+TEMPLATES.env.filters["in_ten"] = in_ten
+TEMPLATES.env.filters["percent"] = percent
+TEMPLATES.env.globals["version"] = __version__
+TEMPLATES.env.globals["LEVEL_STYLE"] = LEVEL_STYLE
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    engine: Engine = request.app.state.engine
+    values: dict[str, Any] = {
+        "user": getattr(request.state, "user", None),
+        "csrf_token": getattr(request.state, "csrf_token", None)
+        or request.cookies.get(CSRF_COOKIE, ""),
+        "kb_version": engine.kb.version,
+        "disclaimer": engine.kb.guidance.disclaimer,
+        "estimate_note": engine.kb.guidance.estimate_note,
+    }
+    values.update(context or {})
+    response = TEMPLATES.TemplateResponse(
+        request, name, values, status_code=status_code, headers=headers
+    )
+    # Health information: never cached by shared caches or kept in the browser's disk cache.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
