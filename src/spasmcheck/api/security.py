@@ -149,13 +149,19 @@ class AuthError(Exception):
 
 
 def authenticate(
-    request: Request, session: Session, settings: Settings, *, csrf_sent: str | None = None
+    request: Request,
+    session: Session,
+    settings: Settings,
+    *,
+    csrf_sent: str | None = None,
+    verify_csrf: bool = True,
 ) -> AuthToken:
     """The live token behind ``request``: a bearer token, else the session cookie.
 
     A request with an Authorization header is judged by it alone, never falling back to the
     cookie, so a bad bearer token is always a 401. ``csrf_sent`` is the CSRF token from a web
-    form's hidden field; without it, the ``X-CSRF-Token`` header is checked.
+    form's hidden field; without it, the ``X-CSRF-Token`` header is checked. A web page that
+    only reads who is signed in (to draw its header) passes ``verify_csrf=False``.
     """
     now = utcnow()
     header = request.headers.get("authorization")
@@ -180,7 +186,7 @@ def authenticate(
     )
     if token is None:
         raise AuthError(401, "unauthorized", "the session is not valid or has expired")
-    if request.method not in SAFE_METHODS:
+    if verify_csrf and request.method not in SAFE_METHODS:
         sent = csrf_sent if csrf_sent is not None else request.headers.get(CSRF_HEADER, "")
         if (
             not sent

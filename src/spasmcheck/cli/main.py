@@ -130,7 +130,10 @@ def serve(
     except SettingsError as error:
         raise InputError(str(error)) from error
     database = _redact(settings.database_url)
-    typer.echo(f"spasmcheck {__version__} on http://{host}:{port} (database: {database})")
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"spasmcheck {__version__}: open http://{shown}:{port}/ in your browser")
+    typer.echo(f"  HTTP API on http://{shown}:{port}/v1 (docs: /docs); database: {database}")
+    typer.echo("  stop with Ctrl+C")
     if workers == 1:
         uvicorn.run(
             "spasmcheck.api.app:create_app",

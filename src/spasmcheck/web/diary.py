@@ -1,5 +1,693 @@
-"""(being written)"""
+"""The diary pages: log an episode in a few taps, see the list, the patterns and the charts.
 
-from fastapi import APIRouter
+``GET /diary`` summarises the last 4, 8, 12 or 26 weeks in the person's own timezone: whole
+Monday-to-Sunday weeks ending with the current one (still running, so its counts are "so
+far"), which gives one bar per week. The summary and its re-triage come from
+:func:`spasmcheck.diary.summary.summarise` with the same engine as the interview; when a
+saved check exists, its age and sex go in too, so the re-triage speaks about the same person.
+
+The episode form needs no JavaScript: every control is a real input, the body map's regions
+mirror checkboxes, and the time defaults to now in the person's timezone. Everything posted
+is read as text and checked here against the diary's closed vocabularies before the
+:class:`~spasmcheck.diary.model.Episode` validates it again, so a bad value comes back as the
+form with a message in plain words (status 422), never a traceback. Episode ids outside the
+id range, or someone else's, are a 404 page: the diary never says whether an id exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.orm import Session
+
+from spasmcheck.api.account_schemas import FIRST_YEAR, MAX_ID
+from spasmcheck.api.deps import EngineDep, SessionDep
+from spasmcheck.diary.model import (
+    MAX_DURATION_SECONDS,
+    MAX_MEDICINE_NAME_CHARS,
+    MAX_NOTES_CHARS,
+    MEDICINE_FACTORS,
+    ContextFactor,
+    Episode,
+    EpisodeKind,
+    Remedy,
+    RemedyName,
+    location_ids,
+)
+from spasmcheck.diary.summary import DiarySummary, summarise
+from spasmcheck.reasoning.engine import Engine, InputError
+from spasmcheck.storage import repository
+from spasmcheck.storage.models import User
+from spasmcheck.web import charts
+from spasmcheck.web.bodymap import location_options
+from spasmcheck.web.errors import PageError
+from spasmcheck.web.session import form_user, require_user
+from spasmcheck.web.templating import LEVEL_STYLE, render
 
 router = APIRouter(include_in_schema=False)
+
+WEEK_CHOICES = (4, 8, 12, 26)
+DEFAULT_WEEKS = 8
+EPISODES_SHOWN = 60  # the list stays quick to scroll on a phone; the CSV has every episode
+FUTURE_SLACK = timedelta(minutes=10)  # a phone's clock may run a little ahead
+NOT_FOUND = "There is no such episode in your diary."
+NOTICES = {  # ?done=... after a change, shown once on the diary page
+    "saved": "Episode saved.",
+    "updated": "Episode updated.",
+    "deleted": "Episode deleted.",
+}
+
+KIND_LABELS: dict[EpisodeKind, tuple[str, str]] = {
+    EpisodeKind.CRAMP: ("Cramp", "a hard, painful tightening of a muscle"),
+    EpisodeKind.TWITCH: ("Twitch", "a small flicker under the skin"),
+    EpisodeKind.JERK: ("Jerk", "a sudden jump you cannot stop"),
+    EpisodeKind.SUSTAINED_PULL: ("Pulling or twisting", "holds a body part in a position"),
+    EpisodeKind.INTERNAL_COLICKY: ("Cramping pain inside", "in the belly or pelvis, in waves"),
+}
+CONTEXT_LABELS: dict[ContextFactor, str] = {
+    ContextFactor.EXERCISE: "Exercise",
+    ContextFactor.HEAT: "Hot weather",
+    ContextFactor.CAFFEINE: "Coffee or caffeine",
+    ContextFactor.ALCOHOL: "Alcohol",
+    ContextFactor.POOR_SLEEP: "Poor sleep",
+    ContextFactor.STRESS: "Stress",
+    ContextFactor.DEHYDRATION: "Not drinking enough",
+    ContextFactor.NEW_MEDICINE: "New medicine",
+    ContextFactor.CHANGED_MEDICINE: "Changed medicine",
+    ContextFactor.PERIOD: "Period",
+    ContextFactor.PREGNANCY: "Pregnant",
+}
+REMEDY_LABELS: dict[RemedyName, str] = {
+    RemedyName.STRETCHING: "Stretching",
+    RemedyName.HEAT: "Heat",
+    RemedyName.COLD: "Cold",
+    RemedyName.MASSAGE: "Massage",
+    RemedyName.WALKING: "Walking about",
+    RemedyName.HYDRATION: "Drinking water",
+    RemedyName.ELECTROLYTE_DRINK: "Electrolyte drink",
+    RemedyName.MAGNESIUM: "Magnesium",
+    RemedyName.REST: "Rest",
+    RemedyName.PAINKILLER: "Painkiller",
+    RemedyName.OTHER: "Something else",
+}
+# The duration choices: the value stored for each is a typical length inside its band, and
+# ``duration_words`` maps any stored value back to the band, so the list reads the same.
+DURATIONS: tuple[tuple[int, str], ...] = (
+    (5, "Under 10 seconds"),
+    (30, "Under a minute"),
+    (180, "A few minutes"),
+    (600, "10 minutes or more"),
+    (3600, "An hour or more"),
+)
+DEFAULT_DURATION = 30
+DEFAULT_SEVERITY = 5
+
+
+def duration_words(seconds: int) -> str:
+    if seconds < 10:
+        return "under 10 seconds"
+    if seconds < 60:
+        return "under a minute"
+    if seconds < 600:
+        return "a few minutes"
+    if seconds < 3600:
+        return "10 minutes or more"
+    return "an hour or more"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _parse_id(value: str) -> int:
+    """A path id, or a 404 page: only plain digits within the id columns' range."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 10):
+        raise PageError(404, NOT_FOUND)
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise PageError(404, NOT_FOUND)
+    return number
+
+
+def _zone(user: User) -> ZoneInfo:
+    return ZoneInfo(user.timezone)
+
+
+def _names(engine: Engine) -> dict[str, str]:
+    """Plain names for every id the diary shows: body areas, circumstances, remedies."""
+    names: dict[str, str] = {f.id: f.name for f in engine.kb.findings}
+    names.update({k.value: v for k, v in CONTEXT_LABELS.items()})
+    return names
+
+
+def _remedy_names() -> dict[str, str]:
+    return {k.value: v for k, v in REMEDY_LABELS.items()}
+
+
+# -- the form ------------------------------------------------------------------------------------
+class EpisodeForm(BaseModel):
+    """The episode form as posted: all text, so that nothing is refused before it is read."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    csrf_token: str = ""
+    locations: list[str] = Field(default_factory=list)
+    kind: str = ""
+    severity: str = str(DEFAULT_SEVERITY)
+    duration_seconds: str = str(DEFAULT_DURATION)
+    started_at: str = ""
+    context: list[str] = Field(default_factory=list)
+    helped: list[str] = Field(default_factory=list)
+    tried: list[str] = Field(default_factory=list)
+    unsure: list[str] = Field(default_factory=list)
+    medicine_name: str = ""
+    notes: str = ""
+
+    @classmethod
+    def of(cls, episode: Episode, zone: ZoneInfo) -> EpisodeForm:
+        return cls(
+            locations=list(episode.locations),
+            kind=episode.kind.value,
+            severity=str(episode.severity),
+            duration_seconds=str(episode.duration_seconds),
+            started_at=_local_input(episode.started_at.astimezone(zone)),
+            context=[c.value for c in episode.context],
+            helped=[r.name.value for r in episode.remedies if r.helped is True],
+            tried=[r.name.value for r in episode.remedies if r.helped is False],
+            unsure=[r.name.value for r in episode.remedies if r.helped is None],
+            medicine_name=episode.medicine_name or "",
+            notes=episode.notes,
+        )
+
+
+def _local_input(moment: datetime) -> str:
+    """The value of a ``datetime-local`` input: local wall-clock time to the minute."""
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def _started_at(value: str, zone: ZoneInfo, now: datetime) -> datetime | str:
+    """The moment typed in the person's timezone, or the problem with it in words."""
+    try:
+        local = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return "Enter the date and time it started, for example 2025-03-14 21:30."
+    if local.year < FIRST_YEAR:
+        return "Enter a date after 1900."
+    moment = (local if local.tzinfo else local.replace(tzinfo=zone)).astimezone(UTC)
+    if moment > now + FUTURE_SLACK:
+        return "That time is in the future. Enter when the episode started."
+    return moment
+
+
+def _closed(values: list[str], allowed: set[str]) -> list[str] | None:
+    """The values in first-seen order without repeats, or None if any is not allowed."""
+    if any(v not in allowed for v in values):
+        return None
+    return list(dict.fromkeys(values))
+
+
+def parse_episode(
+    form: EpisodeForm, zone: ZoneInfo, now: datetime, episode_id: int | None = None
+) -> tuple[Episode | None, dict[str, str]]:
+    """The episode the form describes, or the problems field by field, in plain words."""
+    errors: dict[str, str] = {}
+    locations = _closed(form.locations, set(location_ids()))
+    if not form.locations:
+        errors["locations"] = "Choose where you felt it."
+    elif locations is None:
+        errors["locations"] = "Choose where you felt it from the list."
+
+    if form.kind not in {k.value for k in EpisodeKind}:
+        errors["kind"] = "Choose what it felt like."
+
+    severity = int(form.severity) if form.severity.strip().isdigit() else -1
+    if not 0 <= severity <= 10:
+        errors["severity"] = "Choose how strong it was, from 0 to 10."
+
+    text = form.duration_seconds.strip()
+    duration = int(text) if text.isdigit() and len(text) <= 6 else -1
+    if not 0 <= duration <= MAX_DURATION_SECONDS:
+        errors["duration_seconds"] = "Choose how long it lasted."
+
+    started = _started_at(form.started_at, zone, now)
+    if isinstance(started, str):
+        errors["started_at"] = started
+
+    context = _closed(form.context, {c.value for c in ContextFactor})
+    if context is None:
+        errors["context"] = "Choose what was going on from the list."
+
+    remedy_values = {r.value for r in RemedyName}
+    outcomes: dict[str, bool | None] = {}
+    for values, outcome in ((form.helped, True), (form.tried, False), (form.unsure, None)):
+        for value in values:
+            if value not in remedy_values:
+                errors["remedies"] = "Choose what you tried from the list."
+            elif value in outcomes and outcomes[value] is not outcome:
+                name = REMEDY_LABELS[RemedyName(value)]
+                errors["remedies"] = f"{name} is marked in more than one way. Choose one."
+            else:
+                outcomes[value] = outcome
+
+    medicine = form.medicine_name.strip() or None
+    if medicine is not None:
+        if len(medicine) > MAX_MEDICINE_NAME_CHARS:
+            errors["medicine_name"] = (
+                f"Shorten the medicine name to {MAX_MEDICINE_NAME_CHARS} characters."
+            )
+        elif context is not None and not MEDICINE_FACTORS & set(context):
+            errors["medicine_name"] = (
+                "Tick “New medicine” or “Changed medicine” as well, or leave the name empty."
+            )
+    if len(form.notes) > MAX_NOTES_CHARS:
+        errors["notes"] = f"Shorten the notes to {MAX_NOTES_CHARS} characters."
+
+    if errors:
+        return None, errors
+    try:
+        episode = Episode.model_validate(
+            {
+                "id": episode_id,
+                "started_at": started,
+                "duration_seconds": duration,
+                "locations": locations,
+                "kind": form.kind,
+                "severity": severity,
+                "context": context,
+                "medicine_name": medicine,
+                "remedies": [
+                    Remedy(name=RemedyName(name), helped=helped)
+                    for name, helped in outcomes.items()
+                ],
+                "notes": form.notes,
+            }
+        )
+    except ValidationError as error:  # the checks above should leave nothing for the model
+        field = str(error.errors()[0].get("loc", ("form",))[0])
+        return None, {field: "Please check this answer."}
+    return episode, {}
+
+
+FIELD_ORDER = (
+    "locations",
+    "kind",
+    "severity",
+    "started_at",
+    "duration_seconds",
+    "context",
+    "remedies",
+    "medicine_name",
+    "notes",
+)
+
+
+def _duration_options(current: str) -> list[tuple[str, str]]:
+    options = [(str(seconds), label) for seconds, label in DURATIONS]
+    if current not in {value for value, _ in options} and current.isdigit():
+        # Logged elsewhere (the API) with an exact length: keep it unless changed.
+        seconds = int(current)
+        minutes, rest = divmod(seconds, 60)
+        exact = f"{minutes} min {rest} s" if minutes else f"{rest} seconds"
+        options.insert(0, (current, f"As logged: {exact}"))
+    return options
+
+
+def _form_page(
+    request: Request,
+    engine: Engine,
+    user: User,
+    form: EpisodeForm,
+    *,
+    episode_id: int | None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    errors = errors or {}
+    ordered = [(name, errors[name]) for name in FIELD_ORDER if name in errors]
+    ordered += [(name, text) for name, text in errors.items() if name not in FIELD_ORDER]
+    now = datetime.now(_zone(user))
+    context: dict[str, Any] = {
+        "nav": "diary",
+        "form": form,
+        "episode_id": episode_id,
+        "action": f"/diary/{episode_id}/edit" if episode_id else "/diary/new",
+        "errors": errors,
+        "error_list": ordered,
+        "location_options": location_options(engine.kb),
+        "kinds": [(k.value, *KIND_LABELS[k]) for k in EpisodeKind],
+        "contexts": [(c.value, CONTEXT_LABELS[c]) for c in ContextFactor],
+        "medicine_factors": sorted(f.value for f in MEDICINE_FACTORS),
+        "remedies": [(r.value, REMEDY_LABELS[r]) for r in RemedyName],
+        "durations": _duration_options(form.duration_seconds),
+        "severity_value": (
+            form.severity if form.severity in {str(n) for n in range(11)} else DEFAULT_SEVERITY
+        ),
+        "max_started_at": _local_input(now + FUTURE_SLACK),
+        "timezone": user.timezone,
+        "max_notes": MAX_NOTES_CHARS,
+        "max_medicine": MAX_MEDICINE_NAME_CHARS,
+    }
+    return render(request, "diary_form.html", context, status_code=422 if errors else 200)
+
+
+def _after_save(episode: Episode, zone: ZoneInfo, done: str) -> RedirectResponse:
+    """Back to the diary, over a range long enough to show the episode just saved."""
+    query = {"done": done}
+    day = episode.started_at.astimezone(zone).date()
+    today = datetime.now(zone).date()
+    weeks = next((w for w in WEEK_CHOICES if range_for(today, w)[0] <= day), None)
+    if weeks is not None and weeks != DEFAULT_WEEKS and range_for(today, DEFAULT_WEEKS)[0] > day:
+        query["weeks"] = str(weeks)
+    return RedirectResponse(f"/diary?{urlencode(query)}", status_code=303)
+
+
+@router.get("/diary/new")
+def new_episode_page(request: Request, session: SessionDep, engine: EngineDep) -> Response:
+    user = require_user(request, session)
+    form = EpisodeForm(started_at=_local_input(datetime.now(_zone(user))))
+    return _form_page(request, engine, user, form, episode_id=None)
+
+
+@router.post("/diary/new")
+def new_episode(
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    form: Annotated[EpisodeForm, Form()],
+) -> Response:
+    user = form_user(request, session, form.csrf_token)
+    zone = _zone(user)
+    episode, errors = parse_episode(form, zone, datetime.now(UTC))
+    if episode is None:
+        return _form_page(request, engine, user, form, episode_id=None, errors=errors)
+    repository.add_episode(session, user_id=user.id, episode=episode)
+    return _after_save(episode, zone, "saved")
+
+
+@router.get("/diary/{episode_id}/edit")
+def edit_episode_page(
+    episode_id: str, request: Request, session: SessionDep, engine: EngineDep
+) -> Response:
+    user = require_user(request, session)
+    episode = repository.get_episode(session, user_id=user.id, episode_id=_parse_id(episode_id))
+    if episode is None or episode.id is None:
+        raise PageError(404, NOT_FOUND)
+    form = EpisodeForm.of(episode, _zone(user))
+    return _form_page(request, engine, user, form, episode_id=episode.id)
+
+
+@router.post("/diary/{episode_id}/edit")
+def edit_episode(
+    episode_id: str,
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    form: Annotated[EpisodeForm, Form()],
+) -> Response:
+    user = form_user(request, session, form.csrf_token)
+    number = _parse_id(episode_id)
+    if repository.get_episode(session, user_id=user.id, episode_id=number) is None:
+        raise PageError(404, NOT_FOUND)
+    zone = _zone(user)
+    episode, errors = parse_episode(form, zone, datetime.now(UTC), number)
+    if episode is None:
+        return _form_page(request, engine, user, form, episode_id=number, errors=errors)
+    if repository.replace_episode(session, user_id=user.id, episode=episode) is None:
+        raise PageError(404, NOT_FOUND)  # deleted meanwhile, in another tab
+    return _after_save(episode, zone, "updated")
+
+
+@router.post("/diary/{episode_id}/delete")
+def delete_episode(
+    episode_id: str,
+    request: Request,
+    session: SessionDep,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    user = form_user(request, session, csrf_token)
+    if not repository.delete_episode(session, user_id=user.id, episode_id=_parse_id(episode_id)):
+        raise PageError(404, NOT_FOUND)
+    return RedirectResponse("/diary?done=deleted", status_code=303)
+
+
+# -- the diary page ------------------------------------------------------------------------------
+def range_for(today: date, weeks: int) -> tuple[date, date]:
+    """``weeks`` whole weeks from a Monday, the last one being the current (running) week."""
+    monday = today - timedelta(days=today.weekday())
+    return monday - timedelta(weeks=weeks - 1), today
+
+
+@dataclass(frozen=True)
+class EpisodeView:
+    """One line of the episode list, in the person's local time and plain words."""
+
+    id: int
+    when: str
+    iso: str
+    kind: str
+    severity: int
+    places: str
+    duration: str
+    context: str
+    remedies: str
+    notes: str
+
+
+def _episode_view(episode: Episode, zone: ZoneInfo, names: dict[str, str]) -> EpisodeView:
+    local = episode.started_at.astimezone(zone)
+    remedies = [
+        REMEDY_LABELS[r.name] + {True: " (helped)", False: " (did not help)", None: ""}[r.helped]
+        for r in episode.remedies
+    ]
+    context = [CONTEXT_LABELS[c] for c in episode.context]
+    if episode.medicine_name:
+        context.append(f"medicine: {episode.medicine_name}")
+    return EpisodeView(
+        id=episode.id or 0,
+        when=f"{local:%a} {local.day} {local:%b %Y, %H:%M}",
+        iso=local.isoformat(timespec="minutes"),
+        kind=KIND_LABELS[episode.kind][0],
+        severity=episode.severity,
+        places=", ".join(names.get(loc, loc) for loc in episode.locations),
+        duration=duration_words(episode.duration_seconds),
+        context=", ".join(context),
+        remedies=", ".join(remedies),
+        notes=episode.notes,
+    )
+
+
+@dataclass(frozen=True)
+class RetriageView:
+    """The re-triage message: a banner when the pattern needs a doctor, else a calm line."""
+
+    needs_doctor: bool
+    level: str
+    style: str
+    tag: str
+    label: str
+    action: str
+    patterns: list[str]
+    reasons: list[str]
+    raised: bool
+
+
+def _named(text: str, names: dict[str, str]) -> str:
+    for fid in sorted(names, key=len, reverse=True):
+        if fid.startswith("loc_") and fid in text:
+            text = text.replace(fid, names[fid].lower())
+    return text
+
+
+def _retriage(summary: DiarySummary, names: dict[str, str]) -> RetriageView | None:
+    r = summary.retriage
+    if not summary.episodes or r.level is None:
+        return None
+    style, tag = LEVEL_STYLE.get(r.level, ("consult", "See a doctor"))
+    return RetriageView(
+        needs_doctor=r.level != "self_care",
+        level=r.level,
+        style=style,
+        tag=tag,
+        label=r.label or "",
+        action=r.action or "",
+        patterns=[_named(p.reason, names) for p in r.patterns],
+        reasons=list(r.reasons),
+        raised=r.raised,
+    )
+
+
+def summary_lines(summary: DiarySummary, names: dict[str, str]) -> list[str]:
+    """The summary in plain words, one sentence (or two) per finding."""
+    n = summary.episodes
+    lines = [
+        f"{_plural(n, 'episode')} from {_day(summary.start)} to {_day(summary.end)}:"
+        f" about {n / summary.days * 7:.1f} a week,"
+        f" in {summary.persistence.weeks_with_episodes} of {summary.persistence.weeks} weeks."
+    ]
+    if not n:
+        return lines
+
+    fit = summary.trend.fit
+    caution = (
+        " A few weeks of a diary can change by chance, and bad spells make a trend look"
+        " stronger than it is: take it as a hint, not a measurement."
+    )
+    if summary.trend.weeks < 3 or fit.rate_ratio is None or fit.p_value is None:
+        lines.append("Too few weeks yet to tell whether episodes are becoming more frequent.")
+    else:
+        ratio = (
+            f"about ×{fit.rate_ratio:.2f} each week (95 % interval"
+            f" {fit.ci_low or 0:.2f} to {fit.ci_high or 0:.2f})"
+        )
+        if summary.trend.rising:
+            lines.append(f"Episodes are becoming more frequent: {ratio}.{caution}")
+        elif fit.p_value < 0.05 and fit.rate_ratio < 1:
+            lines.append(f"Episodes are becoming less frequent: {ratio}.{caution}")
+        else:
+            lines.append(
+                f"No clear change in how often episodes come: {ratio}, which could be chance."
+                + caution
+            )
+
+    night = summary.night
+    lines.append(
+        f"{night.episodes} of {_plural(n, 'episode')} ({(night.share or 0) * 100:.0f} %)"
+        " started at night, between 22:00 and 06:00."
+    )
+
+    areas = summary.body_areas
+    if areas.new:
+        new = [f"{names.get(loc, loc)} (from {_day(areas.first_seen[loc])})" for loc in areas.new]
+        lines.append(f"New body areas after the first weeks: {_join(new)}.")
+    elif areas.baseline_until is not None and areas.baseline_until >= summary.end:
+        lines.append("Too early to tell whether the spasms are spreading to new places.")
+    else:
+        lines.append("No new body areas.")
+
+    severity = summary.severity
+    if severity.mean is not None:
+        text = f"Average severity {severity.mean:.1f} out of 10"
+        slope = severity.fit
+        if slope is None or severity.weeks < 3:
+            text += "; too few episodes or weeks to tell a change."
+        elif severity.rising:
+            text += f"; episodes are getting stronger, about {slope.slope:+.2f} points a week."
+        elif slope.p_value < 0.05 and slope.slope < 0:
+            text += f"; episodes are getting milder, about {slope.slope:+.2f} points a week."
+        else:
+            text += "; no clear change in strength."
+        lines.append(text.replace("-", "−"))
+
+    short: list[str] = []
+    for item in summary.context:
+        name = names.get(item.factor.value, item.factor.value)
+        if not item.enough:
+            short.append(name.lower())
+            continue
+        with_rate = item.episodes_with / item.days_with
+        without_rate = item.episodes_without / item.days_without
+        lines.append(
+            f"{name}: {with_rate:.1f} episodes a day on days with it, {without_rate:.1f} on"
+            " days without. This is a pattern in your diary, not proof that one causes the other."
+        )
+    if short:
+        lines.append(f"{_join(short).capitalize()}: not enough days yet to compare.")
+
+    for remedy in summary.remedies:
+        name = REMEDY_LABELS[remedy.remedy]
+        if remedy.recorded:
+            lines.append(f"{name} helped {remedy.helped} of {_plural(remedy.recorded, 'time')}.")
+        else:
+            lines.append(f"{name}: tried {_plural(remedy.tried, 'time')}, outcome not noted.")
+    return lines
+
+
+def _weeks_param(value: str | None) -> int:
+    """The range asked for in the query; anything but a listed choice gets the default."""
+    choices = {str(w): w for w in WEEK_CHOICES}
+    return choices.get(value or "", DEFAULT_WEEKS)
+
+
+def _person(session: Session, user: User) -> tuple[int | None, int | None, str | None]:
+    """The latest saved check's id, and the age and sex it was made for."""
+    latest = repository.list_assessments(session, user_id=user.id, limit=1)
+    if not latest:
+        return None, None, None
+    data = latest[0].input or {}
+    age, sex = data.get("age"), data.get("sex")
+    return (
+        latest[0].id,
+        age if isinstance(age, int) and not isinstance(age, bool) else None,
+        sex if isinstance(sex, str) else None,
+    )
+
+
+@router.get("/diary")
+def diary_page(
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    weeks: str | None = None,
+    done: str | None = None,
+) -> Response:
+    user = require_user(request, session)
+    zone = _zone(user)
+    span = _weeks_param(weeks)
+    start, end = range_for(datetime.now(zone).date(), span)
+    first = datetime.combine(start, time.min, zone)
+    after = datetime.combine(end + timedelta(days=1), time.min, zone)
+    episodes = repository.list_episodes(session, user_id=user.id, start=first, end=after)
+    assessment_id, age, sex = _person(session, user)
+    try:
+        summary = summarise(
+            episodes, start=start, end=end, timezone=user.timezone, engine=engine, age=age, sex=sex
+        )
+    except InputError:  # an old saved check with an age the engine no longer accepts
+        summary = summarise(episodes, start=start, end=end, timezone=user.timezone, engine=engine)
+    names = _names(engine)
+    newest = episodes[::-1]
+    remedy_names = _remedy_names()
+    chart_list = [
+        charts.episodes_per_week(summary),
+        charts.severity_over_time(summary, episodes),
+        charts.body_areas(summary, names),
+        charts.context_associations(summary, names),
+        charts.what_helped(summary, remedy_names),
+    ]
+    dates = {"from": start.isoformat(), "to": end.isoformat()}
+    report = f"/v1/assessments/{assessment_id}/report"
+    context: dict[str, Any] = {
+        "nav": "diary",
+        "weeks": span,
+        "week_choices": WEEK_CHOICES,
+        "start": _day(start),
+        "end": _day(end),
+        "has_any": bool(episodes) or repository.count_episodes(session, user_id=user.id) > 0,
+        "summary": summary,
+        "lines": summary_lines(summary, names),
+        "retriage": _retriage(summary, names),
+        "charts": chart_list,
+        "episodes": [_episode_view(e, zone, names) for e in newest[:EPISODES_SHOWN]],
+        "more_episodes": max(0, len(newest) - EPISODES_SHOWN),
+        "notice": NOTICES.get(done or "", ""),
+        "csv_url": f"/v1/diary/export.csv?{urlencode(dates)}",
+        "assessment_id": assessment_id,
+        "pdf_url": f"{report}?{urlencode({'format': 'pdf', **dates})}",
+        "fhir_url": f"{report}?{urlencode({'format': 'fhir', **dates})}",
+        "timezone": user.timezone,
+    }
+    return render(request, "diary.html", context)

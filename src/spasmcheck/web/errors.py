@@ -41,7 +41,9 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
     title = TITLES.get(status, "Something went wrong")
     return render(
-        request, "error.html", {"title": title, "message": message, "status": status},
+        request,
+        "error.html",
+        {"title": title, "message": message, "status": status},
         status_code=status,
     )
 

@@ -1,5 +1,442 @@
-"""(being written)"""
+"""The check itself: start page, one-question-per-screen interview, result, saving a result.
 
-from fastapi import APIRouter
+The interview is stateless on the server, like the API's: every form carries the whole
+interview so far (the description, age, sex and each answer) in one hidden ``state`` field,
+signed with the server's secret so a tampered or truncated field is refused rather than
+half-read. The server recomputes the current question from that state before applying an
+answer, so a client never tells the server which question it answered or how. It needs no
+JavaScript and no server-side session, and nothing health-related goes into a URL (and so
+into an access log): every step is a POST.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from spasmcheck.api.account_schemas import MAX_ID
+from spasmcheck.api.deps import EngineDep, SessionDep
+from spasmcheck.api.schemas import MAX_TEXT
+from spasmcheck.config import Settings
+from spasmcheck.reasoning.engine import SEXES, Engine, InputError
+from spasmcheck.reasoning.evidence import Evidence, EvidenceSet
+from spasmcheck.reasoning.interview import (
+    MAX_QUESTIONS,
+    Answer,
+    Interviewer,
+    Option,
+    Question,
+    QuestionKind,
+    Step,
+    answer_evidence,
+)
+from spasmcheck.storage import repository
+from spasmcheck.web import bodymap  # noqa: F401  (registers the body map's Jinja globals)
+from spasmcheck.web.errors import PageError
+from spasmcheck.web.session import form_user, page_user, require_user
+from spasmcheck.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+PENDING_COOKIE = "spasmcheck_pending"  # a result waiting to be saved across sign-in
+PENDING_MAX_AGE_S = 3600
+STATE_VERSION = 1
+MAX_ANSWERS = 40  # the interview asks at most MAX_QUESTIONS; undo can't make more
+SHOWN_CAUSES = 5
+MIN_SHOWN_PROBABILITY = 0.02
+EMERGENCY_NUMBERS = (("999", "UK"), ("112", "Europe"), ("911", "North America"))
+
+
+@dataclass
+class Recorded:
+    """One answer as the form carried it: the question's shape and the response."""
+
+    question: str
+    kind: str
+    screening: bool
+    escalation: bool
+    options: list[str]
+    response: str | list[str]
+
+    def as_list(self) -> list[Any]:
+        return [
+            self.question,
+            self.kind,
+            self.screening,
+            self.escalation,
+            self.options,
+            self.response,
+        ]
+
+    def to_question(self) -> Question:
+        return Question(
+            self.question,
+            QuestionKind(self.kind),
+            "",
+            "",
+            self.screening,
+            tuple(Option(o, o) for o in self.options),
+            escalation=self.escalation,
+        )
+
+
+@dataclass
+class InterviewState:
+    text: str
+    age: int | None = None
+    sex: str | None = None
+    answers: list[Recorded] = field(default_factory=list)
+
+    def dump(self, settings: Settings) -> str:
+        payload = {
+            "v": STATE_VERSION,
+            "t": self.text,
+            "a": self.age,
+            "s": self.sex,
+            "r": [a.as_list() for a in self.answers],
+        }
+        return str(_serializer(settings).dumps(payload))
+
+    @classmethod
+    def load(cls, raw: str, settings: Settings) -> InterviewState:
+        """The state from a form, or PageError 400 when it is not one this server made."""
+        try:
+            payload = _serializer(settings).loads(raw[: 2 * MAX_TEXT + 20_000])
+            if not isinstance(payload, dict) or payload.get("v") != STATE_VERSION:
+                raise ValueError("unknown state version")
+            answers = [Recorded(*item) for item in payload["r"][:MAX_ANSWERS]]
+            return cls(str(payload["t"]), payload["a"], payload["s"], answers)
+        except (BadSignature, ValueError, TypeError, KeyError) as error:
+            raise PageError(
+                400,
+                "This interview could not be continued (it may have been started before the "
+                "server restarted with a new key). Please start again.",
+            ) from error
+
+    def evidence(self, engine: Engine) -> EvidenceSet:
+        evidence = EvidenceSet(engine.parse(self.text)[1])
+        for recorded in self.answers:
+            for item in answer_evidence(recorded.to_question(), recorded.response):
+                evidence.add(item)
+        return evidence
+
+    def answer_evidence(self) -> list[Evidence]:
+        return [
+            item
+            for recorded in self.answers
+            for item in answer_evidence(recorded.to_question(), recorded.response)
+        ]
+
+
+def _serializer(settings: Settings) -> URLSafeSerializer:
+    return URLSafeSerializer(settings.secret_key, salt="spasmcheck.interview")
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+# -- start -------------------------------------------------------------------------------------
+
+
+@router.get("/")
+def start(request: Request, session: SessionDep) -> Response:
+    page_user(request, session)
+    return render(request, "start.html", {"nav": "check", "form": {}, "errors": {}})
+
+
+def _start_errors(text: str, age: str, sex: str) -> tuple[dict[str, str], int | None]:
+    errors: dict[str, str] = {}
+    if not text.strip():
+        errors["description"] = "Describe your spasms in a few words, for example where and when."
+    elif len(text) > MAX_TEXT:
+        errors["description"] = f"Please keep the description under {MAX_TEXT} characters."
+    years: int | None = None
+    if age.strip():
+        try:
+            years = int(age.strip())
+        except ValueError:
+            errors["age"] = "Enter your age as a whole number of years, for example 42."
+        else:
+            if not 0 <= years <= 120:
+                errors["age"] = "Enter an age between 0 and 120."
+    if sex and sex not in SEXES:
+        errors["sex"] = "Choose female, male or prefer not to say."
+    return errors, years
+
+
+# -- interview ---------------------------------------------------------------------------------
+
+
+@router.post("/interview")
+def interview(
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    state: Annotated[str, Form(max_length=2 * MAX_TEXT + 20_000)] = "",
+    action: Annotated[str, Form(max_length=20)] = "",
+    answer: Annotated[list[str] | None, Form(max_length=40)] = None,
+    text: Annotated[str, Form(max_length=MAX_TEXT * 2)] = "",
+    age: Annotated[str, Form(max_length=10)] = "",
+    sex: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    page_user(request, session)
+    settings = _settings(request)
+    if action == "start" or not state:
+        errors, years = _start_errors(text, age, sex)
+        if errors:
+            form = {"text": text, "age": age, "sex": sex}
+            return render(
+                request,
+                "start.html",
+                {"nav": "check", "form": form, "errors": errors},
+                status_code=422,
+            )
+        current = InterviewState(text.strip(), years, sex or None)
+        return _show(request, engine, current, settings)
+    current = InterviewState.load(state, settings)
+    if action == "back":
+        if not current.answers:
+            age_text = "" if current.age is None else str(current.age)
+            form = {"text": current.text, "age": age_text, "sex": current.sex or ""}
+            return render(request, "start.html", {"nav": "check", "form": form, "errors": {}})
+        current.answers.pop()
+        return _show(request, engine, current, settings)
+    step = _step(engine, current)
+    if step.question is None or step.should_stop:
+        return _show(request, engine, current, settings, step=step)
+    question = step.question
+    response, problem = _response(question, answer or [])
+    if problem:
+        return _show(request, engine, current, settings, step=step, problem=problem)
+    current.answers.append(
+        Recorded(
+            question.id,
+            question.kind.value,
+            question.screening,
+            question.escalation,
+            [o.finding_id for o in question.options],
+            response,
+        )
+    )
+    return _show(request, engine, current, settings)
+
+
+def _response(question: Question, values: list[str]) -> tuple[str | list[str], str | None]:
+    """The answer the form gave to ``question``, or a message saying what is missing."""
+    if question.kind is QuestionKind.YES_NO:
+        if len(values) == 1 and values[0] in set(Answer):
+            return values[0], None
+        return "", "Choose Yes, No or Don't know."
+    if Answer.DONT_KNOW in values:
+        return Answer.DONT_KNOW.value, None
+    allowed = {o.finding_id for o in question.options}
+    chosen = [v for v in dict.fromkeys(values) if v in allowed]
+    if not chosen:
+        return "", "Choose at least one answer, or Don't know."
+    if question.kind is QuestionKind.SINGLE and len(chosen) > 1:
+        return "", "Choose only one answer."
+    return chosen, None
+
+
+def _step(engine: Engine, current: InterviewState) -> Step:
+    try:
+        return Interviewer(engine).step(current.evidence(engine), current.age, current.sex)
+    except (InputError, ValueError) as error:
+        raise PageError(400, f"This interview could not be continued: {error}.") from error
+
+
+def _show(
+    request: Request,
+    engine: Engine,
+    current: InterviewState,
+    settings: Settings,
+    *,
+    step: Step | None = None,
+    problem: str | None = None,
+) -> Response:
+    step = step or _step(engine, current)
+    result = step.assessment.as_dict()
+    state = current.dump(settings)
+    if step.question is None or step.should_stop:
+        return render(
+            request,
+            "result.html",
+            _result_context(engine, result, current, state=state, stop_reason=step.stop_reason),
+        )
+    question = step.question
+    level = result["triage"]["level"]
+    context = {
+        "nav": "check",
+        "question": question.as_dict(),
+        "is_location": question.id == "location",
+        "choices": [(o.finding_id, o.label) for o in question.options],
+        "number": step.questions_asked + 1,
+        "progress": min(95, round(100 * step.questions_asked / (MAX_QUESTIONS * 0.66))),
+        "state": state,
+        "problem": problem,
+        "text": current.text,
+        "emergency": result["triage"] if level.startswith("emergency") else None,
+        "numbers": EMERGENCY_NUMBERS,
+    }
+    return render(request, "question.html", context, status_code=422 if problem else 200)
+
+
+# -- result ------------------------------------------------------------------------------------
+
+
+def _result_context(
+    engine: Engine,
+    result: dict[str, Any],
+    current: InterviewState | None,
+    *,
+    state: str | None = None,
+    stop_reason: str | None = None,
+    saved: Any = None,
+) -> dict[str, Any]:
+    kb = engine.kb
+    causes = [
+        c
+        for i, c in enumerate(result["conditions"])
+        if i < SHOWN_CAUSES and (i < 3 or c["probability"] >= MIN_SHOWN_PROBABILITY)
+    ]
+    findings = result.get("findings", [])
+    screened = [
+        kb.finding_by_id[f["finding"]].name
+        for f in findings
+        if f.get("screening") and f["status"] == "absent" and f["finding"] in kb.finding_by_id
+    ]
+    told = [
+        {
+            "name": kb.finding_by_id[f["finding"]].name,
+            "status": f["status"],
+            "origin": f["origin"],
+        }
+        for f in findings
+        if f["finding"] in kb.finding_by_id and f["status"] in ("present", "absent")
+    ]
+    safety_net = [
+        {"text": a.text, "sources": [kb.cite(c) for c in a.cite]} for a in kb.guidance.safety_net
+    ]
+    return {
+        "nav": "check",
+        "result": result,
+        "level": result["triage"]["level"],
+        "causes": causes,
+        "screened": screened,
+        "told": told,
+        "safety_net": safety_net,
+        "numbers": EMERGENCY_NUMBERS,
+        "state": state,
+        "text": current.text if current else (saved.input.get("text", "") if saved else ""),
+        "stop_reason": stop_reason,
+        "saved": saved,
+    }
+
+
+@router.post("/result/save")
+def save_result(
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    state: Annotated[str, Form(max_length=2 * MAX_TEXT + 20_000)],
+    csrf_token: Annotated[str, Form(max_length=512)] = "",
+) -> Response:
+    settings = _settings(request)
+    current = InterviewState.load(state, settings)
+    if page_user(request, session) is None:
+        response = RedirectResponse("/signin?next=/result/save", status_code=303)
+        response.set_cookie(
+            PENDING_COOKIE,
+            state,
+            max_age=PENDING_MAX_AGE_S,
+            httponly=True,
+            secure=settings.environment != "development",
+            samesite="lax",
+            path="/result/save",
+        )
+        return response
+    user = form_user(request, session, csrf_token)
+    evidence = current.answer_evidence()
+    try:
+        result = engine.assess(current.text, current.age, current.sex, evidence).as_dict()
+    except InputError as error:
+        raise PageError(400, f"This result could not be saved: {error}.") from error
+    stored_input = {
+        "text": current.text,
+        "age": current.age,
+        "sex": current.sex,
+        "evidence": [e.as_dict() for e in evidence],
+    }
+    row = repository.add_assessment(session, user_id=user.id, input=stored_input, result=result)
+    response = RedirectResponse(f"/assessments/{row.id}?saved=1", status_code=303)
+    response.delete_cookie(PENDING_COOKIE, path="/result/save")
+    return response
+
+
+@router.get("/result/save")
+def confirm_save(request: Request, session: SessionDep) -> Response:
+    """After signing in to save: ask once more, with the pending result's description."""
+    require_user(request, session)
+    raw = request.cookies.get(PENDING_COOKIE)
+    if not raw:
+        return RedirectResponse("/account", status_code=303)
+    current = InterviewState.load(raw, _settings(request))
+    return render(request, "result_save.html", {"nav": "check", "state": raw, "text": current.text})
+
+
+AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.get("/assessments/{assessment_id}")
+def saved_result(
+    assessment_id: AssessmentId, request: Request, session: SessionDep, engine: EngineDep
+) -> Response:
+    user = require_user(request, session)
+    row = repository.get_assessment(session, user_id=user.id, assessment_id=assessment_id)
+    if row is None:
+        raise PageError(404, "There is no saved check with this number in your account.")
+    context = _result_context(engine, row.result, None, saved=row)
+    context["just_saved"] = request.query_params.get("saved") == "1"
+    return render(request, "result.html", context)
+
+
+@router.post("/assessments/{assessment_id}/delete")
+def delete_saved_result(
+    assessment_id: AssessmentId,
+    request: Request,
+    session: SessionDep,
+    csrf_token: Annotated[str, Form(max_length=512)] = "",
+) -> Response:
+    user = form_user(request, session, csrf_token)
+    if not repository.delete_assessment(session, user_id=user.id, assessment_id=assessment_id):
+        raise PageError(404, "There is no saved check with this number in your account.")
+    return RedirectResponse("/account", status_code=303)
+
+
+# -- about -------------------------------------------------------------------------------------
+
+
+@router.get("/about")
+def about(request: Request, session: SessionDep, engine: EngineDep) -> Response:
+    page_user(request, session)
+    kb = engine.kb
+    return render(
+        request,
+        "about.html",
+        {
+            "nav": "",
+            "counts": {
+                "conditions": len(kb.conditions),
+                "findings": len(kb.findings),
+                "red_flags": len(kb.red_flags),
+                "sources": len(kb.sources),
+            },
+            "sources": sorted(kb.sources, key=lambda s: (s.kind.value != "seed", s.title)),
+        },
+    )

@@ -38,14 +38,14 @@ def _settings(request: Request) -> Settings:
 
 
 def _token(request: Request, session: Session, csrf: str | None) -> AuthToken | None:
-    if not request.cookies.get(SESSION_COOKIE):
+    """The cookie session's token; with ``csrf`` None, only reading (no CSRF check)."""
+    # The web app reads the cookie only; an Authorization header is the API's business.
+    if not request.cookies.get(SESSION_COOKIE) or "authorization" in request.headers:
         return None
     try:
-        # The web app reads the cookie only; an Authorization header is the API's business.
-        scope_headers = request.headers.get("authorization")
-        if scope_headers is not None:
-            return None
-        return authenticate(request, session, _settings(request), csrf_sent=csrf)
+        return authenticate(
+            request, session, _settings(request), csrf_sent=csrf, verify_csrf=csrf is not None
+        )
     except AuthError as error:
         if error.code == "csrf_failed":
             raise FormExpired(error.message) from error
@@ -60,7 +60,7 @@ def _remember(request: Request, token: AuthToken | None, session: Session) -> Us
 
 
 def page_user(request: Request, session: Session) -> User | None:
-    """The signed-in account for a page (GET), or None."""
+    """The signed-in account, for showing a page (never for changing anything), or None."""
     return _remember(request, _token(request, session, None), session)
 
 

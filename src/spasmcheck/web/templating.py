@@ -22,12 +22,12 @@ HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
 STATIC_DIR = HERE / "static"
 
-LEVEL_STYLE = {
+LEVEL_STYLE = {  # keyed by TriageLevel value; a test checks every level has an entry
     # triage level -> (css modifier, icon word); colour is never the only signal
     "emergency_ambulance": ("emergency", "Emergency"),
     "emergency": ("emergency", "Emergency"),
-    "consult_24h": ("urgent", "Urgent"),
-    "consult": ("consult", "See a doctor"),
+    "consultation_24": ("urgent", "Within 24 hours"),
+    "consultation": ("consult", "See a doctor"),
     "self_care": ("selfcare", "Self-care"),
 }
 
@@ -35,6 +35,8 @@ LEVEL_STYLE = {
 def in_ten(probability: float) -> str:
     """A probability in plain words: "about 4 in 10", "about 3 in 100", "less than 1 in 100"."""
     p = max(0.0, min(1.0, float(probability)))
+    if p >= 0.95:
+        return "more than 9 in 10"
     if p >= 0.095:
         return f"about {round(p * 10)} in 10"
     if p >= 0.005:

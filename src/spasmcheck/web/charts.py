@@ -1,0 +1,593 @@
+"""The diary's charts for the web pages: inline SVG drawn on the server, no script, no fonts.
+
+Each function turns a :class:`~spasmcheck.diary.summary.DiarySummary` (and, for severity, the
+episodes) into a :class:`Chart`: the SVG markup plus the same numbers as a table and a
+one-paragraph description, so nothing in a picture is only in the picture. The SVGs use a
+``viewBox`` 360 units wide (the narrowest phone) and scale with their container, carry
+``role="img"`` with a ``<title>`` and ``<desc>``, and write every number they show as text:
+colour is never the only signal. Every piece of text is escaped before it enters the
+markup, so the result can be marked safe for Jinja.
+
+The PDF report draws its own charts with matplotlib (:mod:`spasmcheck.export.charts`); the web
+draws these instead so that a page needs neither matplotlib nor images.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
+
+from spasmcheck.diary.model import Episode
+from spasmcheck.diary.summary import DiarySummary, WeekRow
+
+WIDTH = 360
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
+INK = "#1b1f24"
+MUTED = "#4a5561"  # 7.4:1 on white
+GRID = "#c9d2db"
+BAR = "#1f5f8b"  # 6.6:1 on white
+OTHER = "#6b7785"  # 4.6:1 on white: the comparison bar
+HELPED = "#1d6b35"  # 6.4:1 on white
+TEXT_SIZE = 13
+SMALL_SIZE = 12
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: its SVG and the same data as words and as a table."""
+
+    id: str
+    title: str
+    description: str
+    svg: Markup
+    columns: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]] = ()
+    empty: bool = False  # nothing to draw yet: pages may show the description alone
+
+
+def _name(names: Mapping[str, str], value: str) -> str:
+    return names.get(value, value.replace("_", " "))
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def _text(x: float, y: float, content: str, *, size: int = TEXT_SIZE, **attrs: str) -> str:
+    extra = "".join(f' {k.replace("_", "-")}="{escape(v)}"' for k, v in attrs.items())
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{extra}>{escape(content)}</text>'
+
+
+def _svg(chart_id: str, title: str, description: str, height: float, body: list[str]) -> Markup:
+    """The outer ``<svg>``: labelled by its title and description, scaled by its viewBox."""
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img"'
+        f' viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}"'
+        f' preserveAspectRatio="xMidYMid meet"'
+        f' aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc"'
+        f' font-family="{escape(FONT)}" fill="{INK}">'
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>'
+    )
+    # Every piece of ``body`` was built from escaped text and formatted numbers only.
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def _message(height: float, message: str) -> list[str]:
+    return [
+        f'<rect x="0.5" y="0.5" width="{WIDTH - 1}" height="{height - 1:.0f}" fill="#f3f6f9"'
+        f' stroke="{GRID}" rx="8"/>',
+        _text(WIDTH / 2, height / 2 + 4, message, text_anchor="middle", fill=MUTED),
+    ]
+
+
+def _nice_top(value: float) -> int:
+    """A round axis maximum at or above ``value`` (at least 1)."""
+    if value <= 5:
+        return max(1, math.ceil(value))
+    step = 2 if value <= 10 else 5 if value <= 40 else 10 ** math.floor(math.log10(value))
+    return int(math.ceil(value / step) * step)
+
+
+def _y_grid(left: float, right: float, top: float, bottom: float, top_value: int) -> list[str]:
+    ticks = sorted({0, top_value, *(round(top_value * f) for f in (0.25, 0.5, 0.75))})
+    if top_value <= 4:
+        ticks = list(range(top_value + 1))
+    out = []
+    for tick in ticks:
+        y = bottom - (bottom - top) * tick / top_value
+        out.append(
+            f'<line x1="{left:.1f}" x2="{right:.1f}" y1="{y:.1f}" y2="{y:.1f}"'
+            f' stroke="{GRID}" stroke-width="1"/>'
+        )
+        out.append(
+            _text(left - 5, y + 4, str(tick), size=SMALL_SIZE, text_anchor="end", fill=MUTED)
+        )
+    return out
+
+
+def _week_labels(weeks: Sequence[WeekRow], left: float, slot: float, y: float) -> list[str]:
+    every = max(1, math.ceil(len(weeks) / 6))
+    return [
+        _text(
+            left + slot * (i + 0.5),
+            y,
+            _day(w.monday),
+            size=SMALL_SIZE,
+            text_anchor="middle",
+            fill=MUTED,
+        )
+        for i, w in enumerate(weeks)
+        if i % every == 0
+    ]
+
+
+# -- episodes per week -------------------------------------------------------------------------
+def fitted_weekly_rates(summary: DiarySummary) -> list[float] | None:
+    """The Poisson trend as episodes per full week, for each week; None when not estimable.
+
+    The fit has an intercept, so its fitted counts add up to the observed total: that fixes
+    the intercept from the rate ratio alone (the same arithmetic as the PDF's chart, kept here
+    so that a page never imports matplotlib).
+    """
+    rr = summary.trend.fit.rate_ratio
+    weeks = summary.weeks
+    total = sum(w.episodes for w in weeks)
+    if rr is None or rr <= 0 or not total or len(weeks) < 2:
+        return None
+    b = math.log(rr)
+    scale = sum(w.days_in_range * math.exp(b * i) for i, w in enumerate(weeks))
+    a = math.log(total / scale)
+    return [7 * math.exp(a + b * i) for i in range(len(weeks))]
+
+
+def _week_name(week: WeekRow) -> str:
+    if week.days_in_range < 7:
+        return f"week of {_day(week.monday)} ({week.days_in_range} of 7 days)"
+    return f"week of {_day(week.monday)}"
+
+
+def episodes_per_week(summary: DiarySummary, *, chart_id: str = "chart-weeks") -> Chart:
+    """Bars: episodes counted in each week, numbered; dashed line: the fitted trend."""
+    title = "Episodes per week"
+    weeks = summary.weeks
+    fitted = fitted_weekly_rates(summary)
+    counts = [w.episodes for w in weeks]
+    height, top, bottom, left, right = 236.0, 32.0, 192.0, 30.0, WIDTH - 8.0
+    top_value = _nice_top(max([*counts, *(fitted or [])], default=0) * 1.1)
+    slot = (right - left) / max(1, len(weeks))
+    size = max(8, min(TEXT_SIZE, int(slot * 0.75)))
+
+    def y_of(value: float) -> float:
+        return bottom - (bottom - top) * value / top_value
+
+    body = _y_grid(left, right, top, bottom, top_value)
+    numbers = []  # drawn last, haloed in white, so the trend line never hides a count
+    for i, week in enumerate(weeks):
+        x = left + slot * i + slot * 0.15
+        y = y_of(week.episodes)
+        body.append(
+            f'<rect class="chart-bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}"'
+            f' height="{bottom - y:.1f}" fill="{BAR}"/>'
+        )
+        numbers.append(
+            _text(
+                x + slot * 0.35,
+                y - 4,
+                str(week.episodes),
+                size=size,
+                text_anchor="middle",
+                font_weight="700",
+                stroke="#ffffff",
+                stroke_width="3",
+                paint_order="stroke",
+            )
+        )
+    body += _week_labels(weeks, left, slot, bottom + 16)
+    body.append(_text(left, bottom + 34, "Week starting (Monday)", size=SMALL_SIZE, fill=MUTED))
+    if fitted is not None:
+        points = " ".join(
+            f"{left + slot * (i + 0.5):.1f},{y_of(v):.1f}" for i, v in enumerate(fitted)
+        )
+        body.append(
+            f'<polyline class="trend" points="{points}" fill="none" stroke="{INK}"'
+            f' stroke-width="2.5" stroke-dasharray="6 4"/>'
+        )
+        body.append(
+            f'<line x1="{left:.1f}" x2="{left + 26:.1f}" y1="12" y2="12" stroke="{INK}"'
+            f' stroke-width="2.5" stroke-dasharray="6 4"/>'
+        )
+        body.append(_text(left + 32, 16, "trend (fitted, per full week)", size=SMALL_SIZE))
+    body += numbers
+
+    total = sum(counts)
+    words = ", ".join(f"{_day(w.monday)}: {w.episodes}" for w in weeks)
+    description = f"{total} episode{'s' if total != 1 else ''} in {len(weeks)} weeks ({words})."
+    if fitted is not None:
+        description += (
+            f" The dashed trend line goes from about {_num(round(fitted[0], 1))} to"
+            f" {_num(round(fitted[-1], 1))} episodes a week."
+        )
+    if weeks and weeks[-1].days_in_range < 7:
+        description += f" The last week has only {weeks[-1].days_in_range} days so far."
+    rows = [
+        (
+            _week_name(w),
+            str(w.episodes),
+            _num(round(fitted[i], 1)) if fitted is not None else "–",
+        )
+        for i, w in enumerate(weeks)
+    ]
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, height, body),
+        columns=("Week", "Episodes", "Trend (per full week)"),
+        rows=rows,
+        empty=total == 0,
+    )
+
+
+# -- severity over time ----------------------------------------------------------------------
+def severity_over_time(
+    summary: DiarySummary,
+    episodes: Sequence[Episode],
+    *,
+    chart_id: str = "chart-severity",
+) -> Chart:
+    """Dots: each episode's severity on its local day; solid line: the weekly mean."""
+    title = "Severity over time"
+    zone = ZoneInfo(summary.timezone)
+    points = sorted(
+        (local.date(), e.severity)
+        for e in episodes
+        if summary.start <= (local := e.started_at.astimezone(zone)).date() <= summary.end
+    )
+    height, top, bottom, left, right = 216.0, 30.0, 172.0, 30.0, WIDTH - 8.0
+    days = max(1, summary.days)
+    day_width = (right - left) / days
+
+    def x_of(day: date, offset: float = 0.5) -> float:
+        return left + ((day - summary.start).days + offset) * day_width
+
+    def y_of(value: float) -> float:
+        return bottom - (bottom - top) * value / 10
+
+    means = [
+        (max(w.monday, summary.start), w.mean_severity)
+        for w in summary.weeks
+        if w.mean_severity is not None
+    ]
+    if not points:
+        description = "No episodes in this range, so no severity to show."
+        body = _message(height, "No episodes in this range")
+    else:
+        body = []
+        for tick in (0, 5, 10):
+            y = y_of(tick)
+            body.append(
+                f'<line x1="{left:.1f}" x2="{right:.1f}" y1="{y:.1f}" y2="{y:.1f}"'
+                f' stroke="{GRID}" stroke-width="1"/>'
+            )
+            body.append(
+                _text(left - 5, y + 4, str(tick), size=SMALL_SIZE, text_anchor="end", fill=MUTED)
+            )
+        for day, severity in points:
+            body.append(
+                f'<circle class="dot" cx="{x_of(day):.1f}" cy="{y_of(severity):.1f}" r="4"'
+                f' fill="{BAR}" stroke="#ffffff" stroke-width="1"/>'
+            )
+        line = " ".join(
+            f"{x_of(monday, 3.5 if monday.weekday() == 0 else 0.5):.1f},{y_of(m):.1f}"
+            for monday, m in means
+        )
+        body.append(
+            f'<polyline class="mean" points="{line}" fill="none" stroke="{INK}"'
+            f' stroke-width="2.5"/>'
+        )
+        body.append(f'<circle cx="{left + 6:.1f}" cy="12" r="4" fill="{BAR}"/>')
+        body.append(_text(left + 14, 16, "an episode", size=SMALL_SIZE))
+        body.append(
+            f'<line x1="{left + 96:.1f}" x2="{left + 122:.1f}" y1="12" y2="12" stroke="{INK}"'
+            f' stroke-width="2.5"/>'
+        )
+        body.append(_text(left + 128, 16, "weekly average", size=SMALL_SIZE))
+        slot = (right - left) / max(1, len(summary.weeks))
+        body += _week_labels(summary.weeks, left, slot, bottom + 16)
+        body.append(
+            _text(
+                left, bottom + 34, "Severity 0 (barely) to 10 (worst)", size=SMALL_SIZE, fill=MUTED
+            )
+        )
+        average = sum(s for _, s in points) / len(points)
+        description = (
+            f"{len(points)} episode{'s' if len(points) != 1 else ''} with severity from"
+            f" {min(s for _, s in points)} to {max(s for _, s in points)} out of 10,"
+            f" {_num(round(average, 1))} on average. Weekly averages: "
+            + ", ".join(
+                f"{_day(w.monday)}: {_num(round(w.mean_severity, 1))}"
+                for w in summary.weeks
+                if w.mean_severity is not None
+            )
+            + "."
+        )
+    rows = [
+        (
+            _week_name(w),
+            str(w.episodes),
+            _num(round(w.mean_severity, 1)) if w.mean_severity is not None else "–",
+        )
+        for w in summary.weeks
+    ]
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, height, body),
+        columns=("Week", "Episodes", "Average severity (0–10)"),
+        rows=rows,
+        empty=not points,
+    )
+
+
+# -- body areas --------------------------------------------------------------------------------
+def body_areas(
+    summary: DiarySummary, names: Mapping[str, str], *, chart_id: str = "chart-areas"
+) -> Chart:
+    """Horizontal bars: episodes per body area, most frequent first; new areas hatched and
+    marked "(new)" in words."""
+    title = "Where the spasms were"
+    counts = summary.body_areas.counts
+    new = set(summary.body_areas.new)
+    first_seen = summary.body_areas.first_seen
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    row_height, left, right = 42.0, 4.0, WIDTH - 40.0
+    height = max(90.0, 10 + row_height * len(items))
+    if not items:
+        description = "No episodes in this range, so no body areas to show."
+        body = _message(height, "No episodes in this range")
+    else:
+        most = max(n for _, n in items)
+        hatch = f"{chart_id}-new"
+        body = [
+            f'<defs><pattern id="{escape(hatch)}" width="6" height="6"'
+            f' patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+            f'<rect width="6" height="6" fill="{BAR}"/>'
+            f'<rect width="2.5" height="6" fill="#ffffff"/></pattern></defs>'
+        ]
+        for i, (loc, n) in enumerate(items):
+            y = 8 + row_height * i
+            label = _name(names, loc) + (" (new)" if loc in new else "")
+            width = max(2.0, (right - left) * n / most)
+            fill = f"url(#{escape(hatch)})" if loc in new else BAR
+            body.append(_text(left, y + 12, label, size=TEXT_SIZE, font_weight="600"))
+            body.append(
+                f'<rect class="chart-bar" x="{left:.1f}" y="{y + 18:.1f}" width="{width:.1f}"'
+                f' height="16" fill="{fill}" stroke="{BAR}" stroke-width="1.5"/>'
+            )
+            body.append(_text(left + width + 6, y + 31, str(n), font_weight="700"))
+        description = (
+            "Episodes by body area: "
+            + ", ".join(
+                f"{_name(names, loc)} {n}{' (new)' if loc in new else ''}" for loc, n in items
+            )
+            + "."
+        )
+    rows = [
+        (
+            _name(names, loc),
+            str(n),
+            _day(first_seen[loc]) if loc in first_seen else "–",
+            "yes" if loc in new else "no",
+        )
+        for loc, n in items
+    ]
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, height, body),
+        columns=("Body area", "Episodes", "First logged", "New"),
+        rows=rows,
+        empty=not items,
+    )
+
+
+# -- context associations ----------------------------------------------------------------------
+def _ratio_words(value: object, ci: object) -> str:
+    if not isinstance(value, int | float):
+        return "no episodes on other days to compare"
+    text = f"×{value:.1f}"
+    if isinstance(ci, list) and len(ci) == 2:
+        low, high = ci
+        if isinstance(low, int | float):
+            upper = f"{high:.1f}" if isinstance(high, int | float) else "no upper limit"
+            text += f" (95 % interval {low:.1f} to {upper})"
+    return text
+
+
+def context_associations(
+    summary: DiarySummary, names: Mapping[str, str], *, chart_id: str = "chart-context"
+) -> Chart:
+    """Paired bars per circumstance: episodes a day on days with it and on days without it.
+
+    Only circumstances with enough days on both sides are drawn; the others are named in the
+    description as "not enough days yet".
+    """
+    title = "Circumstances and episodes"
+    enough = [c for c in summary.context if c.enough]
+    short = [c for c in summary.context if not c.enough]
+    row_height, left, right = 72.0, 4.0, WIDTH - 76.0
+    height = max(90.0, 10 + row_height * len(enough))
+    rates = [
+        (c, c.episodes_with / c.days_with, c.episodes_without / c.days_without) for c in enough
+    ]
+    if not rates:
+        body = _message(
+            height,
+            "No circumstances logged yet" if not summary.context else "Not enough days yet",
+        )
+    else:
+        most = max(max(w, wo) for _, w, wo in rates)
+        body = []
+        for i, (item, with_rate, without_rate) in enumerate(rates):
+            y = 8 + row_height * i
+            name = _name(names, item.factor.value)
+            body.append(_text(left, y + 12, name, font_weight="600"))
+            for j, (rate, fill, word) in enumerate(
+                ((with_rate, BAR, "with"), (without_rate, OTHER, "without"))
+            ):
+                top = y + 18 + j * 22
+                width = max(2.0, (right - left - 64) * rate / most)
+                body.append(_text(left, top + 13, word, size=SMALL_SIZE, fill=MUTED))
+                body.append(
+                    f'<rect class="chart-bar" x="{left + 60:.1f}" y="{top:.1f}" width="{width:.1f}"'
+                    f' height="17" fill="{fill}"/>'
+                )
+                body.append(
+                    _text(
+                        left + 66 + width,
+                        top + 13,
+                        f"{rate:.1f} a day",
+                        size=SMALL_SIZE,
+                        font_weight="700",
+                    )
+                )
+    parts = [
+        f"{_name(names, c.factor.value)}: {with_rate:.1f} episodes a day on days with it,"
+        f" {without_rate:.1f} on days without"
+        for c, with_rate, without_rate in rates
+    ]
+    if short:
+        parts.append(
+            ", ".join(_name(names, c.factor.value) for c in short) + ": not enough days yet"
+        )
+    description = (
+        "; ".join(parts) + "." if parts else "No circumstances were logged with the episodes."
+    )
+    rows = []
+    for item in summary.context:
+        d = item.as_dict()
+        rows.append(
+            (
+                _name(names, item.factor.value),
+                f"{item.days_with} / {item.days_without}",
+                f"{item.episodes_with} / {item.episodes_without}",
+                (
+                    f"{d['rate_with']:.1f} / {d['rate_without']:.1f}"
+                    if item.enough
+                    else "not enough days yet"
+                ),
+                _ratio_words(d["rate_ratio"], d["ci95"]) if item.enough else "–",
+            )
+        )
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, height, body),
+        columns=(
+            "Circumstance",
+            "Days with / without",
+            "Episodes with / without",
+            "A day with / without",
+            "Ratio",
+        ),
+        rows=rows,
+        empty=not rates,
+    )
+
+
+# -- what helped -------------------------------------------------------------------------------
+def what_helped(
+    summary: DiarySummary, names: Mapping[str, str], *, chart_id: str = "chart-remedies"
+) -> Chart:
+    """One bar per remedy: the share of recorded tries that helped, with "n of m" in words."""
+    title = "What helped"
+    remedies = summary.remedies
+    row_height, left, right = 46.0, 4.0, WIDTH - 56.0
+    height = max(90.0, 10 + row_height * len(remedies))
+    if not remedies:
+        body = _message(height, "Nothing tried logged yet")
+    else:
+        body = []
+        for i, item in enumerate(remedies):
+            y = 8 + row_height * i
+            name = _name(names, item.remedy.value)
+            if item.recorded:
+                label = f"{name}: helped {item.helped} of {item.recorded}"
+            else:
+                label = f"{name}: tried {item.tried}, outcome not recorded"
+            body.append(_text(left, y + 12, label, font_weight="600"))
+            body.append(
+                f'<rect x="{left:.1f}" y="{y + 18:.1f}" width="{right - left:.1f}" height="16"'
+                f' fill="#ffffff" stroke="{OTHER}" stroke-width="1"/>'
+            )
+            if item.recorded:
+                share = item.helped / item.recorded
+                body.append(
+                    f'<rect class="chart-bar" x="{left:.1f}" y="{y + 18:.1f}"'
+                    f' width="{max(0.0, (right - left) * share):.1f}" height="16"'
+                    f' fill="{HELPED}"/>'
+                )
+                body.append(_text(right + 6, y + 31, f"{share * 100:.0f} %", font_weight="700"))
+    description = (
+        "; ".join(
+            f"{_name(names, r.remedy.value)} helped {r.helped} of {r.recorded} times"
+            if r.recorded
+            else f"{_name(names, r.remedy.value)} tried {r.tried} times, outcome not recorded"
+            for r in remedies
+        )
+        + "."
+        if remedies
+        else "Nothing tried was logged with the episodes."
+    )
+    rows = []
+    for item in remedies:
+        d = item.as_dict()
+        vs = d["vs_others"]
+        if vs and isinstance(vs["ci95"][0], int | float):
+            compared = (
+                f"{vs['difference'] * 100:+.0f} points"
+                f" ({vs['ci95'][0] * 100:+.0f} to {vs['ci95'][1] * 100:+.0f})"
+            ).replace("-", "−")
+        else:
+            compared = "not enough tries yet"
+        rows.append(
+            (
+                _name(names, item.remedy.value),
+                str(item.tried),
+                str(item.helped),
+                str(item.not_helped),
+                str(item.tried - item.recorded),
+                f"{item.helped / item.recorded * 100:.0f} %" if item.recorded else "–",
+                compared,
+            )
+        )
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=description,
+        svg=_svg(chart_id, title, description, height, body),
+        columns=(
+            "Remedy",
+            "Tried",
+            "Helped",
+            "Did not help",
+            "Not recorded",
+            "Helped (share)",
+            "Against the others",
+        ),
+        rows=rows,
+        empty=not remedies,
+    )

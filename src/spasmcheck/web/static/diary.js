@@ -1,0 +1,39 @@
+// The diary pages, enhanced: the severity number follows the slider, the medicine name shows
+// when "New medicine" or "Changed medicine" is ticked, and deleting asks first.
+// Without this script every control still works and submits the same values.
+(function () {
+  "use strict";
+
+  var slider = document.getElementById("severity");
+  var shown = document.getElementById("severity-value");
+  if (slider && shown) {
+    var update = function () { shown.textContent = slider.value; };
+    slider.addEventListener("input", update);
+    update();
+  }
+
+  var medicine = document.querySelector(".medicine-field");
+  var medicineInput = document.getElementById("medicine_name");
+  var ticks = document.querySelectorAll("input[name=context][data-medicine]");
+  if (medicine && medicineInput && ticks.length) {
+    var sync = function () {
+      var any = Array.prototype.some.call(ticks, function (t) { return t.checked; });
+      // Never hide a name already typed or a message about it.
+      var keep = any || medicineInput.value !== "" || medicine.querySelector(".field-error");
+      medicine.classList.toggle("is-hidden", !keep);
+    };
+    Array.prototype.forEach.call(ticks, function (t) { t.addEventListener("change", sync); });
+    sync();
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("form.delete-form"), function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm("Delete this episode? This cannot be undone.")) {
+        event.preventDefault();
+      }
+    });
+  });
+
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+})();

@@ -1,0 +1,304 @@
+"""The check in the web app: start page, interview, result, saving — through the test client.
+
+Each test drives the forms as a browser without JavaScript would: it reads the hidden state
+and the offered answers out of the returned page and posts them back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from html import unescape
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from tests.api.conftest import BASE_URL, TestClient, make_app, register_and_sign_in
+
+STATE = re.compile(r'name="state" value="([^"]*)"')
+ANSWER = re.compile(r'name="answer" value="([^"]*)"')
+LEVEL = re.compile(r'class="banner [a-z]+" data-level="([a-z_0-9]+)"')
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> FastAPI:
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def web(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as client:
+        yield client
+
+
+def state_of(html: str) -> str:
+    match = STATE.search(html)
+    assert match, "the page has no interview state"
+    return unescape(match.group(1))
+
+
+def question_of(html: str) -> str:
+    match = re.search(r'<h1 class="question" id="question-text">(.*?)</h1>', html, re.S)
+    return unescape(match.group(1)) if match else ""
+
+
+def is_result(html: str) -> bool:
+    return 'id="advice"' in html
+
+
+Policy = Callable[[str, list[str]], list[str]]
+
+
+def say_no(question: str, offered: list[str]) -> list[str]:
+    """No to every yes/no question; the first option of a choice question."""
+    if "no" in offered:
+        return ["no"]
+    return [offered[0]]
+
+
+def start(web: TestClient, text: str, age: str = "", sex: str = "") -> str:
+    response = web.post(
+        "/interview", data={"action": "start", "text": text, "age": age, "sex": sex}
+    )
+    assert response.status_code == 200, response.text[:500]
+    return response.text
+
+
+def answer_until_result(web: TestClient, html: str, policy: Policy = say_no) -> list[str]:
+    """Answer by ``policy`` until the result page; the pages seen, the result last."""
+    pages = [html]
+    for _ in range(30):
+        if is_result(html):
+            return pages
+        offered = [v for v in ANSWER.findall(html) if v != "dont_know"] or ["dont_know"]
+        data: dict[str, str | list[str]] = {
+            "state": state_of(html),
+            "answer": policy(question_of(html), offered),
+        }
+        response = web.post("/interview", data=data)
+        assert response.status_code == 200, response.text[:500]
+        html = response.text
+        pages.append(html)
+    raise AssertionError("the interview did not end within 30 answers")
+
+
+def test_start_page_has_the_form_and_the_emergency_notice(web: TestClient) -> None:
+    page = web.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<label for="description">Describe your spasms' in html
+    assert 'method="post" action="/interview"' in html
+    assert "not a diagnosis" in html
+    for number in ("999", "112", "911"):
+        assert f'href="tel:{number}"' in html
+    assert page.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"text": "   "}, "Describe your spasms in a few words"),
+        ({"text": "calf cramps", "age": "forty"}, "whole number of years"),
+        ({"text": "calf cramps", "age": "130"}, "between 0 and 120"),
+        ({"text": "calf cramps", "sex": "robot"}, "Choose female, male"),
+        ({"text": "x" * 5001}, "under 5000 characters"),
+    ],
+)
+def test_bad_start_input_shows_the_form_again_with_the_problem(
+    web: TestClient, fields: dict[str, str], message: str
+) -> None:
+    response = web.post("/interview", data={"action": "start", **fields})
+    assert response.status_code == 422
+    assert message in response.text
+    assert 'class="error-summary"' in response.text
+    assert "Traceback" not in response.text
+
+
+def test_a_calm_description_ends_in_self_care_advice_with_sources(web: TestClient) -> None:
+    first = start(web, "I get calf cramps at night after long runs", "34", "female")
+    assert question_of(first), "the interview asks at least one question"
+    assert "Why are you asking this?" in first
+    pages = answer_until_result(web, first)
+    result = pages[-1]
+    level = LEVEL.search(result)
+    assert level and level.group(1) in ("self_care", "consultation")
+    assert 'data-condition="' in result
+    assert "Source:" in result
+    assert re.search(r"about \d+ in 10", result)
+    assert "This is not a diagnosis." in result
+    assert not any('data-level="emergency' in page for page in pages)
+
+
+def test_an_emergency_sign_in_the_description_gives_the_emergency_screen(
+    web: TestClient,
+) -> None:
+    first = start(web, "my face is drooping and my arm went weak, with spasms")
+    assert re.search(r'data-level="emergency(_ambulance)?"', first), "shown at once"
+    pages = answer_until_result(web, first)
+    result = pages[-1]
+    assert re.search(r'data-level="emergency(_ambulance)?"', result)
+    assert 'href="tel:999"' in result
+    assert "What to do now" in result
+
+
+def test_a_yes_to_a_safety_question_stops_the_interview_with_the_emergency_screen(
+    web: TestClient,
+) -> None:
+    """Each safety check is tried with "yes" (then answered "no" to go on): at least one of
+    them is an emergency sign, and its "yes" shows the emergency banner on the very next page."""
+    html = start(web, "cramps in my legs")
+    emergencies = 0
+    for _ in range(25):
+        if is_result(html):
+            break
+        if "Safety check" in html:
+            after = web.post("/interview", data={"state": state_of(html), "answer": "yes"}).text
+            level = LEVEL.search(after)
+            if level is not None and level.group(1).startswith("emergency"):
+                emergencies += 1
+                assert "What to do now" in after
+                assert 'href="tel:999"' in after
+        offered = [v for v in ANSWER.findall(html) if v != "dont_know"]
+        data = {"state": state_of(html), "answer": say_no(question_of(html), offered)}
+        html = web.post("/interview", data=data).text
+    assert emergencies >= 1, "no safety check of this interview was an emergency sign"
+
+
+def test_a_negated_red_flag_does_not_alarm(web: TestClient) -> None:
+    first = start(web, "calf cramps at night, no weakness, no trouble breathing, no numbness")
+    pages = answer_until_result(web, first)
+    assert not any('data-level="emergency' in page for page in pages)
+
+
+def test_back_returns_to_the_previous_question_and_then_to_the_start(web: TestClient) -> None:
+    first = start(web, "twitching eyelid for a week")
+    offered = [v for v in ANSWER.findall(first) if v != "dont_know"]
+    second = web.post(
+        "/interview", data={"state": state_of(first), "answer": say_no("", offered)}
+    ).text
+    back = web.post("/interview", data={"state": state_of(second), "action": "back"}).text
+    assert question_of(back) == question_of(first)
+    home = web.post("/interview", data={"state": state_of(back), "action": "back"}).text
+    assert "twitching eyelid for a week</textarea>" in home
+
+
+def test_a_missing_or_impossible_answer_asks_again(web: TestClient) -> None:
+    first = start(web, "twitching eyelid for a week")
+    response = web.post("/interview", data={"state": state_of(first), "answer": "perhaps"})
+    assert response.status_code == 422
+    assert question_of(response.text) == question_of(first)
+    assert "Choose" in response.text
+
+
+def test_a_tampered_state_is_refused_with_a_page_not_a_traceback(web: TestClient) -> None:
+    first = start(web, "calf cramps")
+    state = state_of(first)
+    for bad in (state[:-3] + "abc", "not-a-state", "x" * 50_000):
+        response = web.post("/interview", data={"state": bad, "answer": "no"})
+        assert response.status_code in (400, 413, 422), response.status_code
+        assert response.headers["content-type"].startswith("text/html")
+        assert "start again" in response.text.lower() or response.status_code != 400
+
+
+def test_the_interview_never_puts_health_data_in_a_url(web: TestClient) -> None:
+    first = start(web, "calf cramps at night")
+    for html in answer_until_result(web, first):
+        for form in re.findall(r"<form[^>]*>", html):
+            if 'action="/interview"' in form or 'action="/result/save"' in form:
+                assert 'method="post"' in form
+
+
+def test_saving_after_signing_in_keeps_the_result_and_offers_the_report(
+    app: FastAPI, web: TestClient
+) -> None:
+    result = answer_until_result(web, start(web, "calf cramps at night after running"))[-1]
+    saved = web.post("/result/save", data={"state": state_of(result)})
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/signin?next=/result/save"
+    user = register_and_sign_in(web, "sam@example.org")
+    confirm = web.get("/result/save")
+    assert confirm.status_code == 200
+    assert "calf cramps at night after running" in confirm.text
+    done = web.post("/result/save", data={"state": state_of(confirm.text), "csrf_token": user.csrf})
+    assert done.status_code == 303
+    location = done.headers["location"]
+    assert re.fullmatch(r"/assessments/\d+\?saved=1", location)
+    page = web.get(location)
+    assert page.status_code == 200
+    assert "Download report (PDF)" in page.text
+    assessment_id = location.split("/")[2].split("?")[0]
+    report = web.get(f"/v1/assessments/{assessment_id}/report?format=pdf")
+    assert report.status_code == 200
+    assert report.content.startswith(b"%PDF")
+    listed = web.get("/v1/assessments", headers=user.bearer).json()
+    assert listed["total"] == 1
+    assert listed["items"][0]["input"]["text"] == "calf cramps at night after running"
+    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as other:
+        register_and_sign_in(other, "other@example.org")
+        assert other.get(f"/assessments/{assessment_id}").status_code == 404
+
+
+def test_saving_without_the_form_token_changes_nothing(web: TestClient) -> None:
+    user = register_and_sign_in(web, "sam@example.org")
+    result = answer_until_result(web, start(web, "calf cramps at night"))[-1]
+    refused = web.post("/result/save", data={"state": state_of(result), "csrf_token": "wrong"})
+    assert refused.status_code == 403
+    assert "Nothing was changed" in refused.text
+    assert web.get("/v1/assessments", headers=user.bearer).json()["total"] == 0
+
+
+def test_signed_out_saved_results_redirect_to_sign_in(web: TestClient) -> None:
+    response = web.get("/assessments/1")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=/assessments/1"
+
+
+def test_about_lists_the_sources(web: TestClient) -> None:
+    page = web.get("/about")
+    assert page.status_code == 200
+    assert "Sources" in page.text
+    assert "<table>" in page.text
+
+
+def test_unknown_pages_and_bad_ids_are_pages_not_json(web: TestClient) -> None:
+    for path in ("/no-such-page", "/assessments/0", "/assessments/99999999999999"):
+        response = web.get(path)
+        assert response.status_code in (303, 404, 422)
+        if response.status_code != 303:
+            assert response.headers["content-type"].startswith("text/html")
+
+
+def test_every_triage_level_has_a_banner_style() -> None:
+    from spasmcheck.knowledge.schema import TriageLevel
+    from spasmcheck.web.templating import LEVEL_STYLE
+
+    assert set(LEVEL_STYLE) == {level.value for level in TriageLevel}
+
+
+@pytest.mark.parametrize(
+    ("probability", "words"),
+    [
+        (0.0, "less than 1 in 100"),
+        (0.03, "about 3 in 100"),
+        (0.41, "about 4 in 10"),
+        (0.999, "more than 9 in 10"),
+        (0.096, "about 1 in 10"),
+    ],
+)
+def test_probabilities_in_plain_words(probability: float, words: str) -> None:
+    from spasmcheck.web.templating import in_ten
+
+    assert in_ten(probability) == words
+
+
+def test_a_signed_in_person_goes_through_the_interview_with_their_header(
+    web: TestClient,
+) -> None:
+    register_and_sign_in(web, "sam@example.org")
+    first = start(web, "calf cramps at night")
+    assert "Sign out" in first
+    pages = answer_until_result(web, first)
+    assert "Sign out" in pages[-1]
+    assert "You will be asked to sign in" not in pages[-1]
