@@ -44,14 +44,32 @@ def in_ten(probability: float) -> str:
     return "less than 1 in 100"
 
 
+def times(ratio: float) -> str:
+    """A likelihood ratio as a factor: "1.4×", "12×"."""
+    r = float(ratio)
+    return f"{r:.1f}×" if r < 10 else f"{round(r)}×"
+
+
 def percent(probability: float) -> int:
     return max(0, min(100, round(float(probability) * 100)))
 
 
 TEMPLATES.env.filters["in_ten"] = in_ten
 TEMPLATES.env.filters["percent"] = percent
+TEMPLATES.env.filters["times"] = times
 TEMPLATES.env.globals["version"] = __version__
 TEMPLATES.env.globals["LEVEL_STYLE"] = LEVEL_STYLE
+
+
+def _source_labeller(engine: Engine) -> Any:
+    """A citation for people: a seed document's title instead of its file name."""
+    titles = {s.file: f"“{s.title}”" for s in engine.kb.sources if s.file}
+
+    def label(citation: str) -> str:
+        name, sep, section = citation.partition(" § ")
+        return f"{titles.get(name, name)}{sep}{section}"
+
+    return label
 
 
 def render(
@@ -70,6 +88,7 @@ def render(
         "kb_version": engine.kb.version,
         "disclaimer": engine.kb.guidance.disclaimer,
         "estimate_note": engine.kb.guidance.estimate_note,
+        "source_label": _source_labeller(engine),
     }
     values.update(context or {})
     response = TEMPLATES.TemplateResponse(
