@@ -56,6 +56,33 @@ ROUTES: dict[tuple[str, str], str] = {
     ("DELETE", "/v1/me"): "ends_own",
 }
 
+# The web app's pages (cookie session, CSRF in a form field), classified the same way;
+# "anyone" pages answer signed out too, "static" is the stylesheet and scripts.
+WEB_ROUTES: dict[tuple[str, str], str] = {
+    ("*", "/static"): "static",
+    ("GET", "/"): "anyone",
+    ("GET", "/about"): "anyone",
+    ("GET", "/signin"): "anyone",
+    ("GET", "/signup"): "anyone",
+    ("POST", "/signin"): "anyone",
+    ("POST", "/signup"): "anyone",
+    ("POST", "/interview"): "anyone",
+    ("POST", "/result/save"): "anyone",
+    ("GET", "/result/save"): "mine",
+    ("GET", "/account"): "mine",
+    ("GET", "/account/export"): "mine",
+    ("GET", "/diary"): "mine",
+    ("GET", "/diary/new"): "mine",
+    ("POST", "/diary/new"): "mine",
+    ("GET", "/assessments/{assessment_id}"): "owned",
+    ("POST", "/assessments/{assessment_id}/delete"): "owned",
+    ("GET", "/diary/{episode_id}/edit"): "owned",
+    ("POST", "/diary/{episode_id}/edit"): "owned",
+    ("POST", "/diary/{episode_id}/delete"): "owned",
+    ("POST", "/signout"): "ends_own",
+    ("POST", "/account/delete"): "ends_own",
+}
+
 SECRET_NOTE = "alice's private note about her calf"
 
 BODIES: dict[tuple[str, str], Any] = {
@@ -89,7 +116,7 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
 def test_every_route_is_classified(app: FastAPI) -> None:
     routes = app_routes(app)
     assert ("DELETE", "/v1/episodes/{episode_id}") in routes  # the walk reaches included routers
-    assert routes == set(ROUTES), "classify the new route in ROUTES"
+    assert routes == set(ROUTES) | set(WEB_ROUTES), "classify the new route in (WEB_)ROUTES"
 
 
 def alice_export(alice: User) -> dict[str, Any]:
@@ -145,7 +172,7 @@ def test_bob_can_never_read_change_or_delete_alices_data(
 ) -> None:
     before = alice_export(alice)
     tried = 0
-    for key in sorted(app_routes(app)):
+    for key in sorted(set(ROUTES)):
         kind = ROUTES[key]
         if kind == "ends_own":
             continue
@@ -190,3 +217,60 @@ def test_bobs_cookie_without_csrf_changes_nothing(
         assert response.status_code == 403, key
     assert alice_export(alice) == before
     assert bob.client.get("/v1/me").status_code == 200  # Bob's own session is intact too
+
+
+WEB_FORMS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/diary/{episode_id}/edit"): {
+        "started_at": "2026-11-20T02:30",
+        "duration_seconds": "60",
+        "locations": "loc_calf",
+        "kind": "cramp",
+        "severity": "0",
+        "notes": "changed by bob",
+    },
+    ("POST", "/diary/new"): {
+        "started_at": "2026-11-20T02:30",
+        "duration_seconds": "60",
+        "locations": "loc_calf",
+        "kind": "cramp",
+        "severity": "3",
+    },
+}
+
+
+def test_bob_cannot_reach_alices_data_through_the_web_pages(
+    app: FastAPI, alice: User, bob: User, alices_data: dict[str, int]
+) -> None:
+    """Bob, signed in by cookie and sending his own form token, on every web page."""
+    before = alice_export(alice)
+    for key, kind in sorted(WEB_ROUTES.items()):
+        if kind in ("static", "ends_own"):
+            continue
+        method, path = key
+        data = {"csrf_token": bob.csrf, **WEB_FORMS.get(key, {})}
+        response = bob.client.request(
+            method,
+            fill(path, alices_data),
+            data=data if method == "POST" else None,
+            follow_redirects=False,
+        )
+        assert_no_alice(response, alice)
+        if kind == "owned":
+            assert response.status_code == 404, (key, response.status_code)
+            assert response.headers["content-type"].startswith("text/html")
+    for path in ("/account/delete", "/signout"):
+        bob.client.post(path, data={"csrf_token": bob.csrf, "password": PASSWORD})
+    assert alice_export(alice) == before
+
+
+def test_signed_out_web_pages_with_personal_data_send_to_sign_in(
+    app: FastAPI, alices_data: dict[str, int]
+) -> None:
+    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as anonymous:
+        for (method, path), kind in WEB_ROUTES.items():
+            if kind not in ("mine", "owned") or method != "GET":
+                continue
+            response = anonymous.get(fill(path, alices_data))
+            assert response.status_code == 303, path
+            assert response.headers["location"].startswith("/signin?next=")
+            assert SECRET_NOTE not in response.text
