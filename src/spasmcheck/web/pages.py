@@ -323,6 +323,13 @@ def _result_context(
     safety_net = [
         {"text": a.text, "sources": [kb.cite(c) for c in a.cite]} for a in kb.guidance.safety_net
     ]
+    # The advice list repeats what the banner and the warning signs already say; show each once.
+    shown_elsewhere = {
+        result["triage"]["action"],
+        *result["triage"]["do_now"],
+        *(a["text"] for a in safety_net),
+    }
+    advice = [a for a in result.get("advice_detail", []) if a["text"] not in shown_elsewhere]
     return {
         "nav": "check",
         "result": result,
@@ -331,6 +338,7 @@ def _result_context(
         "screened": screened,
         "told": told,
         "safety_net": safety_net,
+        "advice": advice,
         "numbers": EMERGENCY_NUMBERS,
         "state": state,
         "text": current.text if current else (saved.input.get("text", "") if saved else ""),

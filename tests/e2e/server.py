@@ -1,0 +1,118 @@
+"""Start the real app in a subprocess and a headless Chromium, for the browser tests and
+``scripts/screenshots``.
+
+The server is started exactly as a person would run it (uvicorn with the app factory) on a
+free local port and a fresh SQLite file, in the "development" environment so that its
+cookies are not marked Secure on plain http. The browser is Debian's Chromium, driven by
+Playwright without ``playwright install`` (that would download a browser build, which this
+project's machines cannot fetch).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+INSTALL_HINT = (
+    f"The browser tests need Debian's Chromium at {CHROMIUM}. Install it with "
+    "`apt-get update && apt-get install -y chromium fonts-dejavu-core` "
+    "(.ci/run does this), or set SPASMCHECK_SKIP_BROWSER=1 to skip them."
+)
+START_TIMEOUT_S = 30.0
+
+
+class ServerError(RuntimeError):
+    """The app did not start, or stopped answering."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _answers(url: str) -> bool:
+    """True once the server sends any HTTP response (a 404 still means it is up)."""
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
+def _read(log: IO[bytes]) -> str:
+    log.flush()
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")[-4000:]
+
+
+@contextmanager
+def running_server(database_dir: Path, *, quiet: bool = True) -> Iterator[str]:
+    """Run the app on a fresh SQLite file in ``database_dir``; yield its base URL."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SPASMCHECK_ENV": "development",
+        "SPASMCHECK_DATABASE_URL": f"sqlite:///{database_dir / 'e2e.db'}",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "spasmcheck.api.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    if quiet:
+        command += ["--log-level", "warning"]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not _answers(base_url + "/"):
+                if process.poll() is not None:
+                    raise ServerError(
+                        f"the app exited with status {process.returncode} before answering "
+                        f"GET /; its output:\n{_read(log)}"
+                    )
+                if time.monotonic() > deadline:
+                    raise ServerError(
+                        f"the app did not answer GET {base_url}/ within {START_TIMEOUT_S:.0f} s; "
+                        f"its output:\n{_read(log)}"
+                    )
+                time.sleep(0.1)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
