@@ -1,0 +1,43 @@
+"""Benchmarks of the web interview (``scripts/bench``): one answered question, and the result
+page, each a whole request through the app in process — state check, parse, interview step,
+template — without the network. Figures are in docs/benchmarks.md."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from tests.api.conftest import BASE_URL, TestClient, make_app
+from tests.web.test_pages import answer_until_result, start, state_of
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[TestClient]:
+    app: FastAPI = make_app(tmp_path)
+    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as client:
+        yield client
+
+
+def test_web_question_benchmark(benchmark, web: TestClient) -> None:  # type: ignore[no-untyped-def]
+    first = start(web, "cramps in my calves at night, no weakness", "60", "female")
+    data = {"state": state_of(first), "answer": "no"}
+
+    def answer() -> int:
+        return web.post("/interview", data=data).status_code
+
+    assert benchmark(answer) == 200
+
+
+def test_web_result_benchmark(benchmark, web: TestClient) -> None:  # type: ignore[no-untyped-def]
+    pages = answer_until_result(web, start(web, "calf cramps at night after running", "45"))
+    before_result = pages[-2]
+    data = {"state": state_of(before_result), "answer": "no"}
+    assert 'id="advice"' in web.post("/interview", data=data).text
+
+    def result() -> int:
+        return web.post("/interview", data=data).status_code
+
+    assert benchmark(result) == 200
