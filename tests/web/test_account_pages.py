@@ -297,12 +297,26 @@ def test_export_is_the_api_export_as_a_download(alice: TestClient) -> None:
 
 
 def test_the_delete_form_says_what_will_be_deleted(alice: TestClient) -> None:
-    alice.post("/v1/episodes", json=EPISODE, headers=bearer(alice))
+    def listed() -> str:
+        page = alice.get("/account").text
+        return re.sub(r"\s+", " ", page.split('id="delete"')[1].split("</ul>")[0])
+
+    assert "your diary (it is empty)," in listed()
+    assert "your saved checks (you have none)." in listed()
+    headers = bearer(alice)
+    alice.post("/v1/episodes", json=EPISODE, headers=headers)
+    check = {"text": "cramp in my calf at night after running"}
+    assert alice.post("/v1/assessments", json=check, headers=headers).status_code == 201
+    assert "your diary, with its 1 episode," in listed()
+    assert "your 1 saved check." in listed()
+    for _ in range(2):
+        alice.post("/v1/episodes", json=EPISODE, headers=headers)
+        alice.post("/v1/assessments", json=check, headers=headers)
+    assert "your diary, with all 3 episodes," in listed()
+    assert "your 3 saved checks." in listed()
     page = alice.get("/account").text
     assert 'action="/account/delete"' in page
     assert f'name="csrf_token" value="{csrf(alice)}"' in page
-    assert "1 episode," in page
-    assert "0 saved checks" in page
 
 
 def test_delete_with_a_wrong_password_keeps_everything(alice: TestClient) -> None:

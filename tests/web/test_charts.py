@@ -102,6 +102,29 @@ def test_an_empty_diary_draws_a_message_not_an_error(
         assert any(t.startswith(("No ", "Nothing", "Not enough")) for t in texts(root))
 
 
+@pytest.mark.parametrize("make", ALL_CHARTS)
+def test_text_stays_readable_on_a_phone(make: Callable[[DiarySummary], charts.Chart]) -> None:
+    """The viewBox is about as wide as a chart's card on a 360-px phone, so font sizes are
+    close to pixels there: none under 13."""
+    names = {**NAMES, "loc_calf": "Upper right belly, under the ribs, and the calf"}
+    episodes = [
+        diary_episode(
+            MONDAY + timedelta(days=d),
+            context=("caffeine",) if d % 2 else (),
+            remedies=(Remedy(name="electrolyte_drink", helped=True),),
+        )
+        for d in range(20)
+    ]
+    root = parse(make(diary_summary(episodes)))
+    assert charts.WIDTH <= 320
+    sizes = [int(e.get("font-size") or 0) for e in root.iter(f"{SVG}text")]
+    assert sizes and min(sizes) >= 13
+    chart = charts.body_areas(diary_summary(episodes), names)
+    lines = texts(parse(chart))
+    assert "Upper right belly, under the ribs, and the calf" not in lines  # wrapped
+    assert all(charts._width(t, 14) <= charts.WIDTH for t in lines)
+
+
 @pytest.mark.parametrize("weeks", [4, 8, 12, 26])
 def test_one_numbered_bar_per_week(weeks: int) -> None:
     episodes = [diary_episode(MONDAY + timedelta(days=3 * i)) for i in range(weeks * 2)]
@@ -112,6 +135,27 @@ def test_one_numbered_bar_per_week(weeks: int) -> None:
     labels = texts(root)
     assert all(c in labels for c in counts)  # every bar carries its number
     assert len(charts.episodes_per_week(summary).rows) == weeks
+
+
+def test_the_counts_sit_under_the_axis_out_of_the_trend_lines_way() -> None:
+    rising = [
+        diary_episode(MONDAY + timedelta(weeks=w, days=d)) for w in range(8) for d in range(w)
+    ]
+    root = parse(charts.episodes_per_week(diary_summary(rising)))
+    baseline = max(float(e.get("y") or 0) + float(e.get("height") or 0) for e in bars(root))
+    counts = [e for e in root.iter(f"{SVG}text") if e.get("font-weight") == "700"]
+    assert [e.text for e in counts] == [str(w) for w in range(8)]
+    assert all(float(e.get("y") or 0) > baseline + 10 for e in counts)
+
+
+def test_many_weeks_of_two_digit_counts_stagger_their_numbers() -> None:
+    busy = [
+        diary_episode(MONDAY + timedelta(days=d), hour=h) for d in range(26 * 7) for h in (1, 2)
+    ]
+    root = parse(charts.episodes_per_week(diary_summary(busy, 26)))
+    counts = [e for e in root.iter(f"{SVG}text") if e.get("font-weight") == "700"]
+    assert [e.text for e in counts] == ["14"] * 26
+    assert len({e.get("y") for e in counts}) == 2  # two rows, so neighbours do not touch
 
 
 def test_the_trend_line_is_drawn_when_the_fit_exists() -> None:
@@ -217,6 +261,8 @@ def test_what_helped_shows_the_share_and_the_counts() -> None:
     episodes.append(diary_episode(MONDAY + timedelta(days=5), remedies=(Remedy(name="heat"),)))
     chart = charts.what_helped(diary_summary(episodes), {"stretching": "Stretching"})
     labels = texts(parse(chart))
-    assert "Stretching: helped 3 of 4" in labels and "75 %" in labels
-    assert "heat: tried 1, outcome not recorded" in labels
+    assert "Stretching: helped 3 of 4 times" in labels and "75 %" in labels
+    # Too long for one line at phone width: it breaks after the name, not inside the counts.
+    assert labels[-2:] == ["heat:", "tried 1 time, outcome not recorded"]
+    assert "Stretching helped 3 of 4 times; heat tried 1 time," in chart.description
     assert len(bars(parse(chart))) == 1  # nothing recorded: no share to draw

@@ -120,6 +120,66 @@ def test_the_form_offers_the_body_map_and_quick_controls(diary_alice: User) -> N
     assert ">Save episode</button>" in html
 
 
+def test_the_form_puts_the_quick_path_first_and_folds_the_rest(diary_alice: User) -> None:
+    html = diary_alice.client.get("/diary/new").text
+    # One visible "helped" group; "did not help" and "not sure" wait, closed, behind a summary.
+    assert html.count('name="helped"') == html.count('name="tried"') == 11
+    folded = re.findall(r'<details class="more-remedies"\s*>\s*<summary>([^<]+)</summary>', html)
+    assert folded == [
+        "Tried something that did not help?",
+        "Tried something, not sure whether it helped?",
+    ]
+    # Required first, then a way to save, then the optional parts, then Save again.
+    order = [
+        'name="locations"',
+        'name="kind"',
+        'name="severity"',
+        'name="started_at"',
+        'name="duration_seconds"',
+        ">Save now</button>",
+        'name="context"',
+        'name="medicine_name"',
+        'name="helped"',
+        'name="notes"',
+        ">Save episode</button>",
+    ]
+    assert [html.index(marker) for marker in order] == sorted(html.index(m) for m in order)
+
+
+def test_a_remedy_in_one_outcome_group_saves_with_that_outcome(diary_alice: User) -> None:
+    form = episode_form(diary_alice, helped=["stretching"], tried=["heat"], unsure=["rest"])
+    assert diary_alice.client.post("/diary/new", data=form).status_code == 303
+    [episode] = stored(diary_alice)
+    assert episode["remedies"] == [
+        {"name": "stretching", "helped": True},
+        {"name": "heat", "helped": False},
+        {"name": "rest", "helped": None},
+    ]
+    html = diary_alice.client.get(f"/diary/{episode['id']}/edit").text
+    # Edited, each outcome shows where it was recorded, its fold open.
+    assert len(re.findall(r'<details class="more-remedies" open>', html)) == 2
+    for name, value in (("helped", "stretching"), ("tried", "heat"), ("unsure", "rest")):
+        assert f'name="{name}" value="{value}" checked' in html
+
+
+def test_the_summary_counts_tries_in_singular_and_plural(diary_alice: User) -> None:
+    for helped, days in ((["stretching"], 1), (["stretching", "heat"], 2), ([], 3)):
+        form = episode_form(
+            diary_alice,
+            started_at=now_local("Europe/London", days=days),
+            helped=helped,
+            tried=["stretching"] if not helped else [],
+        )
+        assert diary_alice.client.post("/diary/new", data=form).status_code == 303
+    html = diary_alice.client.get("/diary").text
+    summary = section(html, "summary")
+    assert "Stretching helped 2 of 3 times." in summary
+    assert "Heat helped 1 of 1 time." in summary
+    charts = section(html, "charts-title")
+    assert re.search(r"Stretching helped 2 of 3 times; Heat helped 1 of 1 time\.", charts)
+    assert " 1 times" not in html
+
+
 def test_log_three_episodes_then_see_the_list_the_summary_and_the_charts(
     diary_alice: User,
 ) -> None:

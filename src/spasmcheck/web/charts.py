@@ -3,10 +3,12 @@
 Each function turns a :class:`~spasmcheck.diary.summary.DiarySummary` (and, for severity, the
 episodes) into a :class:`Chart`: the SVG markup plus the same numbers as a table and a
 one-paragraph description, so nothing in a picture is only in the picture. The SVGs use a
-``viewBox`` 360 units wide (the narrowest phone) and scale with their container, carry
-``role="img"`` with a ``<title>`` and ``<desc>``, and write every number they show as text:
-colour is never the only signal. Every piece of text is escaped before it enters the
-markup, so the result can be marked safe for Jinja.
+``viewBox`` 310 units wide, the width of a chart's card on a 360-px phone, so that they draw
+about 1:1 there and their text stays at 13-14 px; wider screens only scale them up. Long
+labels wrap onto more lines instead of shrinking. They carry ``role="img"`` with a
+``<title>`` and ``<desc>``, and write every number they show as text: colour is never the
+only signal. Every piece of text is escaped before it enters the markup, so the result can
+be marked safe for Jinja.
 
 The PDF report draws its own charts with matplotlib (:mod:`spasmcheck.export.charts`); the web
 draws these instead so that a page needs neither matplotlib nor images.
@@ -25,7 +27,7 @@ from markupsafe import Markup, escape
 from spasmcheck.diary.model import Episode
 from spasmcheck.diary.summary import DiarySummary, WeekRow
 
-WIDTH = 360
+WIDTH = 310
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 INK = "#1b1f24"
 MUTED = "#4a5561"  # 7.4:1 on white
@@ -33,8 +35,12 @@ GRID = "#c9d2db"
 BAR = "#1f5f8b"  # 6.6:1 on white
 OTHER = "#6b7785"  # 4.6:1 on white: the comparison bar
 HELPED = "#1d6b35"  # 6.4:1 on white
-TEXT_SIZE = 13
-SMALL_SIZE = 12
+TEXT_SIZE = 14
+SMALL_SIZE = 13
+LINE = 1.25  # line height, in ems
+# The server measures no fonts: text widths are estimated from this average glyph width (in
+# ems), generous for the widest fallback (DejaVu Sans, bold) so an estimate never falls short.
+GLYPH = 0.62
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,33 @@ def _text(x: float, y: float, content: str, *, size: int = TEXT_SIZE, **attrs: s
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}"{extra}>{escape(content)}</text>'
 
 
+def _width(text: str, size: int) -> float:
+    """The estimated width of ``text`` at ``size`` (see GLYPH)."""
+    return len(text) * size * GLYPH
+
+
+def _wrap(text: str, size: int, width: float) -> list[str]:
+    """``text`` in lines that fit ``width``, broken between words (a longer word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and _width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _label(x: float, y: float, lines: list[str], *, size: int = TEXT_SIZE, **attrs: str) -> str:
+    """Lines of text, the first with its baseline at ``y``: one ``<text>`` per line."""
+    return "".join(
+        _text(x, y + i * size * LINE, line, size=size, **attrs) for i, line in enumerate(lines)
+    )
+
+
+def _times(n: int) -> str:
+    return f"{n} time{'' if n == 1 else 's'}"
+
+
 def _svg(chart_id: str, title: str, description: str, height: float, body: list[str]) -> Markup:
     """The outer ``<svg>``: labelled by its title and description, scaled by its viewBox."""
     head = (
@@ -88,6 +121,14 @@ def _message(height: float, message: str) -> list[str]:
         f' stroke="{GRID}" rx="8"/>',
         _text(WIDTH / 2, height / 2 + 4, message, text_anchor="middle", fill=MUTED),
     ]
+
+
+def _row_tops(heights: Sequence[float], *, first: float = 6.0, gap: float = 10.0) -> list[float]:
+    """Where each row of a horizontal bar chart starts, then where the picture ends."""
+    tops = [first]
+    for h in heights:
+        tops.append(tops[-1] + h + gap)
+    return tops
 
 
 def _nice_top(value: float) -> int:
@@ -116,19 +157,23 @@ def _y_grid(left: float, right: float, top: float, bottom: float, top_value: int
 
 
 def _week_labels(weeks: Sequence[WeekRow], left: float, slot: float, y: float) -> list[str]:
-    every = max(1, math.ceil(len(weeks) / 6))
-    return [
-        _text(
-            left + slot * (i + 0.5),
-            y,
-            _day(w.monday),
-            size=SMALL_SIZE,
-            text_anchor="middle",
-            fill=MUTED,
-        )
-        for i, w in enumerate(weeks)
-        if i % every == 0
-    ]
+    """Every week's Monday that fits: as many as leave a gap between neighbours, the first
+    and last kept inside the picture."""
+    names = [_day(w.monday) for w in weeks]
+    widest = max((_width(n, SMALL_SIZE) for n in names), default=0.0)
+    every = max(1, math.ceil((widest + 10) / slot))
+    out = []
+    for i, name in enumerate(names):
+        if i % every:
+            continue
+        x, anchor = left + slot * (i + 0.5), "middle"
+        half = _width(name, SMALL_SIZE) / 2
+        if x + half > WIDTH:
+            x, anchor = WIDTH - 1.0, "end"
+        elif x - half < 0:
+            x, anchor = 1.0, "start"
+        out.append(_text(x, y, name, size=SMALL_SIZE, text_anchor=anchor, fill=MUTED))
+    return out
 
 
 # -- episodes per week -------------------------------------------------------------------------
@@ -156,22 +201,32 @@ def _week_name(week: WeekRow) -> str:
     return f"week of {_day(week.monday)}"
 
 
+def _count_rows(counts: Sequence[int], slot: float) -> int:
+    """How many staggered rows the counts under the bars need to stay apart: 1, 2, or 0 when
+    even two rows would crowd them (then the y-axis and the table give the numbers)."""
+    widest = max((_width(str(c), SMALL_SIZE) for c in counts), default=0.0)
+    return next((rows for rows in (1, 2) if widest + 2 <= slot * rows), 0)
+
+
 def episodes_per_week(summary: DiarySummary, *, chart_id: str = "chart-weeks") -> Chart:
-    """Bars: episodes counted in each week, numbered; dashed line: the fitted trend."""
+    """Bars: episodes counted in each week, each numbered under the axis, out of the way of
+    the dashed line: the fitted trend."""
     title = "Episodes per week"
     weeks = summary.weeks
     fitted = fitted_weekly_rates(summary)
     counts = [w.episodes for w in weeks]
-    height, top, bottom, left, right = 236.0, 32.0, 192.0, 30.0, WIDTH - 8.0
+    top, bottom, left, right = 34.0, 164.0, 30.0, WIDTH - 6.0
     top_value = _nice_top(max([*counts, *(fitted or [])], default=0) * 1.1)
     slot = (right - left) / max(1, len(weeks))
-    size = max(8, min(TEXT_SIZE, int(slot * 0.75)))
+    count_rows = _count_rows(counts, slot)
+    line = SMALL_SIZE * LINE
+    dates_y = bottom + 4 + line * (count_rows + 1)
+    height = dates_y + line + 12
 
     def y_of(value: float) -> float:
         return bottom - (bottom - top) * value / top_value
 
     body = _y_grid(left, right, top, bottom, top_value)
-    numbers = []  # drawn last, haloed in white, so the trend line never hides a count
     for i, week in enumerate(weeks):
         x = left + slot * i + slot * 0.15
         y = y_of(week.episodes)
@@ -179,21 +234,19 @@ def episodes_per_week(summary: DiarySummary, *, chart_id: str = "chart-weeks") -
             f'<rect class="chart-bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}"'
             f' height="{bottom - y:.1f}" fill="{BAR}"/>'
         )
-        numbers.append(
-            _text(
-                x + slot * 0.35,
-                y - 4,
-                str(week.episodes),
-                size=size,
-                text_anchor="middle",
-                font_weight="700",
-                stroke="#ffffff",
-                stroke_width="3",
-                paint_order="stroke",
+        if count_rows:
+            body.append(
+                _text(
+                    left + slot * (i + 0.5),
+                    bottom + 4 + line * (1 + i % count_rows),
+                    str(week.episodes),
+                    size=SMALL_SIZE,
+                    text_anchor="middle",
+                    font_weight="700",
+                )
             )
-        )
-    body += _week_labels(weeks, left, slot, bottom + 16)
-    body.append(_text(left, bottom + 34, "Week starting (Monday)", size=SMALL_SIZE, fill=MUTED))
+    body += _week_labels(weeks, left, slot, dates_y)
+    body.append(_text(left, dates_y + line, "Week starting (Monday)", size=SMALL_SIZE, fill=MUTED))
     if fitted is not None:
         points = " ".join(
             f"{left + slot * (i + 0.5):.1f},{y_of(v):.1f}" for i, v in enumerate(fitted)
@@ -206,8 +259,7 @@ def episodes_per_week(summary: DiarySummary, *, chart_id: str = "chart-weeks") -
             f'<line x1="{left:.1f}" x2="{left + 26:.1f}" y1="12" y2="12" stroke="{INK}"'
             f' stroke-width="2.5" stroke-dasharray="6 4"/>'
         )
-        body.append(_text(left + 32, 16, "trend (fitted, per full week)", size=SMALL_SIZE))
-    body += numbers
+        body.append(_text(left + 32, 17, "trend (fitted, per full week)", size=SMALL_SIZE))
 
     total = sum(counts)
     words = ", ".join(f"{_day(w.monday)}: {w.episodes}" for w in weeks)
@@ -218,7 +270,8 @@ def episodes_per_week(summary: DiarySummary, *, chart_id: str = "chart-weeks") -
             f" {_num(round(fitted[-1], 1))} episodes a week."
         )
     if weeks and weeks[-1].days_in_range < 7:
-        description += f" The last week has only {weeks[-1].days_in_range} days so far."
+        days = weeks[-1].days_in_range
+        description += f" The last week has only {days} day{'' if days == 1 else 's'} so far."
     rows = [
         (
             _week_name(w),
@@ -253,7 +306,9 @@ def severity_over_time(
         for e in episodes
         if summary.start <= (local := e.started_at.astimezone(zone)).date() <= summary.end
     )
-    height, top, bottom, left, right = 216.0, 30.0, 172.0, 30.0, WIDTH - 8.0
+    top, bottom, left, right = 34.0, 164.0, 30.0, WIDTH - 6.0
+    line_height = SMALL_SIZE * LINE
+    height = bottom + 4 + 2 * line_height + 12
     days = max(1, summary.days)
     day_width = (right - left) / days
 
@@ -296,17 +351,22 @@ def severity_over_time(
             f' stroke-width="2.5"/>'
         )
         body.append(f'<circle cx="{left + 6:.1f}" cy="12" r="4" fill="{BAR}"/>')
-        body.append(_text(left + 14, 16, "an episode", size=SMALL_SIZE))
+        body.append(_text(left + 14, 17, "an episode", size=SMALL_SIZE))
+        key = left + 14 + _width("an episode", SMALL_SIZE) + 12
         body.append(
-            f'<line x1="{left + 96:.1f}" x2="{left + 122:.1f}" y1="12" y2="12" stroke="{INK}"'
+            f'<line x1="{key:.1f}" x2="{key + 26:.1f}" y1="12" y2="12" stroke="{INK}"'
             f' stroke-width="2.5"/>'
         )
-        body.append(_text(left + 128, 16, "weekly average", size=SMALL_SIZE))
+        body.append(_text(key + 32, 17, "weekly average", size=SMALL_SIZE))
         slot = (right - left) / max(1, len(summary.weeks))
-        body += _week_labels(summary.weeks, left, slot, bottom + 16)
+        body += _week_labels(summary.weeks, left, slot, bottom + 4 + line_height)
         body.append(
             _text(
-                left, bottom + 34, "Severity 0 (barely) to 10 (worst)", size=SMALL_SIZE, fill=MUTED
+                left,
+                bottom + 4 + 2 * line_height,
+                "Severity 0 (barely) to 10 (worst)",
+                size=SMALL_SIZE,
+                fill=MUTED,
             )
         )
         average = sum(s for _, s in points) / len(points)
@@ -351,8 +411,14 @@ def body_areas(
     new = set(summary.body_areas.new)
     first_seen = summary.body_areas.first_seen
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    row_height, left, right = 42.0, 4.0, WIDTH - 40.0
-    height = max(90.0, 10 + row_height * len(items))
+    left, right = 4.0, WIDTH - 40.0
+    labels = [
+        _wrap(_name(names, loc) + (" (new)" if loc in new else ""), TEXT_SIZE, WIDTH - left)
+        for loc, _ in items
+    ]
+    line = TEXT_SIZE * LINE
+    tops = _row_tops([line * len(lines) + 28 for lines in labels])
+    height = max(90.0, tops[-1])
     if not items:
         description = "No episodes in this range, so no body areas to show."
         body = _message(height, "No episodes in this range")
@@ -365,17 +431,16 @@ def body_areas(
             f'<rect width="6" height="6" fill="{BAR}"/>'
             f'<rect width="2.5" height="6" fill="#ffffff"/></pattern></defs>'
         ]
-        for i, (loc, n) in enumerate(items):
-            y = 8 + row_height * i
-            label = _name(names, loc) + (" (new)" if loc in new else "")
+        for (loc, n), lines, y in zip(items, labels, tops, strict=False):
             width = max(2.0, (right - left) * n / most)
             fill = f"url(#{escape(hatch)})" if loc in new else BAR
-            body.append(_text(left, y + 12, label, size=TEXT_SIZE, font_weight="600"))
+            body.append(_label(left, y + TEXT_SIZE, lines, font_weight="600"))
+            bar = y + line * len(lines) + 4
             body.append(
-                f'<rect class="chart-bar" x="{left:.1f}" y="{y + 18:.1f}" width="{width:.1f}"'
+                f'<rect class="chart-bar" x="{left:.1f}" y="{bar:.1f}" width="{width:.1f}"'
                 f' height="16" fill="{fill}" stroke="{BAR}" stroke-width="1.5"/>'
             )
-            body.append(_text(left + width + 6, y + 31, str(n), font_weight="700"))
+            body.append(_text(left + width + 6, bar + 13, str(n), font_weight="700"))
         description = (
             "Episodes by body area: "
             + ", ".join(
@@ -427,11 +492,17 @@ def context_associations(
     title = "Circumstances and episodes"
     enough = [c for c in summary.context if c.enough]
     short = [c for c in summary.context if not c.enough]
-    row_height, left, right = 72.0, 4.0, WIDTH - 76.0
-    height = max(90.0, 10 + row_height * len(enough))
+    left, right = 4.0, WIDTH - 4.0
     rates = [
         (c, c.episodes_with / c.days_with, c.episodes_without / c.days_without) for c in enough
     ]
+    labels = [_wrap(_name(names, c.factor.value), TEXT_SIZE, right - left) for c in enough]
+    line = TEXT_SIZE * LINE
+    tops = _row_tops([line * len(lines) + 48 for lines in labels])
+    height = max(90.0, tops[-1])
+    # "without" at the left of the bars, "0.0 a day" after the longest one
+    bar_left = left + _width("without", SMALL_SIZE) + 6
+    bar_room = right - bar_left - _width("00.0 a day", SMALL_SIZE) - 6
     if not rates:
         body = _message(
             height,
@@ -440,23 +511,21 @@ def context_associations(
     else:
         most = max(max(w, wo) for _, w, wo in rates)
         body = []
-        for i, (item, with_rate, without_rate) in enumerate(rates):
-            y = 8 + row_height * i
-            name = _name(names, item.factor.value)
-            body.append(_text(left, y + 12, name, font_weight="600"))
+        for (_, with_rate, without_rate), lines, y in zip(rates, labels, tops, strict=False):
+            body.append(_label(left, y + TEXT_SIZE, lines, font_weight="600"))
             for j, (rate, fill, word) in enumerate(
                 ((with_rate, BAR, "with"), (without_rate, OTHER, "without"))
             ):
-                top = y + 18 + j * 22
-                width = max(2.0, (right - left - 64) * rate / most)
+                top = y + line * len(lines) + 4 + j * 22
+                width = max(2.0, bar_room * rate / most)
                 body.append(_text(left, top + 13, word, size=SMALL_SIZE, fill=MUTED))
                 body.append(
-                    f'<rect class="chart-bar" x="{left + 60:.1f}" y="{top:.1f}" width="{width:.1f}"'
-                    f' height="17" fill="{fill}"/>'
+                    f'<rect class="chart-bar" x="{bar_left:.1f}" y="{top:.1f}"'
+                    f' width="{width:.1f}" height="17" fill="{fill}"/>'
                 )
                 body.append(
                     _text(
-                        left + 66 + width,
+                        bar_left + width + 6,
                         top + 13,
                         f"{rate:.1f} a day",
                         size=SMALL_SIZE,
@@ -515,37 +584,47 @@ def what_helped(
     """One bar per remedy: the share of recorded tries that helped, with "n of m" in words."""
     title = "What helped"
     remedies = summary.remedies
-    row_height, left, right = 46.0, 4.0, WIDTH - 56.0
-    height = max(90.0, 10 + row_height * len(remedies))
+    left, right = 4.0, WIDTH - 4.0 - _width("100 %", TEXT_SIZE) - 6
+    labels = []
+    for item in remedies:
+        name = _name(names, item.remedy.value)
+        if item.recorded:
+            outcome = f"helped {item.helped} of {_times(item.recorded)}"
+        else:
+            outcome = f"tried {_times(item.tried)}, outcome not recorded"
+        lines = _wrap(f"{name}: {outcome}", TEXT_SIZE, WIDTH - left)
+        if len(lines) > 1:  # break after the name rather than inside the counts
+            lines = _wrap(f"{name}:", TEXT_SIZE, WIDTH - left) + _wrap(
+                outcome, TEXT_SIZE, WIDTH - left
+            )
+        labels.append(lines)
+    line = TEXT_SIZE * LINE
+    tops = _row_tops([line * len(lines) + 22 for lines in labels])
+    height = max(90.0, tops[-1])
     if not remedies:
         body = _message(height, "Nothing tried logged yet")
     else:
         body = []
-        for i, item in enumerate(remedies):
-            y = 8 + row_height * i
-            name = _name(names, item.remedy.value)
-            if item.recorded:
-                label = f"{name}: helped {item.helped} of {item.recorded}"
-            else:
-                label = f"{name}: tried {item.tried}, outcome not recorded"
-            body.append(_text(left, y + 12, label, font_weight="600"))
+        for item, lines, y in zip(remedies, labels, tops, strict=False):
+            body.append(_label(left, y + TEXT_SIZE, lines, font_weight="600"))
+            bar = y + line * len(lines) + 4
             body.append(
-                f'<rect x="{left:.1f}" y="{y + 18:.1f}" width="{right - left:.1f}" height="16"'
+                f'<rect x="{left:.1f}" y="{bar:.1f}" width="{right - left:.1f}" height="16"'
                 f' fill="#ffffff" stroke="{OTHER}" stroke-width="1"/>'
             )
             if item.recorded:
                 share = item.helped / item.recorded
                 body.append(
-                    f'<rect class="chart-bar" x="{left:.1f}" y="{y + 18:.1f}"'
+                    f'<rect class="chart-bar" x="{left:.1f}" y="{bar:.1f}"'
                     f' width="{max(0.0, (right - left) * share):.1f}" height="16"'
                     f' fill="{HELPED}"/>'
                 )
-                body.append(_text(right + 6, y + 31, f"{share * 100:.0f} %", font_weight="700"))
+                body.append(_text(right + 6, bar + 13, f"{share * 100:.0f} %", font_weight="700"))
     description = (
         "; ".join(
-            f"{_name(names, r.remedy.value)} helped {r.helped} of {r.recorded} times"
+            f"{_name(names, r.remedy.value)} helped {r.helped} of {_times(r.recorded)}"
             if r.recorded
-            else f"{_name(names, r.remedy.value)} tried {r.tried} times, outcome not recorded"
+            else f"{_name(names, r.remedy.value)} tried {_times(r.tried)}, outcome not recorded"
             for r in remedies
         )
         + "."

@@ -1,5 +1,6 @@
 // The diary pages, enhanced: the severity number follows the slider, the medicine name shows
-// when "New medicine" or "Changed medicine" is ticked, and deleting asks first.
+// when "New medicine" or "Changed medicine" is ticked, a remedy ticked as "helped" clears the
+// same remedy in the "did not help" and "not sure" groups (and so on), and deleting asks first.
 // Without this script every control still works and submits the same values.
 (function () {
   "use strict";
@@ -25,6 +26,17 @@
     Array.prototype.forEach.call(ticks, function (t) { t.addEventListener("change", sync); });
     sync();
   }
+
+  // One outcome per remedy: the server would refuse the form with the same remedy in two groups.
+  var outcomes = document.querySelectorAll("input[name=helped], input[name=tried], input[name=unsure]");
+  Array.prototype.forEach.call(outcomes, function (box) {
+    box.addEventListener("change", function () {
+      if (!box.checked) { return; }
+      Array.prototype.forEach.call(outcomes, function (other) {
+        if (other !== box && other.value === box.value) { other.checked = false; }
+      });
+    });
+  });
 
   Array.prototype.forEach.call(document.querySelectorAll("form.delete-form"), function (form) {
     form.addEventListener("submit", function (event) {
