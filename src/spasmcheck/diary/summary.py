@@ -419,6 +419,24 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def fitted_weekly_rates(summary: DiarySummary) -> list[float] | None:
+    """The Poisson trend as episodes per 7 days for each week, or None when not estimable
+    (what the charts of the web page and the PDF draw as the trend line).
+
+    The fit has an intercept, so its fitted counts add up to the observed total; that fixes
+    the intercept from the rate ratio alone.
+    """
+    rr = summary.trend.fit.rate_ratio
+    weeks = summary.weeks
+    total = sum(w.episodes for w in weeks)
+    if rr is None or rr <= 0 or not total or len(weeks) < 2:
+        return None
+    b = math.log(rr)
+    scale = sum(w.days_in_range * math.exp(b * i) for i, w in enumerate(weeks))
+    a = math.log(total / scale)
+    return [7 * math.exp(a + b * i) for i in range(len(weeks))]
+
+
 def summarise(
     episodes: Sequence[Episode],
     *,

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from matplotlib.figure import Figure
 
 from spasmcheck.diary.model import Episode
-from spasmcheck.diary.summary import DiarySummary
+from spasmcheck.diary.summary import DiarySummary, fitted_weekly_rates
 
 WIDTH_IN = 2.6
 HEIGHT_IN = 1.9
@@ -50,23 +50,6 @@ def _style(ax: object) -> None:
     ax.title.set_fontsize(FONT_SIZE + 0.5)
     ax.xaxis.label.set_fontsize(FONT_SIZE)
     ax.yaxis.label.set_fontsize(FONT_SIZE)
-
-
-def fitted_weekly_rates(summary: DiarySummary) -> list[float] | None:
-    """The Poisson trend as episodes per 7 days for each week, or None when not estimable.
-
-    The fit has an intercept, so its fitted counts add up to the observed total; that fixes
-    the intercept from the rate ratio alone.
-    """
-    rr = summary.trend.fit.rate_ratio
-    weeks = summary.weeks
-    total = sum(w.episodes for w in weeks)
-    if rr is None or rr <= 0 or not total or len(weeks) < 2:
-        return None
-    b = math.log(rr)
-    scale = sum(w.days_in_range * math.exp(b * i) for i, w in enumerate(weeks))
-    a = math.log(total / scale)
-    return [7 * math.exp(a + b * i) for i in range(len(weeks))]
 
 
 def episodes_per_week(summary: DiarySummary) -> bytes:

@@ -96,6 +96,28 @@ class Question:
     separates: tuple[str, ...] = ()  # condition ids it helps tell apart
     escalation: bool = False  # asked after an emergency sign, to see if it needs an ambulance
 
+    @classmethod
+    def answered(
+        cls,
+        question_id: str,
+        kind: str,
+        options: Iterable[str],
+        *,
+        screening: bool = False,
+        escalation: bool = False,
+    ) -> Question:
+        """The shape of a question a client answered, without its words: all
+        :func:`answer_evidence` needs to turn the answer into evidence."""
+        return cls(
+            question_id,
+            QuestionKind(kind),
+            "",
+            "",
+            screening,
+            tuple(Option(o, o) for o in options),
+            escalation=escalation,
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

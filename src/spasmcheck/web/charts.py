@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from spasmcheck.diary.model import Episode
-from spasmcheck.diary.summary import DiarySummary, WeekRow
+from spasmcheck.diary.summary import DiarySummary, WeekRow, fitted_weekly_rates
 
 WIDTH = 310
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
@@ -177,24 +177,6 @@ def _week_labels(weeks: Sequence[WeekRow], left: float, slot: float, y: float) -
 
 
 # -- episodes per week -------------------------------------------------------------------------
-def fitted_weekly_rates(summary: DiarySummary) -> list[float] | None:
-    """The Poisson trend as episodes per full week, for each week; None when not estimable.
-
-    The fit has an intercept, so its fitted counts add up to the observed total: that fixes
-    the intercept from the rate ratio alone (the same arithmetic as the PDF's chart, kept here
-    so that a page never imports matplotlib).
-    """
-    rr = summary.trend.fit.rate_ratio
-    weeks = summary.weeks
-    total = sum(w.episodes for w in weeks)
-    if rr is None or rr <= 0 or not total or len(weeks) < 2:
-        return None
-    b = math.log(rr)
-    scale = sum(w.days_in_range * math.exp(b * i) for i, w in enumerate(weeks))
-    a = math.log(total / scale)
-    return [7 * math.exp(a + b * i) for i in range(len(weeks))]
-
-
 def _week_name(week: WeekRow) -> str:
     if week.days_in_range < 7:
         return f"week of {_day(week.monday)} ({week.days_in_range} of 7 days)"

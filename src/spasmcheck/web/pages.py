@@ -28,7 +28,6 @@ from spasmcheck.reasoning.interview import (
     MAX_QUESTIONS,
     Answer,
     Interviewer,
-    Option,
     Question,
     QuestionKind,
     Step,
@@ -73,13 +72,11 @@ class Recorded:
         ]
 
     def to_question(self) -> Question:
-        return Question(
+        return Question.answered(
             self.question,
-            QuestionKind(self.kind),
-            "",
-            "",
-            self.screening,
-            tuple(Option(o, o) for o in self.options),
+            self.kind,
+            self.options,
+            screening=self.screening,
             escalation=self.escalation,
         )
 

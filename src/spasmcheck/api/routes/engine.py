@@ -25,9 +25,7 @@ from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import EvidenceSet
 from spasmcheck.reasoning.interview import (
     Interviewer,
-    Option,
     Question,
-    QuestionKind,
     answer_evidence,
 )
 
@@ -85,13 +83,11 @@ def interview(body: InterviewRequest, request: Request) -> JSONResponse:
         bad = [o for o in answer.options if o not in known]
         if bad:
             raise ApiError(422, "unknown_finding", f"unknown option(s): {', '.join(bad[:5])}")
-        question = Question(
+        question = Question.answered(
             answer.question_id,
-            QuestionKind(answer.kind),
-            "",
-            "",
-            answer.screening,
-            tuple(Option(o, o) for o in answer.options),
+            answer.kind,
+            answer.options,
+            screening=answer.screening,
             escalation=answer.escalation,
         )
         try:
