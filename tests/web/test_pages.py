@@ -302,3 +302,17 @@ def test_a_signed_in_person_goes_through_the_interview_with_their_header(
     pages = answer_until_result(web, first)
     assert "Sign out" in pages[-1]
     assert "You will be asked to sign in" not in pages[-1]
+
+
+def test_pages_carry_security_headers_and_no_inline_scripts(web: TestClient) -> None:
+    for path in ("/", "/signup", "/signin", "/about", "/no-such-page"):
+        response = web.get(path)
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["x-content-type-options"] == "nosniff"
+        # script-src 'self' forbids inline scripts: every <script> must load a file
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", response.text), path
+    api = web.get("/v1/info")
+    assert api.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in api.headers
