@@ -316,3 +316,20 @@ def test_pages_carry_security_headers_and_no_inline_scripts(web: TestClient) -> 
     api = web.get("/v1/info")
     assert api.headers["x-content-type-options"] == "nosniff"
     assert "content-security-policy" not in api.headers
+
+
+def test_a_state_naming_a_finding_the_knowledge_base_lacks_asks_to_start_again(
+    app: FastAPI, web: TestClient
+) -> None:
+    """An interview begun before a knowledge-base update that removed a finding."""
+    from spasmcheck.web.pages import InterviewState, Recorded
+
+    old = InterviewState(
+        "calf cramps", None, None, [Recorded("gone_finding", "yes_no", False, False, [], "yes")]
+    )
+    state = old.dump(app.state.settings)
+    response = web.post("/interview", data={"state": state, "answer": "no"})
+    assert response.status_code == 400
+    assert "start again" in response.text.lower()
+    saved = web.post("/result/save", data={"state": state})
+    assert saved.status_code == 400

@@ -99,13 +99,19 @@ class InterviewState:
         return str(_serializer(settings).dumps(payload))
 
     @classmethod
-    def load(cls, raw: str, settings: Settings) -> InterviewState:
-        """The state from a form, or PageError 400 when it is not one this server made."""
+    def load(cls, raw: str, settings: Settings, engine: Engine) -> InterviewState:
+        """The state from a form, or PageError 400 when it is not one this server made, or
+        names findings this knowledge base no longer has (an interview begun before an update)."""
         try:
             payload = _serializer(settings).loads(raw[: 2 * MAX_TEXT + 20_000])
             if not isinstance(payload, dict) or payload.get("v") != STATE_VERSION:
                 raise ValueError("unknown state version")
             answers = [Recorded(*item) for item in payload["r"][:MAX_ANSWERS]]
+            known = engine.kb.finding_by_id
+            for recorded in answers:
+                ids = [recorded.question] if recorded.kind == "yes_no" else recorded.options
+                if not all(i in known for i in ids):
+                    raise ValueError("a finding this knowledge base does not have")
             return cls(str(payload["t"]), payload["a"], payload["s"], answers)
         except (BadSignature, ValueError, TypeError, KeyError) as error:
             raise PageError(
@@ -196,7 +202,7 @@ def interview(
             )
         current = InterviewState(text.strip(), years, sex or None)
         return _show(request, engine, current, settings)
-    current = InterviewState.load(state, settings)
+    current = InterviewState.load(state, settings, engine)
     if action == "back":
         if not current.answers:
             age_text = "" if current.age is None else str(current.age)
@@ -353,7 +359,7 @@ def save_result(
     csrf_token: Annotated[str, Form(max_length=512)] = "",
 ) -> Response:
     settings = _settings(request)
-    current = InterviewState.load(state, settings)
+    current = InterviewState.load(state, settings, engine)
     if page_user(request, session) is None:
         response = RedirectResponse("/signin?next=/result/save", status_code=303)
         response.set_cookie(
@@ -385,13 +391,13 @@ def save_result(
 
 
 @router.get("/result/save")
-def confirm_save(request: Request, session: SessionDep) -> Response:
+def confirm_save(request: Request, session: SessionDep, engine: EngineDep) -> Response:
     """After signing in to save: ask once more, with the pending result's description."""
     require_user(request, session)
     raw = request.cookies.get(PENDING_COOKIE)
     if not raw:
         return RedirectResponse("/account", status_code=303)
-    current = InterviewState.load(raw, _settings(request))
+    current = InterviewState.load(raw, _settings(request), engine)
     return render(request, "result_save.html", {"nav": "check", "state": raw, "text": current.text})
 
 
