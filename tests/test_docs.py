@@ -36,7 +36,8 @@ def test_every_red_flag_is_documented(kb: KnowledgeBase) -> None:
 
 def test_readme_links_resolve() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for target in re.findall(r"\]\(([^)#]+)\)", readme):
+    targets = re.findall(r"\]\(([^)#]+)\)", readme) + re.findall(r'<img src="([^"]+)"', readme)
+    for target in targets:
         if not target.startswith("http"):
             assert (REPO / target).exists(), target
 
