@@ -68,6 +68,7 @@ WEB_ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/signup"): "anyone",
     ("POST", "/interview"): "anyone",
     ("POST", "/result/save"): "anyone",
+    ("POST", "/result/report"): "anyone",
     ("GET", "/result/save"): "mine",
     ("GET", "/account"): "mine",
     ("GET", "/account/export"): "mine",

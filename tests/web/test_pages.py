@@ -333,3 +333,28 @@ def test_a_state_naming_a_finding_the_knowledge_base_lacks_asks_to_start_again(
     assert "start again" in response.text.lower()
     saved = web.post("/result/save", data={"state": state})
     assert saved.status_code == 400
+
+
+def test_an_unsaved_result_downloads_its_report_without_an_account(
+    app: FastAPI, web: TestClient
+) -> None:
+    result = answer_until_result(web, start(web, "calf cramps at night after running", "50"))[-1]
+    assert 'action="/result/report"' in result
+    state = state_of(result)
+    pdf = web.post("/result/report", data={"state": state, "format": "pdf"})
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    fhir = web.post("/result/report", data={"state": state, "format": "fhir"})
+    assert fhir.headers["content-type"].startswith("application/fhir+json")
+    bundle = fhir.json()
+    assert bundle["resourceType"] == "Bundle"
+    assert any(e["resource"]["resourceType"] == "RiskAssessment" for e in bundle["entry"])
+    assert web.post("/result/report", data={"state": state, "format": "docx"}).status_code == 422
+    assert web.post("/result/report", data={"state": "forged", "format": "pdf"}).status_code == 400
+    from sqlalchemy import func, select
+
+    from spasmcheck.storage.models import Assessment
+
+    with app.state.session_factory() as session:  # nothing was stored
+        assert session.scalar(select(func.count()).select_from(Assessment)) == 0

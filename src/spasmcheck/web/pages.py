@@ -12,10 +12,11 @@ into an access log): every step is a POST.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from spasmcheck.api.account_schemas import MAX_ID
@@ -399,6 +400,48 @@ def confirm_save(request: Request, session: SessionDep, engine: EngineDep) -> Re
         return RedirectResponse("/account", status_code=303)
     current = InterviewState.load(raw, _settings(request), engine)
     return render(request, "result_save.html", {"nav": "check", "state": raw, "text": current.text})
+
+
+@router.post("/result/report")
+def unsaved_report(
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    state: Annotated[str, Form(max_length=2 * MAX_TEXT + 20_000)],
+    format: Annotated[str, Form(max_length=10)] = "pdf",
+) -> Response:
+    """The clinician report of a result that was not saved: built from the form's state,
+    stored nowhere, without a diary section (the diary needs an account)."""
+    from spasmcheck.export.fhir import fhir_bundle
+    from spasmcheck.export.model import ReportInput
+    from spasmcheck.export.pdf import render_pdf
+
+    page_user(request, session)
+    if format not in ("pdf", "fhir"):
+        raise PageError(422, "Choose the PDF report or the FHIR file.")
+    current = InterviewState.load(state, _settings(request), engine)
+    evidence = current.answer_evidence()
+    try:
+        result = engine.assess(current.text, current.age, current.sex, evidence).as_dict()
+    except InputError as error:
+        raise PageError(400, f"This report could not be made: {error}.") from error
+    report = ReportInput(
+        assessment_id=0,
+        created_at=datetime.now(UTC),
+        input={"text": current.text, "age": current.age, "sex": current.sex},
+        result=result,
+    )
+    if format == "fhir":
+        return JSONResponse(
+            fhir_bundle(report, engine=engine),
+            media_type="application/fhir+json",
+            headers={"Content-Disposition": 'attachment; filename="spasmcheck-result.fhir.json"'},
+        )
+    return Response(
+        render_pdf(report, engine=engine),
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="spasmcheck-result.pdf"'},
+    )
 
 
 AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
