@@ -135,6 +135,13 @@ class InterviewState:
             for item in answer_evidence(recorded.to_question(), recorded.response)
         ]
 
+    def assessment(self, engine: Engine, evidence: list[Evidence]) -> dict[str, Any]:
+        """The result the server computes itself (to save or report), never the form's."""
+        try:
+            return engine.assess(self.text, self.age, self.sex, evidence).as_dict()
+        except InputError as error:
+            raise PageError(400, f"This result could not be used: {error}.") from error
+
 
 def _serializer(settings: Settings) -> URLSafeSerializer:
     return URLSafeSerializer(settings.secret_key, salt="spasmcheck.interview")
@@ -375,10 +382,7 @@ def save_result(
         return response
     user = form_user(request, session, csrf_token)
     evidence = current.answer_evidence()
-    try:
-        result = engine.assess(current.text, current.age, current.sex, evidence).as_dict()
-    except InputError as error:
-        raise PageError(400, f"This result could not be saved: {error}.") from error
+    result = current.assessment(engine, evidence)
     stored_input = {
         "text": current.text,
         "age": current.age,
@@ -420,11 +424,7 @@ def unsaved_report(
     if format not in ("pdf", "fhir"):
         raise PageError(422, "Choose the PDF report or the FHIR file.")
     current = InterviewState.load(state, _settings(request), engine)
-    evidence = current.answer_evidence()
-    try:
-        result = engine.assess(current.text, current.age, current.sex, evidence).as_dict()
-    except InputError as error:
-        raise PageError(400, f"This report could not be made: {error}.") from error
+    result = current.assessment(engine, current.answer_evidence())
     report = ReportInput(
         assessment_id=0,
         created_at=datetime.now(UTC),
