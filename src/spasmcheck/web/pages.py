@@ -16,13 +16,15 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from spasmcheck.api.account_schemas import MAX_ID
 from spasmcheck.api.deps import EngineDep, SessionDep
+from spasmcheck.api.routes.reports import report_response
 from spasmcheck.api.schemas import MAX_TEXT
 from spasmcheck.config import Settings
+from spasmcheck.export.model import ReportInput
 from spasmcheck.reasoning.engine import SEXES, Engine, InputError
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet
 from spasmcheck.reasoning.interview import (
@@ -416,10 +418,6 @@ def unsaved_report(
 ) -> Response:
     """The clinician report of a result that was not saved: built from the form's state,
     stored nowhere, without a diary section (the diary needs an account)."""
-    from spasmcheck.export.fhir import fhir_bundle
-    from spasmcheck.export.model import ReportInput
-    from spasmcheck.export.pdf import render_pdf
-
     page_user(request, session)
     if format not in ("pdf", "fhir"):
         raise PageError(422, "Choose the PDF report or the FHIR file.")
@@ -431,17 +429,7 @@ def unsaved_report(
         input={"text": current.text, "age": current.age, "sex": current.sex},
         result=result,
     )
-    if format == "fhir":
-        return JSONResponse(
-            fhir_bundle(report, engine=engine),
-            media_type="application/fhir+json",
-            headers={"Content-Disposition": 'attachment; filename="spasmcheck-result.fhir.json"'},
-        )
-    return Response(
-        render_pdf(report, engine=engine),
-        media_type="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="spasmcheck-result.pdf"'},
-    )
+    return report_response(report, engine=engine, format=format, name="spasmcheck-result")
 
 
 AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -13,6 +13,8 @@ from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
 from spasmcheck.api.errors import ApiError
 from spasmcheck.diary.summary import MAX_RANGE_DAYS
 from spasmcheck.export.loading import local_day_bounds, report_input
+from spasmcheck.export.model import ReportInput
+from spasmcheck.reasoning.engine import Engine
 from spasmcheck.storage import repository
 
 router = APIRouter(tags=["reports"])
@@ -66,7 +68,13 @@ def assessment_report(
     )
     if report is None:
         raise ApiError(404, "not_found", "no such assessment")
-    name = f"spasmcheck-assessment-{assessment_id}"
+    return report_response(
+        report, engine=engine, format=format, name=f"spasmcheck-assessment-{assessment_id}"
+    )
+
+
+def report_response(report: ReportInput, *, engine: Engine, format: str, name: str) -> Response:
+    """The report as a download: the PDF, the FHIR bundle, or the diary as CSV."""
     if format == "pdf":
         from spasmcheck.export.pdf import render_pdf
 
@@ -78,7 +86,10 @@ def assessment_report(
     if format == "fhir":
         from spasmcheck.export.fhir import fhir_bundle
 
-        return FhirResponse(fhir_bundle(report, engine=engine))
+        return FhirResponse(
+            fhir_bundle(report, engine=engine),
+            headers={"Content-Disposition": f'attachment; filename="{name}.fhir.json"'},
+        )
     from spasmcheck.export.csv import diary_csv
 
     return Response(
