@@ -7,6 +7,8 @@ Autoescaping is on for every template; nothing a person types is ever marked saf
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +63,10 @@ TEMPLATES.env.globals["version"] = __version__
 TEMPLATES.env.globals["LEVEL_STYLE"] = LEVEL_STYLE
 
 
-def _source_labeller(engine: Engine) -> Any:
-    """A citation for people: a seed document's title instead of its file name."""
+@cache
+def _source_labeller(engine: Engine) -> Callable[[str], str]:
+    """A citation for people: a seed document's title instead of its file name (built once
+    per engine, not on every page)."""
     titles = {s.file: f"“{s.title}”" for s in engine.kb.sources if s.file}
 
     def label(citation: str) -> str:
@@ -83,8 +87,7 @@ def render(
     engine: Engine = request.app.state.engine
     values: dict[str, Any] = {
         "user": getattr(request.state, "user", None),
-        "csrf_token": getattr(request.state, "csrf_token", None)
-        or request.cookies.get(CSRF_COOKIE, ""),
+        "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
         "kb_version": engine.kb.version,
         "disclaimer": engine.kb.guidance.disclaimer,
         "estimate_note": engine.kb.guidance.estimate_note,
