@@ -49,7 +49,7 @@ from spasmcheck.web import charts
 from spasmcheck.web.bodymap import location_options
 from spasmcheck.web.errors import PageError
 from spasmcheck.web.session import form_user, require_user
-from spasmcheck.web.templating import LEVEL_STYLE, render
+from spasmcheck.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -496,8 +496,6 @@ class RetriageView:
 
     needs_doctor: bool
     level: str
-    style: str
-    tag: str
     label: str
     action: str
     patterns: list[str]
@@ -516,12 +514,9 @@ def _retriage(summary: DiarySummary, names: dict[str, str]) -> RetriageView | No
     r = summary.retriage
     if not summary.episodes or r.level is None:
         return None
-    style, tag = LEVEL_STYLE.get(r.level, ("consult", "See a doctor"))
     return RetriageView(
         needs_doctor=r.level != "self_care",
         level=r.level,
-        style=style,
-        tag=tag,
         label=r.label or "",
         action=r.action or "",
         patterns=[_named(p.reason, names) for p in r.patterns],

@@ -50,7 +50,6 @@ STATE_VERSION = 1
 MAX_ANSWERS = 40  # the interview asks at most MAX_QUESTIONS; undo can't make more
 SHOWN_CAUSES = 5
 MIN_SHOWN_PROBABILITY = 0.02
-EMERGENCY_NUMBERS = (("999", "UK"), ("112", "Europe"), ("911", "North America"))
 
 
 @dataclass
@@ -295,7 +294,6 @@ def _show(
         "problem": problem,
         "text": current.text,
         "emergency": result["triage"] if level.startswith("emergency") else None,
-        "numbers": EMERGENCY_NUMBERS,
     }
     return render(request, "question.html", context, status_code=422 if problem else 200)
 
@@ -352,7 +350,6 @@ def _result_context(
         "told": told,
         "safety_net": safety_net,
         "advice": advice,
-        "numbers": EMERGENCY_NUMBERS,
         "state": state,
         "text": current.text if current else (saved.input.get("text", "") if saved else ""),
         "stop_reason": stop_reason,

@@ -61,6 +61,12 @@ TEMPLATES.env.filters["percent"] = percent
 TEMPLATES.env.filters["times"] = times
 TEMPLATES.env.globals["version"] = __version__
 TEMPLATES.env.globals["LEVEL_STYLE"] = LEVEL_STYLE
+# The numbers an emergency banner offers to call (the guidance's action names the same three).
+TEMPLATES.env.globals["EMERGENCY_NUMBERS"] = (
+    ("999", "UK"),
+    ("112", "Europe"),
+    ("911", "North America"),
+)
 
 
 @cache
