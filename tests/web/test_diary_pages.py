@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +16,8 @@ import pytest
 from fastapi import FastAPI
 
 from spasmcheck.web.diary import range_for
-from tests.api.conftest import BASE_URL, TestClient, User, make_app, register_and_sign_in
+from tests.api.conftest import User, register_and_sign_in
+from tests.web.conftest import web_client
 
 EPISODE_ITEM = re.compile(r'<li class="episode" data-id="(\d+)"')
 FIGURE = re.compile(r'<figure class="chart"')
@@ -25,23 +25,14 @@ WEEK_BAR = re.compile(r'<rect class="chart-bar"')
 
 
 @pytest.fixture
-def diary_app(tmp_path: Path) -> FastAPI:
-    return make_app(tmp_path)
-
-
-def _client(app: FastAPI) -> TestClient:
-    return TestClient(app, base_url=BASE_URL, follow_redirects=False)
-
-
-@pytest.fixture
-def diary_alice(diary_app: FastAPI) -> Iterator[User]:
-    with _client(diary_app) as client:
+def diary_alice(app: FastAPI) -> Iterator[User]:
+    with web_client(app) as client:
         yield register_and_sign_in(client, "alice@example.org", "Europe/London")
 
 
 @pytest.fixture
-def diary_bob(diary_app: FastAPI) -> Iterator[User]:
-    with _client(diary_app) as client:
+def diary_bob(app: FastAPI) -> Iterator[User]:
+    with web_client(app) as client:
         yield register_and_sign_in(client, "bob@example.org", "America/New_York")
 
 
@@ -85,8 +76,8 @@ def section(html: str, element_id: str) -> str:
         ("/diary/1/edit", "/signin?next=/diary/1/edit"),
     ],
 )
-def test_signed_out_pages_send_you_to_sign_in(diary_app: FastAPI, path: str, target: str) -> None:
-    with _client(diary_app) as client:
+def test_signed_out_pages_send_you_to_sign_in(app: FastAPI, path: str, target: str) -> None:
+    with web_client(app) as client:
         response = client.get(path)
     assert response.status_code == 303
     assert response.headers["location"] == target

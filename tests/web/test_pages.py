@@ -7,29 +7,18 @@ and the offered answers out of the returned page and posts them back.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html import unescape
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
-from tests.api.conftest import BASE_URL, TestClient, make_app, register_and_sign_in
+from tests.api.conftest import TestClient, register_and_sign_in
+from tests.web.conftest import web_client
 
 STATE = re.compile(r'name="state" value="([^"]*)"')
 ANSWER = re.compile(r'name="answer" value="([^"]*)"')
 LEVEL = re.compile(r'class="banner [a-z]+" data-level="([a-z_0-9]+)"')
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> FastAPI:
-    return make_app(tmp_path)
-
-
-@pytest.fixture
-def web(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as client:
-        yield client
 
 
 def state_of(html: str) -> str:
@@ -235,7 +224,7 @@ def test_saving_after_signing_in_keeps_the_result_and_offers_the_report(
     listed = web.get("/v1/assessments", headers=user.bearer).json()
     assert listed["total"] == 1
     assert listed["items"][0]["input"]["text"] == "calf cramps at night after running"
-    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as other:
+    with web_client(app) as other:
         register_and_sign_in(other, "other@example.org")
         assert other.get(f"/assessments/{assessment_id}").status_code == 404
 

@@ -4,21 +4,8 @@ template — without the network. Figures are in docs/benchmarks.md."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from fastapi import FastAPI
-
-from tests.api.conftest import BASE_URL, TestClient, make_app
+from tests.api.conftest import TestClient
 from tests.web.test_pages import answer_until_result, start, state_of
-
-
-@pytest.fixture
-def web(tmp_path: Path) -> Iterator[TestClient]:
-    app: FastAPI = make_app(tmp_path)
-    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as client:
-        yield client
 
 
 def test_web_question_benchmark(benchmark, web: TestClient) -> None:  # type: ignore[no-untyped-def]
