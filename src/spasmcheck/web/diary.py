@@ -500,7 +500,6 @@ class RetriageView:
     action: str
     patterns: list[str]
     reasons: list[str]
-    raised: bool
 
 
 def _named(text: str, names: dict[str, str]) -> str:
@@ -521,7 +520,6 @@ def _retriage(summary: DiarySummary, names: dict[str, str]) -> RetriageView | No
         action=r.action or "",
         patterns=[_named(p.reason, names) for p in r.patterns],
         reasons=list(r.reasons),
-        raised=r.raised,
     )
 
 

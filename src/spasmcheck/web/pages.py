@@ -279,7 +279,7 @@ def _show(
         return render(
             request,
             "result.html",
-            _result_context(engine, result, current, state=state, stop_reason=step.stop_reason),
+            _result_context(engine, result, current, state=state),
         )
     question = step.question
     level = result["triage"]["level"]
@@ -307,7 +307,6 @@ def _result_context(
     current: InterviewState | None,
     *,
     state: str | None = None,
-    stop_reason: str | None = None,
     saved: Any = None,
 ) -> dict[str, Any]:
     kb = engine.kb
@@ -352,7 +351,6 @@ def _result_context(
         "advice": advice,
         "state": state,
         "text": current.text if current else (saved.input.get("text", "") if saved else ""),
-        "stop_reason": stop_reason,
         "saved": saved,
     }
 
