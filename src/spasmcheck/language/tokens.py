@@ -3,17 +3,26 @@
 Tokens are lowercase words (apostrophes kept: "don't", "i'm"), numbers, single punctuation
 marks and line breaks, each with its character span in the original text so that every
 finding can point at the words that produced it.
+
+Before folding, every word is put in its canonical written form (``data/normalise.yaml``):
+contractions typed without an apostrophe ("cant" → "can't"), texting forms ("u", "idk",
+"b4"), American spellings ("diarrhea" → "diarrhoea", "-ize" → "-ise"). One typed word may
+give several tokens ("idk" → "i don't know"); they share the typed word's span. The same
+normalisation runs on the knowledge base's phrases, so both sides always agree.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 import snowballstemmer
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
-_TOKEN = re.compile(r"\n|[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
+_TOKEN = re.compile(r"\n|[wy]/o\b|[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 
 SENTENCE_END = frozenset({".", "!", "?", ";", "\n"})
@@ -22,10 +31,22 @@ PUNCTUATION = frozenset({",", ":", "-", "\u2013", "\u2014", "(", ")", "/", '"', 
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    text: str  # lowercase surface form
+    text: str  # lowercase canonical form ("can't" for a typed "cant")
     key: str  # folded form used for matching
     start: int
     end: int
+
+
+class _NormalisationFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    words: dict[str, str] = Field(min_length=1)
+    suffixes: dict[str, str]
+
+
+@cache
+def _normalisation() -> _NormalisationFile:
+    raw = resources.files("spasmcheck.language.data").joinpath("normalise.yaml").read_bytes()
+    return _NormalisationFile.model_validate(yaml.safe_load(raw))
 
 
 def normalise(text: str) -> str:
@@ -48,12 +69,27 @@ def fold(word: str) -> str:
     return stem
 
 
+@lru_cache(maxsize=20_000)
+def canonical(word: str) -> tuple[str, ...]:
+    """The canonical written form of one lowercase typed word, as one or more words."""
+    table = _normalisation()
+    mapped = table.words.get(word)
+    if mapped is not None:
+        return tuple(mapped.split())
+    if len(word) >= 6 and word.isalpha():
+        for suffix, replacement in table.suffixes.items():
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                return (word[: -len(suffix)] + replacement,)
+    return (word,)
+
+
 def tokenize(text: str) -> list[Token]:
     lowered = normalise(text)
-    return [
-        Token(match.group(), fold(match.group()), match.start(), match.end())
-        for match in _TOKEN.finditer(lowered)
-    ]
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(lowered):
+        for word in canonical(match.group()):
+            tokens.append(Token(word, fold(word), match.start(), match.end()))
+    return tokens
 
 
 def phrase_keys(phrase: str) -> tuple[str, ...]:
