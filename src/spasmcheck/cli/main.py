@@ -246,7 +246,7 @@ def report(
 @kb_app.command("check")
 def kb_check() -> None:
     """Validate the knowledge base and list every problem at once."""
-    kb, problems = collect()
+    kb, problems = collect(codes=True)
     for problem in problems:
         typer.echo(problem)
     if kb is None or problems:

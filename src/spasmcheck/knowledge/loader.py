@@ -24,7 +24,9 @@ from spasmcheck.knowledge.schema import (
     Citation,
     Condition,
     ConditionFile,
+    FamilyFile,
     Finding,
+    FindingFamily,
     FindingFile,
     GuidanceFile,
     LevelGuidance,
@@ -64,6 +66,7 @@ class KnowledgeBase:
     groups: tuple[QuestionGroup, ...]
     guidance: GuidanceFile
     version: str
+    families: tuple[FindingFamily, ...] = ()
     condition_by_id: dict[str, Condition] = field(init=False, repr=False)
     finding_by_id: dict[str, Finding] = field(init=False, repr=False)
     source_by_id: dict[str, Source] = field(init=False, repr=False)
@@ -135,8 +138,14 @@ def _load_file(
         return None
 
 
-def collect(root: Traversable | None = None) -> tuple[KnowledgeBase | None, list[str]]:
-    """Load and validate everything; return the knowledge base (if it loaded) and problems."""
+def collect(
+    root: Traversable | None = None, *, codes: bool = False
+) -> tuple[KnowledgeBase | None, list[str]]:
+    """Load and validate everything; return the knowledge base (if it loaded) and problems.
+
+    With ``codes=True`` also check every ICD-10-CM code and HPO id against the code tables
+    (:mod:`.codes`); ``kb check`` and the tests do, loading for use does not (it is slower).
+    """
     root = root or _data_root()
     problems: list[str] = []
     digest = hashlib.sha256()
@@ -157,6 +166,7 @@ def collect(root: Traversable | None = None) -> tuple[KnowledgeBase | None, list
     red_flags = [(lbl, r) for lbl, f in load_folder("red_flags", RedFlagFile) for r in f.red_flags]
     sources = [(lbl, s) for lbl, f in load_folder("sources", SourceFile) for s in f.sources]
     groups = [(lbl, g) for lbl, f in load_folder("groups", QuestionGroupFile) for g in f.groups]
+    families = [(lbl, x) for lbl, f in load_folder("families", FamilyFile) for x in f.families]
     guidance_files = load_folder("guidance", GuidanceFile)
     guidance = guidance_files[0][1] if len(guidance_files) == 1 else None
     if guidance is None:
@@ -165,6 +175,11 @@ def collect(root: Traversable | None = None) -> tuple[KnowledgeBase | None, list
         _check_guidance(guidance, sources, problems)
 
     _check_references(conditions, findings, red_flags, sources, groups, problems)
+    _check_families(families, findings, problems)
+    if codes:
+        from spasmcheck.knowledge.codes import check_codes
+
+        problems.extend(check_codes(conditions, findings))
     if problems or guidance is None:
         return None, problems
     kb = KnowledgeBase(
@@ -174,6 +189,7 @@ def collect(root: Traversable | None = None) -> tuple[KnowledgeBase | None, list
         sources=tuple(s for _, s in sources),
         groups=tuple(g for _, g in groups),
         guidance=guidance,
+        families=tuple(x for _, x in families),
         version=f"{_package_version()}+{digest.hexdigest()[:10]}",
     )
     return kb, problems
@@ -287,7 +303,7 @@ def _check_references(
 
     for label, flag in red_flags:
         where = f"red flag {flag.id}"
-        for finding_id in [*flag.finding_ids, *flag.screen_when]:
+        for finding_id in [*flag.finding_ids, *flag.screen_when, *flag.unless]:
             if finding_id not in finding_ids:
                 problems.append(f"{label}: {where}: unknown finding {finding_id!r}")
         check_citations(label, where, flag.cite)
@@ -302,6 +318,29 @@ def _check_references(
     for _, source in sources:
         if source.kind is SourceKind.SEED and source.id not in cited_seeds:
             problems.append(f"sources: seed {source.id!r} is cited by no condition")
+
+
+def _check_families(
+    families: list[tuple[str, FindingFamily]],
+    findings: list[tuple[str, Finding]],
+    problems: list[str],
+) -> None:
+    """Every member is a known finding, listed once, and in one family only (so that the
+    family rule of the inference counts each finding exactly once)."""
+    _duplicates(families, "family", problems)
+    finding_ids = {f.id for _, f in findings}
+    owner: dict[str, str] = {}
+    for label, family in families:
+        where = f"family {family.id}"
+        for member in family.members:
+            if member not in finding_ids:
+                problems.append(f"{label}: {where}: unknown finding {member!r}")
+            elif member in owner:
+                problems.append(
+                    f"{label}: {where}: finding {member!r} is already in family {owner[member]!r}"
+                )
+            else:
+                owner[member] = family.id
 
 
 @cache
