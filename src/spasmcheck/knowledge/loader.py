@@ -24,6 +24,8 @@ from spasmcheck.knowledge.schema import (
     Citation,
     Condition,
     ConditionFile,
+    EmergencyScreen,
+    EmergencyScreenFile,
     FamilyFile,
     Finding,
     FindingFamily,
@@ -72,6 +74,8 @@ class KnowledgeBase:
     source_by_id: dict[str, Source] = field(init=False, repr=False)
     group_by_id: dict[str, QuestionGroup] = field(init=False, repr=False)
     level_guidance: dict[TriageLevel, LevelGuidance] = field(init=False, repr=False)
+    # The interview's first question (screen/emergency_screen.yaml); None: no screen.
+    screen: EmergencyScreen | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "condition_by_id", {c.id: c for c in self.conditions})
@@ -167,6 +171,7 @@ def collect(
     sources = [(lbl, s) for lbl, f in load_folder("sources", SourceFile) for s in f.sources]
     groups = [(lbl, g) for lbl, f in load_folder("groups", QuestionGroupFile) for g in f.groups]
     families = [(lbl, x) for lbl, f in load_folder("families", FamilyFile) for x in f.families]
+    screens = [s.screen for _, s in load_folder("screen", EmergencyScreenFile)]
     guidance_files = load_folder("guidance", GuidanceFile)
     guidance = guidance_files[0][1] if len(guidance_files) == 1 else None
     if guidance is None:
@@ -175,6 +180,7 @@ def collect(
         _check_guidance(guidance, sources, problems)
 
     _check_references(conditions, findings, red_flags, sources, groups, problems)
+    _check_screen(screens, findings, red_flags, sources, problems)
     _check_families(families, findings, problems)
     if codes:
         from spasmcheck.knowledge.codes import check_codes
@@ -189,6 +195,7 @@ def collect(
         sources=tuple(s for _, s in sources),
         groups=tuple(g for _, g in groups),
         guidance=guidance,
+        screen=screens[0] if screens else None,
         families=tuple(x for _, x in families),
         version=f"{_package_version()}+{digest.hexdigest()[:10]}",
     )
@@ -350,3 +357,55 @@ def load_knowledge_base() -> KnowledgeBase:
     if kb is None:
         raise KnowledgeBaseError(problems)
     return kb
+
+
+def _check_screen(
+    screens: list[EmergencyScreen],
+    findings: list[tuple[str, Finding]],
+    red_flags: list[tuple[str, RedFlag]],
+    sources: list[tuple[str, Source]],
+    problems: list[str],
+) -> None:
+    """The emergency screen lists exactly the signs that need help now on their own.
+
+    Every option must fire an emergency rule by itself at any age (so ticking it ends the
+    interview with that result), and every finding that by itself fires an
+    ``emergency_ambulance`` rule must be an option (so none is left for later).
+    """
+    if len(screens) > 1:
+        problems.append("screen: at most one emergency screen file")
+    if not screens:
+        return
+    screen = screens[0]
+    where = "screen/emergency_screen"
+    known = {f.id for _, f in findings}
+    source_by_id = {s.id: s for _, s in sources}
+
+    def alone(rule: RedFlag) -> bool:
+        return not rule.all_of and rule.min_age is None and rule.max_age is None
+
+    emergency = {f for _, r in red_flags if r.level.is_emergency and alone(r) for f in r.any_of}
+    ambulance = {
+        f
+        for _, r in red_flags
+        if r.level is TriageLevel.EMERGENCY_AMBULANCE and alone(r)
+        for f in r.any_of
+    }
+    listed = [o.finding for o in screen.options]
+    for finding_id in listed:
+        if finding_id not in known:
+            problems.append(f"{where}: unknown finding {finding_id!r}")
+        elif finding_id not in emergency:
+            problems.append(
+                f"{where}: {finding_id!r} does not fire an emergency red flag on its own"
+            )
+    for finding_id in sorted({f for f in listed if listed.count(f) > 1}):
+        problems.append(f"{where}: {finding_id!r} is listed twice")
+    for finding_id in sorted(ambulance - set(listed)):
+        problems.append(f"{where}: {finding_id!r} calls an ambulance on its own but is not listed")
+    for citation in screen.cite:
+        source = source_by_id.get(citation.source)
+        if source is None:
+            problems.append(f"{where}: unknown source {citation.source!r}")
+        elif source.kind is SourceKind.SEED and citation.section not in source.sections:
+            problems.append(f"{where}: {citation.source} has no section {citation.section!r}")

@@ -168,6 +168,10 @@ class Finding(_Strict):
     question: str = Field(min_length=8)  # interview question, answerable yes / no / don't know
     synonyms: list[str] = Field(min_length=1)  # lay phrases that mean this finding
     misspellings: list[str] = Field(default_factory=list)
+    # Concepts: groups of words that must all occur in one clause, in any order, e.g.
+    # ["swallow", "hard|difficult|trouble|wrong way"]; alternatives are separated by "|".
+    # Read after stemming and normalisation (spasmcheck.language.concepts).
+    concepts: list[list[str]] = Field(default_factory=list)
     codes: Codes = Field(default_factory=Codes)
     base_rate: Probability = 0.05
     # Question group for single / multiple choice questions (e.g. "location", "trigger").
@@ -176,6 +180,18 @@ class Finding(_Strict):
     ask: bool = True
     # When another finding implies this one (e.g. "calf" implies "leg"), list it here.
     implies: list[Identifier] = Field(default_factory=list)
+
+    @field_validator("concepts")
+    @classmethod
+    def _concepts(cls, value: list[list[str]]) -> list[list[str]]:
+        for concept in value:
+            if len(concept) < 2:
+                raise ValueError(f"a concept needs at least two word groups: {concept!r}")
+            for group in concept:
+                alternatives = [a.strip() for a in group.split("|")]
+                if not all(alternatives) or any(a != " ".join(a.split()) for a in alternatives):
+                    raise ValueError(f"empty or badly spaced alternative in {group!r}")
+        return value
 
     @field_validator("synonyms", "misspellings")
     @classmethod
@@ -260,7 +276,10 @@ class RedFlag(_Strict):
     """A finding, or a combination of findings, that sets a minimum triage level.
 
     The rule fires when every finding in ``all_of`` is present and, if ``any_of`` is not
-    empty, at least one finding in it is present.
+    empty, at least one finding in it is present — unless one of the ``unless`` findings is
+    affirmed (e.g. breathlessness that has gone on for months is not an ambulance matter).
+    ``unless`` is read from affirmed findings only: when the context is not given, or given
+    with doubt, the rule fires (the riskier reading).
     """
 
     id: Identifier
@@ -268,6 +287,7 @@ class RedFlag(_Strict):
     level: TriageLevel
     all_of: list[Identifier] = Field(default_factory=list)
     any_of: list[Identifier] = Field(default_factory=list)
+    unless: list[Identifier] = Field(default_factory=list)
     reason: str = Field(min_length=10)  # shown to the user: why this matters
     do_now: str = Field(min_length=10)  # shown to the user: what to do now
     cite: Citations
@@ -296,6 +316,25 @@ class RedFlag(_Strict):
     @property
     def finding_ids(self) -> list[str]:
         return [*self.all_of, *self.any_of]
+
+
+class FindingFamily(_Strict):
+    """Findings that describe the same thing, whose evidence must count once.
+
+    A place and a movement in that place ("eyelid" and "eyelid twitching"), a symptom and its
+    specific or severe form ("weakness" and "sudden weakness on one side"), an illness and its
+    treatment. Naive Bayes would multiply their likelihood ratios as if they were independent;
+    :mod:`spasmcheck.reasoning.inference` combines a family's members by one rule instead
+    (docs/model.md). A finding belongs to at most one family.
+    """
+
+    id: Identifier
+    members: list[Identifier] = Field(min_length=2)
+    reason: str = Field(min_length=10)  # why these findings are not independent evidence
+
+
+class FamilyFile(_Strict):
+    families: list[FindingFamily]
 
 
 class ConditionFile(_Strict):
@@ -342,3 +381,28 @@ class GuidanceFile(_Strict):
     estimate_note: str = Field(min_length=20)
     levels: list[LevelGuidance]
     safety_net: list[Advice] = Field(min_length=1)
+
+
+class ScreenOption(_Strict):
+    """One warning sign on the emergency screen: a finding and its words for a lay person."""
+
+    finding: Identifier
+    label: str = Field(min_length=5)
+
+
+class EmergencyScreen(_Strict):
+    """The first question of every interview: one multiple-choice list of warning signs.
+
+    Each option is a finding that fires an emergency red-flag rule on its own; the loader
+    checks that, and that every finding that alone calls an ambulance is listed.
+    """
+
+    id: Identifier
+    question: str = Field(min_length=8)
+    why: str = Field(min_length=20)  # shown on "why are you asking?"
+    options: list[ScreenOption] = Field(min_length=1)
+    cite: Citations
+
+
+class EmergencyScreenFile(_Strict):
+    screen: EmergencyScreen

@@ -3,6 +3,11 @@
 :class:`Engine` takes a knowledge base (the one seam for tests to swap) and wires the text
 parser, the Bayesian model and triage together. :func:`spasmcheck.assess` is a thin wrapper
 around :meth:`Engine.assess` with the packaged knowledge base.
+
+One story on every screen: at an emergency level the causes that explain the level come first
+(``RankedCondition.explains_level``; :func:`spasmcheck.reasoning.triage.causes_explaining`),
+the others follow as "other possibilities", and the advice is the emergency's own — no
+self-care tips from a benign cause that happens to rank high.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from spasmcheck.knowledge.schema import Citation, Condition, TriageLevel
 from spasmcheck.language.parser import Mention, TextParser
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
 from spasmcheck.reasoning.inference import BayesModel, Contribution
-from spasmcheck.reasoning.triage import TriageResult, triage
+from spasmcheck.reasoning.triage import TriageResult, causes_explaining, triage
 
 MAX_RANKED = 10
 MAX_EVIDENCE_ITEMS = 6
@@ -58,6 +63,8 @@ class RankedCondition:
     probability: float
     evidence_for: list[EvidenceNote]
     evidence_against: list[EvidenceNote]
+    # True for a cause shown first because it explains an emergency level.
+    explains_level: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         c = self.condition
@@ -70,6 +77,7 @@ class RankedCondition:
             "snomed": c.snomed,
             "category": c.category.value,
             "usual_triage": c.triage.value,
+            "explains_level": self.explains_level,
             "summary": c.summary,
             "evidence_for": [e.describe() for e in self.evidence_for],
             "evidence_against": [e.describe() for e in self.evidence_against],
@@ -167,9 +175,14 @@ class Engine:
         validate_inputs(age, sex)
         if posterior is None:
             posterior = self.posterior(evidence, age, sex)
-        order = np.argsort(-posterior, kind="stable")[:MAX_RANKED]
-        ranked = [self._ranked(int(i), float(posterior[i]), evidence) for i in order]
         result = triage(self.kb, posterior, evidence.present, evidence.possible, age)
+        explaining = causes_explaining(self.kb, posterior, result.level)
+        others = [int(i) for i in np.argsort(-posterior, kind="stable") if i not in explaining]
+        ranked = [self._ranked(i, float(posterior[i]), evidence, True) for i in explaining]
+        ranked += [
+            self._ranked(i, float(posterior[i]), evidence)
+            for i in others[: max(0, MAX_RANKED - len(ranked))]
+        ]
         guidance = self.kb.level_guidance[result.level]
         return Assessment(
             conditions=ranked,
@@ -201,7 +214,9 @@ class Engine:
         return self.evaluate(items, age, sex, mentions)
 
     # -- explanation ----------------------------------------------------------------------
-    def _ranked(self, index: int, probability: float, evidence: EvidenceSet) -> RankedCondition:
+    def _ranked(
+        self, index: int, probability: float, evidence: EvidenceSet, explains: bool = False
+    ) -> RankedCondition:
         condition = self.kb.conditions[index]
         contributions = self.model.contributions(condition.id, evidence.present, evidence.absent)
         notes_for = [self._note(c) for c in contributions if c.log_lr > SHOWN_LOG_LR]
@@ -211,6 +226,7 @@ class Engine:
             probability,
             notes_for[:MAX_EVIDENCE_ITEMS],
             notes_against[:MAX_EVIDENCE_ITEMS],
+            explains,
         )
 
     def _note(self, contribution: Contribution) -> EvidenceNote:
@@ -227,7 +243,12 @@ class Engine:
         guidance = self.kb.level_guidance[result.level]
         items.append(AdviceItem(guidance.action, self._cite(guidance.cite)))
         seen = {item.text for item in items}
-        chosen = [r for r in ranked[:3] if r.probability >= 0.15] or ranked[:1]
+        if result.level.is_emergency:
+            # Only the advice of the causes that explain the emergency: a benign cause's
+            # self-care tips ("wait for it to pass") would contradict "call now".
+            chosen = [r for r in ranked if r.explains_level]
+        else:
+            chosen = [r for r in ranked[:3] if r.probability >= 0.15] or ranked[:1]
         for entry in chosen:
             for advice in entry.condition.advice:
                 if advice.text not in seen:

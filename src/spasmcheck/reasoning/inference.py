@@ -22,10 +22,38 @@ the background: ``log(P(e_f | c) / P(e_f | background))``. Because the backgroun
 shared by every condition, these contributions differ from the true posterior log-odds only
 by a constant per finding, so they rank the evidence for and against a cause exactly.
 
+Correlated findings count once. Findings that describe the same thing ("eyelid" and "eyelid
+twitching", "weakness" and "weakness on one side", diabetes and insulin) are grouped into
+families (``knowledge/data/families``). Within a family the known members' log-likelihood
+ratios for a condition are not added; the family contributes its strongest evidence for the
+condition plus its strongest evidence against it:
+
+    λ_F(c) = max(0, max_{f∈F} λ_f(c)) + min(0, min_{f∈F} λ_f(c))
+
+so two members pointing the same way count once, and a "yes" to one member with a "no" to
+another (weakness, but not on one side) keeps both. A finding outside every family counts as
+in plain naive Bayes. In full, with λ_f(c) = log(P(e_f | c) / P(e_f | background)):
+
+    log P(c | e) = log P(c | age, sex) + τ · Σ_{families and lone findings} λ(c) + const
+
+Tempering. ``τ`` (:data:`EVIDENCE_WEIGHT`) < 1 shrinks every likelihood ratio towards 1 (a
+power likelihood): the links are rounded estimates and the findings that remain outside a
+family are still not fully independent, so the untempered model is over-confident — it gave
+"100 %" from a few answers. The value was chosen once, on the public vignettes only, by the
+Brier score of the top cause (docs/evaluation.md, "Calibration").
+
+The cap. No posterior shown or used is above :data:`MAX_PROBABILITY`: when the top cause's
+probability exceeds it, the top cause gets the cap and the excess is shared out over the
+other causes in proportion to their probabilities (the order is unchanged and the sum stays
+1). On the public vignettes every top cause the model put at 0.9 or more was right (72 of 72
+in text mode), which bounds its error rate at that confidence only below about 3/72 ≈ 4 %
+(the "rule of three", a one-sided 95 % bound); claiming more than 0.95 is not supported by
+any data the project has (docs/evaluation.md, "Calibration"). A few answers therefore never
+give "100 %".
+
 Assumptions worth knowing: causes are exclusive (two causes at once are represented by the
-stronger one, the second usually ranks next); findings are independent given the cause
-(correlated findings such as "numbness" and "tingling" are counted twice — the knowledge
-base keeps their links moderate for this reason).
+stronger one, the second usually ranks next); findings in different families are treated as
+independent given the cause.
 """
 
 from __future__ import annotations
@@ -40,6 +68,11 @@ from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import Condition, Prior
 
 FloatArray = npt.NDArray[np.float64]
+
+# τ, the power on every likelihood ratio (see the module docstring; docs/evaluation.md).
+EVIDENCE_WEIGHT = 1.0
+# The most any cause is given (see "The cap" in the module docstring; docs/evaluation.md).
+MAX_PROBABILITY = 0.95
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +99,32 @@ def prior_factor(prior: Prior, age: int | None, sex: str | None) -> float:
     return value
 
 
+def cap_probabilities(posterior: FloatArray, cap: float = MAX_PROBABILITY) -> FloatArray:
+    """The top probability limited to ``cap``, the excess shared in proportion by the rest."""
+    result: FloatArray = np.array(posterior, dtype=np.float64)
+    if result.size < 2:
+        return result
+    top = int(np.argmax(result))
+    excess = float(result[top]) - cap
+    if excess <= 0:
+        return result
+    rest = np.ones(result.size, dtype=bool)
+    rest[top] = False
+    others = float(result[rest].sum())
+    if others > 0:
+        result[rest] += excess * result[rest] / others
+    else:
+        result[rest] = excess / (result.size - 1)
+    result[top] = cap
+    return result
+
+
 class BayesModel:
     """The knowledge base compiled into arrays; all queries are vectorised over conditions."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, evidence_weight: float = EVIDENCE_WEIGHT) -> None:
         self.kb = kb
+        self.evidence_weight = evidence_weight
         self.conditions: tuple[Condition, ...] = kb.conditions
         self.condition_index = {c.id: i for i, c in enumerate(self.conditions)}
         self.finding_ids = tuple(f.id for f in kb.findings)
@@ -96,6 +150,13 @@ class BayesModel:
         # Log-likelihood ratios against the background, for explanations.
         self.llr_present = self.log_present - np.log(base)
         self.llr_absent = self.log_absent - np.log(1.0 - base)
+        # family_of[j]: the index of finding j's family, or -1 when it is in none.
+        self.family_ids = tuple(family.id for family in kb.families)
+        family_of = np.full(n_f, -1, dtype=np.int64)
+        for k, family in enumerate(kb.families):
+            for member in family.members:
+                family_of[self.finding_index[member]] = k
+        self.family_of = family_of
         self._base_priors = np.array([c.prior.base for c in self.conditions], dtype=np.float64)
         self._prior_cache: dict[tuple[int | None, str | None], FloatArray] = {}
 
@@ -124,21 +185,57 @@ class BayesModel:
     def indices(self, finding_ids: Iterable[str]) -> list[int]:
         return [self.finding_index[f] for f in finding_ids if f in self.finding_index]
 
+    def evidence_llr(
+        self, present: Iterable[str], absent: Iterable[str]
+    ) -> tuple[FloatArray, list[str], list[bool]]:
+        """Each known finding's log-likelihood ratio per condition, with families combined.
+
+        Returns a C x K matrix (one column per known finding), the finding ids and whether
+        each was present. Within a family only the strongest positive and the strongest
+        negative ratio of each condition are kept; the other members' entries become 0, so
+        the columns add up to the family rule of the module docstring.
+        """
+        ids: list[str] = []
+        states: list[bool] = []
+        for state, group in ((True, present), (False, absent)):
+            for f in group:
+                if f in self.finding_index and f not in ids:
+                    ids.append(f)
+                    states.append(state)
+        columns = [self.finding_index[f] for f in ids]
+        state_array = np.array(states, dtype=bool)
+        llr: FloatArray = np.where(
+            state_array[None, :],
+            self.llr_present[:, columns],
+            self.llr_absent[:, columns],
+        )
+        families = self.family_of[columns] if columns else np.zeros(0, dtype=np.int64)
+        for family in set(families[families >= 0].tolist()):
+            cols = np.flatnonzero(families == family)
+            if len(cols) < 2:
+                continue
+            block = llr[:, cols]
+            keep = np.zeros_like(block, dtype=bool)
+            rows = np.arange(block.shape[0])
+            best, worst = block.argmax(axis=1), block.argmin(axis=1)
+            keep[rows, best] = block[rows, best] > 0
+            keep[rows, worst] |= block[rows, worst] < 0
+            llr[:, cols] = np.where(keep, block, 0.0)
+        return llr, ids, states
+
     def log_joint(
         self, log_prior: FloatArray, present: Iterable[str], absent: Iterable[str]
     ) -> FloatArray:
-        pres, abs_ = self.indices(present), self.indices(absent)
-        joint: FloatArray = (
-            log_prior + self.log_present[:, pres].sum(axis=1) + self.log_absent[:, abs_].sum(axis=1)
-        )
+        """log P(c) + τ · (combined evidence log-likelihood ratios), up to a constant."""
+        llr, _, _ = self.evidence_llr(present, absent)
+        joint: FloatArray = log_prior + self.evidence_weight * llr.sum(axis=1)
         return joint
 
     @staticmethod
     def normalise(log_joint: FloatArray) -> FloatArray:
         top = np.max(log_joint)
         weights = np.exp(log_joint - top)
-        result: FloatArray = weights / weights.sum()
-        return result
+        return cap_probabilities(weights / weights.sum())
 
     def posterior(
         self,
@@ -153,17 +250,16 @@ class BayesModel:
     def contributions(
         self, condition_id: str, present: Iterable[str], absent: Iterable[str]
     ) -> list[Contribution]:
-        """Each known finding's log-likelihood ratio for one condition, strongest first."""
+        """Each known finding's log-likelihood ratio for one condition, strongest first.
+
+        A family member whose evidence is already counted by a stronger member of its family
+        contributes 0 (it adds nothing to the ranking), so the list explains the posterior.
+        """
         i = self.condition_index[condition_id]
+        llr, ids, states = self.evidence_llr(present, absent)
         items = [
-            Contribution(f, True, float(self.llr_present[i, self.finding_index[f]]))
-            for f in present
-            if f in self.finding_index
+            Contribution(f, state, float(llr[i, k]))
+            for k, (f, state) in enumerate(zip(ids, states, strict=True))
         ]
-        items.extend(
-            Contribution(f, False, float(self.llr_absent[i, self.finding_index[f]]))
-            for f in absent
-            if f in self.finding_index
-        )
         items.sort(key=lambda c: -abs(c.log_lr))
         return items

@@ -15,6 +15,11 @@ public vignette set as one global setting (docs/evaluation.md): a 4-in-10 chance
 cause needs a doctor is enough to recommend one. Semigran et al. (BMJ 2015) found symptom
 checkers risk-averse for this reason; the Manchester Triage System likewise takes the most
 urgent discriminator.
+
+One story. When the level is an emergency, :func:`causes_explaining` names the causes that
+explain it — conditions whose own usual level is an emergency, most likely first — and the
+engine shows them before every other cause (SPEC.md: the first cause of an emergency result
+is an emergency-level cause), so the ranking never contradicts the banner.
 """
 
 from __future__ import annotations
@@ -26,7 +31,13 @@ import numpy as np
 
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import RedFlag, TriageLevel
+from spasmcheck.reasoning.chance import chance_words
 from spasmcheck.reasoning.inference import FloatArray
+
+# Emergency-level causes shown first besides the most likely one: at most this many, each at
+# least this likely (a 1-in-20 chance of a dangerous cause is worth naming up front).
+MAX_EXPLAINING = 3
+EXPLAINING_MIN_PROBABILITY = 0.05
 
 LEVEL_THRESHOLDS: dict[TriageLevel, float] = {
     TriageLevel.EMERGENCY_AMBULANCE: 0.25,
@@ -69,6 +80,8 @@ def fired_red_flags(
         hits = [f for f in flag.any_of if f in known]
         if flag.any_of and not hits:
             continue
+        if any(f in present for f in flag.unless):
+            continue
         used = (*flag.all_of, *hits)
         uncertain = any(f not in present for f in used)
         fired.append(FiredFlag(flag, used, uncertain))
@@ -108,8 +121,8 @@ def triage(
             if kb.conditions[i].triage.urgency >= by_conditions.urgency and posterior[i] >= 0.05
         ]
         names = ", ".join(c.name for c in top[:3]) or "the likely causes"
-        tenths = round(mass * 10)
-        chance = "More than 9 in 10" if tenths >= 10 else f"About {max(tenths, 1)} in 10"
+        words = chance_words(mass)
+        chance = words[:1].upper() + words[1:]
         reasons.append(f"{chance} that the cause is one that needs this level of care ({names}).")
     elif not flags:
         reasons.append(
@@ -123,3 +136,20 @@ def triage(
     if level.is_emergency and guidance.do_now and guidance.do_now not in do_now:
         do_now.append(guidance.do_now)
     return TriageResult(level, reasons, flags, do_now, by_conditions)
+
+
+def causes_explaining(kb: KnowledgeBase, posterior: FloatArray, level: TriageLevel) -> list[int]:
+    """Indices of the causes that explain an emergency level, most likely first.
+
+    Empty below the emergency levels. At an emergency level: the most likely condition whose
+    own usual level is an emergency, however unlikely, and up to ``MAX_EXPLAINING - 1`` more
+    that reach ``EXPLAINING_MIN_PROBABILITY``.
+    """
+    if not level.is_emergency:
+        return []
+    order = np.argsort(-posterior, kind="stable")
+    emergency = [int(i) for i in order if kb.conditions[int(i)].triage.is_emergency]
+    if not emergency:
+        return []
+    more = [i for i in emergency[1:MAX_EXPLAINING] if posterior[i] >= EXPLAINING_MIN_PROBABILITY]
+    return [emergency[0], *more]
