@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from spasmcheck.language.concepts import Concept, ConceptMatcher
 from spasmcheck.language.tokens import Token, fold, phrase_keys, tokenize
 
 MIN_FUZZY_LENGTH = 6
@@ -87,6 +88,7 @@ class Lexicon:
         entries: Iterable[tuple[str, str]],
         extra_vocabulary: Iterable[str] = (),
         misspellings: Iterable[tuple[str, str]] = (),
+        concepts: Iterable[Concept] = (),
     ):
         by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         vocabulary: set[str] = {fold(w) for w in extra_vocabulary}
@@ -107,6 +109,8 @@ class Lexicon:
         for candidates in by_first.values():
             candidates.sort(key=lambda item: -len(item[0]))
         self._by_first = dict(by_first)
+        self._concepts = ConceptMatcher(concepts)
+        vocabulary.update(self._concepts.vocabulary)
         self.vocabulary = frozenset(vocabulary)
         # Typos are corrected on the words as written ("twitchng" → "twitching"), then stemmed.
         self.surface_words = frozenset(surface_words)
@@ -185,7 +189,38 @@ class Lexicon:
                     extra.append(found)
                     for k in range(found.first, found.last):
                         taken[k] = True
-        return sorted(matches + extra, key=lambda m: m.first)
+        return sorted(self._with_concepts(keys, corrected, matches + extra), key=lambda m: m.first)
+
+    def _with_concepts(
+        self, keys: list[str], corrected: list[bool], matches: list[Match]
+    ) -> list[Match]:
+        """Add the concepts' matches that the word sequences did not already explain.
+
+        A concept inside a longer phrase, or overlapping a phrase of the same finding, adds
+        nothing. Phrases inside a concept stay: "my toes go all claw like" is a claw spasm
+        and the toes.
+        """
+        for found in self._concepts.match(keys):
+            if any(
+                (m.first <= found.first and found.last <= m.last)
+                or (
+                    m.finding_id == found.finding_id
+                    and m.first < found.last
+                    and found.first < m.last
+                )
+                for m in matches
+            ):
+                continue
+            matches.append(
+                Match(
+                    found.first,
+                    found.last,
+                    found.finding_id,
+                    any(corrected[found.first : found.last]),
+                    found.negated,
+                )
+            )
+        return matches
 
     def _match_at(self, keys: list[str], corrected: list[bool], i: int) -> Match | None:
         for phrase, finding_id in self._by_first.get(keys[i], ()):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import FindingKind
+from spasmcheck.language.concepts import compile_concept
 from spasmcheck.language.context import ContextAnalyser, Polarity, Span
 from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon
@@ -74,7 +75,8 @@ class TextParser:
         self.context = context or ContextAnalyser()
         entries = [(phrase, f.id) for f in kb.findings for phrase in f.synonyms]
         misspelt = [(phrase, f.id) for f in kb.findings for phrase in f.misspellings]
-        self.lexicon = Lexicon(entries, self.context.vocabulary, misspelt)
+        concepts = [compile_concept(f.id, groups) for f in kb.findings for groups in f.concepts]
+        self.lexicon = Lexicon(entries, self.context.vocabulary, misspelt, concepts)
         self._known = {f.id for f in kb.findings}
         self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
         self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}

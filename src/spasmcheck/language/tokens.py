@@ -40,6 +40,7 @@ class Token:
 class _NormalisationFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     words: dict[str, str] = Field(min_length=1)
+    pairs: dict[str, str]
     suffixes: dict[str, str]
 
 
@@ -83,12 +84,26 @@ def canonical(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+@cache
+def _pairs() -> dict[tuple[str, str], str]:
+    pairs = {}
+    for typed, merged in _normalisation().pairs.items():
+        first, second = typed.split()
+        pairs[(first, second)] = merged
+    return pairs
+
+
 def tokenize(text: str) -> list[Token]:
     lowered = normalise(text)
     tokens: list[Token] = []
+    pairs = _pairs()
     for match in _TOKEN.finditer(lowered):
         for word in canonical(match.group()):
-            tokens.append(Token(word, fold(word), match.start(), match.end()))
+            if tokens and (merged := pairs.get((tokens[-1].text, word))) is not None:
+                start = tokens.pop().start
+                tokens.append(Token(merged, fold(merged), start, match.end()))
+            else:
+                tokens.append(Token(word, fold(word), match.start(), match.end()))
     return tokens
 
 

@@ -1,0 +1,135 @@
+"""Concepts: a finding as groups of words that occur together in one clause, in any order.
+
+A synonym list matches word sequences; people reorder and pad them. "swallowing has become
+really hard", "hard to swallow", "it's a struggle to get food down when I swallow" are one
+finding: the groups {swallow} and {hard, difficult, trouble, struggle, ...} in one clause. A
+finding's ``concepts`` (knowledge YAML) are lists of such groups; each group lists
+alternatives separated by "|", each alternative one word or a short phrase, all read after
+normalisation and stemming, like the synonyms.
+
+Rules:
+
+* Every group must be found inside one clause: clauses end at sentence ends, commas and
+  words that open a new clause ("but", "though", "because"...).
+* The words found must sit within ``MAX_SPAN`` tokens of one another; the nearest choice of
+  words wins.
+* A negation inside the span that is not one of the concept's own words ("swallowing is
+  NOT hard") makes the match a denial; a negation before it is ConText's business.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from spasmcheck.language.tokens import SENTENCE_END, fold, phrase_keys
+
+MAX_SPAN = 8
+MAX_OCCURRENCES = 4  # per group and clause: enough for any real sentence, bounded work
+CLAUSE_BREAKS = (
+    frozenset(
+        fold(w)
+        for w in (",", "but", "though", "although", "however", "except", "because", "whereas")
+    )
+    | SENTENCE_END
+)
+NEGATIONS = frozenset(
+    fold(w)
+    for w in """not no never isn't wasn't aren't weren't don't doesn't didn't haven't hasn't
+    hadn't won't nor without""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    finding_id: str
+    groups: tuple[tuple[tuple[str, ...], ...], ...]  # group → alternatives → folded words
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptMatch:
+    """Tokens [first, last) mean ``finding_id``; ``words`` are the positions of its groups."""
+
+    first: int
+    last: int
+    finding_id: str
+    words: frozenset[int]
+    negated: bool
+
+
+def compile_concept(finding_id: str, groups: Sequence[str]) -> Concept:
+    compiled = []
+    for group in groups:
+        alternatives = tuple(
+            keys for keys in (phrase_keys(a.strip()) for a in group.split("|")) if keys
+        )
+        compiled.append(alternatives)
+    return Concept(finding_id, tuple(compiled))
+
+
+class ConceptMatcher:
+    def __init__(self, concepts: Iterable[Concept]):
+        self.concepts = tuple(c for c in concepts if all(c.groups))
+        # Each concept is looked at only when a word of its smallest group is in the text.
+        anchors: dict[str, list[int]] = defaultdict(list)
+        vocabulary: set[str] = set()
+        for index, concept in enumerate(self.concepts):
+            anchor = min(concept.groups, key=len)
+            for first in {alternative[0] for alternative in anchor}:
+                anchors[first].append(index)
+            for group in concept.groups:
+                for alternative in group:
+                    vocabulary.update(alternative)
+        self._anchors = dict(anchors)
+        self.vocabulary = frozenset(vocabulary)
+
+    def match(self, keys: Sequence[str]) -> list[ConceptMatch]:
+        found: list[ConceptMatch] = []
+        start = 0
+        for end in [*(i for i, k in enumerate(keys) if k in CLAUSE_BREAKS), len(keys)]:
+            if end > start:
+                found.extend(self._match_clause(keys, start, end))
+            start = end + 1
+        return found
+
+    def _match_clause(self, keys: Sequence[str], start: int, end: int) -> list[ConceptMatch]:
+        candidates = sorted({i for k in keys[start:end] for i in self._anchors.get(k, ())})
+        found = []
+        for index in candidates:
+            concept = self.concepts[index]
+            places = [_occurrences(keys, start, end, group) for group in concept.groups]
+            if not all(places):
+                continue
+            best: tuple[int, int, frozenset[int]] | None = None
+            for choice in itertools.product(*places):
+                positions = [p for first, last in choice for p in range(first, last)]
+                if len(set(positions)) != len(positions):
+                    continue  # one word cannot fill two groups
+                first, last = min(positions), max(positions) + 1
+                if last - first > MAX_SPAN:
+                    continue
+                if best is None or last - first < best[1] - best[0]:
+                    best = (first, last, frozenset(positions))
+            if best is None:
+                continue
+            first, last, words = best
+            negated = any(keys[k] in NEGATIONS for k in range(first, last) if k not in words)
+            found.append(ConceptMatch(first, last, concept.finding_id, words, negated))
+        return found
+
+
+def _occurrences(
+    keys: Sequence[str], start: int, end: int, group: tuple[tuple[str, ...], ...]
+) -> list[tuple[int, int]]:
+    places: list[tuple[int, int]] = []
+    for i in range(start, end):
+        for alternative in group:
+            stop = i + len(alternative)
+            if stop <= end and tuple(keys[i:stop]) == alternative:
+                places.append((i, stop))
+                break
+        if len(places) >= MAX_OCCURRENCES:
+            break
+    return places
