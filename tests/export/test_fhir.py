@@ -28,6 +28,7 @@ from spasmcheck.export.fhir import fhir_bundle, questionnaire, resources_of
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import ICD10CM_PATTERN, TriageLevel
+from spasmcheck.reasoning.chance import chance_percent, chance_words
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, Origin, Status
 
@@ -431,7 +432,9 @@ def test_conditions_are_the_top_five_with_icd10_and_snomed(
         assert snomed == ([source.snomed] if source.snomed else [])
         assert condition["code"]["text"] == source.clinical_name
         assert any(fhir.NOT_A_DIAGNOSIS in n["text"] for n in condition["note"])
-        assert f"{cause['probability'] * 100:.1f}%" in condition["note"][0]["text"]
+        # the narrative uses the wording every screen shares
+        words = f"{chance_words(cause['probability'])} ({chance_percent(cause['probability'])})"
+        assert words in condition["note"][0]["text"]
         (status,) = codings(condition["verificationStatus"])
         assert status["system"] == "http://terminology.hl7.org/CodeSystem/condition-ver-status"
         assert status["code"] in CONDITION_VER_STATUS

@@ -161,8 +161,9 @@ def test_ranked_causes_top_five_with_words(diuretic_result: dict[str, Any]) -> N
 @pytest.mark.parametrize(
     ("p", "words"),
     [
-        (0.001, "less than 1 in 10"),
-        (0.06, "about 1 in 10"),
+        # the wording every screen shares (reasoning.chance): hundredths below 1 in 10
+        (0.001, "less than 1 in 100"),
+        (0.06, "about 6 in 100"),
         (0.43, "about 4 in 10"),
         (0.96, "more than 9 in 10"),
     ],

@@ -280,9 +280,31 @@ def test_every_triage_level_has_a_banner_style() -> None:
     ],
 )
 def test_probabilities_in_plain_words(probability: float, words: str) -> None:
-    from spasmcheck.web.templating import in_ten
+    from spasmcheck.reasoning.chance import chance_words
+    from spasmcheck.web.templating import TEMPLATES
 
-    assert in_ten(probability) == words
+    assert chance_words(probability) == words
+    # the page uses the one shared wording, not a copy of it
+    assert TEMPLATES.env.filters["in_ten"] is chance_words
+
+
+def test_face_drooping_shows_the_stroke_first_and_no_self_care_advice(web: TestClient) -> None:
+    """Issue 11: the banner says call an ambulance, so the causes shown first explain it,
+    the eyelid twitch folds under "Other possibilities", and no lid-twitch self-care
+    ("wait for it to pass") or save/report prompt comes before "What to do now"."""
+    text = "one side of my face has drooped and my eyelid keeps twitching"
+    html = answer_until_result(web, start(web, text, age="70", sex="male"))[-1]
+    assert LEVEL.search(html) and LEVEL.search(html).group(1) == "emergency_ambulance"  # type: ignore[union-attr]
+    causes = re.findall(r'<li class="cause" data-condition="([a-z_0-9]+)"', html)
+    assert causes[0] == "stroke"
+    explaining, _, others = html.partition("Other possibilities")
+    assert 'data-condition="eyelid_myokymia"' not in explaining
+    assert 'data-condition="eyelid_myokymia"' in others
+    assert "wait for it to pass" not in html
+    assert "lid flicker is harmless" not in html
+    do_now = html.index("What to do now")
+    for prompt in ("Save to my account", "Download report", "Saved to your account"):
+        assert prompt not in html[:do_now]
 
 
 def test_a_signed_in_person_goes_through_the_interview_with_their_header(

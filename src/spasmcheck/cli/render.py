@@ -1,4 +1,9 @@
-"""Human-readable output for the terminal (rich): banner, causes with bars, advice."""
+"""Human-readable output for the terminal (rich): banner, causes with bars, advice.
+
+One story: at an emergency level the causes that explain it are listed first and the rest
+under "Other possibilities", and the advice panel is "What to do now" (the engine gives only
+the emergency's own advice then).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from spasmcheck.knowledge.schema import TriageLevel
-from spasmcheck.reasoning.engine import Assessment
+from spasmcheck.reasoning.chance import chance_words
+from spasmcheck.reasoning.engine import Assessment, RankedCondition
 
 LEVEL_STYLE = {
     TriageLevel.EMERGENCY_AMBULANCE: "bold white on red",
@@ -20,14 +26,7 @@ LEVEL_STYLE = {
 BAR_WIDTH = 20
 
 
-def in_ten(probability: float) -> str:
-    """Plain words for a probability: "about 4 in 10", "less than 1 in 10"."""
-    tenths = round(probability * 10)
-    if tenths == 0:
-        return "less than 1 in 10"
-    if tenths == 10:
-        return "about 9 in 10 or more"
-    return f"about {tenths} in 10"
+SHOWN_CAUSES = 5
 
 
 def _bar(probability: float) -> Text:
@@ -48,11 +47,42 @@ def render_assessment(result: Assessment, console: Console | None = None) -> Non
         Panel(Group(*lines), title="How urgently", border_style=LEVEL_STYLE[level].split()[-1])
     )
 
-    table = Table(title="Possible causes (estimates, not a diagnosis)", show_lines=True)
+    shown = result.conditions[:SHOWN_CAUSES]
+    explaining = [r for r in shown if r.explains_level]
+    others = [r for r in shown if not r.explains_level]
+    if explaining:
+        console.print(_causes_table("Causes that need this level of care", explaining))
+        if others:
+            console.print(_causes_table("Other possibilities", others))
+    else:
+        console.print(_causes_table("Possible causes (estimates, not a diagnosis)", others))
+    console.print(Text(result.estimate_note, style="italic dim"))
+
+    advice = Text()
+    for item in result.advice:
+        advice.append(f"• {item.text}\n")
+        if item.sources:
+            advice.append(f"  ({'; '.join(item.sources)})\n", style="dim")
+    title = "What to do now" if level.is_emergency else "What to do meanwhile"
+    console.print(Panel(advice, title=title))
+    if result.not_understood:
+        unread = "; ".join(f"“{fragment}”" for fragment in result.not_understood)
+        console.print(
+            Text(
+                f"We could not read: {unread}. If it matters, run the check again and say it "
+                "in other words (for example what you feel, where, and since when).",
+                style="yellow",
+            )
+        )
+    console.print(Text(result.disclaimer, style="bold"))
+
+
+def _causes_table(title: str, causes: list[RankedCondition]) -> Table:
+    table = Table(title=title, show_lines=True)
     table.add_column("Cause")
     table.add_column("Chance", no_wrap=True)
     table.add_column("Evidence")
-    for ranked in result.conditions[:5]:
+    for ranked in causes:
         evidence = Text()
         for note in ranked.evidence_for[:3]:
             evidence.append(f"+ {note.describe()}\n", style="green")
@@ -63,15 +93,6 @@ def render_assessment(result: Assessment, console: Console | None = None) -> Non
             f"\n{ranked.condition.clinical_name} ({', '.join(ranked.condition.icd10)})", style="dim"
         )
         chance = _bar(ranked.probability)
-        chance.append(f"\n{in_ten(ranked.probability)}")
+        chance.append(f"\n{chance_words(ranked.probability)}")
         table.add_row(name, chance, evidence)
-    console.print(table)
-    console.print(Text(result.estimate_note, style="italic dim"))
-
-    advice = Text()
-    for item in result.advice:
-        advice.append(f"• {item.text}\n")
-        if item.sources:
-            advice.append(f"  ({'; '.join(item.sources)})\n", style="dim")
-    console.print(Panel(advice, title="What to do meanwhile"))
-    console.print(Text(result.disclaimer, style="bold"))
+    return table

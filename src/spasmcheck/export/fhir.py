@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 from spasmcheck.diary.model import Episode, Remedy
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.schema import Finding
+from spasmcheck.reasoning.chance import chance_percent, chance_words
 
 if TYPE_CHECKING:
     from spasmcheck.reasoning.engine import Engine
@@ -399,7 +400,8 @@ def _condition_concept(cause: dict[str, Any]) -> dict[str, Any]:
 
 
 def _percent(probability: float) -> str:
-    return f"{probability * 100:.1f}%"
+    """The shared wording (reasoning.chance): "about 4 in 10 (43 %)", never "100 %"."""
+    return f"{chance_words(probability)} ({chance_percent(probability)})"
 
 
 def verification_status(rank: int, probability: float) -> str:
@@ -426,6 +428,8 @@ def _condition(
             )
         }
     ]
+    if cause.get("explains_level"):
+        notes.append({"text": "Explains the emergency triage level: listed before other causes."})
     if cause.get("evidence_for"):
         notes.append({"text": "Evidence for: " + "; ".join(cause["evidence_for"])})
     if cause.get("evidence_against"):

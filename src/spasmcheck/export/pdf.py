@@ -25,6 +25,7 @@ from spasmcheck.diary.model import Episode
 from spasmcheck.export import charts
 from spasmcheck.export.model import ReportInput
 from spasmcheck.export.report import Cause, DiarySection, ReportData, build_report
+from spasmcheck.reasoning.chance import chance_percent
 from spasmcheck.reasoning.engine import Engine
 
 FONT = "DejaVu"
@@ -259,11 +260,28 @@ def _reported(pdf: ReportPDF) -> None:
 
 
 def _causes(pdf: ReportPDF, causes: Sequence[Cause]) -> None:
+    """The ranked causes; at an emergency level the causes that explain it first, the rest
+    under "Other possibilities" (one story with the triage above)."""
     data = pdf.data
-    pdf.heading("Possible causes (ranked)")
-    if not causes:
-        pdf.rich([("", "No causes ranked.")])
-        return
+    explaining = [c for c in causes if c.explains_level]
+    if explaining:
+        pdf.heading("Causes that explain the triage level")
+        _causes_table(pdf, explaining)
+        others = [c for c in causes if not c.explains_level]
+        if others:
+            pdf.heading("Other possibilities (they do not change the triage)")
+            _causes_table(pdf, others)
+    else:
+        pdf.heading("Possible causes (ranked)")
+        if not causes:
+            pdf.rich([("", "No causes ranked.")])
+            return
+        _causes_table(pdf, causes)
+    if data.estimate_note:
+        pdf.small(data.estimate_note)
+
+
+def _causes_table(pdf: ReportPDF, causes: Sequence[Cause]) -> None:
     n = pdf.d.evidence
     size = pdf.d.body - 0.5
     pdf.set_font(FONT, "", size)
@@ -290,12 +308,10 @@ def _causes(pdf: ReportPDF, causes: Sequence[Cause]) -> None:
             if cause.evidence_against:
                 lines.append("− " + "; ".join(cause.evidence_against[:n]))
             row.cell("\n".join(lines) or "–")
-    if data.estimate_note:
-        pdf.small(data.estimate_note)
 
 
 def _pct(p: float) -> str:
-    return "<1 %" if p < 0.01 else f"{p * 100:.0f} %"
+    return chance_percent(p)
 
 
 def _diary(pdf: ReportPDF, diary: DiarySection, episodes: Sequence[Episode], timezone: str) -> None:

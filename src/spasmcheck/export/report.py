@@ -17,7 +17,9 @@ knowledge base and the diary to small typed dataclasses; :mod:`.pdf` only lays t
   *asked and denied* when it is a finding of a red-flag rule that did not fire and the person
   answered or stated it absent (medicines and substances not taken are negative findings).
 * **Causes.** The first :data:`MAX_CAUSES` ranked conditions, with their probability in words
-  ("about 4 in 10") and as a percentage.
+  ("about 4 in 10") and as a percentage, both from :mod:`spasmcheck.reasoning.chance` (the
+  wording every screen shares). At an emergency level the causes that explain it come first
+  (``explains_level``) and the report lists the rest as other possibilities.
 * **What changed.** The diary range is cut in two halves of whole days (the second gets the odd
   day); each half gives episodes per week (episodes / days x 7) and mean severity, and the
   body areas first seen in the second half are *new*. A change in rate counts when the ratio is
@@ -43,6 +45,7 @@ from spasmcheck.diary.summary import NOT_ENOUGH_DAYS, NOT_ENOUGH_TRIES, DiarySum
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import Category, FindingKind
+from spasmcheck.reasoning.chance import chance_percent, chance_words
 from spasmcheck.reasoning.engine import Engine
 
 MAX_CAUSES = 5
@@ -193,6 +196,7 @@ class Cause:
     icd10: list[str]
     evidence_for: list[str]
     evidence_against: list[str]
+    explains_level: bool = False  # shown first: it explains an emergency level
 
 
 @dataclass(frozen=True)
@@ -257,24 +261,13 @@ class ReportData:
 
 
 # -- small helpers ----------------------------------------------------------------------------
-def probability_words(p: float) -> str:
-    """Plain words for a probability: "about 4 in 10", "less than 1 in 10"."""
-    tenths = round(p * 10)
-    if p < 0.05:
-        return "less than 1 in 10"
-    if tenths >= 10 or p >= 0.95:
-        return "more than 9 in 10"
-    return f"about {max(tenths, 1)} in 10"
+# The one wording of a probability shared by the web, the CLI, the PDF and the FHIR narrative.
+probability_words = chance_words
+percent = chance_percent
 
 
 def p_value(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
-
-
-def percent(p: float) -> str:
-    if p < 0.01:
-        return "<1 %"
-    return f"{p * 100:.0f} %"
 
 
 def finding_name(kb: KnowledgeBase, finding_id: str) -> str:
@@ -449,6 +442,7 @@ def ranked_causes(result: dict[str, Any], limit: int = MAX_CAUSES) -> list[Cause
                 evidence_against=[
                     _evidence_line(e) for e in evidence if (e.get("likelihood_ratio") or 0) < 1
                 ][:MAX_EVIDENCE_AGAINST],
+                explains_level=bool(c.get("explains_level", False)),
             )
         )
     return causes

@@ -19,10 +19,6 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from spasmcheck.api.account_schemas import MAX_ID
-from spasmcheck.api.deps import EngineDep, SessionDep
-from spasmcheck.api.routes.reports import report_response
-from spasmcheck.api.schemas import MAX_TEXT
 from spasmcheck.config import Settings
 from spasmcheck.export.model import ReportInput
 from spasmcheck.reasoning.engine import SEXES, Engine, InputError
@@ -36,13 +32,16 @@ from spasmcheck.reasoning.interview import (
     Step,
     answer_evidence,
 )
+from spasmcheck.services.deps import EngineDep, SessionDep
+from spasmcheck.services.reports import report_response
+from spasmcheck.services.schemas import MAX_ID, MAX_TEXT
 from spasmcheck.storage import repository
 from spasmcheck.web import bodymap  # noqa: F401  (registers the body map's Jinja globals)
-from spasmcheck.web.errors import PageError
+from spasmcheck.web.errors import PageError, WebRoute
 from spasmcheck.web.session import form_user, page_user, require_user
 from spasmcheck.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
 PENDING_COOKIE = "spasmcheck_pending"  # a result waiting to be saved across sign-in
 PENDING_MAX_AGE_S = 3600
@@ -345,6 +344,10 @@ def _result_context(
         "result": result,
         "level": result["triage"]["level"],
         "causes": causes,
+        # One story: at an emergency level the causes that explain it come first; the rest
+        # fold under "Other possibilities".
+        "explaining": [c for c in causes if c.get("explains_level")],
+        "other_causes": [c for c in causes if not c.get("explains_level")],
         "screened": screened,
         "told": told,
         "safety_net": safety_net,

@@ -16,9 +16,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from spasmcheck import __version__
-from spasmcheck.api.security import CSRF_COOKIE
+from spasmcheck._version import __version__
+from spasmcheck.reasoning.chance import chance_words
 from spasmcheck.reasoning.engine import Engine
+from spasmcheck.services.security import CSRF_COOKIE
 
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
@@ -34,18 +35,6 @@ LEVEL_STYLE = {  # keyed by TriageLevel value; a test checks every level has an 
 }
 
 
-def in_ten(probability: float) -> str:
-    """A probability in plain words: "about 4 in 10", "about 3 in 100", "less than 1 in 100"."""
-    p = max(0.0, min(1.0, float(probability)))
-    if p >= 0.95:
-        return "more than 9 in 10"
-    if p >= 0.095:
-        return f"about {round(p * 10)} in 10"
-    if p >= 0.005:
-        return f"about {max(1, round(p * 100))} in 100"
-    return "less than 1 in 100"
-
-
 def times(ratio: float) -> str:
     """A likelihood ratio as a factor: "1.4×", "12×"."""
     r = float(ratio)
@@ -56,7 +45,8 @@ def percent(probability: float) -> int:
     return max(0, min(100, round(float(probability) * 100)))
 
 
-TEMPLATES.env.filters["in_ten"] = in_ten
+# One wording of a probability for every screen (web, CLI, PDF, FHIR): reasoning.chance.
+TEMPLATES.env.filters["in_ten"] = chance_words
 TEMPLATES.env.filters["percent"] = percent
 TEMPLATES.env.filters["times"] = times
 TEMPLATES.env.globals["version"] = __version__
