@@ -1,43 +1,383 @@
-"""The interview step: safety first, information gain, stopping, answers."""
+"""The interview: each pure part of the policy with its arithmetic, then the wired step."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
+from spasmcheck.knowledge.schema import (
+    Citation,
+    EmergencyScreen,
+    RedFlag,
+    ScreenOption,
+    TriageLevel,
+)
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.interview import (
+    MAX_ESCALATION,
+    MAX_UNKNOWN_ANSWERS,
+    MIN_GAIN_BITS,
+    MIN_QUESTIONS,
+    STOP_TOP_PROBABILITY,
     Interviewer,
     Option,
     Question,
     QuestionKind,
+    StopReason,
     answer_evidence,
+    entropy,
+    escalation_targets,
+    expected_information_gain,
+    next_escalation,
     questions_asked,
+    ranking_stable,
+    rule_odds,
+    screen_question,
+    screening_target,
+    stop_reason,
+)
+from spasmcheck.reasoning.triage import condition_level
+
+CITE = [Citation(source="aha_asa_stroke_2019")]
+
+
+def flag(rule_id: str, level: TriageLevel, *, all_of: tuple[str, ...] = (), any_of: tuple[str, ...] = (), screen_when: tuple[str, ...] = ()) -> RedFlag:
+    return RedFlag(id=rule_id, name=rule_id.replace("_", " "), level=level, all_of=list(all_of), any_of=list(any_of), screen_when=list(screen_when), reason="a reason to act", do_now="what to do now", cite=CITE)
+
+
+def known(*items: tuple[str, Status]) -> EvidenceSet:
+    return EvidenceSet(Evidence(f, s, Origin.TEXT) for f, s in items)
+
+
+SCREEN = EmergencyScreen(
+    id="emergency_screen",
+    question="Do you have any of these now?",
+    why="These warning signs need an ambulance whatever the cause.",
+    options=[ScreenOption(finding="face_droop", label="Face drooping"), ScreenOption(finding="seizure", label="A fit"), ScreenOption(finding="fainting", label="Fainting")],
+    cite=CITE,
 )
 
 
-def test_affirmed_emergency_stops_at_once(tiny_engine: Engine) -> None:
-    step = Interviewer(tiny_engine).step(EvidenceSet([Evidence("face_droop", Status.PRESENT, Origin.TEXT)]))
-    assert step.should_stop and step.stop_reason == "emergency_sign"
-    assert step.assessment.triage.level.is_emergency
-    assert step.assessment.triage.do_now
+# -- the emergency screen ----------------------------------------------------------------------
 
 
-def test_doubtful_emergency_sign_is_asked_first(tiny_engine: Engine) -> None:
+def test_screen_lists_every_open_sign_with_none_of_these() -> None:
+    question = screen_question(SCREEN, EvidenceSet())
+    assert question is not None and question.kind is QuestionKind.MULTIPLE and question.screening
+    assert [o.finding_id for o in question.options] == ["face_droop", "seizure", "fainting"]
+    assert question.as_dict()["answers"] == ["none", "dont_know"]
+
+
+@pytest.mark.parametrize(
+    ("evidence", "open_options"),
+    [
+        # denied in the text: settled, left out
+        ([Evidence("seizure", Status.ABSENT, Origin.TEXT)], ["face_droop", "fainting"]),
+        # mentioned with doubt: not settled, still asked
+        ([Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True)], ["face_droop", "seizure", "fainting"]),
+        # answered "don't know" before: settled (never asked twice)
+        ([Evidence("fainting", Status.UNKNOWN, Origin.ANSWER, question="fainting")], ["face_droop", "seizure"]),
+        # everything settled: no screen at all
+        ([Evidence(f, Status.ABSENT, Origin.TEXT) for f in ("face_droop", "seizure", "fainting")], None),
+    ],
+)
+def test_screen_skips_what_the_text_settled(evidence: list[Evidence], open_options: list[str] | None) -> None:
+    question = screen_question(SCREEN, EvidenceSet(evidence))
+    if open_options is None:
+        assert question is None
+    else:
+        assert question is not None and [o.finding_id for o in question.options] == open_options
+
+
+def test_no_screen_without_a_screen_file() -> None:
+    assert screen_question(None, EvidenceSet()) is None
+
+
+def test_screen_comes_before_any_other_question(tiny_engine: Engine) -> None:
+    step = Interviewer(tiny_engine).step(known(("cramp", Status.PRESENT)))
+    assert step.question is not None and step.question.id == "emergency_screen"
+    assert [o.finding_id for o in step.question.options] == ["face_droop"]
+
+
+def test_ticking_a_screen_sign_ends_the_interview(tiny_engine: Engine) -> None:
+    interviewer = Interviewer(tiny_engine)
+    evidence = known(("cramp", Status.PRESENT))
+    screen = interviewer.step(evidence).question
+    assert screen is not None
+    for item in answer_evidence(screen, ["face_droop"]):
+        evidence.add(item)
+    step = interviewer.step(evidence)
+    assert step.should_stop and step.stop_reason == "emergency_sign" and step.questions_asked == 1
+    assert step.assessment.triage.level is TriageLevel.EMERGENCY_AMBULANCE
+
+
+def test_none_of_these_denies_every_sign_and_moves_on(tiny_engine: Engine) -> None:
+    interviewer = Interviewer(tiny_engine)
+    evidence = known(("cramp", Status.PRESENT))
+    screen = interviewer.step(evidence).question
+    assert screen is not None
+    for item in answer_evidence(screen, "none"):
+        evidence.add(item)
+    assert evidence.get("face_droop") is not None and evidence.get("face_droop").status is Status.ABSENT  # type: ignore[union-attr]
+    step = interviewer.step(evidence)
+    # then the plausible warning sign of this presentation (tingling with cramps)
+    assert step.question is not None and step.question.id == "tingling_lips_fingers" and step.question.screening
+
+
+def test_affirmed_emergency_stops_before_the_screen(tiny_engine: Engine) -> None:
+    step = Interviewer(tiny_engine).step(known(("face_droop", Status.PRESENT)))
+    assert step.should_stop and step.stop_reason == "emergency_sign" and step.questions_asked == 0
+    assert step.assessment.triage.level.is_emergency and step.assessment.triage.do_now
+
+
+def test_a_doubtful_sign_is_on_the_screen_and_dont_know_means_act(tiny_engine: Engine) -> None:
+    interviewer = Interviewer(tiny_engine)
     evidence = EvidenceSet([Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True), Evidence("cramp", Status.PRESENT, Origin.TEXT)])
-    step = Interviewer(tiny_engine).step(evidence)
-    assert step.question is not None and step.question.id == "face_droop" and step.question.screening
+    screen = interviewer.step(evidence).question
+    assert screen is not None and screen.id == "emergency_screen"
+    assert [o.finding_id for o in screen.options] == ["face_droop"]
+    # "don't know": the doubt stands, so the result is the ambulance, and nothing more is asked
+    for item in answer_evidence(screen, "dont_know"):
+        evidence.add(item)
+    step = interviewer.step(evidence)
+    assert step.should_stop and step.stop_reason == "emergency_sign"
+    assert step.assessment.triage.level is TriageLevel.EMERGENCY_AMBULANCE
 
 
-def test_plausible_red_flag_is_screened_before_information_gain(tiny_engine: Engine) -> None:
-    step = Interviewer(tiny_engine).step(EvidenceSet([Evidence("cramp", Status.PRESENT, Origin.TEXT)]))
-    assert step.question is not None and step.question.screening
-    assert step.question.id == "tingling_lips_fingers"
+def test_a_doubtful_sign_off_the_screen_is_asked_once(tiny_engine: Engine) -> None:
+    # the tiny knowledge base's screen is settled, so the doubtful-sign question comes next
+    interviewer = Interviewer(tiny_engine)
+    evidence = EvidenceSet([Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True), Evidence("cramp", Status.PRESENT, Origin.TEXT)])
+    step = interviewer.step(evidence)
+    assert step.question is not None
+    question = Question("face_droop", QuestionKind.YES_NO, "Face?", "why", True)
+    assert interviewer._doubtful_emergency(evidence, None) is not None
+    for item in answer_evidence(question, "dont_know"):
+        evidence.add(item)
+    # answered: never asked again (the doubt is kept for triage)
+    assert interviewer._doubtful_emergency(evidence, None) is None
+    item = evidence.get("face_droop")
+    assert item is not None and item.possible and item.origin is Origin.ANSWER
+
+
+def test_packaged_screen_every_channel_asks_first(engine: Engine) -> None:
+    _, items = engine.parse("my calves cramp at night")
+    step = Interviewer(engine).step(EvidenceSet(items), 55, "female")
+    assert step.question is not None and step.question.id == "emergency_screen"
+    assert {"trouble_breathing", "face_droop", "seizure", "chest_pain", "worst_headache"} <= {o.finding_id for o in step.question.options}
+
+
+def test_text_that_denies_a_sign_shortens_the_packaged_screen(engine: Engine) -> None:
+    _, items = engine.parse("cramps in my calves, no chest pain")
+    step = Interviewer(engine).step(EvidenceSet(items))
+    assert step.question is not None and step.question.id == "emergency_screen"
+    assert "chest_pain" not in {o.finding_id for o in step.question.options}
+
+
+# -- screening: the odds that a rule fires ------------------------------------------------------
+
+
+def test_rule_odds_arithmetic() -> None:
+    rule = flag("rule", TriageLevel.EMERGENCY, all_of=("aa",), any_of=("bb", "cc"))
+    p = {"aa": 0.5, "bb": 0.2, "cc": 0.1}
+    base = {"aa": 0.1, "bb": 0.05, "cc": 0.02}
+    odds = rule_odds(rule, EvidenceSet(), p.__getitem__, base.__getitem__)
+    assert odds is not None
+    # P(fire) = p(aa) × (1 − (1 − p(bb))(1 − p(cc))) = 0.5 × (1 − 0.8 × 0.9) = 0.14
+    assert odds.p_fire == pytest.approx(0.5 * (1 - 0.8 * 0.9))
+    # background: 0.1 × (1 − 0.95 × 0.98) = 0.0069
+    assert odds.p_background == pytest.approx(0.1 * (1 - 0.95 * 0.98))
+    assert odds.target == "aa"  # the all_of part, the one most likely to rule it out
+    assert odds.plausible  # 0.14 ≥ 3 × 1.0 × 0.0069
+    # the model says nothing beyond the base rates: lift 1 and P(fire) 0.0069 < 0.12
+    flat = rule_odds(rule, EvidenceSet(), base.__getitem__, base.__getitem__)
+    assert flat is not None and not flat.plausible
+    # urgency 3 for emergency: score = 0 (not presented) + 0.14 × 3
+    assert odds.score == pytest.approx(0.14 * TriageLevel.EMERGENCY.urgency)
+
+
+def test_rule_odds_when_nothing_is_left_to_ask() -> None:
+    rule = flag("rule", TriageLevel.EMERGENCY, all_of=("aa",), any_of=("bb",))
+    p = {"aa": 0.5, "bb": 0.5}.__getitem__
+    assert rule_odds(rule, known(("aa", Status.ABSENT)), p, p) is None  # a part denied
+    assert rule_odds(rule, known(("bb", Status.ABSENT)), p, p) is None  # every alternative denied
+    assert rule_odds(rule, known(("aa", Status.UNKNOWN), ("bb", Status.UNKNOWN)), p, p) is None
+    # one answer away from firing: the any_of part is asked
+    odds = rule_odds(rule, known(("aa", Status.PRESENT)), p, p, nearly_only=True)
+    assert odds is not None and odds.target == "bb" and odds.p_fire == pytest.approx(0.5)
+    assert rule_odds(rule, EvidenceSet(), p, p, nearly_only=True) is None
+
+
+def test_a_presenting_complaint_earns_the_first_question() -> None:
+    rule = flag("rule", TriageLevel.EMERGENCY, any_of=("bb",), screen_when=("cramp",))
+    base = {"bb": 0.001}.__getitem__
+    odds = rule_odds(rule, known(("cramp", Status.PRESENT)), base, base)
+    assert odds is not None and odds.presented and odds.plausible and odds.score >= 1
+
+
+def test_screening_target_picks_the_highest_score() -> None:
+    p = {"aa": 0.3, "bb": 0.3}.__getitem__
+    low = rule_odds(flag("low", TriageLevel.CONSULTATION_24, any_of=("aa",)), EvidenceSet(), p, lambda _: 0.01)
+    high = rule_odds(flag("high", TriageLevel.EMERGENCY_AMBULANCE, any_of=("bb",)), EvidenceSet(), p, lambda _: 0.01)
+    chosen = screening_target([low, None, high])
+    assert chosen is not None and chosen.rule.id == "high"  # 0.3 × 4 beats 0.3 × 2
+    assert screening_target([None]) is None
+
+
+# -- escalation after an emergency-department sign ------------------------------------------------
+
+
+def test_escalation_targets_closest_to_firing_first() -> None:
+    tetanus = flag("tetanus", TriageLevel.EMERGENCY_AMBULANCE, all_of=("wound",), any_of=("lockjaw",), screen_when=("lockjaw",))
+    airway = flag("airway", TriageLevel.EMERGENCY_AMBULANCE, any_of=("stridor", "breathless"), screen_when=("lockjaw",))
+    unrelated = flag("other", TriageLevel.EMERGENCY_AMBULANCE, any_of=("xx",), screen_when=("yy",))
+    likely = {"wound": 0.1, "stridor": 0.2, "breathless": 0.6}.__getitem__
+    targets = escalation_targets([airway, tetanus, unrelated], {"lockjaw"}, set(), 30, likely)
+    # both rules are one answer away (a wound; the airway rule's first sign, stridor), so the
+    # likelier comes first: stridor 0.2 before wound 0.1; the unrelated rule is not pointed to.
+    assert [t for t, _ in targets] == ["stridor", "wound"]
+    evidence = EvidenceSet([Evidence("lockjaw", Status.PRESENT, Origin.TEXT)])
+    assert next_escalation(targets, evidence) == targets[0]
+    for finding in ("stridor", "wound")[:MAX_ESCALATION]:
+        evidence.add(Evidence(finding, Status.ABSENT, Origin.ANSWER, question=finding, escalation=True))
+    assert next_escalation(targets, evidence) is None
+
+
+# -- information gain -----------------------------------------------------------------------------
+
+
+def test_entropy_in_bits() -> None:
+    assert float(entropy(np.array([0.5, 0.5]))) == pytest.approx(1.0)
+    assert float(entropy(np.array([1.0, 0.0]))) == 0.0
+    assert float(entropy(np.array([0.25] * 4))) == pytest.approx(2.0)
+
+
+def test_expected_information_gain_arithmetic() -> None:
+    posterior = np.array([0.5, 0.5])
+    # columns: a perfect test, a useless one, and a test right 8 times in 10
+    p_yes = np.array([[1.0, 0.5, 0.8], [0.0, 0.5, 0.2]])
+    p_no = 1.0 - p_yes
+    gains = expected_information_gain(posterior, p_yes, p_no)
+    h = -(0.8 * math.log2(0.8) + 0.2 * math.log2(0.2))  # 0.7219 bits left after either answer
+    assert gains == pytest.approx([1.0, 0.0, 1.0 - h])
+
+
+def test_expected_information_gain_with_an_uninformative_no() -> None:
+    # "no" keeps its background rate 0.9 in both conditions: P(yes) + P(no) ≠ 1 per row
+    posterior = np.array([0.5, 0.5])
+    p_yes = np.array([[0.6], [0.1]])
+    p_no = np.array([[0.9], [0.9]])
+    yes, no = 0.5 * 0.6 + 0.5 * 0.1, 0.5 * 0.9 + 0.5 * 0.9  # 0.35 and 0.9
+    h_yes = -((0.3 / yes) * math.log2(0.3 / yes) + (0.05 / yes) * math.log2(0.05 / yes))
+    expected = (yes * h_yes + no * 1.0) / (yes + no)
+    assert float(expected_information_gain(posterior, p_yes, p_no)[0]) == pytest.approx(1.0 - expected)
+
+
+# -- stopping -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("asked", "top", "gain", "unknown", "reason"),
+    [
+        (0, 0.5, 0.0, 0, StopReason.NOTHING_LEFT_TO_ASK),
+        (0, 0.5, -math.inf, 0, StopReason.NOTHING_LEFT_TO_ASK),
+        (MIN_QUESTIONS - 1, 0.99, 0.01, 0, None),  # too early for any other reason
+        (MIN_QUESTIONS, 0.5, 0.5, MAX_UNKNOWN_ANSWERS, StopReason.NOT_ENOUGH_ANSWERS),
+        (MIN_QUESTIONS, STOP_TOP_PROBABILITY, 0.5, 0, StopReason.CONFIDENT),
+        (MIN_QUESTIONS, 0.5, MIN_GAIN_BITS / 2, 0, StopReason.NO_INFORMATIVE_QUESTION),
+        (MIN_QUESTIONS, 0.5, MIN_GAIN_BITS, 0, None),
+    ],
+)
+def test_stop_reason(asked: int, top: float, gain: float, unknown: int, reason: StopReason | None) -> None:
+    assert stop_reason(asked=asked, top_probability=top, best_gain=gain, unknown_answers=unknown) is reason
+
+
+def test_ranking_stable_arithmetic() -> None:
+    posterior = np.array([0.6, 0.4])
+
+    def same_level(_: np.ndarray) -> TriageLevel:
+        return TriageLevel.SELF_CARE
+
+    # likelihood ratio 1 either way: nothing can move
+    assert ranking_stable(posterior, np.array([[0.5], [0.5]]), np.array([[0.5], [0.5]]), same_level)
+    # a yes gives 0.6 × 0.1 = 0.06 against 0.4 × 0.9 = 0.36: the second cause comes first
+    assert not ranking_stable(posterior, np.array([[0.1], [0.9]]), np.array([[0.9], [0.1]]), same_level)
+
+    def level(p: np.ndarray) -> TriageLevel:
+        return TriageLevel.CONSULTATION if float(p[1]) >= 0.45 else TriageLevel.SELF_CARE
+
+    # a yes gives 0.6 × 0.4 = 0.24 against 0.4 × 0.5 = 0.20: top unchanged, but P(second)
+    # = 0.20 / 0.44 = 0.4545 ≥ 0.45 changes the level
+    assert not ranking_stable(posterior, np.array([[0.4], [0.5]]), np.array([[0.6], [0.5]]), level)
+
+
+def test_the_level_is_the_triage_modules_own(tiny_engine: Engine) -> None:
+    interviewer = Interviewer(tiny_engine)
+    assert not hasattr(interviewer, "_level")
+    posterior = tiny_engine.posterior(known(("cramp", Status.PRESENT)), None, None)
+    level, _ = condition_level(tiny_engine.kb, posterior)
+    assert tiny_engine.evaluate(known(("cramp", Status.PRESENT))).triage.condition_level is level
+
+
+# -- answers --------------------------------------------------------------------------------------
+
+
+def test_dont_know_is_not_no(tiny_engine: Engine) -> None:
+    q = Question("at_night", QuestionKind.YES_NO, "At night?", "why", False)
+    (item,) = answer_evidence(q, "dont_know")
+    assert item.status is Status.UNKNOWN
+    model = tiny_engine.model
+    assert model.posterior(["cramp"]) == pytest.approx(tiny_engine.posterior(EvidenceSet([Evidence("cramp", Status.PRESENT), item]), None, None))
+
+
+SINGLE = Question("episode_length", QuestionKind.SINGLE, "How long?", "why", False, (Option("a", "A"), Option("b", "B")))
+MULTIPLE = Question("location", QuestionKind.MULTIPLE, "Where?", "why", False, (Option("a", "A"), Option("b", "B"), Option("c", "C")))
+
+
+@pytest.mark.parametrize(
+    ("question", "response", "statuses"),
+    [
+        (SINGLE, ["a"], {"a": Status.PRESENT, "b": Status.ABSENT}),
+        (MULTIPLE, ["a"], {"a": Status.PRESENT, "b": Status.ABSENT, "c": Status.ABSENT}),
+        (MULTIPLE, ["a", "c"], {"a": Status.PRESENT, "b": Status.ABSENT, "c": Status.PRESENT}),
+        (MULTIPLE, "a", {"a": Status.PRESENT, "b": Status.ABSENT, "c": Status.ABSENT}),
+        (MULTIPLE, "none", {"a": Status.ABSENT, "b": Status.ABSENT, "c": Status.ABSENT}),
+        (SINGLE, "none", {"a": Status.ABSENT, "b": Status.ABSENT}),
+        (MULTIPLE, "dont_know", {"a": Status.UNKNOWN, "b": Status.UNKNOWN, "c": Status.UNKNOWN}),
+        (MULTIPLE, [], {"a": Status.UNKNOWN, "b": Status.UNKNOWN, "c": Status.UNKNOWN}),
+    ],
+)
+def test_choice_answers(question: Question, response: str | list[str], statuses: dict[str, Status]) -> None:
+    items = answer_evidence(question, response)
+    assert {e.finding_id: e.status for e in items} == statuses
+    assert questions_asked(items) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "response"),
+    [
+        (SINGLE, ["a", "b"]),
+        (MULTIPLE, ["zzz"]),
+        (MULTIPLE, "yes"),
+        (Question("x", QuestionKind.YES_NO, "X?", "why", False), "maybe"),
+        (Question("x", QuestionKind.YES_NO, "X?", "why", False), "none"),
+        (Question("x", QuestionKind.YES_NO, "X?", "why", False), ["yes"]),
+    ],
+)
+def test_bad_answers_are_refused(question: Question, response: str | list[str]) -> None:
+    with pytest.raises(ValueError):
+        answer_evidence(question, response)
+
+
+# -- the whole step -------------------------------------------------------------------------------
 
 
 def test_known_findings_are_never_asked_again(tiny_engine: Engine) -> None:
     interviewer = Interviewer(tiny_engine)
-    evidence = EvidenceSet([Evidence("cramp", Status.PRESENT, Origin.TEXT)])
+    evidence = known(("cramp", Status.PRESENT))
     seen = set()
     for _ in range(10):
         step = interviewer.step(evidence)
@@ -50,35 +390,15 @@ def test_known_findings_are_never_asked_again(tiny_engine: Engine) -> None:
     assert step.should_stop
 
 
-def test_dont_know_is_not_no(tiny_engine: Engine) -> None:
-    q = Question("at_night", QuestionKind.YES_NO, "At night?", "why", False)
-    (item,) = answer_evidence(q, "dont_know")
-    assert item.status is Status.UNKNOWN
-    model = tiny_engine.model
-    assert model.posterior(["cramp"]) == pytest.approx(tiny_engine.posterior(EvidenceSet([Evidence("cramp", Status.PRESENT), item]), None, None))
-
-
-def test_choice_answers() -> None:
-    single = Question("episode_length", QuestionKind.SINGLE, "How long?", "why", False, (Option("a", "A"), Option("b", "B")))
-    items = {e.finding_id: e.status for e in answer_evidence(single, ["a"])}
-    assert items == {"a": Status.PRESENT, "b": Status.ABSENT}
-    multiple = Question("location", QuestionKind.MULTIPLE, "Where?", "why", False, (Option("a", "A"), Option("b", "B")))
-    items = {e.finding_id: e.status for e in answer_evidence(multiple, ["a"])}
-    assert items == {"a": Status.PRESENT, "b": Status.UNKNOWN}
-    assert {e.status for e in answer_evidence(multiple, "dont_know")} == {Status.UNKNOWN}
-    assert questions_asked(answer_evidence(multiple, ["a"])) == 1
-    with pytest.raises(ValueError):
-        answer_evidence(single, ["a", "b"])
-    with pytest.raises(ValueError):
-        answer_evidence(multiple, ["zzz"])
-    with pytest.raises(ValueError):
-        answer_evidence(Question("x", QuestionKind.YES_NO, "X?", "why", False), "maybe")
-
-
 def test_every_question_says_why(engine: Engine) -> None:
-    _, items = engine.parse("my calves cramp at night")
-    step = Interviewer(engine).step(EvidenceSet(items), 55, "female")
-    assert step.question is not None and len(step.question.why) > 20
+    interviewer = Interviewer(engine)
+    evidence = EvidenceSet(engine.parse("my calves cramp at night")[1])
+    for _ in range(4):
+        step = interviewer.step(evidence, 55, "female")
+        assert step.question is not None and len(step.question.why) > 20
+        response = "none" if step.question.kind is not QuestionKind.YES_NO else "no"
+        for item in answer_evidence(step.question, response):
+            evidence.add(item)
 
 
 def test_question_cap(engine: Engine) -> None:

@@ -63,7 +63,20 @@ def load_vignettes(path: Path) -> list[Vignette]:
 class SimulatedPatient:
     """Answers interview questions from a vignette's facts, through the product's own parser.
 
-    Yes where a fact states the finding, no where a fact denies it, "don't know" otherwise.
+    As SPEC.md says: yes where a fact states the finding, no where a fact denies it, "don't
+    know" otherwise. A choice question (the emergency screen included) is answered by
+    ticking the options the facts state; with none stated, "None of these" when the facts
+    deny every option shown, and "don't know" when they are silent on any of them.
+
+    Silent facts are deliberately not read as "None of these", although a real person who
+    has none of the signs on the emergency screen would tick it: the facts were written
+    before the screen existed and are read by our own parser, which misses some ways of
+    stating a sign (a Guillain-Barré patient's "my legs are getting weaker each day" is not
+    read as weakness spreading quickly). A real person reading the list would tick it; a
+    simulated one answering "None" would turn each parser miss into a denial. Measured on
+    vignettes/public.yaml in interview mode (docs/model.md): silence as "don't know" keeps
+    emergency sensitivity at 1.0 (under-triage 0.017); silence as "None" drops it to 0.974
+    (under-triage 0.034), by that one case.
     """
 
     def __init__(self, engine: Engine, facts: list[str]) -> None:
@@ -85,9 +98,16 @@ class SimulatedPatient:
                 Status.ABSENT: Answer.NO.value,
                 Status.UNKNOWN: Answer.DONT_KNOW.value,
             }[self.status(question.id)]
+        statuses = [self.status(o.finding_id) for o in question.options]
         chosen = [
-            o.finding_id for o in question.options if self.status(o.finding_id) is Status.PRESENT
+            o.finding_id
+            for o, status in zip(question.options, statuses, strict=True)
+            if status is Status.PRESENT
         ]
         if question.kind is QuestionKind.SINGLE:
             chosen = chosen[:1]
-        return chosen or Answer.DONT_KNOW.value
+        if chosen:
+            return chosen
+        if all(s is Status.ABSENT for s in statuses):
+            return Answer.NONE.value
+        return Answer.DONT_KNOW.value

@@ -9,7 +9,7 @@ but red-flag screening treats it as a reason to act (see :mod:`.triage`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import ClassVar
 
@@ -83,6 +83,22 @@ class EvidenceSet:
 
     def add(self, item: Evidence) -> None:
         current = self._items.get(item.finding_id)
+        if current is not None:
+            # "Don't know" to a sign mentioned with doubt, in either order: still a doubt that
+            # triage acts on, but answered, so that the interview does not ask it again.
+            pair = (current, item)
+            doubt = next((e for e in pair if e.possible and e.status is Status.UNKNOWN), None)
+            answer = next(
+                (
+                    e
+                    for e in pair
+                    if e is not doubt and e.origin is Origin.ANSWER and e.status is Status.UNKNOWN
+                ),
+                None,
+            )
+            if doubt is not None and answer is not None:
+                self._items[item.finding_id] = replace(answer, possible=True, text=doubt.text)
+                return
         if current is None or self._rank(item) > self._rank(current):
             self._items[item.finding_id] = item
 

@@ -1,46 +1,62 @@
 """The adaptive interview: one pure, stateless step at a time.
 
-``next_step(engine, evidence, age, sex)`` looks at everything known so far and returns the
+``Interviewer.step(evidence, age, sex)`` looks at everything known so far and returns the
 next question (or none), the current assessment and whether to stop. The client keeps the
 evidence and sends it back each time; nothing is stored here.
 
-How the next question is chosen
--------------------------------
-1. **Emergency first.** If an emergency-level red flag has fired on an affirmed finding, stop
-   at once: the result is the emergency advice. A warning sign mentioned with doubt ("maybe
-   my face drooped") is asked about straight away to confirm it.
-2. **Safety screening.** Red-flag rules that this presentation makes plausible are screened
-   before anything else, as NHS 111 asks life-threatening questions first. A rule is
-   plausible when the model's predictive probability that it would fire is at least
-   ``SCREEN_LIFT`` times its background probability, or above ``SCREEN_MIN_PROBABILITY``;
-   the most urgent and most probable is asked first, at most ``MAX_SCREENING`` in total.
-3. **Expected information gain.** Otherwise the finding whose answer is expected to reduce
-   the entropy of the ranking of causes most (``H(C) − E_answer[H(C | answer)]``, computed
-   for every finding at once with NumPy) is asked. When that finding belongs to a choice
-   group (where is it, how long does one episode last), the group is asked as one
-   single- or multiple-choice question.
-4. **Stop** when the top cause is very probable, when the best remaining question is worth
-   less than ``MIN_GAIN_BITS``, or when no remaining question (among the most informative)
-   could change the top cause or the triage level with either answer — or at the cap.
+The policy is a chain of small pure parts, each tested on its own with written-out numbers
+(tests/reasoning/test_interview.py); :class:`Interviewer` only wires them to one engine:
 
-"Don't know" is recorded as unknown: it is never treated as "no".
+1. **Emergency stop** (:func:`emergency_stop`). An affirmed ambulance-level red flag ends
+   the interview at once; the result is the emergency advice. The red flags are the triage's
+   own (:func:`spasmcheck.reasoning.triage.triage`, through the engine's assessment): the
+   interview never re-implements a rule.
+2. **The emergency screen** (:func:`screen_question`). Before any other question, one
+   multiple-choice question lists the warning signs that call for help on their own
+   (``knowledge/data/screen/emergency_screen.yaml``), leaving out those the typed text
+   already settled, with "None of these". Ticking one fires its red flag (step 1).
+3. **Escalation** (:func:`escalation_targets`). When an emergency-department rule has fired,
+   at most ``MAX_ESCALATION`` more questions check whether it needs an ambulance instead.
+4. **A doubtful sign** ("maybe my face drooped") that the screen did not settle is asked.
+5. **Screening** (:func:`screening_target`). Red-flag rules this presentation makes plausible
+   are screened before information gain, as NHS 111 asks life-threatening questions first:
+   a rule is plausible when the predictive probability that it would fire is at least
+   ``SCREEN_LIFT`` × its weight × its background probability, or at least
+   ``SCREEN_MIN_PROBABILITY`` × its weight, or when the presenting complaint names it
+   (``screen_when``); at most ``MAX_SCREENING`` screening questions in all.
+6. **Expected information gain** (:func:`expected_information_gain`). Otherwise the finding
+   whose answer is expected to reduce the entropy of the ranking of causes most,
+   ``H(C) − Σ_a P(a) H(C | a)``, computed for every finding at once. A finding in a choice
+   group is asked as the group's single- or multiple-choice question.
+7. **Stop** (:func:`stop_reason`, :func:`ranking_stable`) when the top cause is very
+   probable, when the best question is worth less than ``MIN_GAIN_BITS``, when the person
+   keeps answering "don't know", when no question among the most informative could change
+   the top cause or the condition-based triage level with either answer, or at the cap.
+   A self-care result first asks how long and whether it is getting worse.
+
+Answers: "don't know" is recorded as unknown, never as "no". Every choice question offers
+"None of these", which records each option shown as absent; when some options are ticked,
+the unticked ones are absent too, because a list with "None of these" asks the person to go
+through every option (as NHS 111 online's checklists do).
+
+The thresholds and the measurements that chose them are in docs/model.md ("The interview").
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
-from spasmcheck.knowledge.schema import RedFlag, TriageLevel
+from spasmcheck.knowledge.schema import EmergencyScreen, RedFlag, TriageLevel
 from spasmcheck.reasoning.engine import Assessment, Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.inference import FloatArray
-from spasmcheck.reasoning.triage import LEVEL_THRESHOLDS, fired_red_flags
+from spasmcheck.reasoning.triage import FiredFlag, condition_level, fired_red_flags
 
 MAX_QUESTIONS = 18
 MAX_SCREENING = 8
@@ -74,6 +90,21 @@ class Answer(StrEnum):
     YES = "yes"
     NO = "no"
     DONT_KNOW = "dont_know"
+    NONE = "none"  # "None of these", for choice questions
+
+
+YES_NO_ANSWERS = (Answer.YES, Answer.NO, Answer.DONT_KNOW)
+CHOICE_ANSWERS = (Answer.NONE, Answer.DONT_KNOW)  # besides the list of chosen options
+
+
+class StopReason(StrEnum):
+    EMERGENCY_SIGN = "emergency_sign"
+    QUESTION_LIMIT = "question_limit"
+    NOTHING_LEFT_TO_ASK = "nothing_left_to_ask"
+    NOT_ENOUGH_ANSWERS = "not_enough_answers"
+    CONFIDENT = "confident"
+    NO_INFORMATIVE_QUESTION = "no_informative_question"
+    RANKING_AND_TRIAGE_STABLE = "ranking_and_triage_stable"
 
 
 @dataclass(frozen=True)
@@ -87,7 +118,7 @@ class Option:
 
 @dataclass(frozen=True)
 class Question:
-    id: str  # the finding id (yes/no) or the group id (choice)
+    id: str  # the finding id (yes/no), the group id or the screen id (choice)
     kind: QuestionKind
     text: str
     why: str  # the rationale shown on "why are you asking?"
@@ -119,6 +150,7 @@ class Question:
         )
 
     def as_dict(self) -> dict[str, Any]:
+        answers = YES_NO_ANSWERS if self.kind is QuestionKind.YES_NO else CHOICE_ANSWERS
         return {
             "id": self.id,
             "kind": self.kind.value,
@@ -128,7 +160,7 @@ class Question:
             "options": [o.as_dict() for o in self.options],
             "separates": list(self.separates),
             "escalation": self.escalation,
-            "answers": ["yes", "no", "dont_know"] if self.kind is QuestionKind.YES_NO else None,
+            "answers": [a.value for a in answers],
         }
 
 
@@ -156,15 +188,254 @@ def questions_asked(evidence: Iterable[Evidence]) -> int:
     return len({e.question or e.finding_id for e in evidence if e.origin is Origin.ANSWER})
 
 
-def _entropy(p: FloatArray, axis: int = 0) -> FloatArray:
+# -- 1. emergency stop ----------------------------------------------------------------------
+
+
+def emergency_stop(fired: Iterable[FiredFlag], *, doubtful_too: bool = False) -> bool:
+    """True when an affirmed red flag (or, with ``doubtful_too``, a doubtful one) calls an
+    ambulance: nothing more to ask."""
+    return any(
+        f.flag.level is TriageLevel.EMERGENCY_AMBULANCE and (doubtful_too or not f.uncertain)
+        for f in fired
+    )
+
+
+def emergency_found(fired: Iterable[FiredFlag]) -> bool:
+    """True when an affirmed red flag sends the person to an emergency department (or more)."""
+    return any(f.flag.level.is_emergency and not f.uncertain for f in fired)
+
+
+# -- 2. the emergency screen ----------------------------------------------------------------
+
+
+def settled(evidence: EvidenceSet, finding_id: str) -> bool:
+    """Known well enough not to ask again: affirmed, denied, or already answered in any way
+    (a "don't know" answer is not asked twice). A doubtful mention is not settled."""
+    item = evidence.get(finding_id)
+    if item is None:
+        return False
+    return item.status is not Status.UNKNOWN or item.origin is Origin.ANSWER
+
+
+def screen_question(screen: EmergencyScreen | None, evidence: EvidenceSet) -> Question | None:
+    """The emergency screen with the options still open, or None when all are settled.
+
+    Every option fires its red flag at any age (the loader checks it), so none is left out
+    for the person's age.
+    """
+    if screen is None:
+        return None
+    options = tuple(
+        Option(o.finding, o.label) for o in screen.options if not settled(evidence, o.finding)
+    )
+    if not options:
+        return None
+    return Question(screen.id, QuestionKind.MULTIPLE, screen.question, screen.why, True, options)
+
+
+# -- 3. escalation ----------------------------------------------------------------------------
+
+
+def escalation_targets(
+    rules: Iterable[RedFlag],
+    present: Iterable[str],
+    absent: Iterable[str],
+    age: int | None,
+    likely: Callable[[str], float],
+) -> list[tuple[str, RedFlag]]:
+    """After an emergency-department sign: the findings that could make it an ambulance.
+
+    The candidates are the missing parts of ambulance-level rules that the findings present
+    point to (``screen_when``): rules one answer away from firing first ("a recent wound?"
+    after a clamped jaw), then the part this presentation makes likeliest.
+    """
+    present, absent = set(present), set(absent)
+    candidates: list[tuple[int, float, str, RedFlag]] = []
+    for rule in rules:
+        if rule.level is not TriageLevel.EMERGENCY_AMBULANCE or not rule.applies_to(age):
+            continue
+        if not any(f in present for f in rule.screen_when):
+            continue
+        if any(f in absent for f in rule.all_of):
+            continue
+        missing = [f for f in rule.all_of if f not in present]
+        if not any(f in present for f in rule.any_of):
+            missing.extend(rule.any_of[:1])
+        candidates.extend((len(missing), -likely(f), f, rule) for f in missing)
+    candidates.sort(key=lambda item: (item[0], item[1]))
+    targets: list[tuple[str, RedFlag]] = []
+    for _, _, finding_id, rule in candidates:
+        if all(t != finding_id for t, _ in targets):
+            targets.append((finding_id, rule))
+    return targets
+
+
+def next_escalation(
+    targets: Sequence[tuple[str, RedFlag]], evidence: EvidenceSet
+) -> tuple[str, RedFlag] | None:
+    """The first target not yet known, unless ``MAX_ESCALATION`` have been asked already."""
+    asked = [t for t, _ in targets if (item := evidence.get(t)) is not None and item.escalation]
+    if len(asked) >= MAX_ESCALATION:
+        return None
+    return next(((f, r) for f, r in targets if f not in evidence), None)
+
+
+# -- 5. screening ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleOdds:
+    """How likely a red-flag rule is to fire, now and in the background population."""
+
+    rule: RedFlag
+    p_fire: float  # P(rule fires | evidence so far), from the model's predictive probabilities
+    p_background: float  # the same with every unknown finding at its base rate
+    target: str  # the finding to ask to settle it
+    presented: bool  # the presenting complaint names this rule (screen_when)
+
+    @property
+    def plausible(self) -> bool:
+        weight = SCREEN_LEVELS[self.rule.level]
+        return (
+            self.presented
+            or self.p_fire >= SCREEN_LIFT * weight * self.p_background
+            or self.p_fire >= SCREEN_MIN_PROBABILITY * weight
+        )
+
+    @property
+    def score(self) -> float:
+        """Rules the presentation names first; then closeness to firing × urgency."""
+        return int(self.presented) + self.p_fire * self.rule.level.urgency
+
+
+def rule_odds(
+    rule: RedFlag,
+    evidence: EvidenceSet,
+    predictive: Callable[[str], float],
+    background: Callable[[str], float],
+    *,
+    nearly_only: bool = False,
+) -> RuleOdds | None:
+    """The odds that ``rule`` fires, or None when there is nothing to ask about it.
+
+    With the unknown ``all_of`` parts A and ``any_of`` parts B (none of B present yet),
+    P(fire) = Π_A p(a) × (1 − Π_B (1 − p(b))), assuming the parts independent given the
+    evidence; the background uses each finding's base rate instead. ``nearly_only`` keeps
+    only rules one answer away from firing (every ``all_of`` part present).
+    """
+    present, absent = set(evidence.present), set(evidence.absent)
+    if any(f in absent for f in rule.all_of):
+        return None
+    known = {e.finding_id for e in evidence}
+    unknown_all = [f for f in rule.all_of if f not in known]
+    any_done = any(f in present for f in rule.any_of)
+    unknown_any = [] if any_done else [f for f in rule.any_of if f not in known]
+    if rule.any_of and not any_done and not unknown_any:
+        return None  # every alternative denied or unanswerable
+    if not unknown_all and not unknown_any:
+        return None
+    if nearly_only and (unknown_all or not rule.all_of):
+        return None
+    p_fire = math.prod(predictive(f) for f in unknown_all)
+    p_background = math.prod(background(f) for f in unknown_all)
+    if unknown_any:
+        p_fire *= 1.0 - math.prod(1.0 - predictive(f) for f in unknown_any)
+        p_background *= 1.0 - math.prod(1.0 - background(f) for f in unknown_any)
+    answered = {e.finding_id for e in evidence if e.origin is Origin.ANSWER}
+    # A presenting complaint earns a rule its first question; once any part of it has been
+    # answered, further parts must be made likely by the model.
+    presented = any(f in present for f in rule.screen_when) and not any(
+        f in answered for f in rule.finding_ids
+    )
+    # Ask the part most likely to rule the rule out (all_of), else the likeliest any_of.
+    target = min(unknown_all, key=predictive) if unknown_all else max(unknown_any, key=predictive)
+    return RuleOdds(rule, p_fire, p_background, target, presented)
+
+
+def screening_target(odds: Iterable[RuleOdds | None]) -> RuleOdds | None:
+    """The plausible rule with the highest score (the first one on a tie), or None."""
+    best: RuleOdds | None = None
+    for item in odds:
+        if item is not None and item.plausible and (best is None or item.score > best.score):
+            best = item
+    return best
+
+
+# -- 6. information gain ----------------------------------------------------------------------
+
+
+def entropy(p: FloatArray, axis: int = 0) -> FloatArray:
+    """Shannon entropy in bits along ``axis``; 0 log 0 is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(p > 0, -p * np.log2(p), 0.0)
     result: FloatArray = terms.sum(axis=axis)
     return result
 
 
+def expected_information_gain(
+    posterior: FloatArray, p_yes: FloatArray, p_no: FloatArray
+) -> FloatArray:
+    """``H(C) − [P(yes) H(C | yes) + P(no) H(C | no)]`` for every finding (column) at once.
+
+    ``posterior`` is P(C) over conditions; ``p_yes[c, f]`` and ``p_no[c, f]`` are the
+    probabilities of a yes and of a no to finding f under condition c (they need not sum
+    to 1: an uninformative "no" keeps its background rate), so each answer's probability is
+    normalised by their total.
+    """
+    joint_yes = posterior[:, None] * p_yes
+    joint_no = posterior[:, None] * p_no
+    yes = joint_yes.sum(axis=0)
+    no = joint_no.sum(axis=0)
+    expected = (yes * entropy(joint_yes / yes) + no * entropy(joint_no / no)) / (yes + no)
+    gains: FloatArray = entropy(posterior) - expected
+    return gains
+
+
+# -- 7. stopping ------------------------------------------------------------------------------
+
+
+def stop_reason(
+    *, asked: int, top_probability: float, best_gain: float, unknown_answers: int
+) -> StopReason | None:
+    """Why to stop now (or None), from four numbers; the stability test comes after."""
+    if best_gain <= 0 or not math.isfinite(best_gain):
+        return StopReason.NOTHING_LEFT_TO_ASK
+    if asked < MIN_QUESTIONS:
+        return None
+    if unknown_answers >= MAX_UNKNOWN_ANSWERS:
+        return StopReason.NOT_ENOUGH_ANSWERS
+    if top_probability >= STOP_TOP_PROBABILITY:
+        return StopReason.CONFIDENT
+    if best_gain < MIN_GAIN_BITS:
+        return StopReason.NO_INFORMATIVE_QUESTION
+    return None
+
+
+def ranking_stable(
+    posterior: FloatArray,
+    p_yes: FloatArray,
+    p_no: FloatArray,
+    level: Callable[[FloatArray], TriageLevel],
+) -> bool:
+    """True when no answer to any of the candidate findings (the columns of ``p_yes`` and
+    ``p_no``) would change the top cause or the condition-based triage level."""
+    top = int(np.argmax(posterior))
+    now = level(posterior)
+    for table in (p_yes, p_no):
+        updated = posterior[:, None] * table
+        updated /= updated.sum(axis=0)
+        if np.any(np.argmax(updated, axis=0) != top):
+            return False
+        if any(level(updated[:, j]) is not now for j in range(updated.shape[1])):
+            return False
+    return True
+
+
+# -- the interviewer --------------------------------------------------------------------------
+
+
 class Interviewer:
-    """Question selection over one engine; holds only precomputed, read-only arrays."""
+    """The policy above over one engine; holds only precomputed, read-only arrays."""
 
     def __init__(self, engine: Engine, max_questions: int = MAX_QUESTIONS) -> None:
         self.engine = engine
@@ -173,85 +444,104 @@ class Interviewer:
         self.max_questions = max_questions
         kb = self.kb
         self.askable = np.array([f.ask for f in kb.findings], dtype=bool)
-        self.urgency = np.array([c.triage.urgency for c in kb.conditions])
         self.group_members: dict[str, list[str]] = {}
         for finding in kb.findings:
             if finding.group in CHOICE_GROUPS:
                 self.group_members.setdefault(finding.group, []).append(finding.id)
         self.screen_rules = [r for r in kb.red_flags if r.level in SCREEN_LEVELS]
 
-    # -- public ---------------------------------------------------------------------------
     def step(self, evidence: EvidenceSet, age: int | None = None, sex: str | None = None) -> Step:
-        model = self.model
-        log_prior = model.log_prior(age, sex)
-        posterior = model.normalise(model.log_joint(log_prior, evidence.present, evidence.absent))
-        assessment = self.engine.evaluate(evidence, age, sex, posterior=posterior)
+        engine, model = self.engine, self.model
+        posterior = engine.posterior(evidence, age, sex)
+        assessment = engine.evaluate(evidence, age, sex, posterior=posterior)
         asked = questions_asked(evidence)
 
-        def stop(reason: str) -> Step:
-            return Step(None, assessment, True, reason, asked, list(evidence))
+        def ask(question: Question) -> Step:
+            return Step(question, assessment, False, None, asked, list(evidence))
 
+        def stop(reason: StopReason) -> Step:
+            return Step(None, assessment, True, reason.value, asked, list(evidence))
+
+        # Affirmed signs only: a doubtful one is asked (the screen or step 4), not obeyed.
         affirmed = fired_red_flags(self.kb, evidence.present, age=age)
-        if any(f.flag.level is TriageLevel.EMERGENCY_AMBULANCE for f in affirmed):
-            return stop("emergency_sign")
-        if any(f.flag.level.is_emergency for f in affirmed):
+        if emergency_stop(affirmed):
+            return stop(StopReason.EMERGENCY_SIGN)
+        screen = screen_question(self.kb.screen, evidence)
+        if screen is not None and asked < self.max_questions:
+            return ask(screen)
+        index = model.finding_index
+        predictive = posterior @ model.p_present  # P(finding present) for every finding
+
+        def likely(finding_id: str) -> float:
+            return float(predictive[index[finding_id]])
+
+        def background(finding_id: str) -> float:
+            return float(model.base_rate[index[finding_id]])
+
+        if emergency_found(affirmed):
             # "Go to A&E now" is already the result; ask at most MAX_ESCALATION questions
             # that could make it "call an ambulance", then stop.
-            escalation = self._escalation_question(evidence, age, posterior @ model.p_present)
-            if escalation is None:
-                return stop("emergency_sign")
-            return Step(escalation, assessment, False, None, asked, list(evidence))
+            targets = escalation_targets(
+                self.kb.red_flags, evidence.present, evidence.absent, age, likely
+            )
+            target = next_escalation(targets, evidence)
+            if target is None:
+                return stop(StopReason.EMERGENCY_SIGN)
+            return ask(self._escalation_question(*target))
         doubtful = self._doubtful_emergency(evidence, age)
         if doubtful is not None and asked < self.max_questions:
-            return Step(doubtful, assessment, False, None, asked, list(evidence))
+            return ask(doubtful)
+        if emergency_stop(assessment.triage.red_flags, doubtful_too=True):
+            # A doubtful ambulance sign the person could not rule out ("don't know"): to be
+            # safe the result is the ambulance, and nothing else needs asking.
+            return stop(StopReason.EMERGENCY_SIGN)
         if asked >= self.max_questions:
-            return stop("question_limit")
+            return stop(StopReason.QUESTION_LIMIT)
 
-        predictive = posterior @ model.p_present  # P(finding present) for every finding
         screening_asked = len(
             {e.question for e in evidence if e.origin is Origin.ANSWER and e.screening}
         )
-        screen = self._screening_question(
-            evidence, predictive, age, nearly_only=screening_asked >= MAX_SCREENING
+        nearly_only = screening_asked >= MAX_SCREENING
+        screening = screening_target(
+            rule_odds(r, evidence, likely, background, nearly_only=nearly_only)
+            for r in self.screen_rules
+            if r.applies_to(age)
         )
-        if screen is not None:
-            return Step(screen, assessment, False, None, asked, list(evidence))
+        if screening is not None:
+            rule = screening.rule
+            why = f"Checking for a warning sign — {rule.name.lower()}: {rule.reason}"
+            return ask(self._yes_no(screening.target, why, screening=True))
 
         gains = self._gains(posterior, evidence)
         best = int(np.argmax(gains))
-        reason: str | None = None
-        if gains[best] <= 0 or not np.isfinite(gains[best]):
-            reason = "nothing_left_to_ask"
-        elif asked >= MIN_QUESTIONS:
-            unknown_answers = len(
-                {
-                    e.question
-                    for e in evidence
-                    if e.origin is Origin.ANSWER and e.status is Status.UNKNOWN and not e.screening
-                }
-            )
-            if unknown_answers >= MAX_UNKNOWN_ANSWERS:
-                reason = "not_enough_answers"
-            elif float(posterior.max()) >= STOP_TOP_PROBABILITY:
-                reason = "confident"
-            elif gains[best] < MIN_GAIN_BITS:
-                reason = "no_informative_question"
-            elif self._stable(posterior, gains, assessment.triage.condition_level):
-                reason = "ranking_and_triage_stable"
+        unknown_answers = len(
+            {
+                e.question
+                for e in evidence
+                if e.origin is Origin.ANSWER and e.status is Status.UNKNOWN and not e.screening
+            }
+        )
+        reason = stop_reason(
+            asked=asked,
+            top_probability=float(posterior.max()),
+            best_gain=float(gains[best]),
+            unknown_answers=unknown_answers,
+        )
+        if reason is None and asked >= MIN_QUESTIONS and self._stable(posterior, gains):
+            reason = StopReason.RANKING_AND_TRIAGE_STABLE
         if reason is not None:
             if assessment.triage.level is TriageLevel.SELF_CARE:
                 check = self._self_care_check(evidence)
                 if check is not None:
-                    return Step(check, assessment, False, None, asked, list(evidence))
+                    return ask(check)
             return stop(reason)
-        question = self._question_for(model.finding_ids[best], posterior, evidence)
-        return Step(question, assessment, False, None, asked, list(evidence))
+        return ask(self._question_for(model.finding_ids[best], posterior, evidence))
 
     # -- safety ---------------------------------------------------------------------------
     def _doubtful_emergency(self, evidence: EvidenceSet, age: int | None) -> Question | None:
         for finding_id in evidence.possible:
             item = evidence.get(finding_id)
-            if item is None or item.status is not Status.UNKNOWN:
+            if item is None or item.status is not Status.UNKNOWN or item.origin is Origin.ANSWER:
                 continue
             for rule in self.kb.red_flags:
                 if (
@@ -266,6 +556,17 @@ class Interviewer:
                         screening=True,
                     )
         return None
+
+    def _escalation_question(self, finding_id: str, rule: RedFlag) -> Question:
+        finding = self.kb.finding_by_id[finding_id]
+        return Question(
+            finding.id,
+            QuestionKind.YES_NO,
+            finding.question,
+            f"Checking whether you need an ambulance — {rule.name.lower()}: {rule.reason}",
+            True,
+            escalation=True,
+        )
 
     def _self_care_check(self, evidence: EvidenceSet) -> Question | None:
         """How long, and is it getting worse: asked before any self-care result."""
@@ -283,145 +584,11 @@ class Interviewer:
             return Question(group_id, kind, group.question, why, True, options)
         return None
 
-    def _escalation_question(
-        self, evidence: EvidenceSet, age: int | None, likely: FloatArray
-    ) -> Question | None:
-        """After an emergency sign: the next ambulance-level sign this presentation points to.
-
-        Stateless: the candidate signs follow from the findings present, and at most
-        MAX_ESCALATION of them are ever asked.
-        """
-        present = set(evidence.present)
-        absent = set(evidence.absent)
-        candidates: list[tuple[int, str, RedFlag]] = []
-        for rule in self.kb.red_flags:
-            if rule.level is not TriageLevel.EMERGENCY_AMBULANCE or not rule.applies_to(age):
-                continue
-            if not any(f in present for f in rule.screen_when):
-                continue
-            if any(f in absent for f in rule.all_of):
-                continue
-            missing = [f for f in rule.all_of if f not in present]
-            if not any(f in present for f in rule.any_of):
-                missing.extend(rule.any_of[:1])
-            # Rules one answer away from firing come first ("a recent wound?" after lockjaw).
-            candidates.extend((len(missing), f, rule) for f in missing)
-        # Closest to firing first; among those, the sign this presentation makes likeliest.
-        index = self.model.finding_index
-        candidates.sort(key=lambda item: (item[0], -float(likely[index[item[1]]])))
-        targets: list[tuple[str, RedFlag]] = []
-        for _, finding_id, rule in candidates:
-            if all(t != finding_id for t, _ in targets):
-                targets.append((finding_id, rule))
-        answered = [t for t, _ in targets if (item := evidence.get(t)) and item.escalation]
-        if len(answered) >= MAX_ESCALATION:
-            return None
-        for finding_id, rule in targets:
-            if finding_id in evidence:
-                continue
-            finding = self.kb.finding_by_id[finding_id]
-            return Question(
-                finding.id,
-                QuestionKind.YES_NO,
-                finding.question,
-                f"Checking whether you need an ambulance — {rule.name.lower()}: {rule.reason}",
-                True,
-                escalation=True,
-            )
-        return None
-
-    def _screening_question(
-        self,
-        evidence: EvidenceSet,
-        predictive: FloatArray,
-        age: int | None,
-        nearly_only: bool = False,
-    ) -> Question | None:
-        """The most pressing warning sign to screen for, if any.
-
-        Once MAX_SCREENING questions have been spent (``nearly_only``), only rules one
-        answer away from firing are still followed up: all of their ``all_of`` findings are
-        present and only an ``any_of`` finding is unknown.
-        """
-        best: tuple[float, str, RedFlag] | None = None
-        index = self.model.finding_index
-        base = self.model.base_rate
-        present = set(evidence.present)
-        absent = set(evidence.absent)
-        answered = {e.finding_id for e in evidence if e.origin is Origin.ANSWER}
-        known = {e.finding_id for e in evidence}
-        for rule in self.screen_rules:
-            if not rule.applies_to(age):
-                continue
-            if any(f in absent for f in rule.all_of):
-                continue
-            unknown_all = [f for f in rule.all_of if f not in known]
-            any_done = any(f in present for f in rule.any_of)
-            unknown_any = (
-                [] if any_done or not rule.any_of else [f for f in rule.any_of if f not in known]
-            )
-            if rule.any_of and not any_done and not unknown_any:
-                continue
-            if not unknown_all and not unknown_any:
-                continue
-            if nearly_only and (unknown_all or not rule.all_of):
-                continue
-            p_fire, p_background = 1.0, 1.0
-            for f in unknown_all:
-                p_fire *= float(predictive[index[f]])
-                p_background *= float(base[index[f]])
-            if unknown_any:
-                miss = math.prod(1.0 - float(predictive[index[f]]) for f in unknown_any)
-                miss_bg = math.prod(1.0 - float(base[index[f]]) for f in unknown_any)
-                p_fire *= 1.0 - miss
-                p_background *= 1.0 - miss_bg
-            weight = SCREEN_LEVELS[rule.level]
-            # A presenting complaint (screen_when) earns a rule its first question; once any
-            # part of it has been answered, further parts must be made likely by the model.
-            presented = any(f in present for f in rule.screen_when) and not any(
-                f in answered for f in rule.finding_ids
-            )
-            plausible = (
-                presented
-                or p_fire >= SCREEN_LIFT * weight * p_background
-                or p_fire >= SCREEN_MIN_PROBABILITY * weight
-            )
-            if not plausible:
-                continue
-            # Ask the part most likely to rule the rule out (all_of), else the likeliest any_of.
-            if unknown_all:
-                target = min(unknown_all, key=lambda f: predictive[index[f]])
-            else:
-                target = max(unknown_any, key=lambda f: predictive[index[f]])
-            # The rule closest to firing, weighted by how urgent it is; rules the presentation
-            # points to (screen_when) come before those found only through the model.
-            score = int(presented) + p_fire * rule.level.urgency
-            if best is None or score > best[0]:
-                best = (score, target, rule)
-        if best is None:
-            return None
-        _, target, rule = best
-        return self._yes_no(
-            target,
-            f"Checking for a warning sign — {rule.name.lower()}: {rule.reason}",
-            screening=True,
-        )
-
     # -- information gain -----------------------------------------------------------------
     def _gains(self, posterior: FloatArray, evidence: EvidenceSet) -> FloatArray:
-        """Expected entropy reduction (bits) of the ranking for every finding; -inf if known."""
+        """Expected information gain (bits) of every finding; -inf if known or not askable."""
         model = self.model
-        p_yes_c = model.p_present  # C x F
-        p_no_c = model.p_absent  # C x F (1 - p, or background where uninformative)
-        joint_yes = posterior[:, None] * p_yes_c
-        joint_no = posterior[:, None] * p_no_c
-        p_yes = joint_yes.sum(axis=0)
-        p_no = joint_no.sum(axis=0)
-        total = p_yes + p_no
-        post_yes = joint_yes / p_yes
-        post_no = joint_no / p_no
-        expected = (p_yes * _entropy(post_yes) + p_no * _entropy(post_no)) / total
-        gains: FloatArray = _entropy(posterior) - expected
+        gains = expected_information_gain(posterior, model.p_present, model.p_absent)
         known = np.zeros(len(model.finding_ids), dtype=bool)
         for item in evidence:
             j = model.finding_index.get(item.finding_id)
@@ -430,29 +597,18 @@ class Interviewer:
         gains[known | ~self.askable] = -np.inf
         return gains
 
-    def _stable(self, posterior: FloatArray, gains: FloatArray, level: TriageLevel) -> bool:
+    def _stable(self, posterior: FloatArray, gains: FloatArray) -> bool:
         """Would any of the most informative questions change the top cause or triage?"""
-        model = self.model
-        top = int(np.argmax(posterior))
         candidates = np.argsort(-gains)[:STABILITY_CANDIDATES]
         candidates = candidates[np.isfinite(gains[candidates])]
         if len(candidates) == 0:
             return True
-        for table in (model.p_present, model.p_absent):
-            updated = posterior[:, None] * table[:, candidates]
-            updated /= updated.sum(axis=0)
-            if np.any(np.argmax(updated, axis=0) != top):
-                return False
-            for j in range(updated.shape[1]):
-                if self._level(updated[:, j]) is not level:
-                    return False
-        return True
-
-    def _level(self, posterior: FloatArray) -> TriageLevel:
-        for lv in sorted(LEVEL_THRESHOLDS, key=lambda x: -x.urgency):
-            if float(posterior[self.urgency >= lv.urgency].sum()) >= LEVEL_THRESHOLDS[lv]:
-                return lv
-        return TriageLevel.SELF_CARE
+        return ranking_stable(
+            posterior,
+            self.model.p_present[:, candidates],
+            self.model.p_absent[:, candidates],
+            lambda p: condition_level(self.kb, p)[0],
+        )
 
     # -- question building ----------------------------------------------------------------
     def _separates(self, finding_id: str, posterior: FloatArray) -> tuple[list[str], list[str]]:
@@ -503,9 +659,9 @@ def answer_evidence(question: Question, response: str | Sequence[str]) -> list[E
     """Evidence from one answer.
 
     Yes/no questions take "yes", "no" or "dont_know". Choice questions take the list of
-    chosen option ids (an empty list or "dont_know" means "don't know"): chosen options are
-    present; for a single-choice question the others are then absent; for a multiple-choice
-    question the others stay unknown, because people do not think of every option.
+    chosen option ids, "none" (None of these: every option absent) or "dont_know" (an empty
+    list means "don't know" too): chosen options are present and the others absent, because
+    the person saw "None of these" and went through the list.
     """
 
     def item(finding_id: str, status: Status) -> Evidence:
@@ -519,7 +675,7 @@ def answer_evidence(question: Question, response: str | Sequence[str]) -> list[E
         )
 
     if question.kind is QuestionKind.YES_NO:
-        if not isinstance(response, str) or response not in set(Answer):
+        if not isinstance(response, str) or response not in set(YES_NO_ANSWERS):
             raise ValueError(f"answer must be yes, no or dont_know, got {response!r}")
         status = {
             Answer.YES: Status.PRESENT,
@@ -528,11 +684,16 @@ def answer_evidence(question: Question, response: str | Sequence[str]) -> list[E
         }[Answer(response)]
         return [item(question.id, status)]
     option_ids = [o.finding_id for o in question.options]
-    chosen = (
-        []
-        if response == Answer.DONT_KNOW
-        else ([response] if isinstance(response, str) else list(response))
-    )
+    if response == Answer.NONE:
+        return [item(f, Status.ABSENT) for f in option_ids]
+    if response == Answer.DONT_KNOW:
+        chosen: list[str] = []
+    elif isinstance(response, str):
+        if response in set(Answer):
+            raise ValueError(f"a choice question takes option ids, none or dont_know: {response!r}")
+        chosen = [response]
+    else:
+        chosen = list(dict.fromkeys(response))
     unknown = [c for c in chosen if c not in option_ids]
     if unknown:
         raise ValueError(f"not an option of this question: {', '.join(unknown)}")
@@ -540,10 +701,4 @@ def answer_evidence(question: Question, response: str | Sequence[str]) -> list[E
         raise ValueError("choose one option")
     if not chosen:
         return [item(f, Status.UNKNOWN) for f in option_ids]
-    items = [item(f, Status.PRESENT) for f in chosen]
-    for f in option_ids:
-        if f not in chosen:
-            items.append(
-                item(f, Status.ABSENT if question.kind is QuestionKind.SINGLE else Status.UNKNOWN)
-            )
-    return items
+    return [item(f, Status.PRESENT if f in chosen else Status.ABSENT) for f in option_ids]
