@@ -276,10 +276,10 @@ class RedFlag(_Strict):
     """A finding, or a combination of findings, that sets a minimum triage level.
 
     The rule fires when every finding in ``all_of`` is present and, if ``any_of`` is not
-    empty, at least one finding in it is present — unless one of the ``unless`` findings is
-    affirmed (e.g. breathlessness that has gone on for months is not an ambulance matter).
-    ``unless`` is read from affirmed findings only: when the context is not given, or given
-    with doubt, the rule fires (the riskier reading).
+    empty, at least one finding in it is present — unless every one of the ``unless``
+    findings is affirmed (e.g. breathlessness on exertion that has gone on for months is not an
+    ambulance matter). ``unless`` is read from affirmed findings only: when the context is not
+    given, or given with doubt, the rule fires (the riskier reading).
     """
 
     id: Identifier
