@@ -130,6 +130,35 @@ def test_interactive_interview_with_undo(capsys: pytest.CaptureFixture[str], mon
     assert data["triage"]["level"] in {level.value for level in TriageLevel}
 
 
+def interview(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, replies: list[str], *argv: str) -> tuple[int, dict[str, object], list[str]]:
+    prompts: list[str] = []
+    feed = iter(replies)
+
+    def reply(self: object, prompt: str = "") -> str:
+        prompts.append(prompt)
+        return next(feed)
+
+    monkeypatch.setattr("rich.console.Console.input", reply)
+    code, out, err = run(capsys, "assess", *argv, "--interactive", "--json")
+    return code, json.loads(out) if out else {}, prompts + err.splitlines()
+
+
+def test_interactive_asks_the_emergency_check_first(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # 1 = the first sign on the list (trouble breathing): the interview ends at once
+    code, data, lines = interview(capsys, monkeypatch, ["1"], "--text", "my calves cramp at night")
+    assert code == 0
+    assert any("Emergency check" in line for line in lines) and any("0. None of these" in line for line in lines)
+    assert data["triage"]["level"] == "emergency_ambulance"  # type: ignore[index]
+
+
+def test_interactive_none_of_these_moves_on(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    code, data, lines = interview(capsys, monkeypatch, ["0"] + ["d"] * 40, "--text", "my calves cramp at night")
+    assert code == 0 and not str(data["triage"]["level"]).startswith("emergency")  # type: ignore[index]
+    told = {e["finding"]: e["status"] for e in data["findings"]}  # type: ignore[union-attr, index]
+    assert told["trouble_breathing"] == "absent" and told["chest_pain"] == "absent"
+    assert sum("w=why" in line for line in lines) >= 2  # the screen, then more questions
+
+
 def test_interactive_runs_out_of_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     def eof(self: object, prompt: str = "") -> str:
         raise EOFError

@@ -10,7 +10,13 @@ from rich.console import Console
 from spasmcheck.cli.render import render_assessment
 from spasmcheck.reasoning.engine import Engine, InputError
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet
-from spasmcheck.reasoning.interview import Interviewer, Question, QuestionKind, answer_evidence
+from spasmcheck.reasoning.interview import (
+    Answer,
+    Interviewer,
+    Question,
+    QuestionKind,
+    answer_evidence,
+)
 
 HELP = (
     "Answer y (yes), n (no) or d (don't know); w = why are you asking?; u = undo the last answer."
@@ -26,9 +32,14 @@ def _read(console: Console, prompt: str) -> str:
         raise InputError("the interview ended before it was finished (no more input)") from error
 
 
-def _ask(console: Console, question: Question, number: int) -> str | list[str] | None:
+def _ask(
+    console: Console, question: Question, number: int, screen_id: str | None = None
+) -> str | list[str] | None:
     """The answer, or None for undo."""
-    label = "Safety check" if question.screening else f"Question {number}"
+    if question.id == screen_id:
+        label = "Emergency check"
+    else:
+        label = "Safety check" if question.screening else f"Question {number}"
     console.print(f"\n[bold]{label}:[/bold] {question.text}")
     if question.kind is QuestionKind.YES_NO:
         while True:
@@ -43,17 +54,20 @@ def _ask(console: Console, question: Question, number: int) -> str | list[str] |
             console.print(HELP)
     for index, option in enumerate(question.options, start=1):
         console.print(f"  {index}. {option.label}")
+    console.print("  0. None of these")
     many = question.kind is QuestionKind.MULTIPLE
     hint = "numbers separated by commas" if many else "one number"
     while True:
-        reply = _read(console, f"[{hint}, d=don't know, w=why, u=undo] > ")
+        reply = _read(console, f"[{hint}, 0=none of these, d=don't know, w=why, u=undo] > ")
         if reply in ("u", "undo"):
             return None
         if reply in ("w", "why"):
             console.print(f"[italic]{question.why}[/italic]")
             continue
         if reply in ("d", "dk", "?"):
-            return "dont_know"
+            return Answer.DONT_KNOW.value
+        if reply in ("0", "none", "none of these"):
+            return Answer.NONE.value
         try:
             picks = [int(part) for part in reply.replace(" ", ",").split(",") if part]
         except ValueError:
@@ -64,7 +78,9 @@ def _ask(console: Console, question: Question, number: int) -> str | list[str] |
             and (many or len(picks) == 1)
         ):
             return [question.options[p - 1].finding_id for p in picks]
-        console.print(f"Please give {hint} from the list, or d if you don't know.")
+        console.print(
+            f"Please give {hint} from the list, 0 for none of these, or d if you don't know."
+        )
 
 
 def run_interview(
@@ -80,6 +96,7 @@ def run_interview(
         if not text:
             raise InputError("the description is empty: describe the spasms in a few words")
     interviewer = Interviewer(engine)
+    screen_id = engine.kb.screen.id if engine.kb.screen is not None else None
     _, from_text = engine.parse(text)
     history: list[list[Evidence]] = [list(from_text)]
     while True:
@@ -88,7 +105,7 @@ def run_interview(
         if step.should_stop or step.question is None:
             break
         console.print(f"[dim]Progress: {step.questions_asked} answered[/dim]")
-        response = _ask(console, step.question, step.questions_asked + 1)
+        response = _ask(console, step.question, step.questions_asked + 1, screen_id)
         if response is None:
             if len(history) > 1:
                 history.pop()
