@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer._click import exceptions as click_exceptions
 
-from spasmcheck import __version__
+from spasmcheck._version import __version__
 from spasmcheck.knowledge.loader import KnowledgeBaseError, collect
 from spasmcheck.reasoning.engine import InputError, default_engine, validate_inputs
 
@@ -83,6 +83,8 @@ def parse(text: TextOption = None, as_json: JsonOption = False) -> None:
         typer.echo(
             f"{m.polarity.value:12} {kb.finding_by_id[m.finding_id].name}  <- {m.text!r}{trigger}"
         )
+    for fragment in default_engine().parser.not_understood(text, mentions):
+        typer.echo(f"{'not read':12} {fragment!r}")
 
 
 @app.command()
@@ -136,7 +138,7 @@ def serve(
     typer.echo("  stop with Ctrl+C")
     if workers == 1:
         uvicorn.run(
-            "spasmcheck.api.app:create_app",
+            "spasmcheck.server:create_app",
             factory=True,
             host=host,
             port=port,
@@ -167,7 +169,7 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
         raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from error
     sock.set_inheritable(True)
     config = uvicorn.Config(
-        "spasmcheck.api.app:create_app",
+        "spasmcheck.server:create_app",
         factory=True,
         workers=workers,
         log_level="warning",
@@ -201,7 +203,7 @@ def report(
     from datetime import date
 
     from spasmcheck.config import Settings, SettingsError
-    from spasmcheck.export.loading import report_input
+    from spasmcheck.services.reports import report_input
     from spasmcheck.storage.db import make_session_factory
 
     if fmt not in ("pdf", "fhir", "csv"):

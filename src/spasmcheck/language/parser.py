@@ -67,6 +67,39 @@ def _attributes() -> tuple[_Attribute, ...]:
 _ATTRIBUTE_ENDS = frozenset({",", "and", "or", "to", "too", "now", "as", "like", "again", "also"})
 
 
+class _OnsetFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sudden: list[str] = Field(min_length=1)
+    applies_to: list[str] = Field(min_length=1)
+
+
+@cache
+def _onset() -> _OnsetFile:
+    raw = resources.files("spasmcheck.language.data").joinpath("onset.yaml").read_bytes()
+    return _OnsetFile.model_validate(yaml.safe_load(raw))
+
+
+SUDDEN_ONSET = "sudden_onset"
+
+
+class _FillerFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fillers: str = Field(min_length=1)
+
+
+@cache
+def _fillers() -> frozenset[str]:
+    raw = resources.files("spasmcheck.language.data").joinpath("fillers.yaml").read_bytes()
+    words = _FillerFile.model_validate(yaml.safe_load(raw)).fillers.split()
+    return frozenset(token.key for word in words for token in tokenize(word))
+
+
+# Where a fragment of text ends, for "not understood": sentence ends, commas and the words
+# that join clauses.
+_FRAGMENT_BREAKS = frozenset({",", ":", "(", ")", "and", "but", "so", "because", "then", "or"})
+MAX_UNREAD = 10
+
+
 class TextParser:
     """Builds the lexicon once per knowledge base; ``parse`` is then cheap."""
 
@@ -87,6 +120,9 @@ class TextParser:
             self._binds.append(binds)
             attribute_entries.extend((word, str(index)) for word in attribute.words)
         self._attribute_lexicon = Lexicon(attribute_entries)
+        onset = _onset()
+        self._onset_lexicon = Lexicon((phrase, SUDDEN_ONSET) for phrase in onset.sudden)
+        self._onset_sensitive = frozenset(onset.applies_to) & self._known
 
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
@@ -97,6 +133,7 @@ class TextParser:
         denied = {(m.first, m.last) for m in matches if m.negated}
         spans.extend(self._duration_spans(text, tokens, spans))
         spans.extend(self._attribute_spans(tokens, spans))
+        spans.extend(self._onset_spans(tokens, spans))
         spans.sort(key=lambda item: item[0].first)
         polarities = self.context.polarities(
             tokens,
@@ -117,6 +154,51 @@ class TextParser:
                 Mention(finding_id, polarity, start, end, text[start:end], trigger, corrected)
             )
         return mentions
+
+    def not_understood(self, text: str, mentions: list[Mention]) -> list[str]:
+        """The fragments of ``text`` that gave no finding, filler words aside.
+
+        A fragment runs between sentence ends, commas and joining words; it is reported when
+        none of its words belongs to a finding and at least one is not a filler word.
+        """
+        tokens = tokenize(text)
+        read = [False] * len(tokens)
+        for mention in mentions:
+            for k, token in enumerate(tokens):
+                if token.start < mention.end and mention.start < token.end:
+                    read[k] = True
+        fillers = _fillers()
+        fragments: list[str] = []
+        start = 0
+        for end in range(len(tokens) + 1):
+            if end < len(tokens) and not (
+                tokens[end].text in SENTENCE_END or tokens[end].text in _FRAGMENT_BREAKS
+            ):
+                continue
+            words = [k for k in range(start, end) if tokens[k].text[:1].isalnum()]
+            if (
+                words
+                and not any(read[k] for k in range(start, end))
+                and any(tokens[k].key not in fillers for k in words)
+            ):
+                fragments.append(
+                    " ".join(text[tokens[words[0]].start : tokens[words[-1]].end].split())
+                )
+            start = end + 1
+        return fragments[:MAX_UNREAD]
+
+    def _onset_spans(
+        self, tokens: list[Token], taken: list[tuple[Span, str, bool]]
+    ) -> list[tuple[Span, str, bool]]:
+        """ "suddenly can't catch my breath": the onset of an onset-sensitive finding."""
+        if SUDDEN_ONSET not in self._known or any(f == SUDDEN_ONSET for _, f, _ in taken):
+            return []
+        sentence_of = _sentence_ids(tokens)
+        sensitive = {sentence_of[span.first] for span, f, _ in taken if f in self._onset_sensitive}
+        for match in self._onset_lexicon.match(tokens):
+            if sentence_of[match.first] in sensitive:
+                return [(Span(match.first, match.last), SUDDEN_ONSET, match.corrected)]
+        return []
 
     def _attribute_spans(
         self, tokens: list[Token], taken: list[tuple[Span, str, bool]]
@@ -175,6 +257,15 @@ class TextParser:
                 found.append((Span(inside[0], inside[-1] + 1), duration.finding_id, False))
                 used.update(inside)
         return found
+
+
+def _sentence_ids(tokens: list[Token]) -> list[int]:
+    ids, sentence = [], 0
+    for token in tokens:
+        ids.append(sentence)
+        if token.text in SENTENCE_END:
+            sentence += 1
+    return ids
 
 
 @cache

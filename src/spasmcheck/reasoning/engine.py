@@ -13,7 +13,7 @@ self-care tips from a benign cause that happens to rank high.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -103,6 +103,8 @@ class Assessment:
     advice: list[AdviceItem]
     evidence: list[Evidence]
     mentions: list[Mention] = field(default_factory=list)
+    # Fragments of the text that gave no finding (filler words aside): SPEC.md's contract.
+    not_understood: list[str] = field(default_factory=list)
     kb_version: str = ""
     disclaimer: str = ""
     estimate_note: str = ""
@@ -136,6 +138,7 @@ class Assessment:
             "advice_detail": [a.as_dict() for a in self.advice],
             "findings": [e.as_dict() for e in self.evidence],
             "mentions": [m.as_dict() for m in self.mentions],
+            "not_understood": list(self.not_understood),
             "disclaimer": self.disclaimer,
             "estimate_note": self.estimate_note,
             "kb_version": self.kb_version,
@@ -211,7 +214,8 @@ class Engine:
         items = EvidenceSet(from_text)
         for item in evidence:
             items.add(item)
-        return self.evaluate(items, age, sex, mentions)
+        result = self.evaluate(items, age, sex, mentions)
+        return replace(result, not_understood=self.parser.not_understood(text, mentions))
 
     # -- explanation ----------------------------------------------------------------------
     def _ranked(

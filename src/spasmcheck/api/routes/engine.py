@@ -8,8 +8,8 @@ import numpy as np
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from spasmcheck import __version__
-from spasmcheck.api.errors import ApiError
+from spasmcheck._version import __version__
+from spasmcheck.api.errors import ApiError, ApiRoute
 from spasmcheck.api.schemas import (
     AssessRequest,
     EvidenceIn,
@@ -29,7 +29,7 @@ from spasmcheck.reasoning.interview import (
     answer_evidence,
 )
 
-router = APIRouter(tags=["engine"])
+router = APIRouter(tags=["engine"], route_class=ApiRoute)
 
 
 def _engine(request: Request) -> Engine:
@@ -55,6 +55,7 @@ def parse(body: ParseRequest, request: Request) -> dict[str, Any]:
     return {
         "mentions": [m.as_dict() for m in mentions],
         "evidence": [e.as_dict() for e in evidence],
+        "not_understood": engine.parser.not_understood(body.text, mentions),
     }
 
 

@@ -1,0 +1,111 @@
+"""Normalisation, concepts, onset and "not understood", as tables of lay text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from spasmcheck.knowledge.loader import load_knowledge_base
+from spasmcheck.language.concepts import ConceptMatcher, compile_concept
+from spasmcheck.language.parser import TextParser
+from spasmcheck.language.tokens import tokenize
+from spasmcheck.reasoning.engine import Engine
+
+TABLE: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "generalisation.yaml").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[r["text"][:50] for r in TABLE])
+def test_generalisation(engine: Engine, row: dict[str, Any]) -> None:
+    found = {(m.finding_id, m.polarity.value) for m in engine.parser.parse(row["text"])}
+    for finding, polarity in row.get("expect", {}).items():
+        assert (finding, polarity) in found, (row["text"], sorted(found))
+    for finding in row.get("not", []):
+        assert (finding, "present") not in found, (row["text"], sorted(found))
+
+
+def test_table_names_only_real_findings(engine: Engine) -> None:
+    named = {f for row in TABLE for f in [*row.get("expect", {}), *row.get("not", [])]}
+    assert named - set(engine.kb.finding_by_id) == set()
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("cant", ["can't"]),
+        ("could not", ["couldn't"]),
+        ("idk", ["i", "don't", "know"]),
+        ("diarrhea", ["diarrhoea"]),
+        ("paralyzed", ["paralysed"]),
+        ("b4", ["before"]),
+        ("w/o", ["without"]),
+    ],
+)
+def test_normalisation(typed: str, canonical: list[str]) -> None:
+    assert [t.text for t in tokenize(typed)] == canonical
+
+
+def test_a_merged_token_spans_every_typed_word() -> None:
+    (token,) = tokenize("could not")
+    assert (token.start, token.end) == (0, 9)
+
+
+def _keys(text: str) -> list[str]:
+    return [t.key for t in tokenize(text)]
+
+
+def test_concept_matches_in_any_order_within_a_clause() -> None:
+    matcher = ConceptMatcher([compile_concept("x", ["swallow", "hard|trouble"])])
+    assert [m.finding_id for m in matcher.match(_keys("hard to swallow"))] == ["x"]
+    assert [m.finding_id for m in matcher.match(_keys("swallowing is hard"))] == ["x"]
+    # A comma or "but" ends the clause: the groups must meet inside one.
+    assert matcher.match(_keys("I can swallow, but walking is hard")) == []
+
+
+def test_concept_words_must_sit_close_together() -> None:
+    matcher = ConceptMatcher([compile_concept("x", ["swallow", "hard"])])
+    far = "swallow and then one two three four five six seven eight hard"
+    assert matcher.match(_keys(far)) == []
+
+
+def test_a_negation_inside_a_concept_denies_it() -> None:
+    matcher = ConceptMatcher([compile_concept("x", ["swallow", "hard"])])
+    (match,) = matcher.match(_keys("swallowing is not hard"))
+    assert match.negated
+
+
+def test_one_word_cannot_fill_two_groups() -> None:
+    matcher = ConceptMatcher([compile_concept("x", ["swallow", "swallow|hard"])])
+    assert matcher.match(_keys("swallow")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "unread"),
+    [
+        ("my zorblat is flimflam", ["my zorblat is flimflam"]),
+        ("cramps in my calf and my zorblat is flimflam", ["my zorblat is flimflam"]),
+        ("cramps in my calf. Hi, any ideas? thanks", []),
+        ("my calves lock up at night", []),
+    ],
+)
+def test_not_understood(engine: Engine, text: str, unread: list[str]) -> None:
+    assert engine.parser.not_understood(text, engine.parser.parse(text)) == unread
+
+
+def test_assessment_reports_what_was_not_understood(engine: Engine) -> None:
+    result = engine.assess("cramps in my calf and my zorblat is flimflam")
+    assert result.as_dict()["not_understood"] == ["my zorblat is flimflam"]
+
+
+def test_every_packaged_concept_compiles_to_words() -> None:
+    kb = load_knowledge_base()
+    parser = TextParser(kb)
+    assert parser.lexicon is not None
+    for finding in kb.findings:
+        for groups in finding.concepts:
+            concept = compile_concept(finding.id, groups)
+            assert all(concept.groups), (finding.id, groups)
