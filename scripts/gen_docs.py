@@ -35,16 +35,18 @@ def red_flag_reference() -> str:
         "",
         "Generated from the knowledge base by `scripts/gen_docs.py`. A rule fires when all of",
         "its *all of* findings and, if listed, one of its *any of* findings are present (or",
-        "mentioned with doubt). A denied finding never fires a rule.",
+        "mentioned with doubt), unless every one of its *unless* findings is affirmed (the",
+        "context that makes it less urgent, e.g. breathlessness on exertion for months). A denied",
+        "finding never fires a rule; a context not given, or given with doubt, never silences one.",
         "",
-        "| id | warning sign | level | all of | any of | sources |",
-        "|---|---|---|---|---|---|",
+        "| id | warning sign | level | all of | any of | unless | sources |",
+        "|---|---|---|---|---|---|---|",
     ]
     for flag in sorted(kb.red_flags, key=lambda f: (-f.level.urgency, f.id)):
         cites = "; ".join(kb.cite(c) for c in flag.cite)
         lines.append(
             f"| `{flag.id}` | {flag.name} | `{flag.level.value}` | {', '.join(flag.all_of) or '—'} "
-            f"| {', '.join(flag.any_of) or '—'} | {cites} |"
+            f"| {', '.join(flag.any_of) or '—'} | {', '.join(flag.unless) or '—'} | {cites} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -52,7 +54,7 @@ def red_flag_reference() -> str:
 def api_reference() -> str:
     import tempfile
 
-    from spasmcheck.api.app import create_app
+    from spasmcheck.server import create_app
     from spasmcheck.config import Settings
 
     with tempfile.TemporaryDirectory() as folder:
