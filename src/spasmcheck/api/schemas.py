@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from spasmcheck.api.errors import ApiError
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.reasoning.evidence import Evidence, Origin, Status
+from spasmcheck.services.schemas import MAX_TEXT  # one limit for the API and the web form
 
 MAX_TEXT = 5000
 MAX_EVIDENCE = 300
