@@ -67,7 +67,8 @@ def test_interview_round_trip_to_a_result(api: TestClient) -> None:
             break
         question = step["question"]
         assert question["why"]
-        response: Any = "no" if question["kind"] == "yes_no" else [question["options"][0]["id"]]
+        # None of the warning signs; "don't know" to the rest
+        response: Any = "none" if question["id"] == "emergency_screen" else "dont_know"
         request = {
             "age": 30,
             "sex": "female",
@@ -82,6 +83,39 @@ def test_interview_round_trip_to_a_result(api: TestClient) -> None:
         }
     assert step["should_stop"]
     assert step["result"]["conditions"][0]["id"] == "eyelid_myokymia"
+
+
+def test_the_emergency_screen_comes_first(api: TestClient) -> None:
+    first = api.post(
+        "/v1/interview", json={"text": "my calves cramp at night, no chest pain"}
+    ).json()
+    screen = first["question"]
+    assert screen["id"] == "emergency_screen" and screen["kind"] == "multiple"
+    assert screen["screening"] and screen["answers"] == ["none", "dont_know"]
+    options = [o["id"] for o in screen["options"]]
+    assert "trouble_breathing" in options and "chest_pain" not in options  # the text denied it
+
+    def answer(response: Any) -> dict[str, Any]:
+        body = {
+            "evidence": first["evidence"],
+            "answer": {
+                "question_id": screen["id"],
+                "kind": "multiple",
+                "options": options,
+                "screening": True,
+                "response": response,
+            },
+        }
+        result: dict[str, Any] = api.post("/v1/interview", json=body).json()
+        return result
+
+    ticked = answer(["seizure"])
+    assert ticked["should_stop"] and ticked["stop_reason"] == "emergency_sign"
+    assert ticked["result"]["triage"]["level"] == "emergency_ambulance"
+    none = answer("none")
+    assert not none["should_stop"] and none["question"]["id"] != "emergency_screen"
+    statuses = {e["finding"]: e["status"] for e in none["evidence"]}
+    assert all(statuses[o] == "absent" for o in options)
 
 
 def test_emergency_sign_stops_the_interview(api: TestClient) -> None:
@@ -148,6 +182,12 @@ def test_conditions_findings_info(api: TestClient) -> None:
                     "response": ["loc_foot"],
                 }
             },
+            422,
+        ),
+        (
+            "post",
+            "/v1/interview",
+            {"answer": {"question_id": "fainting", "kind": "yes_no", "response": "none"}},
             422,
         ),
         ("post", "/v1/explain", {"condition": "no_such_condition"}, 404),

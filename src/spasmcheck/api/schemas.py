@@ -72,14 +72,21 @@ class AssessRequest(_Strict):
 
 
 class AnswerIn(_Strict):
-    """The answer to the question of the previous step, which the server turns into evidence."""
+    """The answer to the question of the previous step, which the server turns into evidence.
+
+    ``response``: "yes", "no" or "dont_know" for a yes/no question; for a choice question
+    (the emergency screen included) the list of chosen option ids, "none" (None of these:
+    every option absent) or "dont_know". Options not chosen are recorded as absent.
+    """
 
     question_id: FindingId
     kind: Literal["yes_no", "single", "multiple"]
     options: Annotated[list[FindingId], Field(max_length=30)] = []
     screening: bool = False
     escalation: bool = False
-    response: Literal["yes", "no", "dont_know"] | Annotated[list[FindingId], Field(max_length=30)]
+    response: (
+        Literal["yes", "no", "dont_know", "none"] | Annotated[list[FindingId], Field(max_length=30)]
+    )
 
 
 class InterviewRequest(_Strict):
