@@ -1,6 +1,6 @@
 """Load generator for the interview route: steps per second and latency percentiles.
 
-Starts the API itself (``uvicorn spasmcheck.api.app:create_app --factory --workers N`` on
+Starts the API itself (``uvicorn spasmcheck.server:create_app --factory --workers N`` on
 127.0.0.1, a throw-away SQLite database), records a set of realistic interview requests by
 walking a few lay descriptions through the interview on that server, warms up, then drives
 ``POST /v1/interview`` with those requests from ``concurrency`` asyncio clients (httpx, one
@@ -64,7 +64,7 @@ import socket, sys
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 port, workers = int(sys.argv[1]), int(sys.argv[2])
-config = uvicorn.Config("spasmcheck.api.app:create_app", factory=True, host="127.0.0.1",
+config = uvicorn.Config("spasmcheck.server:create_app", factory=True, host="127.0.0.1",
                         port=port, workers=workers, log_level="warning", access_log=False)
 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -91,7 +91,7 @@ def server(
         "SPASMCHECK_DATABASE_URL": f"sqlite:///{database}",
     }
     command = [
-        sys.executable, "-m", "uvicorn", "spasmcheck.api.app:create_app", "--factory",
+        sys.executable, "-m", "uvicorn", "spasmcheck.server:create_app", "--factory",
         "--host", HOST, "--port", str(port), "--workers", str(workers),
         "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip

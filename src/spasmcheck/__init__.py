@@ -4,8 +4,7 @@
 >>> result = assess("my calves cramp at night", age=60)  # doctest: +SKIP
 """
 
-__version__ = "0.1.0"
-
+from spasmcheck._version import __version__
 from spasmcheck.knowledge.loader import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from spasmcheck.knowledge.schema import TriageLevel
 from spasmcheck.reasoning.engine import Assessment, Engine, InputError, RankedCondition, assess

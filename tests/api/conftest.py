@@ -21,7 +21,7 @@ with warnings.catch_warnings():
 
 from fastapi import FastAPI
 
-from spasmcheck.api.app import create_app
+from spasmcheck.server import create_app
 from spasmcheck.config import Settings
 
 BASE_URL = "https://testserver"
@@ -32,6 +32,7 @@ def make_app(tmp_path: Path, **overrides: Any) -> FastAPI:
     fields: dict[str, Any] = {
         "environment": "test",
         "database_url": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "fast_password_hashing": True,
         **overrides,
     }
     settings = Settings(**fields)

@@ -64,7 +64,7 @@ class Server:
 
 @pytest.fixture
 def start_server(tmp_path: Path) -> Iterator[Callable[[Path], Server]]:
-    """Start ``uvicorn spasmcheck.api.app:create_app --factory`` on a free 127.0.0.1 port."""
+    """Start ``uvicorn spasmcheck.server:create_app --factory`` on a free 127.0.0.1 port."""
     started: list[Server] = []
 
     def start(database: Path) -> Server:
@@ -76,7 +76,7 @@ def start_server(tmp_path: Path) -> Iterator[Callable[[Path], Server]]:
             "SPASMCHECK_DATABASE_URL": f"sqlite:///{database}",
         }
         command = [
-            sys.executable, "-m", "uvicorn", "spasmcheck.api.app:create_app", "--factory",
+            sys.executable, "-m", "uvicorn", "spasmcheck.server:create_app", "--factory",
             "--host", HOST, "--port", str(port), "--log-level", "warning", "--no-access-log",
         ]  # fmt: skip
         with log.open("wb") as out:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from spasmcheck.api.app import create_app
+from spasmcheck.server import create_app
 from spasmcheck.config import Settings
 
 

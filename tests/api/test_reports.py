@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from spasmcheck.api.app import create_app
+from spasmcheck.server import create_app
 from spasmcheck.cli.main import main
 from spasmcheck.config import Settings
 

@@ -43,7 +43,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from spasmcheck.api.app import create_app
+from spasmcheck.server import create_app
 from spasmcheck.config import Settings
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]

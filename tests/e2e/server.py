@@ -84,7 +84,7 @@ def running_server(database_dir: Path, *, quiet: bool = True) -> Iterator[str]:
         "-m",
         "uvicorn",
         "--factory",
-        "spasmcheck.api.app:create_app",
+        "spasmcheck.server:create_app",
         "--host",
         "127.0.0.1",
         "--port",

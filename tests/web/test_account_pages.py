@@ -18,8 +18,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from spasmcheck.api.app import create_app
-from spasmcheck.api.security import CSRF_COOKIE, SESSION_COOKIE
+from spasmcheck.server import create_app
+from spasmcheck.services.security import CSRF_COOKIE, SESSION_COOKIE
 from spasmcheck.config import Settings
 
 PASSWORD = "correct horse battery"
@@ -37,7 +37,9 @@ RATE_LIMIT = 3
 @pytest.fixture
 def app(tmp_path: Path) -> FastAPI:
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", login_rate_limit=RATE_LIMIT
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
+        login_rate_limit=RATE_LIMIT,
+        fast_password_hashing=True,
     )
     return create_app(settings)
 

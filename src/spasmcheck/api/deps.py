@@ -1,45 +1,25 @@
-"""Request dependencies, as ``Annotated`` aliases (the Full Stack FastAPI Template's layering).
+"""Request dependencies of the API, as ``Annotated`` aliases (the Full Stack FastAPI Template's
+layering).
 
-``SessionDep`` is a database session for the request; ``CurrentUser`` the signed-in account
-(bearer token or session cookie, with CSRF checked for cookie-authenticated writes), or a
-401/403 JSON error; ``CurrentToken`` the token that authenticated the request.
+``SessionDep``, ``SettingsDep`` and ``EngineDep`` are the application's own
+(:mod:`spasmcheck.services.deps`, shared with the web pages); ``CurrentUser`` is the signed-in
+account (bearer token or session cookie, with CSRF checked for cookie-authenticated writes), or
+a 401/403 JSON error; ``CurrentToken`` the token that authenticated the request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session, sessionmaker
 
 from spasmcheck.api.errors import ApiError
-from spasmcheck.api.security import AuthError, authenticate
-from spasmcheck.config import Settings
-from spasmcheck.reasoning.engine import Engine
+from spasmcheck.services.deps import EngineDep, SessionDep, SettingsDep
+from spasmcheck.services.security import AuthError, authenticate
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import AuthToken, User
 
-
-def get_session(request: Request) -> Iterator[Session]:
-    factory: sessionmaker[Session] = request.app.state.session_factory
-    with factory() as session:
-        yield session
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-EngineDep = Annotated[Engine, Depends(get_engine)]
+__all__ = ["CurrentToken", "CurrentUser", "EngineDep", "SessionDep", "SettingsDep"]
 
 
 def get_current_token(request: Request, session: SessionDep, settings: SettingsDep) -> AuthToken:

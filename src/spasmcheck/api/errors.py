@@ -1,19 +1,37 @@
 """Errors are part of the interface: JSON with a code, a clear message and the right status.
 
 Every error body is ``{"error": {"code": "...", "message": "..."}}``. Routes raise
-:class:`ApiError`; validation failures become 422 with a one-line message naming the field;
-unknown routes 404; bodies over the limit 413. Nothing a client sends produces a 5xx.
+:class:`ApiError` or let a service's typed error (:mod:`spasmcheck.services.errors`) through;
+validation failures become 422 with a one-line message naming the field; a method a path does
+not take 405; unknown routes under the API 404; bodies over the limit 413. Nothing a client
+sends produces a 5xx.
+
+The API's routes are :class:`ApiRoute` routes, which turn whatever their handler or its
+dependencies raise into JSON themselves: the error's format is chosen by the router that raised
+it, never by looking at the request's path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
+
+from spasmcheck.services.errors import (
+    EmailTaken,
+    Invalid,
+    NotFound,
+    ServiceError,
+    TooManyAttempts,
+    WrongPassword,
+    validation_message,
+)
 
 STATUS_CODES = {
     400: "bad_request",
@@ -61,91 +79,60 @@ def error_response(
     )
 
 
-def _validation_message(error: RequestValidationError) -> str:
-    problems = error.errors()
-    if not problems:
-        return "the request is not valid"
-    first = problems[0]
-    if first.get("type") == "json_invalid":
-        return "the request body is not valid JSON"
-    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
-    message = str(first.get("msg", "invalid value"))
-    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-    return f"{where}: {message}{more}" if where else f"{message}{more}"
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """JSON errors for the API; the web app's pages get HTML error pages instead."""
-    from spasmcheck.web.errors import error_page, is_web_path
-
-    @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError) -> Response:
-        if is_web_path(request.url.path):
-            return error_page(request, exc.status, exc.message)
-        return error_response(exc.status, exc.code, exc.message, exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        if is_web_path(request.url.path):
-            return error_page(request, 422, _validation_message(exc))
-        return error_response(422, "invalid_request", _validation_message(exc))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code = STATUS_CODES.get(exc.status_code, "error")
-        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-        if exc.status_code == 404 and message == "Not Found":
-            if is_web_path(request.url.path):
-                return error_page(request, 404, "There is no page at this address.")
-            message = f"no such resource: {request.url.path}"
-        elif is_web_path(request.url.path):
-            return error_page(request, exc.status_code, message)
-        headers = dict(exc.headers) if exc.headers else None
-        return error_response(exc.status_code, code, message, headers)
-
-
-class BodySizeLimit:
-    """ASGI middleware: refuse request bodies larger than ``limit`` bytes with a 413."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None:
-            try:
-                too_big = int(declared) > self.limit
-            except ValueError:
-                too_big = True
-            if too_big:
-                await self._refuse(scope, receive, send)
-                return
-        received = 0
-
-        async def limited() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_response(
-            413, "payload_too_large", f"the request body is larger than {self.limit} bytes"
+def service_error_response(error: ServiceError) -> JSONResponse:
+    """A service's typed error as the API answers it."""
+    if isinstance(error, NotFound):
+        return error_response(404, "not_found", error.message)
+    if isinstance(error, EmailTaken):
+        return error_response(409, "conflict", error.message)
+    if isinstance(error, WrongPassword):
+        return error_response(401, "unauthorized", error.message)
+    if isinstance(error, TooManyAttempts):
+        return error_response(
+            429, "too_many_requests", error.message, {"Retry-After": str(error.retry_after_s)}
         )
-        await response(scope, receive, send)
+    if isinstance(error, Invalid):
+        return error_response(422, "invalid_request", error.message)
+    return error_response(400, "bad_request", error.message)
 
 
-class _TooLarge(Exception):
-    pass
+def http_error_response(error: StarletteHTTPException, path: str) -> JSONResponse:
+    code = STATUS_CODES.get(error.status_code, "error")
+    message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
+    if error.status_code == 404 and message == "Not Found":
+        message = f"no such resource: {path}"
+    headers = dict(error.headers) if error.headers else None
+    return error_response(error.status_code, code, message, headers)
+
+
+class ApiRoute(APIRoute):
+    """A route of the API: its errors are JSON, whoever raised them."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def json_errors(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ApiError as error:
+                return error_response(error.status, error.code, error.message, error.headers)
+            except ServiceError as error:
+                return service_error_response(error)
+            except RequestValidationError as error:
+                return error_response(422, "invalid_request", validation_message(error))
+            except StarletteHTTPException as error:
+                return http_error_response(error, request.url.path)
+
+        return json_errors
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            response = error_response(
+                405,
+                "method_not_allowed",
+                f"{scope['method']} is not allowed here",
+                {"Allow": ", ".join(sorted(self.methods))},
+            )
+            await response(scope, receive, send)
+            return
+        await super().handle(scope, receive, send)

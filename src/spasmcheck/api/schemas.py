@@ -15,7 +15,6 @@ from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.reasoning.evidence import Evidence, Origin, Status
 from spasmcheck.services.schemas import MAX_TEXT  # one limit for the API and the web form
 
-MAX_TEXT = 5000
 MAX_EVIDENCE = 300
 
 FindingId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]

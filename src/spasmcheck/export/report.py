@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import spasmcheck
+from spasmcheck._version import __version__
 from spasmcheck.diary.model import Episode
 from spasmcheck.diary.summary import NOT_ENOUGH_DAYS, NOT_ENOUGH_TRIES, DiarySummary, summarise
 from spasmcheck.export.model import ReportInput
@@ -766,7 +766,7 @@ def build_report(report: ReportInput, engine: Engine) -> ReportData:
         ),
         assessed_on=report.created_at.date(),
         generated_at=generated,
-        product_version=spasmcheck.__version__,
+        product_version=__version__,
         kb_version=str(result.get("kb_version") or kb.version),
         text=shorten(str(report.input.get("text") or "")),
         findings=group_findings(findings, kb),

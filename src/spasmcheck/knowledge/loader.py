@@ -203,7 +203,7 @@ def collect(
 
 
 def _package_version() -> str:
-    from spasmcheck import __version__
+    from spasmcheck._version import __version__
 
     return __version__
 

@@ -42,7 +42,7 @@ def _walk(folder: Traversable) -> list[Traversable]:
 
 
 def data_digest() -> str:
-    from spasmcheck import __version__
+    from spasmcheck._version import __version__
 
     digest = hashlib.sha256(__version__.encode())
     for entry in _walk(resources.files("spasmcheck")):

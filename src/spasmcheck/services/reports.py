@@ -1,15 +1,47 @@
-"""Build a :class:`ReportInput` from storage: one saved assessment and its owner's diary."""
+"""Reports for the clinician: what goes in them (from storage) and the downloads they become.
+
+:func:`report_input` gathers one saved assessment and its owner's diary; :func:`report_response`
+turns a :class:`ReportInput` (saved, or an unsaved result of the web interview) into the PDF,
+the FHIR bundle or the diary's CSV, as a download. The exporters themselves
+(:mod:`spasmcheck.export`) never read storage.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spasmcheck.diary.model import Episode
+from spasmcheck.diary.summary import MAX_RANGE_DAYS
 from spasmcheck.export.model import ReportInput
+from spasmcheck.reasoning.engine import Engine
+from spasmcheck.services.errors import Invalid
 from spasmcheck.storage import models, repository
+from spasmcheck.storage.models import User
+
+FHIR_JSON = "application/fhir+json"
+FORMATS = ("pdf", "fhir", "csv")
+
+
+class FhirResponse(JSONResponse):
+    media_type = FHIR_JSON
+
+
+def check_range(start: date | None, end: date | None) -> tuple[date | None, date | None]:
+    """Both dates or neither, in order, and no longer than the diary summarises."""
+    if (start is None) != (end is None):
+        raise Invalid("give both 'from' and 'to', or neither")
+    if start is not None and end is not None:
+        if end < start:
+            raise Invalid("'to' is before 'from'")
+        if (end - start).days > MAX_RANGE_DAYS:
+            raise Invalid(f"the range is longer than {MAX_RANGE_DAYS} days")
+    return start, end
 
 
 def local_day_bounds(start: date, end: date, timezone: str) -> tuple[datetime, datetime]:
@@ -54,3 +86,46 @@ def report_input(
         end=end,
         timezone=timezone,
     )
+
+
+def report_response(report: ReportInput, *, engine: Engine, format: str, name: str) -> Response:
+    """The report as a download: the PDF, the FHIR bundle, or the diary as CSV."""
+    if format == "pdf":
+        from spasmcheck.export.pdf import render_pdf
+
+        return Response(
+            render_pdf(report, engine=engine),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+        )
+    if format == "fhir":
+        from spasmcheck.export.fhir import fhir_bundle
+
+        return FhirResponse(
+            fhir_bundle(report, engine=engine),
+            headers={"Content-Disposition": f'attachment; filename="{name}.fhir.json"'},
+        )
+    return csv_response(report.episodes, timezone=report.timezone, name=f"{name}-diary")
+
+
+def csv_response(episodes: Sequence[Episode], *, timezone: str, name: str) -> Response:
+    from spasmcheck.export.csv import diary_csv
+
+    return Response(
+        diary_csv(episodes, timezone=timezone),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def diary_csv_response(
+    session: Session, *, user: User, start: date | None, end: date | None
+) -> Response:
+    """``user``'s diary as CSV, every episode or those of the local days from ``start`` to
+    ``end``; :class:`Invalid` for a range :func:`check_range` refuses."""
+    start, end = check_range(start, end)
+    lower = upper = None
+    if start is not None and end is not None:
+        lower, upper = local_day_bounds(start, end, user.timezone)
+    episodes = repository.list_episodes(session, user_id=user.id, start=lower, end=upper)
+    return csv_response(episodes, timezone=user.timezone, name="spasmcheck-diary")

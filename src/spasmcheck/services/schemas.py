@@ -1,9 +1,9 @@
-"""Request and response schemas of accounts, the diary, saved assessments and export.
+"""The shapes of accounts, the diary, saved assessments and export, shared by the API and web.
 
-``XCreate`` is what a client sends to make an X, ``XUpdate`` a partial change (every field
-optional), ``XPublic`` what the API answers. Everything a client sends is strict (unknown
-keys are errors) and bounded (string lengths, list lengths, integer and date ranges), so no
-input can reach storage in a shape it cannot hold.
+``XCreate`` is what a client (or a web form) sends to make an X, ``XUpdate`` a partial change
+(every field optional), ``XPublic`` what the API answers and the web's export downloads.
+Everything a client sends is strict (unknown keys are errors) and bounded (string lengths, list
+lengths, integer and date ranges), so no input can reach storage in a shape it cannot hold.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 import zoneinfo
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -21,11 +21,9 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
-    field_validator,
     model_validator,
 )
 
-from spasmcheck.api.schemas import MAX_EVIDENCE, Age, EvidenceIn, Sex, Text
 from spasmcheck.diary.model import (
     MAX_CONTEXT,
     MAX_DURATION_SECONDS,
@@ -38,6 +36,7 @@ from spasmcheck.diary.model import (
     EpisodeKind,
     Remedy,
 )
+from spasmcheck.storage.models import Assessment as SavedAssessment
 
 # email-validator is not a dependency: a deliberately plain shape check, then lower case.
 EMAIL_PATTERN = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -46,6 +45,7 @@ PASSWORD_MAX = 256
 FIRST_YEAR = 1900
 LAST_YEAR = 2200
 MAX_ID = 2_147_483_647  # the id columns are 32-bit on PostgreSQL
+MAX_TEXT = 5000  # characters of a description, in the API and the web form alike
 
 
 class _Strict(BaseModel):
@@ -122,16 +122,6 @@ class AccountPublic(BaseModel):
     email: str
     timezone: str
     created_at: datetime
-
-
-class LoginResponse(BaseModel):
-    """A bearer token for API clients; the web app uses the cookie and the CSRF token."""
-
-    access_token: str
-    token_type: Literal["bearer"] = "bearer"
-    csrf_token: str
-    expires_at: datetime
-    account: AccountPublic
 
 
 # -- episodes ------------------------------------------------------------------------------------
@@ -216,27 +206,15 @@ class EpisodeList(BaseModel):
 
 
 # -- saved assessments --------------------------------------------------------------------------
-class AssessmentCreate(_Strict):
-    """What to assess; the server computes the result itself and stores both."""
-
-    text: Text
-    age: Age | None = None
-    sex: Sex | None = None
-    evidence: Annotated[list[EvidenceIn], Field(max_length=MAX_EVIDENCE)] = []
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("describe the spasms in a few words")
-        return value
-
-
 class AssessmentPublic(BaseModel):
     id: int
     created_at: datetime
     input: dict[str, Any]
     result: dict[str, Any]
+
+    @classmethod
+    def of(cls, row: SavedAssessment) -> AssessmentPublic:
+        return cls(id=row.id, created_at=row.created_at, input=row.input, result=row.result)
 
 
 class AssessmentList(BaseModel):

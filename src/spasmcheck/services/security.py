@@ -1,6 +1,8 @@
 """Passwords, sign-in tokens, cookie sessions, CSRF and login rate limiting.
 
-- Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106's second choice).
+- Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106's second choice). The
+  test suite sets ``Settings.fast_password_hashing``, argon2-cffi's cheapest profile, so that
+  hundreds of sign-ups take milliseconds; production refuses that setting (``config.py``).
 - A sign-in issues two random tokens, stored only as SHA-256 digests: a bearer token for API
   clients and a cookie session for the web app. The cookie value is the session token signed
   with the server's secret (itsdangerous, timestamped), so a cookie older than
@@ -24,8 +26,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from fastapi import Request, Response
 from itsdangerous import BadSignature, TimestampSigner
@@ -42,19 +45,28 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RATE_WINDOW = timedelta(minutes=1)
 TOKEN_BYTES = 32
 
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so both answers take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+@cache
+def _hasher(fast: bool) -> tuple[PasswordHasher, str]:
+    """The hasher, and a hash of a random password made with it: verified against when the
+    email is unknown, so both answers take the same time."""
+    hasher = PasswordHasher.from_parameters(profiles.CHEAPEST) if fast else PasswordHasher()
+    return hasher, hasher.hash(secrets.token_urlsafe(16))
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def hash_password(password: str, *, settings: Settings) -> str:
+    hasher, _ = _hasher(settings.fast_password_hashing)
+    return hasher.hash(password)
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """Whether ``password`` matches; with no hash, spend the same time and say no."""
+def verify_password(password_hash: str | None, password: str, *, settings: Settings) -> bool:
+    """Whether ``password`` matches; with no hash, spend the same time and say no.
+
+    The parameters are read from the stored hash itself, so a hash made with other
+    parameters still verifies."""
+    hasher, dummy = _hasher(settings.fast_password_hashing)
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or dummy, password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -1,10 +1,10 @@
 """Accounts on the web: sign up, sign in, sign out, the account page, export and erasure.
 
-The rules stay in the API, so a person gets the same answer from a form as from a client:
-the forms are validated by the API's schemas (:class:`AccountCreate`, :class:`LoginRequest`),
-accounts are created by the same repository call as its ``register``, signed in by its own
-``login`` (the same rate limit, the same cookies), exported by its builder and erased by the
-same repository call. What the web adds is forms: the problems in plain words next to the
+The rules live in the service layer (:mod:`spasmcheck.services.accounts`), which the API
+calls too, so a person gets the same answer from a form as from a client: the forms are
+validated by the same schemas (:class:`AccountCreate`, :class:`LoginRequest`), accounts are
+created, signed in (the same limit on guesses, the same cookies), exported and erased by the
+same functions. What the web adds is forms: the problems in plain words next to the
 fields, the form again with a 422, and the password asked once more before an account and its
 diary are erased.
 """
@@ -21,32 +21,27 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from spasmcheck.api.account_schemas import (
+from spasmcheck.services import accounts
+from spasmcheck.services.deps import SessionDep, SettingsDep
+from spasmcheck.services.errors import EmailTaken, TooManyAttempts, WrongPassword
+from spasmcheck.services.schemas import (
     PASSWORD_MAX,
     PASSWORD_MIN,
     AccountCreate,
     LoginRequest,
 )
-from spasmcheck.api.deps import SessionDep, SettingsDep
-from spasmcheck.api.errors import ApiError
-from spasmcheck.api.routes.accounts import login
-from spasmcheck.api.routes.me import export
-from spasmcheck.api.security import (
+from spasmcheck.services.security import (
     clear_session_cookies,
     client_address,
-    hash_password,
-    login_allowed,
-    rate_limit_key,
     set_session_cookies,
-    sign_in,
-    verify_password,
 )
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import Assessment, AuthToken, User
+from spasmcheck.web.errors import WebRoute
 from spasmcheck.web.session import SignInRequired, form_user, page_user, require_user, safe_next
 from spasmcheck.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
 AFTER_SIGN_IN = "/diary"
 FormText = Annotated[str, Form()]
@@ -201,16 +196,11 @@ def sign_up(
     except ValidationError as error:
         return again(field_errors(error, SIGN_UP_PROBLEMS))
     try:
-        user = repository.create_user(
-            session,
-            email=body.email,
-            password_hash=hash_password(body.password),
-            timezone=body.timezone,
-        )
-    except repository.DuplicateEmailError:
+        user = accounts.register(session, account=body, settings=settings)
+    except EmailTaken:
         return again({"email": TAKEN})
     response = RedirectResponse(safe_next(next_path, AFTER_SIGN_IN), status_code=303)
-    issued = sign_in(session, user=user, settings=settings)
+    issued = accounts.start_session(session, user=user, settings=settings)
     set_session_cookies(response, issued=issued, settings=settings)
     return response
 
@@ -259,22 +249,20 @@ def sign_in_submit(
         return _sign_in_form(
             request, email=email, next_path=next_path, errors=problems, status_code=422
         )
-    response = RedirectResponse(safe_next(next_path, AFTER_SIGN_IN), status_code=303)
     try:
-        # The API's own sign-in: its rate limit, its checks; it sets the cookies on `response`.
-        login(body, request, response, session, settings)
-    except ApiError as error:
-        if error.status == 429:
-            return _sign_in_form(
-                request,
-                email=email,
-                next_path=next_path,
-                errors={"email": TOO_MANY},
-                status_code=429,
-                headers={"Retry-After": "60"},
-            )
-        if error.status != 401:
-            raise
+        _, issued = accounts.log_in(
+            session, credentials=body, client=client_address(request), settings=settings
+        )
+    except TooManyAttempts as error:
+        return _sign_in_form(
+            request,
+            email=email,
+            next_path=next_path,
+            errors={"email": TOO_MANY},
+            status_code=429,
+            headers={"Retry-After": str(error.retry_after_s)},
+        )
+    except WrongPassword:
         return _sign_in_form(
             request,
             email=email,
@@ -282,6 +270,8 @@ def sign_in_submit(
             errors={"email": WRONG_PASSWORD},
             status_code=422,
         )
+    response = RedirectResponse(safe_next(next_path, AFTER_SIGN_IN), status_code=303)
+    set_session_cookies(response, issued=issued, settings=settings)
     return response
 
 
@@ -296,7 +286,7 @@ def sign_out(
         pass  # the sign-in had already ended: only the cookies are left to clear
     else:
         token: AuthToken = request.state.token
-        repository.delete_token_family(session, user_id=token.user_id, family=token.family)
+        accounts.log_out(session, token=token)
     clear_session_cookies(response, settings=settings)
     return response
 
@@ -359,7 +349,7 @@ def account(request: Request, session: SessionDep) -> Response:
 @router.get("/account/export")
 def account_export(request: Request, session: SessionDep) -> Response:
     """The same document as the API's ``GET /v1/me/export``, as a file to keep."""
-    data = export(require_user(request, session), session)
+    data = accounts.export(session, user=require_user(request, session))
     filename = f"spasmcheck-export-{data.exported_at:%Y-%m-%d}.json"
     return Response(
         data.model_dump_json(indent=2),
@@ -383,17 +373,24 @@ def account_delete(
     if not password:
         errors = {"delete-password": "Enter your password to confirm. Nothing was deleted."}
         return _account_page(request, session, user, errors=errors, status_code=422)
-    # A password check like sign-in's, so it shares sign-in's limit on guesses.
-    if not login_allowed(
-        session, key=rate_limit_key(user.email, client_address(request)), settings=settings
-    ):
+    try:
+        # The password check of sign-in, so it shares sign-in's limit on guesses.
+        accounts.check_password(
+            session,
+            user=user,
+            email=user.email,
+            password=password,
+            client=client_address(request),
+            settings=settings,
+        )
+    except TooManyAttempts:
         errors = {"delete-password": f"{TOO_MANY} Nothing was deleted."}
         return _account_page(request, session, user, errors=errors, status_code=429)
-    if not verify_password(user.password_hash, password):
+    except WrongPassword:
         errors = {"delete-password": "That is not your password. Nothing was deleted."}
         return _account_page(request, session, user, errors=errors, status_code=422)
     email = user.email
-    repository.delete_user(session, user_id=user.id)
+    accounts.erase(session, user=user)
     request.state.user = request.state.token = None  # the page's header: signed out
     response = render(request, "account_deleted.html", {"email": email})
     clear_session_cookies(response, settings=settings)

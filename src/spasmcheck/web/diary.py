@@ -17,7 +17,7 @@ id range, or someone else's, are a 404 page: the diary never says whether an id 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -27,8 +27,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from spasmcheck.api.account_schemas import FIRST_YEAR, MAX_ID
-from spasmcheck.api.deps import EngineDep, SessionDep
 from spasmcheck.diary.model import (
     MAX_DURATION_SECONDS,
     MAX_MEDICINE_NAME_CHARS,
@@ -43,15 +41,19 @@ from spasmcheck.diary.model import (
 )
 from spasmcheck.diary.summary import DiarySummary, summarise
 from spasmcheck.reasoning.engine import Engine, InputError
+from spasmcheck.services import diary
+from spasmcheck.services.deps import EngineDep, SessionDep
+from spasmcheck.services.errors import NotFound
+from spasmcheck.services.schemas import FIRST_YEAR, MAX_ID
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import User
 from spasmcheck.web import charts
 from spasmcheck.web.bodymap import location_options
-from spasmcheck.web.errors import PageError
+from spasmcheck.web.errors import PageError, WebRoute
 from spasmcheck.web.session import form_user, require_user
 from spasmcheck.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
 WEEK_CHOICES = (4, 8, 12, 26)
 DEFAULT_WEEKS = 8
@@ -375,6 +377,14 @@ def _after_save(episode: Episode, zone: ZoneInfo, done: str) -> RedirectResponse
     return RedirectResponse(f"/diary?{urlencode(query)}", status_code=303)
 
 
+def _own_episode(session: Session, user: User, episode_id: int) -> Episode:
+    """One of ``user``'s episodes, or the diary's 404 page (whoever else's it may be)."""
+    try:
+        return diary.get_episode(session, user=user, episode_id=episode_id)
+    except NotFound as error:
+        raise PageError(404, NOT_FOUND) from error
+
+
 @router.get("/diary/new")
 def new_episode_page(request: Request, session: SessionDep, engine: EngineDep) -> Response:
     user = require_user(request, session)
@@ -394,7 +404,7 @@ def new_episode(
     episode, errors = parse_episode(form, zone, datetime.now(UTC))
     if episode is None:
         return _form_page(request, engine, user, form, episode_id=None, errors=errors)
-    repository.add_episode(session, user_id=user.id, episode=episode)
+    diary.add_episode(session, user=user, episode=episode)
     return _after_save(episode, zone, "saved")
 
 
@@ -403,9 +413,7 @@ def edit_episode_page(
     episode_id: str, request: Request, session: SessionDep, engine: EngineDep
 ) -> Response:
     user = require_user(request, session)
-    episode = repository.get_episode(session, user_id=user.id, episode_id=_parse_id(episode_id))
-    if episode is None or episode.id is None:
-        raise PageError(404, NOT_FOUND)
+    episode = _own_episode(session, user, _parse_id(episode_id))
     form = EpisodeForm.of(episode, _zone(user))
     return _form_page(request, engine, user, form, episode_id=episode.id)
 
@@ -420,14 +428,15 @@ def edit_episode(
 ) -> Response:
     user = form_user(request, session, form.csrf_token)
     number = _parse_id(episode_id)
-    if repository.get_episode(session, user_id=user.id, episode_id=number) is None:
-        raise PageError(404, NOT_FOUND)
+    _own_episode(session, user, number)
     zone = _zone(user)
     episode, errors = parse_episode(form, zone, datetime.now(UTC), number)
     if episode is None:
         return _form_page(request, engine, user, form, episode_id=number, errors=errors)
-    if repository.replace_episode(session, user_id=user.id, episode=episode) is None:
-        raise PageError(404, NOT_FOUND)  # deleted meanwhile, in another tab
+    try:
+        diary.replace_episode(session, user=user, episode=episode)
+    except NotFound as error:  # deleted meanwhile, in another tab
+        raise PageError(404, NOT_FOUND) from error
     return _after_save(episode, zone, "updated")
 
 
@@ -439,8 +448,10 @@ def delete_episode(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     user = form_user(request, session, csrf_token)
-    if not repository.delete_episode(session, user_id=user.id, episode_id=_parse_id(episode_id)):
-        raise PageError(404, NOT_FOUND)
+    try:
+        diary.delete_episode(session, user=user, episode_id=_parse_id(episode_id))
+    except NotFound as error:
+        raise PageError(404, NOT_FOUND) from error
     return RedirectResponse("/diary?done=deleted", status_code=303)
 
 
@@ -641,9 +652,7 @@ def diary_page(
     zone = _zone(user)
     span = _weeks_param(weeks)
     start, end = range_for(datetime.now(zone).date(), span)
-    first = datetime.combine(start, time.min, zone)
-    after = datetime.combine(end + timedelta(days=1), time.min, zone)
-    episodes = repository.list_episodes(session, user_id=user.id, start=first, end=after)
+    episodes = diary.episodes_between(session, user=user, start=start, end=end)
     assessment_id, age, sex = _person(session, user)
     try:
         summary = summarise(

@@ -1,26 +1,55 @@
 """Errors on web pages are pages: a clear message in plain words and a way on, never JSON.
 
-The API's handlers (:mod:`spasmcheck.api.errors`) ask :func:`is_web_path` first and hand web
-requests here, so a mistyped address, an expired form or a bad value shows a page with the
-site's navigation, with the right status code.
+The web's routes are :class:`WebRoute` routes, which turn whatever their handler or its
+dependencies raise into a page themselves — a mistyped value, an expired form, a record that is
+not there, "sign in first" (a redirect) — with the right status code and the site's navigation.
+The format of an error is chosen by the router that raised it, never by looking at the path.
 """
 
 from __future__ import annotations
 
-from fastapi import Request
-from fastapi.responses import RedirectResponse, Response
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-API_PREFIXES = ("/v1/", "/openapi.json", "/docs")
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
+
+from spasmcheck.services.errors import (
+    EmailTaken,
+    Invalid,
+    NotFound,
+    ServiceError,
+    TooManyAttempts,
+    validation_message,
+)
+
+# Pages load only their own scripts and styles, are never framed, and send no referrer
+# elsewhere. Inline style attributes (bar widths) are allowed; inline scripts are not.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "object-src 'none'"
+)
 
 TITLES = {
     400: "That did not work",
     403: "This form has expired",
     404: "Page not found",
     405: "That did not work",
+    409: "That did not work",
     413: "That is too long",
     422: "Please check what you entered",
     429: "Too many attempts",
 }
+FORM_EXPIRED = (
+    "This form was opened in an earlier sign-in or on another site. "
+    "Nothing was changed. Go back, reload the page and try again."
+)
+NO_PAGE = "There is no page at this address."
 
 
 class PageError(Exception):
@@ -32,23 +61,90 @@ class PageError(Exception):
         self.message = message
 
 
-def is_web_path(path: str) -> bool:
-    return not (path == "/v1" or path.startswith(API_PREFIXES))
+def with_policy(response: Response) -> Response:
+    """The page's Content-Security-Policy, on an HTML response."""
+    if response.headers.get("content-type", "").startswith("text/html"):
+        response.headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
+    return response
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
     from spasmcheck.web.templating import render
 
     title = TITLES.get(status, "Something went wrong")
-    return render(
-        request,
-        "error.html",
-        {"title": title, "message": message, "status": status},
-        status_code=status,
+    return with_policy(
+        render(
+            request,
+            "error.html",
+            {"title": title, "message": message, "status": status},
+            status_code=status,
+        )
     )
+
+
+def not_found_page(request: Request) -> Response:
+    return error_page(request, 404, NO_PAGE)
 
 
 def sign_in_redirect(next_path: str) -> Response:
     from spasmcheck.web.session import sign_in_url
 
     return RedirectResponse(sign_in_url(next_path), status_code=303)
+
+
+SERVICE_STATUS: list[tuple[type[ServiceError], int]] = [
+    (NotFound, 404),
+    (EmailTaken, 409),
+    (TooManyAttempts, 429),
+    (Invalid, 422),
+]
+
+
+def service_error_page(request: Request, error: ServiceError) -> Response:
+    status = next((code for kind, code in SERVICE_STATUS if isinstance(error, kind)), 400)
+    message = error.message[:1].upper() + error.message[1:]
+    return error_page(request, status, message if message.endswith(".") else f"{message}.")
+
+
+def http_error_page(request: Request, error: StarletteHTTPException) -> Response:
+    if error.status_code == 404:
+        return not_found_page(request)
+    message = error.detail if isinstance(error.detail, str) else "That did not work."
+    return error_page(request, error.status_code, message)
+
+
+class WebRoute(APIRoute):
+    """A route of the web app: its errors are pages, whoever raised them, and its pages carry
+    the Content-Security-Policy."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        from spasmcheck.web.session import FormExpired, SignInRequired
+
+        handler = super().get_route_handler()
+
+        async def pages(request: Request) -> Response:
+            try:
+                return with_policy(await handler(request))
+            except SignInRequired as error:
+                return sign_in_redirect(error.next_path)
+            except FormExpired:
+                return error_page(request, 403, FORM_EXPIRED)
+            except PageError as error:
+                return error_page(request, error.status, error.message)
+            except ServiceError as error:
+                return service_error_page(request, error)
+            except RequestValidationError as error:
+                return error_page(request, 422, validation_message(error))
+            except StarletteHTTPException as error:
+                return http_error_page(request, error)
+
+        return pages
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            request = Request(scope, receive)
+            response = error_page(request, 405, "This address does not take that request.")
+            response.headers["Allow"] = ", ".join(sorted(self.methods))
+            await response(scope, receive, send)
+            return
+        await super().handle(scope, receive, send)

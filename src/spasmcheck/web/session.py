@@ -14,8 +14,8 @@ from urllib.parse import quote
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from spasmcheck.api.security import SESSION_COOKIE, AuthError, authenticate
 from spasmcheck.config import Settings
+from spasmcheck.services.security import SESSION_COOKIE, AuthError, authenticate
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import AuthToken, User
 

@@ -1,4 +1,4 @@
-"""Every router of the HTTP API, mounted under /v1 by :func:`spasmcheck.api.app.create_app`."""
+"""Every router of the HTTP API, mounted under /v1 by :func:`spasmcheck.api.install_api`."""
 
 from fastapi import APIRouter
 

@@ -7,30 +7,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from spasmcheck.api.account_schemas import (
-    MAX_ID,
-    AssessmentCreate,
-    AssessmentList,
-    AssessmentPublic,
-)
+from spasmcheck.api.account_schemas import AssessmentCreate
 from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
-from spasmcheck.api.errors import ApiError
+from spasmcheck.api.errors import ApiError, ApiRoute
 from spasmcheck.api.schemas import known_evidence
 from spasmcheck.reasoning.engine import InputError
+from spasmcheck.services.schemas import MAX_ID, AssessmentList, AssessmentPublic
 from spasmcheck.storage import repository
-from spasmcheck.storage.models import Assessment
 
-router = APIRouter(prefix="/assessments", tags=["assessments"])
+router = APIRouter(prefix="/assessments", tags=["assessments"], route_class=ApiRoute)
 
 MAX_PAGE = 100
 NOT_FOUND = "no such assessment"
 AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def public(row: Assessment) -> AssessmentPublic:
-    return AssessmentPublic(
-        id=row.id, created_at=row.created_at, input=row.input, result=row.result
-    )
 
 
 @router.post(
@@ -47,7 +36,7 @@ def create_assessment(
     row = repository.add_assessment(
         session, user_id=user.id, input=body.model_dump(mode="json"), result=result
     )
-    return public(row)
+    return AssessmentPublic.of(row)
 
 
 @router.get("", summary="My saved assessments, newest first")
@@ -62,7 +51,7 @@ def list_assessments(
         total=repository.count_assessments(session, user_id=user.id),
         limit=limit,
         offset=offset,
-        items=[public(row) for row in rows],
+        items=[AssessmentPublic.of(row) for row in rows],
     )
 
 
@@ -73,7 +62,7 @@ def get_assessment(
     row = repository.get_assessment(session, user_id=user.id, assessment_id=assessment_id)
     if row is None:
         raise ApiError(404, "not_found", NOT_FOUND)
-    return public(row)
+    return AssessmentPublic.of(row)
 
 
 @router.delete(

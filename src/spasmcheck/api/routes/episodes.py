@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from spasmcheck.api.account_schemas import (
+from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
+from spasmcheck.api.errors import ApiError, ApiRoute
+from spasmcheck.api.schemas import Age, Sex
+from spasmcheck.services import diary
+from spasmcheck.services.schemas import (
     MAX_ID,
     Day,
     EpisodeCreate,
@@ -17,23 +19,17 @@ from spasmcheck.api.account_schemas import (
     EpisodeUpdate,
     Moment,
 )
-from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
-from spasmcheck.api.errors import ApiError
-from spasmcheck.api.schemas import Age, Sex
-from spasmcheck.diary.summary import MAX_RANGE_DAYS, DiaryError, summarise
-from spasmcheck.reasoning.engine import InputError
 from spasmcheck.storage import repository
 
-router = APIRouter(tags=["diary"])
+router = APIRouter(tags=["diary"], route_class=ApiRoute)
 
 MAX_PAGE = 500
-NOT_FOUND = "no such episode"
 EpisodeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/episodes", status_code=status.HTTP_201_CREATED, summary="Log an episode")
 def create_episode(body: EpisodeCreate, user: CurrentUser, session: SessionDep) -> EpisodePublic:
-    episode = repository.add_episode(session, user_id=user.id, episode=body.to_episode())
+    episode = diary.add_episode(session, user=user, episode=body.to_episode())
     return EpisodePublic.of(episode)
 
 
@@ -57,27 +53,19 @@ def list_episodes(
 
 @router.get("/episodes/{episode_id}", summary="One of my episodes")
 def get_episode(episode_id: EpisodeId, user: CurrentUser, session: SessionDep) -> EpisodePublic:
-    episode = repository.get_episode(session, user_id=user.id, episode_id=episode_id)
-    if episode is None:
-        raise ApiError(404, "not_found", NOT_FOUND)
-    return EpisodePublic.of(episode)
+    return EpisodePublic.of(diary.get_episode(session, user=user, episode_id=episode_id))
 
 
 @router.patch("/episodes/{episode_id}", summary="Change some fields of one of my episodes")
 def update_episode(
     episode_id: EpisodeId, body: EpisodeUpdate, user: CurrentUser, session: SessionDep
 ) -> EpisodePublic:
-    episode = repository.get_episode(session, user_id=user.id, episode_id=episode_id)
-    if episode is None:
-        raise ApiError(404, "not_found", NOT_FOUND)
+    episode = diary.get_episode(session, user=user, episode_id=episode_id)
     try:
         changed = body.apply(episode)
     except ValueError as error:
         raise ApiError(422, "invalid_request", str(error)) from error
-    stored = repository.replace_episode(session, user_id=user.id, episode=changed)
-    if stored is None:  # deleted meanwhile
-        raise ApiError(404, "not_found", NOT_FOUND)
-    return EpisodePublic.of(stored)
+    return EpisodePublic.of(diary.replace_episode(session, user=user, episode=changed))
 
 
 @router.delete(
@@ -86,8 +74,7 @@ def update_episode(
     summary="Delete one of my episodes",
 )
 def delete_episode(episode_id: EpisodeId, user: CurrentUser, session: SessionDep) -> Response:
-    if not repository.delete_episode(session, user_id=user.id, episode_id=episode_id):
-        raise ApiError(404, "not_found", NOT_FOUND)
+    diary.delete_episode(session, user=user, episode_id=episode_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -104,20 +91,8 @@ def diary_summary(
     age: Annotated[Age | None, Query()] = None,
     sex: Annotated[Sex | None, Query()] = None,
 ) -> dict[str, Any]:
-    if end < start:
-        raise ApiError(422, "invalid_request", "to: must not be before from")
-    if (end - start).days + 1 > MAX_RANGE_DAYS:
-        raise ApiError(422, "invalid_request", f"the range is limited to {MAX_RANGE_DAYS} days")
-    zone = ZoneInfo(user.timezone)
-    # The dates are the person's own days: from local midnight to the next day's midnight.
-    first = datetime.combine(start, time.min, zone)
-    after = datetime.combine(end + timedelta(days=1), time.min, zone)
-    episodes = repository.list_episodes(session, user_id=user.id, start=first, end=after)
-    try:
-        result = summarise(
-            episodes, start=start, end=end, timezone=user.timezone, engine=engine, age=age, sex=sex
-        )
-    except (DiaryError, InputError) as error:
-        raise ApiError(422, "invalid_request", str(error)) from error
+    result, _ = diary.summary(
+        session, user=user, engine=engine, start=start, end=end, age=age, sex=sex
+    )
     summary: dict[str, Any] = result.as_dict()
     return summary

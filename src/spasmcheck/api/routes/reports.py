@@ -6,37 +6,22 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
-from spasmcheck.api.account_schemas import MAX_ID
 from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
-from spasmcheck.api.errors import ApiError
-from spasmcheck.diary.summary import MAX_RANGE_DAYS
-from spasmcheck.export.loading import local_day_bounds, report_input
-from spasmcheck.export.model import ReportInput
-from spasmcheck.reasoning.engine import Engine
-from spasmcheck.storage import repository
+from spasmcheck.api.errors import ApiRoute
+from spasmcheck.services.errors import NotFound
+from spasmcheck.services.reports import (
+    FHIR_JSON,
+    FhirResponse,
+    check_range,
+    diary_csv_response,
+    report_input,
+    report_response,
+)
+from spasmcheck.services.schemas import MAX_ID
 
-router = APIRouter(tags=["reports"])
-
-FHIR_JSON = "application/fhir+json"
-
-
-class FhirResponse(JSONResponse):
-    media_type = FHIR_JSON
-
-
-def _range(start: date | None, end: date | None) -> tuple[date | None, date | None]:
-    if (start is None) != (end is None):
-        raise ApiError(422, "invalid_request", "give both 'from' and 'to', or neither")
-    if start is not None and end is not None:
-        if end < start:
-            raise ApiError(422, "invalid_request", "'to' is before 'from'")
-        if (end - start).days > MAX_RANGE_DAYS:
-            raise ApiError(
-                422, "invalid_request", f"the range is longer than {MAX_RANGE_DAYS} days"
-            )
-    return start, end
+router = APIRouter(tags=["reports"], route_class=ApiRoute)
 
 
 @router.get(
@@ -62,40 +47,14 @@ def assessment_report(
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> Response:
-    start, end = _range(start, end)
+    start, end = check_range(start, end)
     report = report_input(
         session, assessment_id=assessment_id, user_id=user.id, start=start, end=end
     )
     if report is None:
-        raise ApiError(404, "not_found", "no such assessment")
+        raise NotFound("no such assessment")
     return report_response(
         report, engine=engine, format=format, name=f"spasmcheck-assessment-{assessment_id}"
-    )
-
-
-def report_response(report: ReportInput, *, engine: Engine, format: str, name: str) -> Response:
-    """The report as a download: the PDF, the FHIR bundle, or the diary as CSV."""
-    if format == "pdf":
-        from spasmcheck.export.pdf import render_pdf
-
-        return Response(
-            render_pdf(report, engine=engine),
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
-        )
-    if format == "fhir":
-        from spasmcheck.export.fhir import fhir_bundle
-
-        return FhirResponse(
-            fhir_bundle(report, engine=engine),
-            headers={"Content-Disposition": f'attachment; filename="{name}.fhir.json"'},
-        )
-    from spasmcheck.export.csv import diary_csv
-
-    return Response(
-        diary_csv(report.episodes, timezone=report.timezone),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}-diary.csv"'},
     )
 
 
@@ -111,18 +70,7 @@ def diary_export(
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
 ) -> Response:
-    from spasmcheck.export.csv import diary_csv
-
-    start, end = _range(start, end)
-    lower = upper = None
-    if start is not None and end is not None:
-        lower, upper = local_day_bounds(start, end, user.timezone)
-    episodes = repository.list_episodes(session, user_id=user.id, start=lower, end=upper)
-    return Response(
-        diary_csv(episodes, timezone=user.timezone),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="spasmcheck-diary.csv"'},
-    )
+    return diary_csv_response(session, user=user, start=start, end=end)
 
 
 @router.get(

@@ -1,0 +1,148 @@
+"""The application factory: the HTTP API and the web pages side by side in one FastAPI app.
+
+:func:`create_app` takes its settings, engine and database session factory as arguments (the
+seams the tests swap), puts them on ``app.state`` for :mod:`spasmcheck.services.deps`, and adds
+the API's routers under ``/v1`` (:func:`spasmcheck.api.install_api`) and the web's pages
+(:func:`spasmcheck.web.install_web`). Each layer turns its own errors into its own format: JSON
+from the API's routes, pages from the web's. Only a request that no route matched — an unknown
+address — is answered here, in the format of the layer that owns the address's prefix.
+
+``uvicorn --factory spasmcheck.server:create_app`` serves it (``spasmcheck serve`` does).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from spasmcheck._version import __version__
+from spasmcheck.api import DESCRIPTION, PREFIX, install_api
+from spasmcheck.api.errors import error_response, http_error_response
+from spasmcheck.config import Settings
+from spasmcheck.reasoning.engine import Engine, default_engine
+from spasmcheck.web import install_web
+from spasmcheck.web.errors import http_error_page
+
+COMMON_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+API_PATHS = (f"{PREFIX}/", "/openapi.json", "/docs")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    session_factory: Any = None,
+) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(
+        title="spasmcheck",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or default_engine()
+    if session_factory is None:
+        from spasmcheck.storage.db import make_session_factory
+
+        session_factory = make_session_factory(settings.database_url)
+    app.state.session_factory = session_factory
+    install_api(app)
+    install_web(app)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _unmatched(request: Request, exc: StarletteHTTPException) -> Response:
+        """No route took the request (the routes answer their own errors): an unknown
+        address, or a missing static file."""
+        path = request.url.path
+        if path == PREFIX or path.startswith(API_PATHS):
+            return http_error_response(exc, path)
+        return http_error_page(request, exc)
+
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    return app
+
+
+class SecurityHeaders:
+    """ASGI middleware: the headers above on every response (the web's pages add their own
+    Content-Security-Policy, :mod:`spasmcheck.web.errors`).
+
+    Pure ASGI rather than ``@app.middleware("http")``, which would add a task hand-off to
+    every API request (the interview step is measured in docs/benchmarks.md).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [h for h in COMMON_HEADERS if h[0] not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuse request bodies larger than ``limit`` bytes with a 413."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            try:
+                too_big = int(declared) > self.limit
+            except ValueError:
+                too_big = True
+            if too_big:
+                await self._refuse(scope, receive, send)
+                return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(
+            413, "payload_too_large", f"the request body is larger than {self.limit} bytes"
+        )
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass

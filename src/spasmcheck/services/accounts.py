@@ -1,0 +1,115 @@
+"""Accounts: create one, sign in and out, export everything of one, erase one.
+
+The same rules hold whether a person uses a form or a client uses the API: the same schemas
+(:mod:`.schemas`), the same password hashing and the same limit on password guesses
+(:mod:`.security`), the same export document.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from spasmcheck.config import Settings
+from spasmcheck.services.errors import EmailTaken, TooManyAttempts, WrongPassword
+from spasmcheck.services.schemas import (
+    AccountCreate,
+    AccountPublic,
+    AssessmentPublic,
+    EpisodePublic,
+    ExportPublic,
+    LoginRequest,
+)
+from spasmcheck.services.security import (
+    SignIn,
+    hash_password,
+    login_allowed,
+    rate_limit_key,
+    sign_in,
+    verify_password,
+)
+from spasmcheck.storage import repository
+from spasmcheck.storage.models import AuthToken, User, utcnow
+
+TOO_MANY = "too many sign-in attempts: wait a minute and try again"
+WRONG = "wrong email or password"
+
+
+def register(session: Session, *, account: AccountCreate, settings: Settings) -> User:
+    """A new account; :class:`EmailTaken` when the address is already used."""
+    try:
+        return repository.create_user(
+            session,
+            email=account.email,
+            password_hash=hash_password(account.password, settings=settings),
+            timezone=account.timezone,
+        )
+    except repository.DuplicateEmailError as error:
+        raise EmailTaken(str(error)) from error
+
+
+def check_password(
+    session: Session,
+    *,
+    user: User | None,
+    email: str,
+    password: str,
+    client: str,
+    settings: Settings,
+) -> User:
+    """``user`` when ``password`` is theirs. Every call counts against the minute's budget of
+    guesses for this email and client address (:class:`TooManyAttempts` once spent); a wrong
+    password, or no such user, is :class:`WrongPassword` after the same hashing work."""
+    if not login_allowed(session, key=rate_limit_key(email, client), settings=settings):
+        raise TooManyAttempts(TOO_MANY)
+    if not verify_password(user.password_hash if user else None, password, settings=settings):
+        raise WrongPassword(WRONG)
+    if user is None:  # verify_password never says yes without a hash; this tells mypy
+        raise WrongPassword(WRONG)
+    return user
+
+
+def log_in(
+    session: Session, *, credentials: LoginRequest, client: str, settings: Settings
+) -> tuple[User, SignIn]:
+    """Sign in with an email address and password: the account and its new tokens."""
+    user = repository.get_user_by_email(session, email=credentials.email)
+    user = check_password(
+        session,
+        user=user,
+        email=credentials.email,
+        password=credentials.password,
+        client=client,
+        settings=settings,
+    )
+    return user, sign_in(session, user=user, settings=settings)
+
+
+def start_session(session: Session, *, user: User, settings: Settings) -> SignIn:
+    """New tokens for an account that has just been created."""
+    return sign_in(session, user=user, settings=settings)
+
+
+def log_out(session: Session, *, token: AuthToken) -> None:
+    """End one sign-in: its bearer token and its cookie session."""
+    repository.delete_token_family(session, user_id=token.user_id, family=token.family)
+
+
+def public(user: User) -> AccountPublic:
+    return AccountPublic.model_validate(user, from_attributes=True)
+
+
+def export(session: Session, *, user: User) -> ExportPublic:
+    """Everything stored about ``user`` (no password hash, no tokens)."""
+    return ExportPublic(
+        exported_at=utcnow(),
+        account=public(user),
+        episodes=[EpisodePublic.of(e) for e in repository.list_episodes(session, user_id=user.id)],
+        assessments=[
+            AssessmentPublic.of(a) for a in repository.list_assessments(session, user_id=user.id)
+        ],
+    )
+
+
+def erase(session: Session, *, user: User) -> None:
+    """Delete the account and everything of it; every token of it stops working."""
+    repository.delete_user(session, user_id=user.id)

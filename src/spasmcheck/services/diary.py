@@ -1,0 +1,92 @@
+"""The spasm diary: episodes of one account, and the summary of a range of its days.
+
+Days are the person's own: a range of dates runs from local midnight of the first to local
+midnight after the last, in the account's timezone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from spasmcheck.diary.model import Episode
+from spasmcheck.diary.summary import MAX_RANGE_DAYS, DiaryError, DiarySummary, summarise
+from spasmcheck.reasoning.engine import Engine, InputError
+from spasmcheck.services.errors import Invalid, NotFound
+from spasmcheck.storage import repository
+from spasmcheck.storage.models import User
+
+NOT_FOUND = "no such episode"
+
+
+def day_bounds(start: date, end: date, timezone: str) -> tuple[datetime, datetime]:
+    """Local midnight of ``start`` and local midnight after ``end``, in ``timezone``."""
+    zone = ZoneInfo(timezone)
+    return (
+        datetime.combine(start, time.min, zone),
+        datetime.combine(end + timedelta(days=1), time.min, zone),
+    )
+
+
+def add_episode(session: Session, *, user: User, episode: Episode) -> Episode:
+    return repository.add_episode(session, user_id=user.id, episode=episode)
+
+
+def get_episode(session: Session, *, user: User, episode_id: int) -> Episode:
+    """One of ``user``'s episodes; :class:`NotFound` for any other id."""
+    episode = repository.get_episode(session, user_id=user.id, episode_id=episode_id)
+    if episode is None:
+        raise NotFound(NOT_FOUND)
+    return episode
+
+
+def replace_episode(session: Session, *, user: User, episode: Episode) -> Episode:
+    """Store the changed ``episode``; :class:`NotFound` when it was deleted meanwhile."""
+    stored = repository.replace_episode(session, user_id=user.id, episode=episode)
+    if stored is None:
+        raise NotFound(NOT_FOUND)
+    return stored
+
+
+def delete_episode(session: Session, *, user: User, episode_id: int) -> None:
+    if not repository.delete_episode(session, user_id=user.id, episode_id=episode_id):
+        raise NotFound(NOT_FOUND)
+
+
+def episodes_between(session: Session, *, user: User, start: date, end: date) -> list[Episode]:
+    """``user``'s episodes on the local days from ``start`` to ``end``, oldest first."""
+    first, after = day_bounds(start, end, user.timezone)
+    return list(repository.list_episodes(session, user_id=user.id, start=first, end=after))
+
+
+def check_days(start: date, end: date) -> None:
+    if end < start:
+        raise Invalid("to: must not be before from")
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise Invalid(f"the range is limited to {MAX_RANGE_DAYS} days")
+
+
+def summary(
+    session: Session,
+    *,
+    user: User,
+    engine: Engine,
+    start: date,
+    end: date,
+    age: int | None = None,
+    sex: str | None = None,
+) -> tuple[DiarySummary, list[Episode]]:
+    """The summary of the days from ``start`` to ``end`` (and the episodes it is made of),
+    re-triaged by ``engine`` for a person of ``age`` and ``sex``; :class:`Invalid` for a range
+    the diary does not summarise or an age or sex the engine does not accept."""
+    check_days(start, end)
+    episodes = episodes_between(session, user=user, start=start, end=end)
+    try:
+        result = summarise(
+            episodes, start=start, end=end, timezone=user.timezone, engine=engine, age=age, sex=sex
+        )
+    except (DiaryError, InputError) as error:
+        raise Invalid(str(error)) from error
+    return result, episodes
