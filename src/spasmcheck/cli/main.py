@@ -101,17 +101,27 @@ def conditions(as_json: JsonOption = False) -> None:
 
 @app.command("eval")
 def evaluate(
-    path: Annotated[Path, typer.Argument(help="A vignette YAML file (see SPEC.md).")],
+    path: Annotated[
+        Path, typer.Argument(help="A vignette YAML file (see SPEC.md), or a folder of them.")
+    ],
     mode: Annotated[str, typer.Option("--mode", help="text or interview.")] = "text",
     as_json: JsonOption = False,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write a markdown report here.")
     ] = None,
+    half: Annotated[
+        str | None,
+        typer.Option(
+            "--half",
+            help="Only the cases whose source falls in this half of the real-world corpus: "
+            "dev or sealed (split by a hash of the source).",
+        ),
+    ] = None,
 ) -> None:
-    """Run a vignette file and score the product on it."""
+    """Run a vignette file (or every YAML file in a folder) and score the product on it."""
     from spasmcheck.evaluation.runner import run_cli
 
-    run_cli(default_engine(), path, mode, as_json, report)
+    run_cli(default_engine(), path, mode, as_json, report, half)
 
 
 @app.command()

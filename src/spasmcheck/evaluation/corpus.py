@@ -12,12 +12,16 @@ as a whole and never read case by case.
 from __future__ import annotations
 
 import hashlib
-from typing import Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from spasmcheck.evaluation.vignettes import Vignette
 
 Half = Literal["dev", "sealed"]
 
-__all__ = ["Half", "half_of", "normalise_source"]
+__all__ = ["Half", "half_of", "normalise_source", "select_half"]
 
 
 def normalise_source(source: str) -> str:
@@ -34,3 +38,17 @@ def half_of(source: str) -> Half:
     """The half a case from ``source`` belongs to; the same for every case of one source."""
     digest = hashlib.sha256(normalise_source(source).encode("utf-8")).digest()
     return "dev" if digest[-1] % 2 == 0 else "sealed"
+
+
+def select_half(vignettes: Sequence[Vignette], half: str) -> list[Vignette]:
+    """The vignettes whose ``source`` falls in ``half``; every vignette must name its source."""
+    if half not in ("dev", "sealed"):
+        raise ValueError(f"--half must be 'dev' or 'sealed', got {half!r}")
+    chosen = []
+    for vignette in vignettes:
+        source = (vignette.model_extra or {}).get("source")
+        if not isinstance(source, str) or not source.strip():
+            raise ValueError(f"vignette {vignette.id}: --half needs a 'source' on every case")
+        if half_of(source) == half:
+            chosen.append(vignette)
+    return chosen

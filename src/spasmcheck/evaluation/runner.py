@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from spasmcheck.evaluation.corpus import select_half
 from spasmcheck.evaluation.metrics import CaseResult, summarise
 from spasmcheck.evaluation.report import markdown_report
 from spasmcheck.evaluation.vignettes import (
@@ -92,7 +93,14 @@ def evaluate(engine: Engine, vignettes: Sequence[Vignette], mode: Mode) -> Evalu
     return Evaluation(mode, summarise(cases, mode is Mode.INTERVIEW), cases)
 
 
-def run_cli(engine: Engine, path: Path, mode: str, as_json: bool, report: Path | None) -> None:
+def run_cli(
+    engine: Engine,
+    path: Path,
+    mode: str,
+    as_json: bool,
+    report: Path | None,
+    half: str | None = None,
+) -> None:
     try:
         chosen = Mode(mode)
     except ValueError as error:
@@ -101,6 +109,11 @@ def run_cli(engine: Engine, path: Path, mode: str, as_json: bool, report: Path |
         vignettes = load_vignettes(path)
     except VignetteError as error:
         raise InputError(str(error)) from error
+    if half is not None:
+        try:
+            vignettes = select_half(vignettes, half)
+        except ValueError as error:
+            raise InputError(str(error)) from error
     evaluation = evaluate(engine, vignettes, chosen)
     if report is not None:
         try:

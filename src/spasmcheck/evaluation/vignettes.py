@@ -35,6 +35,20 @@ class Vignette(BaseModel):
 
 
 def load_vignettes(path: Path) -> list[Vignette]:
+    """The vignettes of one YAML file, or of every YAML file in a folder (by name)."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        if not files:
+            raise VignetteError(f"no vignette files (*.yaml) in {path}")
+        vignettes = [v for file in files for v in _load_file(file)]
+        _check_unique(vignettes)
+        return vignettes
+    vignettes = _load_file(path)
+    _check_unique(vignettes)
+    return vignettes
+
+
+def _load_file(path: Path) -> list[Vignette]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
@@ -53,11 +67,14 @@ def load_vignettes(path: Path) -> list[Vignette]:
             first = error.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise VignetteError(f"vignette #{index + 1}: {where}: {first['msg']}") from error
-    ids = [v.id for v in vignettes]
-    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    return vignettes
+
+
+def _check_unique(vignettes: list[Vignette]) -> None:
+    seen: set[str] = set()
+    duplicated = sorted({v.id for v in vignettes if v.id in seen or seen.add(v.id)})
     if duplicated:
         raise VignetteError(f"duplicate vignette ids: {', '.join(duplicated)}")
-    return vignettes
 
 
 class SimulatedPatient:

@@ -172,6 +172,9 @@ class Finding(_Strict):
     # ["swallow", "hard|difficult|trouble|wrong way"]; alternatives are separated by "|".
     # Read after stemming and normalisation (spasmcheck.language.concepts).
     concepts: list[list[str]] = Field(default_factory=list)
+    # Denials: word groups that, together in one clause, say the finding is absent
+    # ("his speech is normal", "I can breathe fine"). Same form as concepts.
+    denials: list[list[str]] = Field(default_factory=list)
     codes: Codes = Field(default_factory=Codes)
     base_rate: Probability = 0.05
     # Question group for single / multiple choice questions (e.g. "location", "trigger").
@@ -181,7 +184,7 @@ class Finding(_Strict):
     # When another finding implies this one (e.g. "calf" implies "leg"), list it here.
     implies: list[Identifier] = Field(default_factory=list)
 
-    @field_validator("concepts")
+    @field_validator("concepts", "denials")
     @classmethod
     def _concepts(cls, value: list[list[str]]) -> list[list[str]]:
         for concept in value:

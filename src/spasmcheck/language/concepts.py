@@ -15,6 +15,8 @@ Rules:
   words wins.
 * A negation inside the span that is not one of the concept's own words ("swallowing is
   NOT hard") makes the match a denial; a negation before it is ConText's business.
+* A finding's ``denials`` are concepts that deny it ("his speech is normal", "I can breathe
+  fine"); with a negation inside ("speech is not normal") they say nothing.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ NEGATIONS = frozenset(
 class Concept:
     finding_id: str
     groups: tuple[tuple[tuple[str, ...], ...], ...]  # group → alternatives → folded words
+    denies: bool = False  # "his speech is normal": the groups together deny the finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +62,14 @@ class ConceptMatch:
     negated: bool
 
 
-def compile_concept(finding_id: str, groups: Sequence[str]) -> Concept:
+def compile_concept(finding_id: str, groups: Sequence[str], denies: bool = False) -> Concept:
     compiled = []
     for group in groups:
         alternatives = tuple(
             keys for keys in (phrase_keys(a.strip()) for a in group.split("|")) if keys
         )
         compiled.append(alternatives)
-    return Concept(finding_id, tuple(compiled))
+    return Concept(finding_id, tuple(compiled), denies)
 
 
 class ConceptMatcher:
@@ -116,6 +119,10 @@ class ConceptMatcher:
                 continue
             first, last, words = best
             negated = any(keys[k] in NEGATIONS for k in range(first, last) if k not in words)
+            if concept.denies:
+                if negated:
+                    continue  # "speech is not normal": neither a denial nor a clear mention
+                negated = True
             found.append(ConceptMatch(first, last, concept.finding_id, words, negated))
         return found
 

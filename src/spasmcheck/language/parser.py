@@ -109,6 +109,9 @@ class TextParser:
         entries = [(phrase, f.id) for f in kb.findings for phrase in f.synonyms]
         misspelt = [(phrase, f.id) for f in kb.findings for phrase in f.misspellings]
         concepts = [compile_concept(f.id, groups) for f in kb.findings for groups in f.concepts]
+        concepts += [
+            compile_concept(f.id, groups, denies=True) for f in kb.findings for groups in f.denials
+        ]
         self.lexicon = Lexicon(entries, self.context.vocabulary, misspelt, concepts)
         self._known = {f.id for f in kb.findings}
         self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
