@@ -40,9 +40,11 @@ Policy = Callable[[str, list[str]], list[str]]
 
 
 def say_no(question: str, offered: list[str]) -> list[str]:
-    """No to every yes/no question; the first option of a choice question."""
-    if "no" in offered:
-        return ["no"]
+    """No to every yes/no question, None of these to a multiple-choice one (the emergency
+    check included), the first option of a single-choice one."""
+    for answer in ("no", "none"):
+        if answer in offered:
+            return [answer]
     return [offered[0]]
 
 
@@ -135,15 +137,17 @@ def test_an_emergency_sign_in_the_description_gives_the_emergency_screen(
 def test_a_yes_to_a_safety_question_stops_the_interview_with_the_emergency_screen(
     web: TestClient,
 ) -> None:
-    """Each safety check is tried with "yes" (then answered "no" to go on): at least one of
-    them is an emergency sign, and its "yes" shows the emergency banner on the very next page."""
+    """Each safety check is tried with "yes" (the emergency check with its first sign), then
+    answered "no" to go on: at least one of them is an emergency sign, and its "yes" shows
+    the emergency banner on the very next page."""
     html = start(web, "cramps in my legs")
     emergencies = 0
     for _ in range(25):
         if is_result(html):
             break
-        if "Safety check" in html:
-            after = web.post("/interview", data={"state": state_of(html), "answer": "yes"}).text
+        if "Safety check" in html or "Emergency check" in html:
+            offered = [v for v in ANSWER.findall(html) if v not in ("dont_know", "none", "no")]
+            after = web.post("/interview", data={"state": state_of(html), "answer": offered[0]}).text
             level = LEVEL.search(after)
             if level is not None and level.group(1).startswith("emergency"):
                 emergencies += 1
@@ -153,6 +157,45 @@ def test_a_yes_to_a_safety_question_stops_the_interview_with_the_emergency_scree
         data = {"state": state_of(html), "answer": say_no(question_of(html), offered)}
         html = web.post("/interview", data=data).text
     assert emergencies >= 1, "no safety check of this interview was an emergency sign"
+
+
+def test_the_emergency_check_comes_first_with_none_of_these(web: TestClient) -> None:
+    first = start(web, "calf cramps at night, no chest pain")
+    assert "Emergency check" in first and 'value="none"' in first and "None of these" in first
+    offered = ANSWER.findall(first)
+    assert "trouble_breathing" in offered and "seizure" in offered
+    assert "chest_pain" not in offered  # the description already denied it
+    ticked = web.post("/interview", data={"state": state_of(first), "answer": ["seizure"]}).text
+    assert is_result(ticked) and 'data-level="emergency_ambulance"' in ticked
+    assert "What to do now" in ticked
+    none = web.post("/interview", data={"state": state_of(first), "answer": "none"}).text
+    assert not is_result(none) and "Emergency check" not in none
+    assert 'data-level="emergency' not in none
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        ([], "Tick every answer that applies, or choose None of these or Don&#39;t know."),
+        (["seizure", "none"], "You ticked an answer and chose None of these"),
+    ],
+)
+def test_an_unclear_choice_asks_again(web: TestClient, answer: list[str], message: str) -> None:
+    first = start(web, "calf cramps at night")
+    response = web.post("/interview", data={"state": state_of(first), "answer": answer})
+    assert response.status_code == 422
+    assert message in response.text and "Emergency check" in response.text
+
+
+def test_none_of_these_is_recorded_as_no() -> None:
+    from spasmcheck.reasoning.engine import default_engine
+    from spasmcheck.web.pages import InterviewState, Recorded
+
+    engine = default_engine()
+    state = InterviewState("calf cramps", answers=[Recorded("emergency_screen", "multiple", True, False, ["seizure", "fainting"], "none")])
+    statuses = {e.finding_id: e.status.value for e in state.answer_evidence()}
+    assert statuses == {"seizure": "absent", "fainting": "absent"}
+    assert state.evidence(engine).get("seizure").status.value == "absent"  # type: ignore[union-attr]
 
 
 def test_a_negated_red_flag_does_not_alarm(web: TestClient) -> None:

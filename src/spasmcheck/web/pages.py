@@ -25,6 +25,7 @@ from spasmcheck.reasoning.engine import SEXES, Engine, InputError
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet
 from spasmcheck.reasoning.interview import (
     MAX_QUESTIONS,
+    YES_NO_ANSWERS,
     Answer,
     Interviewer,
     Question,
@@ -241,15 +242,21 @@ def interview(
 def _response(question: Question, values: list[str]) -> tuple[str | list[str], str | None]:
     """The answer the form gave to ``question``, or a message saying what is missing."""
     if question.kind is QuestionKind.YES_NO:
-        if len(values) == 1 and values[0] in set(Answer):
+        if len(values) == 1 and values[0] in set(YES_NO_ANSWERS):
             return values[0], None
         return "", "Choose Yes, No or Don't know."
     if Answer.DONT_KNOW in values:
         return Answer.DONT_KNOW.value, None
     allowed = {o.finding_id for o in question.options}
     chosen = [v for v in dict.fromkeys(values) if v in allowed]
+    if Answer.NONE in values:
+        if chosen:
+            return "", "You ticked an answer and chose None of these: untick it, or press Continue."
+        return Answer.NONE.value, None
     if not chosen:
-        return "", "Choose at least one answer, or Don't know."
+        if question.kind is QuestionKind.MULTIPLE:
+            return "", "Tick every answer that applies, or choose None of these or Don't know."
+        return "", "Choose one answer, or Don't know."
     if question.kind is QuestionKind.SINGLE and len(chosen) > 1:
         return "", "Choose only one answer."
     return chosen, None
@@ -286,6 +293,7 @@ def _show(
         "nav": "check",
         "question": question.as_dict(),
         "is_location": question.id == "location",
+        "is_screen": engine.kb.screen is not None and question.id == engine.kb.screen.id,
         "choices": [(o.finding_id, o.label) for o in question.options],
         "number": step.questions_asked + 1,
         "progress": min(95, round(100 * step.questions_asked / (MAX_QUESTIONS * 0.66))),
