@@ -19,7 +19,7 @@ EMERGENCY = ".banner[data-level^=emergency]"
 MAX_STEPS = 25  # the interview asks at most 18 questions; more means a loop
 
 # "yes", "no" or "dont_know" for a yes/no question; the chosen option values for a choice
-# question, where an empty list means "Don't know".
+# question, where an empty list means "Don't know", or "none" (None of these) or "dont_know".
 Response = str | list[str]
 
 
@@ -36,7 +36,8 @@ Policy = Callable[[Question], Response]
 
 def answers(yes: Iterable[str] = (), choose: Iterable[str] = ()) -> Policy:
     """Yes to questions containing any of ``yes``, No to the rest; for choices, the options
-    whose label contains any of ``choose``, else the first option (single) or Don't know."""
+    whose label contains any of ``choose``, else the first option (single) or None of these
+    (multiple, the emergency check included)."""
     yes_words = [w.lower() for w in yes]
     choose_words = [w.lower() for w in choose]
 
@@ -48,7 +49,7 @@ def answers(yes: Iterable[str] = (), choose: Iterable[str] = ()) -> Policy:
         ]
         if question.kind == "single":
             return picked[:1] or [question.options[0][0]]
-        return picked
+        return picked or "none"
 
     return policy
 

@@ -41,20 +41,17 @@ def test_stroke_signs_end_at_the_emergency_screen_with_numbers_to_call(desktop: 
     expect(banner).to_contain_text("stroke")
 
 
-def test_yes_to_a_safety_question_shows_the_emergency_screen_at_once(phone: Page) -> None:
+def test_the_emergency_check_comes_first_and_a_tick_shows_the_emergency_screen(phone: Page) -> None:
     start_check(phone, JAW)
-    for _ in range(10):
-        question = current_question(phone)
-        assert question is not None, "the interview ended before asking about breathing"
-        expect(phone.locator(EMERGENCY)).to_have_count(0)
-        if "difficulty breathing" in question.text.lower():
-            break
-        answer(phone, question, "no")
-    else:
-        raise AssertionError("no question about trouble breathing in the first 10")
-    assert question.screening, "the breathing question should be marked as a safety check"
+    question = current_question(phone)
+    assert question is not None and question.kind == "multiple" and question.screening
+    expect(phone.locator(".question-kind")).to_contain_text("Emergency check")
+    expect(phone.get_by_role("button", name="None of these")).to_be_visible()
+    expect(phone.locator(EMERGENCY)).to_have_count(0)
+    breathing = [v for v, label in question.options if "breathing" in label.lower()]
+    assert breathing, f"no breathing sign on the emergency check: {question.options}"
 
-    answer(phone, question, "yes")
+    answer(phone, question, breathing[:1])
 
     banner = phone.locator(EMERGENCY)
     expect(banner).to_be_visible()
@@ -62,6 +59,20 @@ def test_yes_to_a_safety_question_shows_the_emergency_screen_at_once(phone: Page
     # The banner is the first thing on the page: nothing to scroll past to see it.
     box = banner.bounding_box()
     assert box is not None and box["y"] < PHONE["viewport"]["height"]
+
+
+def test_none_of_these_moves_on_and_back_keeps_the_check(phone: Page) -> None:
+    start_check(phone, NIGHT_CRAMPS)
+    question = current_question(phone)
+    assert question is not None and question.kind == "multiple"
+    answer(phone, question, "none")
+    following = current_question(phone)
+    assert following is not None and following.text != question.text
+    expect(phone.locator(EMERGENCY)).to_have_count(0)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="← Back").click()
+    again = current_question(phone)
+    assert again is not None and again.text == question.text
 
 
 def test_night_cramps_answered_no_end_in_self_care_with_sourced_advice(desktop: Page) -> None:
@@ -109,7 +120,7 @@ def test_the_whole_check_can_be_done_with_the_keyboard_alone(desktop: Page) -> N
     with desktop.expect_navigation():
         desktop.keyboard.press("Enter")
 
-    tab_to(desktop, "button[name=answer][value=no]")
+    tab_to(desktop, "button[name=answer][value=none]")  # the emergency check comes first
     outline = desktop.evaluate(
         """() => { const s = getComputedStyle(document.activeElement);
                    return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }"""
