@@ -164,3 +164,25 @@ def test_a_doubtful_face_droop_with_night_cramps_shows_the_stroke_first(
     texts = [a.text for a in result.advice]
     assert "Stretch the calf when a cramp starts." not in texts
     assert result.as_dict()["conditions"][0]["explains_level"] is True
+
+
+def test_self_care_reassurance_is_left_out_above_self_care(tiny_kb: KnowledgeBase) -> None:
+    night = tiny_kb.condition_by_id["night_cramps"]
+    calm = night.advice[0].model_copy(update={"self_care_only": True})
+    marked = night.model_copy(update={"advice": [calm]})
+    kb = dataclasses.replace(
+        tiny_kb,
+        conditions=tuple(marked if c.id == "night_cramps" else c for c in tiny_kb.conditions),
+    )
+    engine = Engine(kb)
+    cramps = [Evidence("cramp", Status.PRESENT), Evidence("at_night", Status.PRESENT)]
+    calm_result = engine.evaluate(EvidenceSet(cramps))
+    assert calm_result.triage.level is TriageLevel.SELF_CARE
+    assert calm.text in [a.text for a in calm_result.advice]
+    # the same cramps with tingling lips fire the consultation_24 rule: no reassurance
+    urgent = engine.evaluate(
+        EvidenceSet([*cramps, Evidence("tingling_lips_fingers", Status.PRESENT)])
+    )
+    assert urgent.triage.level is TriageLevel.CONSULTATION_24
+    assert "night_cramps" in [r.condition.id for r in urgent.conditions[:3]]
+    assert calm.text not in [a.text for a in urgent.advice]

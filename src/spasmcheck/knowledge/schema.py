@@ -240,6 +240,10 @@ class Prior(_Strict):
 class Advice(_Strict):
     text: str = Field(min_length=10)
     cite: Citations
+    # True for reassurance that only fits a self-care result ("harmless", "wait for it to
+    # pass"): the engine leaves it out whenever the level is more urgent, so the advice never
+    # contradicts "see a doctor" or "call now" (issue 11).
+    self_care_only: bool = False
 
 
 class Condition(_Strict):

@@ -255,6 +255,8 @@ class Engine:
             chosen = [r for r in ranked[:3] if r.probability >= 0.15] or ranked[:1]
         for entry in chosen:
             for advice in entry.condition.advice:
+                if advice.self_care_only and result.level is not TriageLevel.SELF_CARE:
+                    continue  # reassurance that would contradict the level
                 if advice.text not in seen:
                     seen.add(advice.text)
                     items.append(AdviceItem(advice.text, self._cite(advice.cite)))
