@@ -54,8 +54,8 @@ def red_flag_reference() -> str:
 def api_reference() -> str:
     import tempfile
 
-    from spasmcheck.server import create_app
     from spasmcheck.config import Settings
+    from spasmcheck.server import create_app
 
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(Settings(environment="test", database_url=f"sqlite:///{folder}/db.sqlite3"))

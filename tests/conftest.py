@@ -1,12 +1,25 @@
-"""Shared fixtures: the packaged knowledge base and engine, and a tiny hand-made one."""
+"""Shared fixtures: the packaged knowledge base and engine, and a tiny hand-made one.
+
+Also two collection rules for the whole suite:
+
+- ``kbdata`` marks the knowledge-base data tables — the parametrised cases of the modules in
+  :data:`KB_TABLE_MODULES`, each a row of a YAML table (phrases, paraphrases, red-flag
+  phrasings, public vignettes) run through the packaged knowledge base. Run them apart with
+  ``pytest -m kbdata``, or leave them out with ``-m "not kbdata"`` while changing code.
+- With ``SPASMCHECK_NO_SKIPS=1`` (``.ci/run`` sets it) a skipped test fails instead: CI runs
+  every browser, PDF and PostgreSQL test. Only pytest-benchmark's own skip (the benchmarks run
+  with ``scripts/bench``) stays a skip.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
+from _pytest.reports import TestReport
 
 # Tests never touch the user's real engine cache.
 os.environ.setdefault("SPASMCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="spasmcheck-cache-"))
@@ -16,6 +29,44 @@ from spasmcheck.reasoning.engine import Engine, default_engine
 
 TINY_KB = Path(__file__).parent / "data" / "tiny_kb"
 REPO = Path(__file__).resolve().parents[1]
+KB_TABLE_MODULES = (
+    "tests/language/test_parser.py",
+    "tests/language/test_paraphrases.py",
+    "tests/language/test_generalisation.py",
+    "tests/reasoning/test_triage.py",
+    "tests/reasoning/test_red_flag_phrases_2.py",
+    "tests/evaluation/test_public_vignettes.py",
+)
+BENCHMARK_SKIP = "Skipping benchmark"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "kbdata: a row of a knowledge-base data table (see tests/conftest.py)"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.as_posix().removeprefix(f"{REPO.as_posix()}/")
+        if module in KB_TABLE_MODULES and hasattr(item, "callspec"):
+            item.add_marker(pytest.mark.kbdata)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, TestReport, TestReport]:
+    report: TestReport = yield
+    if (
+        report.skipped
+        and os.environ.get("SPASMCHECK_NO_SKIPS") == "1"
+        and not hasattr(report, "wasxfail")
+        and BENCHMARK_SKIP not in str(report.longrepr)
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, and SPASMCHECK_NO_SKIPS=1 forbids skips: {report.longrepr}"
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,21 @@
 """Shared fixtures of the API tests: an app over a fresh SQLite file, and signed-in users.
 
-Cookies are marked Secure outside development, so the test client speaks https.
+Cookies are marked Secure outside development, so the test client speaks https. Every app
+shares the session's engine (``default_engine`` is built once per process) and starts from a
+copy of one SQLite file migrated once per session, so a fresh database costs a file copy, not
+a migration; passwords are hashed with argon2's cheapest profile
+(``Settings.fast_password_hashing``), so a sign-up costs milliseconds, not half a second.
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +25,39 @@ import pytest
 # harness, not the product. Imported once here, before any test module imports it.
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
+    from fastapi.testclient import TestClient as TestClient  # re-exported for tests/web
 
 from fastapi import FastAPI
 
-from spasmcheck.server import create_app
 from spasmcheck.config import Settings
+from spasmcheck.server import create_app
+from spasmcheck.storage.db import make_session_factory
 
 BASE_URL = "https://testserver"
 PASSWORD = "correct horse battery"
 
 
+@cache
+def migrated_database() -> Path:
+    """An SQLite file at the newest schema, made once per test process."""
+    folder = Path(tempfile.mkdtemp(prefix="spasmcheck-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "db.sqlite3"
+    factory = make_session_factory(f"sqlite:///{path}")
+    engine = factory.kw["bind"]
+    engine.dispose()
+    return path
+
+
 def make_app(tmp_path: Path, **overrides: Any) -> FastAPI:
+    """An app over its own database in ``tmp_path`` (a copy of the migrated template)."""
+    database = tmp_path / "db.sqlite3"
+    if "database_url" not in overrides and not database.exists():
+        database.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(migrated_database(), database)
     fields: dict[str, Any] = {
         "environment": "test",
-        "database_url": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "database_url": f"sqlite:///{database}",
         "fast_password_hashing": True,
         **overrides,
     }

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from spasmcheck.server import create_app
 from spasmcheck.config import Settings
+from spasmcheck.server import create_app
 
 
 @pytest.fixture(scope="module")

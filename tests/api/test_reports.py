@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from spasmcheck.server import create_app
 from spasmcheck.cli.main import main
 from spasmcheck.config import Settings
+from spasmcheck.server import create_app
 
 EPISODES = [
     {
@@ -33,7 +33,8 @@ EPISODES = [
 def signed_in(tmp_path: Path) -> tuple[TestClient, dict[str, str], str]:
     url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     client = TestClient(
-        create_app(Settings(environment="test", database_url=url)), base_url="https://testserver"
+        create_app(Settings(environment="test", database_url=url, fast_password_hashing=True)),
+        base_url="https://testserver",
     )
     client.post(
         "/v1/accounts/register", json={"email": "ann@example.org", "password": "a long passphrase"}

@@ -43,8 +43,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from spasmcheck.server import create_app
 from spasmcheck.config import Settings
+from spasmcheck.server import create_app
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 EXAMPLES = int(os.environ.get("SPASMCHECK_FUZZ_EXAMPLES", "10"))
@@ -77,7 +77,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     db = Path(tmp_path_factory.mktemp("schemathesis")) / "fuzz.sqlite3"
     # A generous login limit: every operation signs a new user in from the same address.
     return create_app(
-        Settings(environment="test", database_url=f"sqlite:///{db}", login_rate_limit=10_000)
+        Settings(
+            environment="test",
+            database_url=f"sqlite:///{db}",
+            login_rate_limit=10_000,
+            fast_password_hashing=True,
+        )
     )
 
 

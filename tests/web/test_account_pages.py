@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response  # what starlette.testclient answers with
 
+from spasmcheck.config import Settings
 from spasmcheck.server import create_app
 from spasmcheck.services.security import CSRF_COOKIE, SESSION_COOKIE
-from spasmcheck.config import Settings
 
 PASSWORD = "correct horse battery"
 EMAIL = "alice@example.org"
