@@ -74,7 +74,6 @@ ONE_CASE = {
     "temporomandibular_disorder",
     "infantile_spasms",
     "infant_colic",
-    "spinal_cord_compression",
 }
 
 
