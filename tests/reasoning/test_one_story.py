@@ -6,9 +6,12 @@ the tiny knowledge base (tests/data/tiny_kb; its numbers are listed in test_infe
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import FindingFamily, RedFlag, TriageLevel
@@ -186,3 +189,51 @@ def test_self_care_reassurance_is_left_out_above_self_care(tiny_kb: KnowledgeBas
     assert urgent.triage.level is TriageLevel.CONSULTATION_24
     assert "night_cramps" in [r.condition.id for r in urgent.conditions[:3]]
     assert calm.text not in [a.text for a in urgent.advice]
+
+
+# -- invariants with families and the cap ---------------------------------------------------------
+FINDINGS = ["cramp", "at_night", "tingling_lips_fingers", "face_droop", "weakness", "neutral"]
+evidence_lists = st.lists(
+    st.tuples(st.sampled_from(FINDINGS), st.booleans()), max_size=6, unique_by=lambda t: t[0]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(evidence=evidence_lists, seed=st.randoms())
+def test_with_families_the_posterior_is_a_capped_distribution_in_any_order(
+    family_kb: KnowledgeBase, evidence: list[tuple[str, bool]], seed: random.Random
+) -> None:
+    model = BayesModel(family_kb)
+    present = [f for f, p in evidence if p]
+    absent = [f for f, p in evidence if not p]
+    post = model.posterior(present, absent)
+    assert post.sum() == pytest.approx(1.0)
+    assert np.all(post >= 0) and post.max() <= MAX_PROBABILITY + 1e-12
+    seed.shuffle(present)
+    seed.shuffle(absent)
+    assert model.posterior(present, absent) == pytest.approx(post)
+
+
+@settings(max_examples=100, deadline=None)
+@given(evidence=evidence_lists)
+def test_a_family_never_counts_more_than_its_strongest_members(
+    family_kb: KnowledgeBase, evidence: list[tuple[str, bool]]
+) -> None:
+    # per condition, the family's total lies between its strongest member against and its
+    # strongest member for
+    model = BayesModel(family_kb)
+    present = [f for f, p in evidence if p]
+    absent = [f for f, p in evidence if not p]
+    llr, ids, states = model.evidence_llr(present, absent)
+    members = [k for k, f in enumerate(ids) if f in STROKE_SIGNS.members]
+    if not members:
+        return
+    raw = np.array(
+        [
+            (model.llr_present if states[k] else model.llr_absent)[:, model.finding_index[ids[k]]]
+            for k in members
+        ]
+    )
+    total = llr[:, members].sum(axis=1)
+    assert np.all(total <= np.maximum(raw.max(axis=0), 0) + 1e-12)
+    assert np.all(total >= np.minimum(raw.min(axis=0), 0) - 1e-12)
