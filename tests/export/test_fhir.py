@@ -453,7 +453,9 @@ def test_the_top_cause_is_differential_below_half(
 
 def test_the_top_cause_is_provisional_from_half(engine: Engine) -> None:
     report = make_report(
-        engine, "my eyelid keeps twitching when I am tired and drink lots of coffee"
+        engine,
+        "my left eyelid keeps flickering for a few seconds at a time when I am tired and "
+        "drink lots of coffee",
     )
     assert report.result["conditions"][0]["probability"] >= 0.5
     bundle = fhir_bundle(report, engine=engine)
