@@ -30,6 +30,13 @@ _QUANTITY = re.compile(
     # "34 weeks pregnant", "six months old" are not how long the spasms have lasted.
     r"(?!\s+(?:pregnant|gestation|old|along|postpartum|after\s+(?:birth|delivery)))"
 )
+# Words right before "N years" that make it an age ("is 19 year", "my sister 25 years").
+_AGE_BEFORE = re.compile(
+    r"(?:\b(?:is|am|was|aged|age|turned|turning|i'm|im|he's|she's|hes|shes)"
+    r"|\bmy\s+(?:\w+\s+)?(?:son|daughter|brother|sister|mum|mom|mother|dad|father|husband"
+    r"|wife|grandmother|grandfather|grandma|grandpa|gran|nan|aunt|uncle|child|kid|baby|boy"
+    r"|girl|friend|partner|niece|nephew|cousin))\s*,?\s*$"
+)
 _BARE_UNIT = re.compile(
     r"\b(?P<lead>for|over|lasting|lasts|last|takes)\s+(?P<unit>seconds|minutes|hours|days|weeks|months|years|ages)\b"
 )
@@ -84,6 +91,8 @@ def find_durations(lowered: str) -> list[DurationMention]:
     """Duration mentions in already-normalised (lowercase) text."""
     found: list[DurationMention] = []
     for match in _QUANTITY.finditer(lowered):
+        if match["unit"].startswith("y") and _AGE_BEFORE.search(lowered, 0, match.start()):
+            continue  # "my brother is 19 year", "my sister 25 years": an age, not a duration
         finding = _classify(match["unit"], _amount(match["amount"]), bool(match["ago"]))
         found.append(DurationMention(finding, match.start(), match.end()))
     for match in _BARE_UNIT.finditer(lowered):

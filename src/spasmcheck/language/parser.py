@@ -159,6 +159,15 @@ class TextParser:
             (Span(m.first, m.last), m.finding_id, m.corrected) for m in matches
         ]
         denied = {(m.first, m.last) for m in matches if m.negated}
+        # "his arm and leg are not weak": a finding inside a denied phrase, after its first
+        # word, shares the denial (its "not" is one of the phrase's words, so ConText cannot
+        # see it); the places named stay present.
+        denied |= {
+            (m.first, m.last)
+            for m in matches
+            if m.finding_id not in self._places
+            and any(d.negated and d.first < m.first and m.last <= d.last for d in matches)
+        }
         spans.extend(self._duration_spans(text, tokens, spans))
         spans.extend(self._attribute_spans(tokens, spans))
         spans.extend(self._onset_spans(tokens, spans))
