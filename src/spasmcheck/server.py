@@ -7,11 +7,16 @@ the API's routers under ``/v1`` (:func:`spasmcheck.api.install_api`) and the web
 from the API's routes, pages from the web's. Only a request that no route matched — an unknown
 address — is answered here, in the format of the layer that owns the address's prefix.
 
+Without an engine it builds one from the packaged knowledge base, once per process, and
+never from the command line's stem cache (:mod:`spasmcheck.reasoning.cache`): nothing another
+account can write to the cache folder reaches the server.
+
 ``uvicorn --factory spasmcheck.server:create_app`` serves it (``spasmcheck serve`` does).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -23,7 +28,8 @@ from spasmcheck._version import __version__
 from spasmcheck.api import DESCRIPTION, PREFIX, install_api
 from spasmcheck.api.errors import error_response, http_error_response
 from spasmcheck.config import Settings
-from spasmcheck.reasoning.engine import Engine, default_engine
+from spasmcheck.knowledge.loader import load_knowledge_base
+from spasmcheck.reasoning.engine import Engine
 from spasmcheck.web import install_web
 from spasmcheck.web.errors import http_error_page
 
@@ -51,7 +57,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.engine = engine or default_engine()
+    app.state.engine = engine or server_engine()
     if session_factory is None:
         from spasmcheck.storage.db import make_session_factory
 
@@ -72,6 +78,12 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     return app
+
+
+@cache
+def server_engine() -> Engine:
+    """The engine over the packaged knowledge base, built here (no cache file is read)."""
+    return Engine(load_knowledge_base())
 
 
 class SecurityHeaders:

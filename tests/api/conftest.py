@@ -30,6 +30,7 @@ with warnings.catch_warnings():
 from fastapi import FastAPI
 
 from spasmcheck.config import Settings
+from spasmcheck.reasoning.engine import default_engine
 from spasmcheck.server import create_app
 from spasmcheck.storage.db import make_session_factory
 
@@ -62,7 +63,7 @@ def make_app(tmp_path: Path, **overrides: Any) -> FastAPI:
         **overrides,
     }
     settings = Settings(**fields)
-    return create_app(settings)
+    return create_app(settings, engine=default_engine())
 
 
 @dataclass

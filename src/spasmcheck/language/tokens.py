@@ -56,6 +56,19 @@ def normalise(text: str) -> str:
 
 
 _STEMMER = snowballstemmer.stemmer("english")
+# Every stem computed so far, word → stem. Stemming the knowledge base's phrases is half of
+# building the engine; ``spasmcheck.reasoning.cache`` saves this table as JSON and hands it
+# back through :func:`remember_stems` on the next start.
+_STEMS: dict[str, str] = {}
+
+
+def remember_stems(table: dict[str, str]) -> None:
+    """Take stems computed earlier (by this same stemmer) instead of computing them again."""
+    _STEMS.update(table)
+
+
+def known_stems() -> dict[str, str]:
+    return dict(_STEMS)
 
 
 @lru_cache(maxsize=100_000)
@@ -66,7 +79,9 @@ def fold(word: str) -> str:
     """
     if not word[:1].isalpha():
         return word
-    stem: str = _STEMMER.stemWord(word)
+    stem = _STEMS.get(word)
+    if stem is None:
+        stem = _STEMS[word] = _STEMMER.stemWord(word)
     return stem
 
 
