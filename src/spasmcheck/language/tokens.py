@@ -41,6 +41,7 @@ class _NormalisationFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     words: dict[str, str] = Field(min_length=1)
     pairs: dict[str, str]
+    unstemmed: frozenset[str]
     suffixes: dict[str, str]
 
 
@@ -79,6 +80,8 @@ def fold(word: str) -> str:
     """
     if not word[:1].isalpha():
         return word
+    if word in _normalisation().unstemmed:
+        return f"{word}="  # a key no stem can equal
     stem = _STEMS.get(word)
     if stem is None:
         stem = _STEMS[word] = _STEMMER.stemWord(word)
