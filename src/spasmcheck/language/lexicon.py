@@ -16,10 +16,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from rapidfuzz.distance import OSA
+
 from spasmcheck.language.concepts import Concept, ConceptMatcher
 from spasmcheck.language.tokens import Token, fold, phrase_keys, tokenize
 
 MIN_FUZZY_LENGTH = 6
+# Corrections remembered per lexicon: enough for every word of a busy day, bounded so that
+# a stream of new words cannot grow the process without limit (issue 16).
+MAX_REMEMBERED = 50_000
 
 
 @cache
@@ -60,24 +65,13 @@ def _deletes(word: str) -> set[str]:
 
 
 def within_one_edit(a: str, b: str) -> bool:
-    """True when a and b differ by at most one insertion, deletion, substitution or swap."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la == lb:
-        diffs = [i for i in range(la) if a[i] != b[i]]
-        if len(diffs) == 1:
-            return True
-        return (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and a[diffs[0]] == b[diffs[1]]
-            and a[diffs[1]] == b[diffs[0]]
-        )
-    short, long_ = (a, b) if la < lb else (b, a)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+    """True when a and b differ by at most one insertion, deletion, substitution or swap.
+
+    The optimal-string-alignment distance of rapidfuzz (maintained, in C): on 20,000 random
+    word pairs it agreed with the hand-written check this replaced on every pair, 30 times
+    faster (docs/language.md, "Spelling").
+    """
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 class Lexicon:
@@ -144,6 +138,8 @@ class Lexicon:
             found = {c for c in candidates if c[0] == word[0] and within_one_edit(word, c)}
             if len({fold(c) for c in found}) == 1:
                 result = found.pop()
+        if len(self._corrections) >= MAX_REMEMBERED:
+            self._corrections.clear()
         self._corrections[word] = result
         return result
 
