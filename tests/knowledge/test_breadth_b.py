@@ -156,6 +156,9 @@ def test_every_condition_has_a_vignette(kb: KnowledgeBase, condition_id: str) ->
         ("a stabbing pain in my back passage at night", "loc_rectum"),
         ("my waters have broken", "waters_leaking"),
         ("he drank insect spray", "organophosphate_exposure"),
+        ("my blood calcium came back high", "high_calcium_result"),
+        ("she hasn't eaten since yesterday", "appetite_loss"),
+        ("my husband says I have lost all my colour", "pale_skin"),
     ],
 )
 def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
