@@ -237,3 +237,21 @@ def test_a_family_never_counts_more_than_its_strongest_members(
     total = llr[:, members].sum(axis=1)
     assert np.all(total <= np.maximum(raw.max(axis=0), 0) + 1e-12)
     assert np.all(total >= np.minimum(raw.min(axis=0), 0) - 1e-12)
+
+
+def test_the_warning_signs_that_fired_choose_the_explaining_cause(tiny_kb: KnowledgeBase) -> None:
+    # make low calcium an emergency-level condition too: by probability it would come first,
+    # but the face droop that fired the rule points to the stroke (link 0.6 > background 0.01)
+    hypo = tiny_kb.condition_by_id["hypocalcemia"].model_copy(
+        update={"triage": TriageLevel.EMERGENCY}
+    )
+    kb = dataclasses.replace(
+        tiny_kb,
+        conditions=tuple(hypo if c.id == "hypocalcemia" else c for c in tiny_kb.conditions),
+    )
+    posterior = np.array([0.7, 0.2, 0.01, 0.09])
+    level = TriageLevel.EMERGENCY_AMBULANCE
+    # no signal: the likelier first; stroke (0.01) is below the 0.05 needed to be named too
+    assert causes_explaining(kb, posterior, level) == [1]
+    # face droop fired the rule: the stroke first, low calcium (0.2 >= 0.05) next
+    assert causes_explaining(kb, posterior, level, ["face_droop"]) == [2, 1]

@@ -179,7 +179,10 @@ class Engine:
         if posterior is None:
             posterior = self.posterior(evidence, age, sex)
         result = triage(self.kb, posterior, evidence.present, evidence.possible, age)
-        explaining = causes_explaining(self.kb, posterior, result.level)
+        signals = [
+            f for fired in result.red_flags if fired.flag.level.is_emergency for f in fired.findings
+        ]
+        explaining = causes_explaining(self.kb, posterior, result.level, signals)
         others = [int(i) for i in np.argsort(-posterior, kind="stable") if i not in explaining]
         ranked = [self._ranked(i, float(posterior[i]), evidence, True) for i in explaining]
         ranked += [

@@ -140,18 +140,36 @@ def triage(
     return TriageResult(level, reasons, flags, do_now, by_conditions)
 
 
-def causes_explaining(kb: KnowledgeBase, posterior: FloatArray, level: TriageLevel) -> list[int]:
-    """Indices of the causes that explain an emergency level, most likely first.
+def causes_explaining(
+    kb: KnowledgeBase,
+    posterior: FloatArray,
+    level: TriageLevel,
+    signals: Collection[str] = (),
+) -> list[int]:
+    """Indices of the causes that explain an emergency level, the one to show first first.
 
-    Empty below the emergency levels. At an emergency level: the most likely condition whose
-    own usual level is an emergency, however unlikely, and up to ``MAX_EXPLAINING - 1`` more
-    that reach ``EXPLAINING_MIN_PROBABILITY``.
+    Empty below the emergency levels. At an emergency level the candidates are the conditions
+    whose own usual level is an emergency. Those that the warning signs which fired
+    (``signals``: the findings of the emergency red flags) point to — a link more likely
+    than the finding's background rate — come before the others, each group most likely
+    first: a sudden change in vision is explained by a stroke before a seizure. The first
+    candidate is always shown, however unlikely; up to ``MAX_EXPLAINING - 1`` more follow
+    when they reach ``EXPLAINING_MIN_PROBABILITY``.
     """
     if not level.is_emergency:
         return []
-    order = np.argsort(-posterior, kind="stable")
-    emergency = [int(i) for i in order if kb.conditions[int(i)].triage.is_emergency]
+    wanted = set(signals)
+
+    def signalled(condition_index: int) -> bool:
+        return any(
+            link.id in wanted and link.p > kb.finding_by_id[link.id].base_rate
+            for link in kb.conditions[condition_index].findings
+        )
+
+    order = [int(i) for i in np.argsort(-posterior, kind="stable")]
+    emergency = [i for i in order if kb.conditions[i].triage.is_emergency]
     if not emergency:
         return []
+    emergency.sort(key=lambda i: not signalled(i))  # stable: probability order within groups
     more = [i for i in emergency[1:MAX_EXPLAINING] if posterior[i] >= EXPLAINING_MIN_PROBABILITY]
     return [emergency[0], *more]
