@@ -73,6 +73,28 @@ def test_none_of_these_moves_on_and_back_keeps_the_check(phone: Page) -> None:
         phone.get_by_role("button", name="← Back").click()
     again = current_question(phone)
     assert again is not None and again.text == question.text
+    expect(phone.locator(".earlier")).to_contain_text("None of these")  # the answer is kept
+
+
+def test_browser_back_reload_and_an_old_link_land_on_a_page(desktop: Page) -> None:
+    desktop.goto("/interview")  # no check started: the start page, not a 405
+    expect(desktop.get_by_label("Describe your spasms")).to_be_visible()
+    start_check(desktop, NIGHT_CRAMPS)
+    first = current_question(desktop)
+    assert first is not None
+    answer(desktop, first, "none")
+    second = current_question(desktop)
+    assert second is not None and second.text != first.text
+    desktop.reload()  # no "Confirm Form Resubmission"
+    reloaded = current_question(desktop)
+    assert reloaded is not None and reloaded.text == second.text
+    desktop.go_back()
+    back = current_question(desktop)
+    assert back is not None and back.text == first.text
+    expect(desktop.locator(".earlier")).to_contain_text("None of these")
+    desktop.goto("/interview?step=40")  # an old or made-up link: the latest step
+    latest = current_question(desktop)
+    assert latest is not None and latest.text == second.text
 
 
 def test_night_cramps_answered_no_end_in_self_care_with_sourced_advice(desktop: Page) -> None:

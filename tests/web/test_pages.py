@@ -6,12 +6,15 @@ and the offered answers out of the returned page and posts them back.
 
 from __future__ import annotations
 
+import random
 import re
+import string
 from collections.abc import Callable
 from html import unescape
 
 import pytest
 from fastapi import FastAPI
+from httpx import Response
 
 from tests.api.conftest import TestClient, register_and_sign_in
 from tests.web.conftest import web_client
@@ -48,10 +51,17 @@ def say_no(question: str, offered: list[str]) -> list[str]:
     return [offered[0]]
 
 
+def post(web: TestClient, data: dict[str, str | list[str]]) -> Response:
+    """Post an interview form and, as a browser does, follow its redirect to the next page."""
+    response = web.post("/interview", data=data)
+    if response.status_code == 303:
+        assert response.headers["location"].startswith("/interview?step=")
+        response = web.get(response.headers["location"])
+    return response
+
+
 def start(web: TestClient, text: str, age: str = "", sex: str = "") -> str:
-    response = web.post(
-        "/interview", data={"action": "start", "text": text, "age": age, "sex": sex}
-    )
+    response = post(web, {"action": "start", "text": text, "age": age, "sex": sex})
     assert response.status_code == 200, response.text[:500]
     return response.text
 
@@ -67,7 +77,7 @@ def answer_until_result(web: TestClient, html: str, policy: Policy = say_no) -> 
             "state": state_of(html),
             "answer": policy(question_of(html), offered),
         }
-        response = web.post("/interview", data=data)
+        response = post(web, data)
         assert response.status_code == 200, response.text[:500]
         html = response.text
         pages.append(html)
@@ -100,7 +110,7 @@ def test_start_page_has_the_form_and_the_emergency_notice(web: TestClient) -> No
 def test_bad_start_input_shows_the_form_again_with_the_problem(
     web: TestClient, fields: dict[str, str], message: str
 ) -> None:
-    response = web.post("/interview", data={"action": "start", **fields})
+    response = post(web, {"action": "start", **fields})
     assert response.status_code == 422
     assert message in response.text
     assert 'class="error-summary"' in response.text
@@ -147,9 +157,7 @@ def test_a_yes_to_a_safety_question_stops_the_interview_with_the_emergency_scree
             break
         if "Safety check" in html or "Emergency check" in html:
             offered = [v for v in ANSWER.findall(html) if v not in ("dont_know", "none", "no")]
-            after = web.post(
-                "/interview", data={"state": state_of(html), "answer": offered[0]}
-            ).text
+            after = post(web, {"state": state_of(html), "answer": offered[0]}).text
             level = LEVEL.search(after)
             if level is not None and level.group(1).startswith("emergency"):
                 emergencies += 1
@@ -157,7 +165,7 @@ def test_a_yes_to_a_safety_question_stops_the_interview_with_the_emergency_scree
                 assert 'href="tel:999"' in after
         offered = [v for v in ANSWER.findall(html) if v != "dont_know"]
         data = {"state": state_of(html), "answer": say_no(question_of(html), offered)}
-        html = web.post("/interview", data=data).text
+        html = post(web, data).text
     assert emergencies >= 1, "no safety check of this interview was an emergency sign"
 
 
@@ -167,10 +175,10 @@ def test_the_emergency_check_comes_first_with_none_of_these(web: TestClient) -> 
     offered = ANSWER.findall(first)
     assert "trouble_breathing" in offered and "seizure" in offered
     assert "chest_pain" not in offered  # the description already denied it
-    ticked = web.post("/interview", data={"state": state_of(first), "answer": ["seizure"]}).text
+    ticked = post(web, {"state": state_of(first), "answer": ["seizure"]}).text
     assert is_result(ticked) and 'data-level="emergency_ambulance"' in ticked
     assert "What to do now" in ticked
-    none = web.post("/interview", data={"state": state_of(first), "answer": "none"}).text
+    none = post(web, {"state": state_of(first), "answer": "none"}).text
     assert not is_result(none) and "Emergency check" not in none
     assert 'data-level="emergency' not in none
 
@@ -184,7 +192,7 @@ def test_the_emergency_check_comes_first_with_none_of_these(web: TestClient) -> 
 )
 def test_an_unclear_choice_asks_again(web: TestClient, answer: list[str], message: str) -> None:
     first = start(web, "calf cramps at night")
-    response = web.post("/interview", data={"state": state_of(first), "answer": answer})
+    response = post(web, {"state": state_of(first), "answer": answer})
     assert response.status_code == 422
     assert message in response.text and "Emergency check" in response.text
 
@@ -214,18 +222,61 @@ def test_a_negated_red_flag_does_not_alarm(web: TestClient) -> None:
 def test_back_returns_to_the_previous_question_and_then_to_the_start(web: TestClient) -> None:
     first = start(web, "twitching eyelid for a week")
     offered = [v for v in ANSWER.findall(first) if v != "dont_know"]
-    second = web.post(
-        "/interview", data={"state": state_of(first), "answer": say_no("", offered)}
-    ).text
-    back = web.post("/interview", data={"state": state_of(second), "action": "back"}).text
+    second = post(web, {"state": state_of(first), "answer": say_no("", offered)}).text
+    back = post(web, {"state": state_of(second), "action": "back"}).text
     assert question_of(back) == question_of(first)
-    home = web.post("/interview", data={"state": state_of(back), "action": "back"}).text
+    home = post(web, {"state": state_of(back), "action": "back"}).text
     assert "twitching eyelid for a week</textarea>" in home
+
+
+def test_back_reload_and_old_links_land_on_a_page(web: TestClient) -> None:
+    """Issue 14: POST-redirect-GET. Reload shows the same step, the browser's Back the step
+    before with its answer still chosen, an old link the latest step; no cookie, the start."""
+    assert web.get("/interview").status_code == 303  # no interview yet: to the start page
+    assert web.get("/interview").headers["location"] == "/"
+    started = web.post("/interview", data={"action": "start", "text": "calf cramps at night"})
+    assert started.status_code == 303 and started.headers["location"] == "/interview?step=0"
+    assert "cramps" not in started.headers["location"]  # only a step number in the URL
+    cookie = started.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "Path=/interview" in cookie and "samesite=lax" in cookie.lower()
+    first = web.get("/interview?step=0").text
+    assert "Emergency check" in first
+    assert web.get("/interview?step=0").text == first  # reload: the same page
+    second = post(web, {"state": state_of(first), "answer": "none"}).text
+    assert question_of(second) != question_of(first)
+    browser_back = web.get("/interview?step=0").text
+    assert question_of(browser_back) == question_of(first)
+    assert "You answered: None of these" in browser_back
+    assert question_of(web.get("/interview?step=99").text) == question_of(second)
+    assert question_of(web.get("/interview").text) == question_of(second)
+    assert question_of(web.get("/interview?step=abc").text) == question_of(second)
+
+
+def test_the_apps_back_keeps_the_earlier_answer(web: TestClient) -> None:
+    first = start(web, "calf cramps at night")
+    second = post(web, {"state": state_of(first), "answer": ["seizure", "fainting"]}).text
+    assert is_result(second)  # a ticked sign ends the check
+    back = post(web, {"state": state_of(second), "action": "back"}).text
+    assert question_of(back) == question_of(first)
+    checked = re.findall(r'value="([a-z_]+)" checked', back)
+    assert checked == ["fainting", "seizure"] or sorted(checked) == ["fainting", "seizure"]
+
+
+def test_a_tampered_cookie_goes_to_the_start_page(web: TestClient) -> None:
+    web.cookies.set("spasmcheck_interview", "not-a-state", domain="testserver", path="/interview")
+    response = web.get("/interview")
+    assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+def test_a_state_too_long_for_a_cookie_is_shown_directly(web: TestClient) -> None:
+    noise = "".join(random.Random(1).choices(string.ascii_letters, k=4800))  # incompressible
+    response = web.post("/interview", data={"action": "start", "text": f"calf cramps {noise}"})
+    assert response.status_code == 200 and question_of(response.text)
 
 
 def test_a_missing_or_impossible_answer_asks_again(web: TestClient) -> None:
     first = start(web, "twitching eyelid for a week")
-    response = web.post("/interview", data={"state": state_of(first), "answer": "perhaps"})
+    response = post(web, {"state": state_of(first), "answer": "perhaps"})
     assert response.status_code == 422
     assert question_of(response.text) == question_of(first)
     assert "Choose" in response.text
@@ -235,11 +286,11 @@ def test_a_tampered_state_is_refused_with_a_page_not_a_traceback(web: TestClient
     first = start(web, "calf cramps")
     state = state_of(first)
     for bad in (state[:-3] + "abc", "not-a-state"):
-        response = web.post("/interview", data={"state": bad, "answer": "no"})
+        response = post(web, {"state": bad, "answer": "no"})
         assert response.status_code == 400
         assert response.headers["content-type"].startswith("text/html")
         assert "start again" in response.text.lower()
-    too_long = web.post("/interview", data={"state": "x" * 50_000, "answer": "no"})
+    too_long = post(web, {"state": "x" * 50_000, "answer": "no"})
     assert too_long.status_code == 422  # longer than any state this server writes
     assert too_long.headers["content-type"].startswith("text/html")
 
@@ -392,7 +443,7 @@ def test_a_state_naming_a_finding_the_knowledge_base_lacks_asks_to_start_again(
         "calf cramps", None, None, [Recorded("gone_finding", "yes_no", False, False, [], "yes")]
     )
     state = old.dump(app.state.settings)
-    response = web.post("/interview", data={"state": state, "answer": "no"})
+    response = post(web, {"state": state, "answer": "no"})
     assert response.status_code == 400
     assert "start again" in response.text.lower()
     saved = web.post("/result/save", data={"state": state})

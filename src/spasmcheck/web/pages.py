@@ -6,7 +6,15 @@ signed with the server's secret so a tampered or truncated field is refused rath
 half-read. The server recomputes the current question from that state before applying an
 answer, so a client never tells the server which question it answered or how. It needs no
 JavaScript and no server-side session, and nothing health-related goes into a URL (and so
-into an access log): every step is a POST.
+into an access log): every answer is a POST.
+
+Each answered POST redirects (303, POST-redirect-GET) to ``GET /interview?step=N`` (N, the
+number of answers so far, is the only thing in the URL), which shows that step from the same
+signed state, kept in a session cookie limited to ``/interview``. So the browser's Back shows
+the question before with its answer still chosen (answering it again goes on from there),
+reload shows the same step, and an old link lands on the latest step, never on "Confirm Form
+Resubmission" or a 405; without the cookie ``GET /interview`` goes to the start page. A state
+too large for a cookie (a very long description) is shown directly instead.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -46,6 +54,8 @@ router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
 PENDING_COOKIE = "spasmcheck_pending"  # a result waiting to be saved across sign-in
 PENDING_MAX_AGE_S = 3600
+INTERVIEW_COOKIE = "spasmcheck_interview"  # the state behind GET /interview (POST-redirect-GET)
+MAX_COOKIE_STATE = 3800  # browsers keep at least 4096 bytes per cookie, name included
 STATE_VERSION = 1
 MAX_ANSWERS = 40  # the interview asks at most MAX_QUESTIONS; undo can't make more
 SHOWN_CAUSES = 5
@@ -89,6 +99,8 @@ class InterviewState:
     age: int | None = None
     sex: str | None = None
     answers: list[Recorded] = field(default_factory=list)
+    # The answer the person took back with "← Back": shown again, pre-selected.
+    undone: Recorded | None = None
 
     def dump(self, settings: Settings) -> str:
         payload = {
@@ -97,6 +109,7 @@ class InterviewState:
             "a": self.age,
             "s": self.sex,
             "r": [a.as_list() for a in self.answers],
+            "u": self.undone.as_list() if self.undone else None,
         }
         return str(_serializer(settings).dumps(payload))
 
@@ -109,12 +122,13 @@ class InterviewState:
             if not isinstance(payload, dict) or payload.get("v") != STATE_VERSION:
                 raise ValueError("unknown state version")
             answers = [Recorded(*item) for item in payload["r"][:MAX_ANSWERS]]
+            undone = Recorded(*payload["u"]) if payload.get("u") else None
             known = engine.kb.finding_by_id
-            for recorded in answers:
+            for recorded in [*answers, *([undone] if undone else [])]:
                 ids = [recorded.question] if recorded.kind == "yes_no" else recorded.options
                 if not all(i in known for i in ids):
                     raise ValueError("a finding this knowledge base does not have")
-            return cls(str(payload["t"]), payload["a"], payload["s"], answers)
+            return cls(str(payload["t"]), payload["a"], payload["s"], answers, undone)
         except (BadSignature, ValueError, TypeError, KeyError) as error:
             raise PageError(
                 400,
@@ -210,15 +224,15 @@ def interview(
                 status_code=422,
             )
         current = InterviewState(text.strip(), years, sex or None)
-        return _show(request, engine, current, settings)
+        return _redirect_to_current(request, engine, current, settings)
     current = InterviewState.load(state, settings, engine)
     if action == "back":
         if not current.answers:
             age_text = "" if current.age is None else str(current.age)
             form = {"text": current.text, "age": age_text, "sex": current.sex or ""}
             return render(request, "start.html", {"nav": "check", "form": form, "errors": {}})
-        current.answers.pop()
-        return _show(request, engine, current, settings)
+        current.undone = current.answers.pop()
+        return _redirect_to_current(request, engine, current, settings)
     step = _step(engine, current)
     if step.question is None or step.should_stop:
         return _show(request, engine, current, settings, step=step)
@@ -236,7 +250,61 @@ def interview(
             response,
         )
     )
-    return _show(request, engine, current, settings)
+    current.undone = None
+    return _redirect_to_current(request, engine, current, settings)
+
+
+@router.get("/interview")
+def current_page(
+    request: Request,
+    session: SessionDep,
+    engine: EngineDep,
+    step: Annotated[str, Query(max_length=4)] = "",
+) -> Response:
+    """Step ``step`` of the interview in the state cookie (the latest when absent or beyond
+    it): where Back, reload and an old link land. Without a usable cookie, the start page."""
+    page_user(request, session)
+    raw = request.cookies.get(INTERVIEW_COOKIE)
+    if raw:
+        try:
+            current = InterviewState.load(raw, _settings(request), engine)
+        except PageError:
+            pass
+        else:
+            n = int(step) if step.isdigit() else len(current.answers)
+            if n < len(current.answers):
+                # an earlier step, as the browser's Back asks: its answer shown chosen
+                current = InterviewState(
+                    current.text,
+                    current.age,
+                    current.sex,
+                    current.answers[:n],
+                    undone=current.answers[n],
+                )
+            return _show(request, engine, current, _settings(request))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(INTERVIEW_COOKIE, path="/interview")
+    return response
+
+
+def _redirect_to_current(
+    request: Request, engine: Engine, current: InterviewState, settings: Settings
+) -> Response:
+    """POST-redirect-GET: keep the state in the cookie and send the browser to
+    ``GET /interview``; a state too large for a cookie is shown directly."""
+    state = current.dump(settings)
+    if len(state) > MAX_COOKIE_STATE:
+        return _show(request, engine, current, settings)
+    response = RedirectResponse(f"/interview?step={len(current.answers)}", status_code=303)
+    response.set_cookie(
+        INTERVIEW_COOKIE,
+        state,
+        httponly=True,
+        secure=settings.environment != "development",
+        samesite="lax",
+        path="/interview",
+    )
+    return response
 
 
 def _response(question: Question, values: list[str]) -> tuple[str | list[str], str | None]:
@@ -289,6 +357,8 @@ def _show(
         )
     question = step.question
     level = result["triage"]["level"]
+    undone = current.undone
+    earlier = undone.response if undone is not None and undone.question == question.id else None
     context = {
         "nav": "check",
         "question": question.as_dict(),
@@ -301,6 +371,8 @@ def _show(
         "problem": problem,
         "text": current.text,
         "emergency": result["triage"] if level.startswith("emergency") else None,
+        # the answer taken back with "← Back", shown again
+        "earlier": [earlier] if isinstance(earlier, str) else (earlier or []),
     }
     return render(request, "question.html", context, status_code=422 if problem else 200)
 
