@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from spasmcheck.knowledge.schema import (
     Citation,
@@ -419,3 +422,30 @@ def test_step_benchmark(benchmark, engine: Engine) -> None:  # type: ignore[no-u
     interviewer = Interviewer(engine)
     interviewer.step(evidence, 60, "female")
     benchmark(interviewer.step, evidence, 60, "female")
+
+
+ITEMS = [
+    Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True, text="maybe my face drooped"),
+    Evidence("face_droop", Status.UNKNOWN, Origin.ANSWER, question="emergency_screen", screening=True),
+    Evidence("face_droop", Status.ABSENT, Origin.ANSWER, question="face_droop"),
+    Evidence("face_droop", Status.PRESENT, Origin.ANSWER, question="face_droop"),
+    Evidence("face_droop", Status.ABSENT, Origin.TEXT),
+    Evidence("face_droop", Status.UNKNOWN, Origin.DIARY),
+]
+
+
+@given(picked=st.lists(st.sampled_from(range(len(ITEMS))), min_size=1, max_size=6), seed=st.randoms())
+def test_evidence_order_never_matters_with_doubt_and_dont_know(picked: list[int], seed: random.Random) -> None:
+    items = [ITEMS[i] for i in picked]
+    shuffled = list(items)
+    seed.shuffle(shuffled)
+
+    def final(order: list[Evidence]) -> tuple[object, ...]:
+        e = EvidenceSet(order).get("face_droop")
+        assert e is not None
+        return (e.status, e.possible, e.origin)
+
+    assert final(items) == final(shuffled)
+    # a doubt answered "don't know" stays a doubt (triage acts on it) but counts as answered
+    if {0, 1} <= set(picked) and not {2, 3, 4} & set(picked):
+        assert final(items) == (Status.UNKNOWN, True, Origin.ANSWER)
