@@ -1,4 +1,4 @@
-"""The command-line contract of SPEC.md: JSON shapes, exit codes, one-line errors."""
+"""The command-line contract of docs/contract.md: JSON shapes, exit codes, one-line errors."""
 
 from __future__ import annotations
 

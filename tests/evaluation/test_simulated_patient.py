@@ -1,4 +1,4 @@
-"""The simulated patient of interview mode: SPEC.md's rule, and its choice on the screen."""
+"""The simulated patient of interview mode: the rule of docs/contract.md, and its choice on the screen."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ SCREEN = Question(
     [
         (["I had a fit this morning"], ["seizure"]),  # stated: ticked
         (["no chest pain", "I have not fainted", "I never had a seizure"], "none"),  # all denied
-        (["no chest pain"], "dont_know"),  # silent on some: SPEC's "don't know otherwise"
+        (["no chest pain"], "dont_know"),  # silent on some: the contract's "don't know otherwise"
         ([], "dont_know"),
     ],
 )

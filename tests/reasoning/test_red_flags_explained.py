@@ -1,4 +1,4 @@
-"""Issue 11 / SPEC.md: every red flag, fed through the engine, gives a result whose first
+"""Issue 11 / docs/contract.md: every red flag, fed through the engine, gives a result whose first
 cause explains its level — at an emergency level a cause whose own usual level is an
 emergency — and no advice of a benign cause ("wait for it to pass") under an emergency.
 One case per way a rule can fire (each of its any_of findings with all of its all_of).

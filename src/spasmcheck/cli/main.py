@@ -102,7 +102,8 @@ def conditions(as_json: JsonOption = False) -> None:
 @app.command("eval")
 def evaluate(
     path: Annotated[
-        Path, typer.Argument(help="A vignette YAML file (see SPEC.md), or a folder of them.")
+        Path,
+        typer.Argument(help="A vignette YAML file (see docs/contract.md), or a folder of them."),
     ],
     mode: Annotated[str, typer.Option("--mode", help="text or interview.")] = "text",
     as_json: JsonOption = False,

@@ -1,4 +1,4 @@
-"""Scores over evaluated vignettes, exactly as SPEC.md defines them.
+"""Scores over evaluated vignettes, exactly as docs/contract.md defines them.
 
 A predicted condition matches the gold when one of its ICD-10 codes starts with one of the
 vignette's expected codes. Emergency sensitivity counts a case as caught when the expected

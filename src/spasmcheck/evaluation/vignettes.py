@@ -1,4 +1,4 @@
-"""Vignettes in the SPEC.md YAML format, and the simulated patient who answers from them."""
+"""Vignettes in the YAML format of docs/contract.md, and the simulated patient who answers."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from spasmcheck.reasoning.interview import Answer, Question, QuestionKind
 
 
 class VignetteError(ValueError):
-    """The vignette file is missing, unreadable or not in the SPEC format."""
+    """The vignette file is missing, unreadable or not in the format of docs/contract.md."""
 
 
 class Expectation(BaseModel):
@@ -80,7 +80,7 @@ def _check_unique(vignettes: list[Vignette]) -> None:
 class SimulatedPatient:
     """Answers interview questions from a vignette's facts, through the product's own parser.
 
-    As SPEC.md says: yes where a fact states the finding, no where a fact denies it, "don't
+    As docs/contract.md says: yes where a fact states the finding, no where a fact denies it, "don't
     know" otherwise. A choice question (the emergency screen included) is answered by
     ticking the options the facts state; with none stated, "None of these" when the facts
     deny every option shown, and "don't know" when they are silent on any of them.

@@ -20,7 +20,7 @@ class ReportInput:
     created_at: datetime  # timezone-aware (UTC)
     # What the person gave: {"text": str, "age": int | None, "sex": str | None, ...}
     input: dict[str, Any]
-    # The engine's answer as saved: the SPEC assess object (Assessment.as_dict()).
+    # The engine's answer as saved: docs/contract.md's assess object (Assessment.as_dict()).
     result: dict[str, Any]
     episodes: Sequence[Episode] = ()
     start: date | None = None  # diary range, inclusive; None: no diary section

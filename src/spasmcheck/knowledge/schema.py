@@ -36,7 +36,7 @@ class _Strict(BaseModel):
 
 
 class TriageLevel(StrEnum):
-    """The five triage levels of SPEC.md, most urgent first."""
+    """The five triage levels of docs/contract.md, most urgent first."""
 
     EMERGENCY_AMBULANCE = "emergency_ambulance"
     EMERGENCY = "emergency"

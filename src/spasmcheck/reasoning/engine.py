@@ -96,14 +96,14 @@ class AdviceItem:
 
 @dataclass(frozen=True)
 class Assessment:
-    """The full result: what SPEC.md's ``assess --json`` prints, and more."""
+    """The full result: what ``assess --json`` prints (docs/contract.md), and more."""
 
     conditions: list[RankedCondition]
     triage: TriageResult
     advice: list[AdviceItem]
     evidence: list[Evidence]
     mentions: list[Mention] = field(default_factory=list)
-    # Fragments of the text that gave no finding (filler words aside): SPEC.md's contract.
+    # Fragments of the text that gave no finding (filler words aside): docs/contract.md.
     not_understood: list[str] = field(default_factory=list)
     kb_version: str = ""
     disclaimer: str = ""

@@ -20,7 +20,7 @@ urgent discriminator.
 
 One story. When the level is an emergency, :func:`causes_explaining` names the causes that
 explain it — conditions whose own usual level is an emergency, most likely first — and the
-engine shows them before every other cause (SPEC.md: the first cause of an emergency result
+engine shows them before every other cause (docs/contract.md: the first cause of an emergency result
 is an emergency-level cause), so the ranking never contradicts the banner.
 """
 

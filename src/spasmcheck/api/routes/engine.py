@@ -60,7 +60,9 @@ def parse(body: ParseRequest, request: Request) -> dict[str, Any]:
 
 
 @router.post(
-    "/assess", summary="The SPEC.md assessment of a description", response_class=JSONResponse
+    "/assess",
+    summary="The assessment of a description (docs/contract.md)",
+    response_class=JSONResponse,
 )
 def assess(body: AssessRequest, request: Request) -> JSONResponse:
     if not body.text.strip():
