@@ -43,7 +43,7 @@ BROADER = frozenset(
 # Single words that HPO uses as qualifiers, not findings, and chronic wording that would read
 # as a sudden warning sign.
 EXCLUDED_PHRASES = frozenset(
-    {"Acute", "Bilateral", "Subacute", "Episodic", "Poor vision", "Visual impairment"}
+    {"Acute", "Bilateral", "Subacute", "Episodic", "Poor vision", "Visual impairment", "Eye drop"}
 )
 
 

@@ -188,8 +188,8 @@ class Finding(_Strict):
     @classmethod
     def _concepts(cls, value: list[list[str]]) -> list[list[str]]:
         for concept in value:
-            if len(concept) < 2:
-                raise ValueError(f"a concept needs at least two word groups: {concept!r}")
+            if not concept:
+                raise ValueError("a concept needs at least one word group")
             for group in concept:
                 alternatives = [a.strip() for a in group.split("|")]
                 if not all(alternatives) or any(a != " ".join(a.split()) for a in alternatives):

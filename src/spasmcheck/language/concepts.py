@@ -9,8 +9,8 @@ normalisation and stemming, like the synonyms.
 
 Rules:
 
-* Every group must be found inside one clause: clauses end at sentence ends, commas and
-  words that open a new clause ("but", "though", "because"...).
+* Every group must be found inside one clause: clauses end at sentence ends and words that
+  turn to another matter ("but", "though", "except"...).
 * The words found must sit within ``MAX_SPAN`` tokens of one another; the nearest choice of
   words wins.
 * A negation inside the span that is not one of the concept's own words ("swallowing is
@@ -26,15 +26,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from spasmcheck.language.tokens import SENTENCE_END, fold, phrase_keys
+from spasmcheck.language.tokens import SENTENCE_END, fold, phrase_keys, tokenize
 
-MAX_SPAN = 8
+MAX_SPAN = 10
+# A denial is said in few words ("his speech is normal", "I can breathe fine"); a longer
+# reach would let "swallowed rat poison, he seems fine" deny trouble swallowing.
+MAX_DENIAL_SPAN = 5
 MAX_OCCURRENCES = 4  # per group and clause: enough for any real sentence, bounded work
+# Commas do not end a clause here: people list what they feel with commas ("my fingers and
+# face feel weird, tingly"); the span limit keeps the words together.
 CLAUSE_BREAKS = (
-    frozenset(
-        fold(w)
-        for w in (",", "but", "though", "although", "however", "except", "because", "whereas")
-    )
+    frozenset(fold(w) for w in ("but", "though", "although", "however", "except", "whereas"))
     | SENTENCE_END
 )
 NEGATIONS = frozenset(
@@ -49,6 +51,7 @@ class Concept:
     finding_id: str
     groups: tuple[tuple[tuple[str, ...], ...], ...]  # group → alternatives → folded words
     denies: bool = False  # "his speech is normal": the groups together deny the finding
+    surface: tuple[tuple[str, ...], ...] = ()  # the groups' words as written, for spelling
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +67,13 @@ class ConceptMatch:
 
 def compile_concept(finding_id: str, groups: Sequence[str], denies: bool = False) -> Concept:
     compiled = []
+    surface = tuple(tuple(t.text for t in tokenize(group.replace("|", " "))) for group in groups)
     for group in groups:
         alternatives = tuple(
             keys for keys in (phrase_keys(a.strip()) for a in group.split("|")) if keys
         )
         compiled.append(alternatives)
-    return Concept(finding_id, tuple(compiled), denies)
+    return Concept(finding_id, tuple(compiled), denies, surface)
 
 
 class ConceptMatcher:
@@ -111,20 +115,41 @@ class ConceptMatcher:
                 if len(set(positions)) != len(positions):
                     continue  # one word cannot fill two groups
                 first, last = min(positions), max(positions) + 1
-                if last - first > MAX_SPAN:
+                if last - first > (MAX_DENIAL_SPAN if concept.denies else MAX_SPAN):
                     continue
                 if best is None or last - first < best[1] - best[0]:
                     best = (first, last, frozenset(positions))
             if best is None:
                 continue
             first, last, words = best
-            negated = any(keys[k] in NEGATIONS for k in range(first, last) if k not in words)
+            negated = _negated(keys, first, last, words)
             if concept.denies:
                 if negated:
                     continue  # "speech is not normal": neither a denial nor a clear mention
                 negated = True
             found.append(ConceptMatch(first, last, concept.finding_id, words, negated))
         return found
+
+
+NEGATION_REACH = 4
+
+
+def _negated(keys: Sequence[str], first: int, last: int, words: frozenset[int]) -> bool:
+    """A negation inside the span that governs one of the concept's words.
+
+    It must come before a concept word, within ``NEGATION_REACH`` tokens and with no comma
+    between: "swallowing is NOT hard" is a denial; "calf tightened and it WON'T ease, it's
+    swollen" is not (the "won't" is about easing).
+    """
+    for k in range(first, last):
+        if k in words or keys[k] not in NEGATIONS:
+            continue
+        for j in range(k + 1, min(last, k + 1 + NEGATION_REACH)):
+            if keys[j] == ",":
+                break
+            if j in words:
+                return True
+    return False
 
 
 def _occurrences(

@@ -175,12 +175,17 @@ class ContextAnalyser:
         return triggers
 
     def polarities(
-        self, tokens: Sequence[Token], spans: Sequence[Span], denied: Sequence[Span] = ()
+        self,
+        tokens: Sequence[Token],
+        spans: Sequence[Span],
+        denied: Sequence[Span] = (),
+        open_positions: frozenset[int] = frozenset(),
     ) -> list[tuple[Polarity, str | None]]:
         """For each concept span: its polarity and the trigger phrase that set it (if any).
 
         ``denied`` are concepts with a negation inside their own words ("muscles aren't
         wasting"); their negation carries on into a list that follows ("... or shrinking").
+        ``open_positions`` are tokens inside a span that are not its own words.
         """
         covered = [False] * len(tokens)
         concept_start: dict[int, Span] = {}
@@ -188,6 +193,10 @@ class ContextAnalyser:
             concept_start[span.first] = span
             for k in range(span.first, span.last):
                 covered[k] = True
+        # Words inside a span that are not its own (between a concept's word groups) can
+        # still be triggers for other findings.
+        for k in open_positions:
+            covered[k] = False
         triggers = self.find_triggers(tokens, covered)
         inner = ContextRule(
             literal="not", category=RuleCategory.NEGATED, direction=Direction.FORWARD

@@ -58,6 +58,9 @@ class Match:
     finding_id: str
     corrected: bool
     negated: bool = False  # a "not" inside the phrase: "my face is not drooping"
+    # For a concept: the positions of its own words. The other words inside its span stay
+    # visible to ConText ("leg, NO numb bum": the "no" still denies what follows).
+    words: frozenset[int] | None = None
 
 
 def _deletes(word: str) -> set[str]:
@@ -103,8 +106,13 @@ class Lexicon:
         for candidates in by_first.values():
             candidates.sort(key=lambda item: -len(item[0]))
         self._by_first = dict(by_first)
+        concepts = tuple(concepts)
         self._concepts = ConceptMatcher(concepts)
         vocabulary.update(self._concepts.vocabulary)
+        # The concepts' words as written, so "elefant" can be corrected to "elephant".
+        surface_words.update(
+            word for concept in concepts for group in concept.surface for word in group
+        )
         self.vocabulary = frozenset(vocabulary)
         # Typos are corrected on the words as written ("twitchng" → "twitching"), then stemmed.
         self.surface_words = frozenset(surface_words)
@@ -214,6 +222,7 @@ class Lexicon:
                     found.finding_id,
                     any(corrected[found.first : found.last]),
                     found.negated,
+                    found.words,
                 )
             )
         return matches

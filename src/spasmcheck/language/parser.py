@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import FindingKind
-from spasmcheck.language.concepts import compile_concept
+from spasmcheck.language.concepts import NEGATIONS, compile_concept
 from spasmcheck.language.context import ContextAnalyser, Polarity, Span
 from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon
@@ -166,16 +166,28 @@ class TextParser:
             (m.first, m.last)
             for m in matches
             if m.finding_id not in self._places
-            and any(d.negated and d.first < m.first and m.last <= d.last for d in matches)
+            and any(
+                d.negated
+                and d.first < m.first
+                and m.last <= d.last
+                and any(tokens[k].key in NEGATIONS for k in range(d.first, m.first))
+                for d in matches
+            )
         }
         spans.extend(self._duration_spans(text, tokens, spans))
         spans.extend(self._attribute_spans(tokens, spans))
         spans.extend(self._onset_spans(tokens, spans))
         spans.sort(key=lambda item: item[0].first)
+        own = {k for span, _, _ in spans for k in range(span.first, span.last)}
+        for m in matches:
+            if m.words is not None:
+                own.difference_update(k for k in range(m.first, m.last) if k not in m.words)
+        lexical = {k for m in matches if m.words is None for k in range(m.first, m.last)}
         polarities = self.context.polarities(
             tokens,
             [span for span, _, _ in spans],
             [span for span, _, _ in spans if (span.first, span.last) in denied],
+            frozenset(k for k in range(len(tokens)) if k not in own and k not in lexical),
         )
         mentions = []
         for (span, finding_id, corrected), (polarity, trigger) in zip(

@@ -95,6 +95,14 @@ def canonical(word: str) -> tuple[str, ...]:
     mapped = table.words.get(word)
     if mapped is not None:
         return tuple(mapped.split())
+    if len(word) >= 5 and word.endswith("in") and word.isalpha():
+        # "saggin", "goin", "twitchin": the dropped g of speech, when the word with it is
+        # an English word and the word without it is not.
+        from spasmcheck.language.lexicon import english_words
+
+        words = english_words()
+        if word + "g" in words and word not in words:
+            return (word + "g",)
     if len(word) >= 6 and word.isalpha():
         for suffix, replacement in table.suffixes.items():
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
