@@ -449,3 +449,25 @@ def test_evidence_order_never_matters_with_doubt_and_dont_know(picked: list[int]
     # a doubt answered "don't know" stays a doubt (triage acts on it) but counts as answered
     if {0, 1} <= set(picked) and not {2, 3, 4} & set(picked):
         assert final(items) == (Status.UNKNOWN, True, Origin.ANSWER)
+
+
+def test_the_cap_keeps_room_for_the_self_care_checks(engine: Engine) -> None:
+    """Before a self-care result the interview asks how long and whether it is getting worse
+    (both seeds' reasons to see a doctor), even when the question cap is near."""
+    interviewer = Interviewer(engine, max_questions=4)
+    evidence = EvidenceSet(engine.parse("calf cramps at night after a long run")[1])
+    asked = []
+    for _ in range(10):
+        step = interviewer.step(evidence, 30, "male")
+        if step.should_stop:
+            break
+        assert step.question is not None
+        asked.append(step.question.id)
+        response = "no" if step.question.kind is QuestionKind.YES_NO else "dont_know"
+        if step.question.id == "emergency_screen":
+            response = "none"
+        for item in answer_evidence(step.question, response):
+            evidence.add(item)
+    assert step.questions_asked <= 4
+    if step.assessment.triage.level is TriageLevel.SELF_CARE:
+        assert {"history_length", "course_warning"} <= set(asked), asked

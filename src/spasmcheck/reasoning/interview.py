@@ -32,7 +32,8 @@ The policy is a chain of small pure parts, each tested on its own with written-o
    probable, when the best question is worth less than ``MIN_GAIN_BITS``, when the person
    keeps answering "don't know", when no question among the most informative could change
    the top cause or the condition-based triage level with either answer, or at the cap.
-   A self-care result first asks how long and whether it is getting worse.
+   A self-care result first asks how long and whether it is getting worse; near the cap, the
+   last questions are kept for these two.
 
 Answers: "don't know" is recorded as unknown, never as "no". Every choice question offers
 "None of these", which records each option shown as absent; when some options are ticked,
@@ -495,6 +496,12 @@ class Interviewer:
             # A doubtful ambulance sign the person could not rule out ("don't know"): to be
             # safe the result is the ambulance, and nothing else needs asking.
             return stop(StopReason.EMERGENCY_SIGN)
+        if assessment.triage.level is TriageLevel.SELF_CARE:
+            # The questions left are kept for how long and whether it is getting worse, so
+            # that the cap never skips them before a self-care result.
+            pending = self._self_care_checks(evidence)
+            if pending and len(pending) + asked >= self.max_questions > asked:
+                return ask(pending[0])
         if asked >= self.max_questions:
             return stop(StopReason.QUESTION_LIMIT)
 
@@ -531,9 +538,9 @@ class Interviewer:
             reason = StopReason.RANKING_AND_TRIAGE_STABLE
         if reason is not None:
             if assessment.triage.level is TriageLevel.SELF_CARE:
-                check = self._self_care_check(evidence)
-                if check is not None:
-                    return ask(check)
+                pending = self._self_care_checks(evidence)
+                if pending:
+                    return ask(pending[0])
             return stop(reason)
         return ask(self._question_for(model.finding_ids[best], posterior, evidence))
 
@@ -568,8 +575,9 @@ class Interviewer:
             escalation=True,
         )
 
-    def _self_care_check(self, evidence: EvidenceSet) -> Question | None:
+    def _self_care_checks(self, evidence: EvidenceSet) -> list[Question]:
         """How long, and is it getting worse: asked before any self-care result."""
+        checks = []
         for group_id in SELF_CARE_CHECKS:
             members = self.group_members.get(group_id, [])
             if not members or any(f in evidence for f in members):
@@ -581,8 +589,8 @@ class Interviewer:
                 "Before suggesting you manage this at home: spasms that go on for weeks, get "
                 "worse, spread, or disturb your sleep or daily life should be seen by a doctor."
             )
-            return Question(group_id, kind, group.question, why, True, options)
-        return None
+            checks.append(Question(group_id, kind, group.question, why, True, options))
+        return checks
 
     # -- information gain -----------------------------------------------------------------
     def _gains(self, posterior: FloatArray, evidence: EvidenceSet) -> FloatArray:
