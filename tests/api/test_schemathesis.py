@@ -89,7 +89,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
 @pytest.fixture(scope="module")
 def client(app: FastAPI) -> Iterator[ASGIClient]:
     # schemathesis' own in-process client (requests over ASGI), the one its cases are sent with.
-    with get_client(app) as asgi_client:
+    with get_client(app) as asgi_client:  # type: ignore[arg-type]  # FastAPI is an ASGI app
         yield asgi_client
 
 
@@ -98,7 +98,7 @@ def api_schema(app: FastAPI, client: ASGIClient) -> Any:
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
-EPISODES = [
+EPISODES: list[dict[str, Any]] = [
     {
         "started_at": "2026-11-02T06:30:00+00:00",
         "duration_seconds": 90,

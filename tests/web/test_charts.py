@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from spasmcheck.diary.model import Episode, Remedy
-from spasmcheck.diary.summary import DiarySummary, summarise
+from spasmcheck.diary.summary import DiarySummary, fitted_weekly_rates, summarise
 from spasmcheck.web import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -179,11 +179,11 @@ def test_the_fitted_trend_adds_up_to_the_episodes_counted() -> None:
     # fitted count is its rate per 7 days × its days in range / 7.
     episodes = [diary_episode(MONDAY + timedelta(days=d)) for d in (0, 1, 8, 15, 16, 17, 18)]
     summary = summarise(episodes, start=MONDAY, end=MONDAY + timedelta(days=19))
-    rates = charts.fitted_weekly_rates(summary)
+    rates = fitted_weekly_rates(summary)
     assert rates is not None
     fitted = sum(r * w.days_in_range / 7 for r, w in zip(rates, summary.weeks, strict=True))
     assert fitted == pytest.approx(7)
-    assert charts.fitted_weekly_rates(EMPTY) is None
+    assert fitted_weekly_rates(EMPTY) is None
 
 
 def test_text_is_escaped_everywhere() -> None:
