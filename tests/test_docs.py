@@ -19,7 +19,9 @@ spec.loader.exec_module(gen_docs)
 def test_generated_docs_are_up_to_date() -> None:
     for name, build in gen_docs.OUTPUTS.items():
         committed = (REPO / "docs" / name).read_text(encoding="utf-8")
-        assert committed == build(), f"docs/{name} is stale: run .venv/bin/python scripts/gen_docs.py"
+        assert committed == build(), (
+            f"docs/{name} is stale: run .venv/bin/python scripts/gen_docs.py"
+        )
 
 
 def test_every_command_is_in_the_readme() -> None:

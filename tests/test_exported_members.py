@@ -10,5 +10,17 @@ def test_all_exports_exist() -> None:
 
 def test_all_is_complete() -> None:
     public = {name for name in dir(spasmcheck) if not name.startswith("_")}
-    modules = {"cli", "knowledge", "language", "reasoning", "evaluation", "diary", "storage", "api", "config", "export", "web"}
+    modules = {
+        "cli",
+        "knowledge",
+        "language",
+        "reasoning",
+        "evaluation",
+        "diary",
+        "storage",
+        "api",
+        "config",
+        "export",
+        "web",
+    }
     assert public - modules == set(spasmcheck.__all__) - {"__version__"}

@@ -22,7 +22,17 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_assess_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "assess", "--text", "my calves cramp at night", "--age", "60", "--sex", "female", "--json")
+    code, out, err = run(
+        capsys,
+        "assess",
+        "--text",
+        "my calves cramp at night",
+        "--age",
+        "60",
+        "--sex",
+        "female",
+        "--json",
+    )
     assert code == 0, err
     data = json.loads(out)
     assert {"conditions", "triage", "red_flags", "advice"} <= set(data)
@@ -39,7 +49,13 @@ def test_assess_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_assess_emergency_says_what_to_do_now(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "assess", "--text", "my leg cramps and now my face is drooping and my speech is slurred", "--json")
+    code, out, _ = run(
+        capsys,
+        "assess",
+        "--text",
+        "my leg cramps and now my face is drooping and my speech is slurred",
+        "--json",
+    )
     data = json.loads(out)
     assert code == 0
     assert data["triage"]["level"] == "emergency_ambulance"
@@ -64,7 +80,9 @@ def test_assess_emergency_says_what_to_do_now(capsys: pytest.CaptureFixture[str]
         (["nonsense"], "nonsense"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str) -> None:
+def test_bad_input_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert out == ""
@@ -74,7 +92,9 @@ def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], arg
     assert "Traceback" not in err
 
 
-def test_eval_rejects_malformed_vignettes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_eval_rejects_malformed_vignettes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("- id: x\n  age: 300\n  text: hi\n", encoding="utf-8")
     code, _, err = run(capsys, "eval", str(bad), "--json")
@@ -101,7 +121,9 @@ def test_parse_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "parse", "--text", "cramps but no weakness", "--json")
     items = json.loads(out)
     assert code == 0
-    assert {"finding": "weakness", "polarity": "absent"}.items() <= next(i for i in items if i["finding"] == "weakness").items()
+    assert {"finding": "weakness", "polarity": "absent"}.items() <= next(
+        i for i in items if i["finding"] == "weakness"
+    ).items()
 
 
 def test_human_output_has_banner_causes_and_disclaimer(capsys: pytest.CaptureFixture[str]) -> None:
@@ -114,23 +136,34 @@ def test_human_output_has_banner_causes_and_disclaimer(capsys: pytest.CaptureFix
 def test_real_process_exit_code_and_stderr() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "spasmcheck", "assess", "--text", "", "--json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 2
     assert done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1
 
 
-def test_interactive_interview_with_undo(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interactive_interview_with_undo(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     answers = iter(["w", "y", "u", "n"] + ["d"] * 40)
     monkeypatch.setattr("rich.console.Console.input", lambda self, prompt="": next(answers))
-    code, out, _ = run(capsys, "assess", "--text", "my calves cramp at night", "--interactive", "--json")
+    code, out, _ = run(
+        capsys, "assess", "--text", "my calves cramp at night", "--interactive", "--json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["triage"]["level"] in {level.value for level in TriageLevel}
 
 
-def interview(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, replies: list[str], *argv: str) -> tuple[int, dict[str, object], list[str]]:
+def interview(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    replies: list[str],
+    *argv: str,
+) -> tuple[int, dict[str, object], list[str]]:
     prompts: list[str] = []
     feed = iter(replies)
 
@@ -143,23 +176,35 @@ def interview(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatc
     return code, json.loads(out) if out else {}, prompts + err.splitlines()
 
 
-def test_interactive_asks_the_emergency_check_first(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interactive_asks_the_emergency_check_first(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # 1 = the first sign on the list (trouble breathing): the interview ends at once
     code, data, lines = interview(capsys, monkeypatch, ["1"], "--text", "my calves cramp at night")
     assert code == 0
-    assert any("Emergency check" in line for line in lines) and any("0. None of these" in line for line in lines)
+    assert any("Emergency check" in line for line in lines) and any(
+        "0. None of these" in line for line in lines
+    )
     assert data["triage"]["level"] == "emergency_ambulance"  # type: ignore[index]
 
 
-def test_interactive_none_of_these_moves_on(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    code, data, lines = interview(capsys, monkeypatch, ["0"] + ["d"] * 40, "--text", "my calves cramp at night")
+def test_interactive_none_of_these_moves_on(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, data, lines = interview(
+        capsys, monkeypatch, ["0"] + ["d"] * 40, "--text", "my calves cramp at night"
+    )
     assert code == 0 and not str(data["triage"]["level"]).startswith("emergency")  # type: ignore[index]
-    told = {e["finding"]: e["status"] for e in data["findings"]}  # type: ignore[union-attr, index]
+    findings = data["findings"]
+    assert isinstance(findings, list)
+    told = {e["finding"]: e["status"] for e in findings}
     assert told["trouble_breathing"] == "absent" and told["chest_pain"] == "absent"
     assert sum("w=why" in line for line in lines) >= 2  # the screen, then more questions
 
 
-def test_interactive_runs_out_of_input(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interactive_runs_out_of_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def eof(self: object, prompt: str = "") -> str:
         raise EOFError
 
@@ -170,5 +215,19 @@ def test_interactive_runs_out_of_input(capsys: pytest.CaptureFixture[str], monke
 
 def test_cold_start_benchmark(benchmark) -> None:  # type: ignore[no-untyped-def]
     """The whole `spasmcheck assess --json` process, from exec to exit (goal <= 1 s)."""
-    argv = [sys.executable, "-m", "spasmcheck", "assess", "--text", "calf cramps at night", "--json"]
-    benchmark.pedantic(subprocess.run, args=(argv,), kwargs={"capture_output": True, "check": True}, rounds=5, iterations=1)
+    argv = [
+        sys.executable,
+        "-m",
+        "spasmcheck",
+        "assess",
+        "--text",
+        "calf cramps at night",
+        "--json",
+    ]
+    benchmark.pedantic(
+        subprocess.run,
+        args=(argv,),
+        kwargs={"capture_output": True, "check": True},
+        rounds=5,
+        iterations=1,
+    )

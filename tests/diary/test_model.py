@@ -30,14 +30,28 @@ def test_a_valid_episode_is_normalised_to_utc() -> None:
     assert episode.started_at.utcoffset() == timedelta(0)
     assert episode.kind is EpisodeKind.CRAMP
     assert episode.context == [ContextFactor.EXERCISE, ContextFactor.NEW_MEDICINE]
-    assert episode.remedies == [Remedy(name=RemedyName.STRETCHING, helped=True), Remedy(name=RemedyName.HEAT)]
+    assert episode.remedies == [
+        Remedy(name=RemedyName.STRETCHING, helped=True),
+        Remedy(name=RemedyName.HEAT),
+    ]
     assert episode.remedies[1].helped is None
     assert episode.id is None
 
 
 def test_minimal_episode_has_empty_defaults() -> None:
-    episode = Episode(started_at=VALID["started_at"], duration_seconds=0, locations=["loc_eyelid"], kind="twitch", severity=0)
-    assert (episode.context, episode.remedies, episode.notes, episode.medicine_name) == ([], [], "", None)
+    episode = Episode(
+        started_at=VALID["started_at"],
+        duration_seconds=0,
+        locations=["loc_eyelid"],
+        kind="twitch",
+        severity=0,
+    )
+    assert (episode.context, episode.remedies, episode.notes, episode.medicine_name) == (
+        [],
+        [],
+        "",
+        None,
+    )
 
 
 def test_episode_is_frozen() -> None:

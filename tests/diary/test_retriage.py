@@ -39,7 +39,11 @@ def spreading() -> list[Episode]:
 
 
 def rising_counts() -> list[Episode]:
-    return [ep(at(2024, 1, 1, 12) + timedelta(weeks=w, hours=i)) for w, n in enumerate([1, 2, 4, 8]) for i in range(n)]
+    return [
+        ep(at(2024, 1, 1, 12) + timedelta(weeks=w, hours=i))
+        for w, n in enumerate([1, 2, 4, 8])
+        for i in range(n)
+    ]
 
 
 def persistent_weeks() -> list[Episode]:
@@ -48,15 +52,68 @@ def persistent_weeks() -> list[Episode]:
 
 CASES = [
     # (name, episodes, days in range, patterns expected, findings expected, least level, raised)
-    ("nightly cramps for 4 weeks", nightly_calf_cramps(28), 28,
-     {"persistence", "frequent", "night_disturbance"},
-     {"persistent", "frequent_daily", "disturbs_sleep", "history_weeks", "at_night", "loc_calf", "cramp"},
-     TriageLevel.CONSULTATION, True),
-    ("three episodes in one week", three_in_one_week(), 7, set(), {"loc_calf", "cramp"}, TriageLevel.SELF_CARE, False),
-    ("onset with a new medicine", new_medicine_first(), 7, {"new_medicine"}, {"med_new_or_changed"}, TriageLevel.CONSULTATION, True),
-    ("spread to the thigh", spreading(), 28, {"spread"}, {"spreading", "loc_thigh", "history_weeks"}, TriageLevel.CONSULTATION, True),
-    ("weekly counts 1, 2, 4, 8", rising_counts(), 28, {"worsening", "persistence"}, {"worsening", "persistent"}, TriageLevel.CONSULTATION, True),
-    ("episodes in 3 of the last 4 weeks", persistent_weeks(), 28, {"persistence"}, {"persistent", "history_weeks"}, TriageLevel.CONSULTATION, True),
+    (
+        "nightly cramps for 4 weeks",
+        nightly_calf_cramps(28),
+        28,
+        {"persistence", "frequent", "night_disturbance"},
+        {
+            "persistent",
+            "frequent_daily",
+            "disturbs_sleep",
+            "history_weeks",
+            "at_night",
+            "loc_calf",
+            "cramp",
+        },
+        TriageLevel.CONSULTATION,
+        True,
+    ),
+    (
+        "three episodes in one week",
+        three_in_one_week(),
+        7,
+        set(),
+        {"loc_calf", "cramp"},
+        TriageLevel.SELF_CARE,
+        False,
+    ),
+    (
+        "onset with a new medicine",
+        new_medicine_first(),
+        7,
+        {"new_medicine"},
+        {"med_new_or_changed"},
+        TriageLevel.CONSULTATION,
+        True,
+    ),
+    (
+        "spread to the thigh",
+        spreading(),
+        28,
+        {"spread"},
+        {"spreading", "loc_thigh", "history_weeks"},
+        TriageLevel.CONSULTATION,
+        True,
+    ),
+    (
+        "weekly counts 1, 2, 4, 8",
+        rising_counts(),
+        28,
+        {"worsening", "persistence"},
+        {"worsening", "persistent"},
+        TriageLevel.CONSULTATION,
+        True,
+    ),
+    (
+        "episodes in 3 of the last 4 weeks",
+        persistent_weeks(),
+        28,
+        {"persistence"},
+        {"persistent", "history_weeks"},
+        TriageLevel.CONSULTATION,
+        True,
+    ),
 ]
 
 
@@ -75,7 +132,9 @@ def test_retriage_with_the_real_engine(
     least: TriageLevel,
     raised: bool,
 ) -> None:
-    s = summarise(episodes, start=START, end=START + timedelta(days=days - 1), engine=real_engine, age=45)
+    s = summarise(
+        episodes, start=START, end=START + timedelta(days=days - 1), engine=real_engine, age=45
+    )
     r = s.retriage
     assert {p.id for p in r.patterns} == patterns
     assert findings <= {e.finding_id for e in r.evidence}
@@ -89,8 +148,12 @@ def test_retriage_with_the_real_engine(
 
 
 def test_the_engines_reason_names_the_diary_pattern(real_engine: Engine) -> None:
-    r = summarise(nightly_calf_cramps(28), start=START, end=date(2024, 1, 28), engine=real_engine).as_dict()["retriage"]
-    assert r["level"] == "consultation" and r["baseline_level"] == "self_care" and r["raised"] is True
+    r = summarise(
+        nightly_calf_cramps(28), start=START, end=date(2024, 1, 28), engine=real_engine
+    ).as_dict()["retriage"]
+    assert (
+        r["level"] == "consultation" and r["baseline_level"] == "self_care" and r["raised"] is True
+    )
     assert any("persist" in reason for reason in r["reasons"])
     assert any("28 of 28" in p["reason"] for p in r["patterns"])
 
@@ -123,6 +186,8 @@ def test_a_medicine_logged_later_is_not_onset() -> None:
 
 def test_age_and_sex_reach_the_engine(real_engine: Engine) -> None:
     episodes = [ep(at(2024, 1, d, 15), context=["pregnancy"]) for d in (1, 3, 5)]
-    s = summarise(episodes, start=START, end=date(2024, 1, 7), engine=real_engine, age=30, sex="female")
+    s = summarise(
+        episodes, start=START, end=date(2024, 1, 7), engine=real_engine, age=30, sex="female"
+    )
     assert "pregnant" in {e.finding_id for e in s.retriage.evidence}
     assert s.retriage.level == "self_care"

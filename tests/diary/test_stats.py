@@ -37,7 +37,9 @@ def test_t_tail_approaches_the_normal_for_many_degrees_of_freedom() -> None:
     assert student_t_two_sided_p(1.96, 100_000) == pytest.approx(normal_two_sided_p(1.96), abs=1e-4)
 
 
-@pytest.mark.parametrize(("x", "a", "b", "expected"), [(0.3, 1, 1, 0.3), (0.3, 2, 1, 0.3**2), (0.3, 1, 2, 1 - 0.7**2)])
+@pytest.mark.parametrize(
+    ("x", "a", "b", "expected"), [(0.3, 1, 1, 0.3), (0.3, 2, 1, 0.3**2), (0.3, 1, 2, 1 - 0.7**2)]
+)
 def test_incomplete_beta_simple_cases(x: float, a: float, b: float, expected: float) -> None:
     # I_x(1,1) = x; I_x(a,1) = x^a; I_x(1,b) = 1 - (1-x)^b
     assert regularized_beta(x, a, b) == pytest.approx(expected)

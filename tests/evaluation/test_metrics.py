@@ -8,16 +8,35 @@ from spasmcheck.evaluation.metrics import CaseResult, confusion, summarise
 from spasmcheck.knowledge.schema import TriageLevel as L
 
 
-def case(i: str, ranked: list[list[str]], given: L, gold: list[str] | None, expected: L | None, p: float = 0.5, q: int | None = None) -> CaseResult:
-    conditions = [{"id": f"c{k}", "icd10": codes, "probability": p if k == 0 else 0.1} for k, codes in enumerate(ranked)]
+def case(
+    i: str,
+    ranked: list[list[str]],
+    given: L,
+    gold: list[str] | None,
+    expected: L | None,
+    p: float = 0.5,
+    q: int | None = None,
+) -> CaseResult:
+    conditions = [
+        {"id": f"c{k}", "icd10": codes, "probability": p if k == 0 else 0.1}
+        for k, codes in enumerate(ranked)
+    ]
     return CaseResult(i, conditions, given, gold, expected, q)
 
 
 CASES = [
-    case("a", [["G47.62"], ["E83.42"]], L.SELF_CARE, ["G47.62"], L.SELF_CARE, p=0.8, q=4),  # top1, exact
-    case("b", [["E83.42"], ["R25.2"], ["G47.62"]], L.CONSULTATION, ["G47"], L.SELF_CARE, p=0.6, q=6),  # top3 via prefix, over
-    case("c", [["I63.9"]], L.CONSULTATION, ["I82.4"], L.EMERGENCY, p=0.9, q=10),  # miss, under, emergency missed
-    case("d", [["I82.409"]], L.EMERGENCY_AMBULANCE, ["I82.4"], L.EMERGENCY, p=0.7, q=2),  # top1, over, emergency caught
+    case(
+        "a", [["G47.62"], ["E83.42"]], L.SELF_CARE, ["G47.62"], L.SELF_CARE, p=0.8, q=4
+    ),  # top1, exact
+    case(
+        "b", [["E83.42"], ["R25.2"], ["G47.62"]], L.CONSULTATION, ["G47"], L.SELF_CARE, p=0.6, q=6
+    ),  # top3 via prefix, over
+    case(
+        "c", [["I63.9"]], L.CONSULTATION, ["I82.4"], L.EMERGENCY, p=0.9, q=10
+    ),  # miss, under, emergency missed
+    case(
+        "d", [["I82.409"]], L.EMERGENCY_AMBULANCE, ["I82.4"], L.EMERGENCY, p=0.7, q=2
+    ),  # top1, over, emergency caught
     case("e", [["R25.8"]], L.CONSULTATION, None, None, q=7),  # unscored
 ]
 

@@ -79,7 +79,15 @@ def test_eval_cli_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[st
             main(["eval", str(subset), "--mode", mode, "--json", "--report", str(report)])
         assert done.value.code == 0
         data = json.loads(capsys.readouterr().out)
-        for key in ("n", "top1", "top3", "triage_exact", "under_triage", "over_triage", "emergency_sensitivity"):
+        for key in (
+            "n",
+            "top1",
+            "top3",
+            "triage_exact",
+            "under_triage",
+            "over_triage",
+            "emergency_sensitivity",
+        ):
             assert key in data["summary"]
         assert data["summary"]["n"] == 4
         assert len(data["cases"]) == 5

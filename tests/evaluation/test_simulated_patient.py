@@ -15,7 +15,11 @@ SCREEN = Question(
     "Any of these?",
     "why",
     True,
-    (Option("seizure", "A fit"), Option("chest_pain", "Chest pain"), Option("fainting", "Fainting")),
+    (
+        Option("seizure", "A fit"),
+        Option("chest_pain", "Chest pain"),
+        Option("fainting", "Fainting"),
+    ),
 )
 
 
@@ -28,21 +32,31 @@ SCREEN = Question(
         ([], "dont_know"),
     ],
 )
-def test_the_patient_answers_the_screen_from_the_facts(engine: Engine, facts: list[str], answer: str | list[str]) -> None:
+def test_the_patient_answers_the_screen_from_the_facts(
+    engine: Engine, facts: list[str], answer: str | list[str]
+) -> None:
     assert SimulatedPatient(engine, facts).answer(SCREEN) == answer
 
 
 @pytest.mark.parametrize(
     ("facts", "answer"),
-    [(["I had a fit"], "yes"), (["I never had a seizure"], "no"), (["my calves cramp"], "dont_know")],
+    [
+        (["I had a fit"], "yes"),
+        (["I never had a seizure"], "no"),
+        (["my calves cramp"], "dont_know"),
+    ],
 )
-def test_the_patient_answers_yes_no_as_the_spec_says(engine: Engine, facts: list[str], answer: str) -> None:
+def test_the_patient_answers_yes_no_as_the_spec_says(
+    engine: Engine, facts: list[str], answer: str
+) -> None:
     question = Question("seizure", QuestionKind.YES_NO, "A fit?", "why", True)
     assert SimulatedPatient(engine, facts).answer(question) == answer
 
 
 def test_interview_mode_asks_the_screen_first(engine: Engine) -> None:
-    vignette = Vignette(id="calf", text="my calves cramp at night", facts=["I had a fit last night"])
+    vignette = Vignette(
+        id="calf", text="my calves cramp at night", facts=["I had a fit last night"]
+    )
     result = run_interview(engine, Interviewer(engine), vignette)
     # the screen is the first question; the fit the facts state is ticked and ends the interview
     assert result.questions == 1 and result.triage.value == "emergency_ambulance"

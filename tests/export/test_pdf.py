@@ -17,7 +17,7 @@ from matplotlib.image import imread
 
 import spasmcheck
 from spasmcheck.diary.model import Episode
-from spasmcheck.diary.summary import summarise
+from spasmcheck.diary.summary import fitted_weekly_rates, summarise
 from spasmcheck.export import charts
 from spasmcheck.export.model import ReportInput
 from spasmcheck.export.pdf import render_pdf
@@ -163,7 +163,7 @@ def test_same_input_same_charts(result: dict[str, Any]) -> None:
 
 def test_trend_line_sums_to_the_observed_episodes() -> None:
     summary = summarise(diary(), start=START, end=END, timezone=TZ)
-    fitted = charts.fitted_weekly_rates(summary)
+    fitted = fitted_weekly_rates(summary)
     assert fitted is not None
     expected = sum(
         rate / 7 * w.days_in_range for rate, w in zip(fitted, summary.weeks, strict=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
 import pytest
 import yaml
@@ -77,8 +78,9 @@ ONE_CASE = {
 }
 
 
-def _vignettes() -> list[dict]:
-    return yaml.safe_load(VIGNETTES.read_text(encoding="utf-8"))
+def _vignettes() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = yaml.safe_load(VIGNETTES.read_text(encoding="utf-8"))
+    return cases
 
 
 @pytest.mark.parametrize("condition_id", BATCH)

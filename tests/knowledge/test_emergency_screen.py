@@ -17,12 +17,27 @@ def test_packaged_screen_lists_every_sign_that_calls_an_ambulance_alone(kb: Know
     alone = {
         f
         for r in kb.red_flags
-        if r.level is TriageLevel.EMERGENCY_AMBULANCE and not r.all_of and r.min_age is None and r.max_age is None
+        if r.level is TriageLevel.EMERGENCY_AMBULANCE
+        and not r.all_of
+        and r.min_age is None
+        and r.max_age is None
         for f in r.any_of
     }
     assert alone <= set(listed)
     # the issue's standard list (issue 10 section 4) and the seeds' own emergency signs
-    standard = {"trouble_breathing", "trouble_swallowing", "face_droop", "slurred_speech", "weakness_one_side", "fainting", "seizure", "confusion", "vision_change", "worst_headache", "chest_pain"}
+    standard = {
+        "trouble_breathing",
+        "trouble_swallowing",
+        "face_droop",
+        "slurred_speech",
+        "weakness_one_side",
+        "fainting",
+        "seizure",
+        "confusion",
+        "vision_change",
+        "worst_headache",
+        "chest_pain",
+    }
     assert standard <= set(listed)
     assert len(listed) == len(set(listed))
     assert all(len(o.label) < 90 for o in kb.screen.options)  # short enough to scan on a phone
@@ -30,8 +45,8 @@ def test_packaged_screen_lists_every_sign_that_calls_an_ambulance_alone(kb: Know
 
 def write_screen(root: Path, options: str) -> None:
     (root / "screen" / "emergency_screen.yaml").write_text(
-        "screen:\n  id: emergency_screen\n  question: \"Do you have any of these now?\"\n"
-        "  why: \"These warning signs need an ambulance whatever the cause.\"\n"
+        'screen:\n  id: emergency_screen\n  question: "Do you have any of these now?"\n'
+        '  why: "These warning signs need an ambulance whatever the cause."\n'
         f"  options:\n{options}  cite: [{{source: aha_asa_stroke_2019}}]\n",
         encoding="utf-8",
     )
@@ -42,9 +57,9 @@ def test_every_screen_problem_is_listed(tmp_path: Path) -> None:
     shutil.copytree(TINY_KB, broken)
     write_screen(
         broken,
-        "    - {finding: cramp, label: \"A cramp\"}\n"  # fires nothing on its own
-        "    - {finding: cramp, label: \"A cramp again\"}\n"  # listed twice
-        "    - {finding: no_such_sign, label: \"Made up\"}\n",  # unknown
+        '    - {finding: cramp, label: "A cramp"}\n'  # fires nothing on its own
+        '    - {finding: cramp, label: "A cramp again"}\n'  # listed twice
+        '    - {finding: no_such_sign, label: "Made up"}\n',  # unknown
     )
     kb, problems = collect(broken)
     assert kb is None
@@ -58,7 +73,7 @@ def test_every_screen_problem_is_listed(tmp_path: Path) -> None:
 def test_unknown_key_in_the_screen_is_an_error(tmp_path: Path) -> None:
     broken = tmp_path / "kb"
     shutil.copytree(TINY_KB, broken)
-    write_screen(broken, "    - {finding: face_droop, label: \"Face drooping\", urgent: true}\n")
+    write_screen(broken, '    - {finding: face_droop, label: "Face drooping", urgent: true}\n')
     _, problems = collect(broken)
     assert any("urgent" in p and "Extra inputs" in p for p in problems)
 

@@ -52,7 +52,12 @@ def test_every_finding_kind_is_represented(kb: KnowledgeBase) -> None:
 def test_both_seeds_are_cited_in_every_section(kb: KnowledgeBase) -> None:
     cited: set[tuple[str, str | None]] = set()
     for c in kb.conditions:
-        for citation in [*c.sources, *c.prior.cite, *(x for a in c.advice for x in a.cite), *(x for link in c.findings for x in link.cite)]:
+        for citation in [
+            *c.sources,
+            *c.prior.cite,
+            *(x for a in c.advice for x in a.cite),
+            *(x for link in c.findings for x in link.cite),
+        ]:
             cited.add((citation.source, citation.section))
     for flag in kb.red_flags:
         cited.update((x.source, x.section) for x in flag.cite)
@@ -75,7 +80,9 @@ def test_finding_codes_are_common(kb: KnowledgeBase) -> None:
 
 
 def test_medicines_have_brand_and_generic_names(kb: KnowledgeBase) -> None:
-    names = {f.id: {s.lower() for s in f.synonyms} for f in kb.findings if f.kind is FindingKind.MEDICINE}
+    names = {
+        f.id: {s.lower() for s in f.synonyms} for f in kb.findings if f.kind is FindingKind.MEDICINE
+    }
     assert {"furosemide", "lasix"} <= names["med_diuretic"]
     assert {"atorvastatin", "lipitor"} <= names["med_statin"]
     assert {"salbutamol", "ventolin"} <= names["med_beta2_agonist"]
@@ -88,10 +95,14 @@ def test_check_lists_every_problem_at_once(tmp_path: Path) -> None:
     shutil.copytree(TINY_KB, broken)
     conditions = broken / "conditions" / "conditions.yaml"
     text = conditions.read_text(encoding="utf-8")
-    text = text.replace('icd10: ["G47.62"]', 'icd10: ["G4762"]').replace("{id: at_night, p: 0.8", "{id: at_nite, p: 0.8")
+    text = text.replace('icd10: ["G47.62"]', 'icd10: ["G4762"]').replace(
+        "{id: at_night, p: 0.8", "{id: at_nite, p: 0.8"
+    )
     conditions.write_text(text, encoding="utf-8")
     (broken / "red_flags" / "red_flags.yaml").write_text(
-        (broken / "red_flags" / "red_flags.yaml").read_text(encoding="utf-8").replace("{source: aha_asa_stroke_2019}", "{source: nowhere}"),
+        (broken / "red_flags" / "red_flags.yaml")
+        .read_text(encoding="utf-8")
+        .replace("{source: aha_asa_stroke_2019}", "{source: nowhere}"),
         encoding="utf-8",
     )
     kb, problems = collect(broken)
@@ -106,7 +117,12 @@ def test_unknown_key_is_an_error(tmp_path: Path) -> None:
     broken = tmp_path / "kb"
     shutil.copytree(TINY_KB, broken)
     path = broken / "findings" / "findings.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("base_rate: 0.5}", "base_rate: 0.5, basse_rate: 0.4}"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "base_rate: 0.5}", "base_rate: 0.5, basse_rate: 0.4}"
+        ),
+        encoding="utf-8",
+    )
     _, problems = collect(broken)
     assert any("basse_rate" in p and "Extra inputs" in p for p in problems)
 
@@ -115,6 +131,11 @@ def test_seed_section_must_exist(tmp_path: Path) -> None:
     broken = tmp_path / "kb"
     shutil.copytree(TINY_KB, broken)
     path = broken / "conditions" / "conditions.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('section: "Approaches to Management"', 'section: "Made Up"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'section: "Approaches to Management"', 'section: "Made Up"'
+        ),
+        encoding="utf-8",
+    )
     _, problems = collect(broken)
     assert any("no section 'Made Up'" in p for p in problems)

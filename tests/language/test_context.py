@@ -9,7 +9,20 @@ from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon, within_one_edit
 from spasmcheck.language.tokens import tokenize
 
-LEXICON = Lexicon([("numbness", "numb"), ("tingling", "ting"), ("weakness", "weak"), ("weak", "weak"), ("fever", "fever"), ("cramps", "cramp"), ("calves", "calf"), ("swelling", "swell"), ("twitching", "twitch"), ("don't drink much", "lowfluid")])
+LEXICON = Lexicon(
+    [
+        ("numbness", "numb"),
+        ("tingling", "ting"),
+        ("weakness", "weak"),
+        ("weak", "weak"),
+        ("fever", "fever"),
+        ("cramps", "cramp"),
+        ("calves", "calf"),
+        ("swelling", "swell"),
+        ("twitching", "twitch"),
+        ("don't drink much", "lowfluid"),
+    ]
+)
 CONTEXT = ContextAnalyser()
 
 
@@ -20,13 +33,22 @@ def polarities(text: str) -> dict[str, Polarity]:
     return {m.finding_id: p for m, (p, _) in zip(matches, result, strict=True)}
 
 
-A, N, P, H, F = Polarity.PRESENT, Polarity.ABSENT, Polarity.POSSIBLE, Polarity.HISTORICAL, Polarity.FAMILY
+A, N, P, H, F = (
+    Polarity.PRESENT,
+    Polarity.ABSENT,
+    Polarity.POSSIBLE,
+    Polarity.HISTORICAL,
+    Polarity.FAMILY,
+)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("cramps in my calves but no numbness or weakness", {"cramp": A, "calf": A, "numb": N, "weak": N}),
+        (
+            "cramps in my calves but no numbness or weakness",
+            {"cramp": A, "calf": A, "numb": N, "weak": N},
+        ),
         ("no numbness, tingling or weakness", {"numb": N, "ting": N, "weak": N}),
         ("no fever, cramps in my calves", {"fever": N, "cramp": A, "calf": A}),
         ("no fever and my calves cramp", {"fever": N, "calf": A, "cramp": A}),
@@ -57,7 +79,18 @@ def test_rules_load_and_validate() -> None:
     assert len(load_rules()) > 100
 
 
-@pytest.mark.parametrize(("a", "b", "close"), [("twiching", "twitching", True), ("numbnes", "numbness", True), ("tingeling", "tingling", True), ("twtchng", "twitching", False), ("crmap", "cramp", True), ("abc", "xyz", False), ("weakness", "weaknesss", True)])
+@pytest.mark.parametrize(
+    ("a", "b", "close"),
+    [
+        ("twiching", "twitching", True),
+        ("numbnes", "numbness", True),
+        ("tingeling", "tingling", True),
+        ("twtchng", "twitching", False),
+        ("crmap", "cramp", True),
+        ("abc", "xyz", False),
+        ("weakness", "weaknesss", True),
+    ],
+)
 def test_one_edit(a: str, b: str, close: bool) -> None:
     assert within_one_edit(a, b) is close
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from spasmcheck.reasoning.engine import Engine
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _builder():  # type: ignore[no-untyped-def]
+def _builder() -> Any:
     spec = importlib.util.spec_from_file_location(
         "build_hpo_synonyms", ROOT / "scripts" / "build_hpo_synonyms.py"
     )

@@ -11,7 +11,9 @@ import yaml
 from spasmcheck.language.context import Polarity
 from spasmcheck.reasoning.engine import Engine
 
-TABLE: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "data" / "phrases.yaml").read_text(encoding="utf-8"))
+TABLE: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "phrases.yaml").read_text(encoding="utf-8")
+)
 
 
 def test_table_is_big_enough() -> None:
@@ -20,7 +22,12 @@ def test_table_is_big_enough() -> None:
 
 
 def test_table_names_only_real_findings(engine: Engine) -> None:
-    named = {f for row in TABLE for key in ("present", "absent", "possible", "not_found_present") for f in row.get(key, [])}
+    named = {
+        f
+        for row in TABLE
+        for key in ("present", "absent", "possible", "not_found_present")
+        for f in row.get(key, [])
+    }
     assert named - set(engine.kb.finding_by_id) == set()
 
 
@@ -31,7 +38,11 @@ def test_phrase(engine: Engine, row: dict[str, Any]) -> None:
     for m in mentions:
         got.setdefault(m.finding_id, set()).add(m.polarity)
         assert row["text"][m.start : m.end] == m.text
-    for key, polarity in (("present", Polarity.PRESENT), ("absent", Polarity.ABSENT), ("possible", Polarity.POSSIBLE)):
+    for key, polarity in (
+        ("present", Polarity.PRESENT),
+        ("absent", Polarity.ABSENT),
+        ("possible", Polarity.POSSIBLE),
+    ):
         for finding in row.get(key, []):
             assert polarity in got.get(finding, set()), f"{finding} not {polarity.value}: {got}"
     for finding in row.get("not_found_present", []):
@@ -47,11 +58,16 @@ def test_spans_point_at_the_words(engine: Engine) -> None:
 
 def test_curly_apostrophes(engine: Engine) -> None:
     mentions = engine.parser.parse("I\u2019m not weak")
-    assert [(m.finding_id, m.polarity) for m in mentions if m.finding_id == "weakness"] == [("weakness", Polarity.ABSENT)]
+    assert [(m.finding_id, m.polarity) for m in mentions if m.finding_id == "weakness"] == [
+        ("weakness", Polarity.ABSENT)
+    ]
 
 
 def test_parse_benchmark(benchmark, engine: Engine) -> None:  # type: ignore[no-untyped-def]
-    benchmark(engine.parser.parse, "my calves cramp at night for three weeks but no numbness, tingling or weakness")
+    benchmark(
+        engine.parser.parse,
+        "my calves cramp at night for three weeks but no numbness, tingling or weakness",
+    )
 
 
 def test_no_two_findings_share_a_phrase_after_stemming(engine: Engine) -> None:

@@ -32,12 +32,19 @@ def _by_id(model: BayesModel, posterior: np.ndarray) -> dict[str, float]:
 
 def test_prior_without_evidence_is_the_normalised_base_rate(model: BayesModel) -> None:
     post = _by_id(model, model.posterior())
-    assert post == pytest.approx({"night_cramps": 0.5, "hypocalcemia": 0.2, "stroke": 0.1, "other_unlisted": 0.2})
+    assert post == pytest.approx(
+        {"night_cramps": 0.5, "hypocalcemia": 0.2, "stroke": 0.1, "other_unlisted": 0.2}
+    )
 
 
 def test_age_and_sex_factors_multiply_the_prior(model: BayesModel) -> None:
     # age 70 doubles night cramps; female multiplies hypocalcaemia by 1.5
-    weights = {"night_cramps": 0.5 * 2, "hypocalcemia": 0.2 * 1.5, "stroke": 0.1, "other_unlisted": 0.2}
+    weights = {
+        "night_cramps": 0.5 * 2,
+        "hypocalcemia": 0.2 * 1.5,
+        "stroke": 0.1,
+        "other_unlisted": 0.2,
+    }
     total = sum(weights.values())
     post = _by_id(model, model.posterior(age=70, sex="female"))
     assert post == pytest.approx({k: v / total for k, v in weights.items()})
@@ -45,24 +52,45 @@ def test_age_and_sex_factors_multiply_the_prior(model: BayesModel) -> None:
 
 def test_present_finding_uses_link_p_or_background(model: BayesModel) -> None:
     # cramp present: night 0.5*0.9, hypocal 0.2*0.6, stroke 0.1*0.1, other 0.2*0.5 (background)
-    weights = {"night_cramps": 0.5 * 0.9, "hypocalcemia": 0.2 * 0.6, "stroke": 0.1 * 0.1, "other_unlisted": 0.2 * 0.5}
+    weights = {
+        "night_cramps": 0.5 * 0.9,
+        "hypocalcemia": 0.2 * 0.6,
+        "stroke": 0.1 * 0.1,
+        "other_unlisted": 0.2 * 0.5,
+    }
     total = sum(weights.values())
-    assert _by_id(model, model.posterior(present=["cramp"])) == pytest.approx({k: v / total for k, v in weights.items()})
+    assert _by_id(model, model.posterior(present=["cramp"])) == pytest.approx(
+        {k: v / total for k, v in weights.items()}
+    )
 
 
 def test_absent_finding_uses_one_minus_p(model: BayesModel) -> None:
     # at_night absent: night 0.5*(1-0.8), others (1-0.2) background
-    weights = {"night_cramps": 0.5 * 0.2, "hypocalcemia": 0.2 * 0.8, "stroke": 0.1 * 0.8, "other_unlisted": 0.2 * 0.8}
+    weights = {
+        "night_cramps": 0.5 * 0.2,
+        "hypocalcemia": 0.2 * 0.8,
+        "stroke": 0.1 * 0.8,
+        "other_unlisted": 0.2 * 0.8,
+    }
     total = sum(weights.values())
-    assert _by_id(model, model.posterior(absent=["at_night"])) == pytest.approx({k: v / total for k, v in weights.items()})
+    assert _by_id(model, model.posterior(absent=["at_night"])) == pytest.approx(
+        {k: v / total for k, v in weights.items()}
+    )
 
 
 def test_uninformative_absence_is_neutral_for_that_condition(model: BayesModel) -> None:
     # weakness absent: night_cramps link has absence_informative false -> background 1-0.1;
     # stroke 1-0.7; others background 0.9
-    weights = {"night_cramps": 0.5 * 0.9, "hypocalcemia": 0.2 * 0.9, "stroke": 0.1 * 0.3, "other_unlisted": 0.2 * 0.9}
+    weights = {
+        "night_cramps": 0.5 * 0.9,
+        "hypocalcemia": 0.2 * 0.9,
+        "stroke": 0.1 * 0.3,
+        "other_unlisted": 0.2 * 0.9,
+    }
     total = sum(weights.values())
-    assert _by_id(model, model.posterior(absent=["weakness"])) == pytest.approx({k: v / total for k, v in weights.items()})
+    assert _by_id(model, model.posterior(absent=["weakness"])) == pytest.approx(
+        {k: v / total for k, v in weights.items()}
+    )
 
 
 def test_two_findings_multiply(model: BayesModel) -> None:
@@ -79,7 +107,12 @@ def test_two_findings_multiply(model: BayesModel) -> None:
 
 
 def test_contributions_are_log_likelihood_ratios_against_background(model: BayesModel) -> None:
-    items = {c.finding_id: c for c in model.contributions("hypocalcemia", ["tingling_lips_fingers", "cramp"], ["face_droop"])}
+    items = {
+        c.finding_id: c
+        for c in model.contributions(
+            "hypocalcemia", ["tingling_lips_fingers", "cramp"], ["face_droop"]
+        )
+    }
     assert items["tingling_lips_fingers"].log_lr == pytest.approx(math.log(0.7 / 0.1))
     assert items["cramp"].log_lr == pytest.approx(math.log(0.6 / 0.5))
     assert items["face_droop"].log_lr == pytest.approx(0.0)  # not linked: background both ways
@@ -92,12 +125,20 @@ def test_sex_factor_zero_removes_a_condition(tiny_kb: KnowledgeBase) -> None:
 
 
 FINDINGS = ["cramp", "at_night", "tingling_lips_fingers", "face_droop", "weakness", "neutral"]
-evidence_lists = st.lists(st.tuples(st.sampled_from(FINDINGS), st.booleans()), max_size=6, unique_by=lambda t: t[0])
+evidence_lists = st.lists(
+    st.tuples(st.sampled_from(FINDINGS), st.booleans()), max_size=6, unique_by=lambda t: t[0]
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(evidence=evidence_lists, age=st.none() | st.integers(0, 120), sex=st.sampled_from([None, "female", "male"]))
-def test_posterior_sums_to_one(model: BayesModel, evidence: list[tuple[str, bool]], age: int | None, sex: str | None) -> None:
+@given(
+    evidence=evidence_lists,
+    age=st.none() | st.integers(0, 120),
+    sex=st.sampled_from([None, "female", "male"]),
+)
+def test_posterior_sums_to_one(
+    model: BayesModel, evidence: list[tuple[str, bool]], age: int | None, sex: str | None
+) -> None:
     present = [f for f, p in evidence if p]
     absent = [f for f, p in evidence if not p]
     post = model.posterior(present, absent, age, sex)
@@ -107,18 +148,24 @@ def test_posterior_sums_to_one(model: BayesModel, evidence: list[tuple[str, bool
 
 @settings(max_examples=200, deadline=None)
 @given(evidence=evidence_lists, seed=st.randoms())
-def test_order_of_evidence_never_matters(model: BayesModel, evidence: list[tuple[str, bool]], seed: object) -> None:
+def test_order_of_evidence_never_matters(
+    model: BayesModel, evidence: list[tuple[str, bool]], seed: object
+) -> None:
     present = [f for f, p in evidence if p]
     absent = [f for f, p in evidence if not p]
     shuffled_p, shuffled_a = list(present), list(absent)
     seed.shuffle(shuffled_p)  # type: ignore[attr-defined]
     seed.shuffle(shuffled_a)  # type: ignore[attr-defined]
-    assert model.posterior(present, absent) == pytest.approx(model.posterior(shuffled_p, shuffled_a))
+    assert model.posterior(present, absent) == pytest.approx(
+        model.posterior(shuffled_p, shuffled_a)
+    )
 
 
 @settings(max_examples=100, deadline=None)
 @given(evidence=evidence_lists, present=st.booleans())
-def test_a_finding_with_likelihood_ratio_one_changes_nothing(tiny_kb: KnowledgeBase, evidence: list[tuple[str, bool]], present: bool) -> None:
+def test_a_finding_with_likelihood_ratio_one_changes_nothing(
+    tiny_kb: KnowledgeBase, evidence: list[tuple[str, bool]], present: bool
+) -> None:
     # "neutral" is linked only to other_unlisted with p == its base rate 0.3: LR 1 everywhere.
     model = BayesModel(tiny_kb)
     rest = [(f, p) for f, p in evidence if f != "neutral"]

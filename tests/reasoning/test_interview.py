@@ -47,8 +47,25 @@ from spasmcheck.reasoning.triage import condition_level
 CITE = [Citation(source="aha_asa_stroke_2019")]
 
 
-def flag(rule_id: str, level: TriageLevel, *, all_of: tuple[str, ...] = (), any_of: tuple[str, ...] = (), screen_when: tuple[str, ...] = ()) -> RedFlag:
-    return RedFlag(id=rule_id, name=rule_id.replace("_", " "), level=level, all_of=list(all_of), any_of=list(any_of), screen_when=list(screen_when), reason="a reason to act", do_now="what to do now", cite=CITE)
+def flag(
+    rule_id: str,
+    level: TriageLevel,
+    *,
+    all_of: tuple[str, ...] = (),
+    any_of: tuple[str, ...] = (),
+    screen_when: tuple[str, ...] = (),
+) -> RedFlag:
+    return RedFlag(
+        id=rule_id,
+        name=rule_id.replace("_", " "),
+        level=level,
+        all_of=list(all_of),
+        any_of=list(any_of),
+        screen_when=list(screen_when),
+        reason="a reason to act",
+        do_now="what to do now",
+        cite=CITE,
+    )
 
 
 def known(*items: tuple[str, Status]) -> EvidenceSet:
@@ -59,7 +76,11 @@ SCREEN = EmergencyScreen(
     id="emergency_screen",
     question="Do you have any of these now?",
     why="These warning signs need an ambulance whatever the cause.",
-    options=[ScreenOption(finding="face_droop", label="Face drooping"), ScreenOption(finding="seizure", label="A fit"), ScreenOption(finding="fainting", label="Fainting")],
+    options=[
+        ScreenOption(finding="face_droop", label="Face drooping"),
+        ScreenOption(finding="seizure", label="A fit"),
+        ScreenOption(finding="fainting", label="Fainting"),
+    ],
     cite=CITE,
 )
 
@@ -80,14 +101,28 @@ def test_screen_lists_every_open_sign_with_none_of_these() -> None:
         # denied in the text: settled, left out
         ([Evidence("seizure", Status.ABSENT, Origin.TEXT)], ["face_droop", "fainting"]),
         # mentioned with doubt: not settled, still asked
-        ([Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True)], ["face_droop", "seizure", "fainting"]),
+        (
+            [Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True)],
+            ["face_droop", "seizure", "fainting"],
+        ),
         # answered "don't know" before: settled (never asked twice)
-        ([Evidence("fainting", Status.UNKNOWN, Origin.ANSWER, question="fainting")], ["face_droop", "seizure"]),
+        (
+            [Evidence("fainting", Status.UNKNOWN, Origin.ANSWER, question="fainting")],
+            ["face_droop", "seizure"],
+        ),
         # everything settled: no screen at all
-        ([Evidence(f, Status.ABSENT, Origin.TEXT) for f in ("face_droop", "seizure", "fainting")], None),
+        (
+            [
+                Evidence(f, Status.ABSENT, Origin.TEXT)
+                for f in ("face_droop", "seizure", "fainting")
+            ],
+            None,
+        ),
     ],
 )
-def test_screen_skips_what_the_text_settled(evidence: list[Evidence], open_options: list[str] | None) -> None:
+def test_screen_skips_what_the_text_settled(
+    evidence: list[Evidence], open_options: list[str] | None
+) -> None:
     question = screen_question(SCREEN, EvidenceSet(evidence))
     if open_options is None:
         assert question is None
@@ -124,10 +159,17 @@ def test_none_of_these_denies_every_sign_and_moves_on(tiny_engine: Engine) -> No
     assert screen is not None
     for item in answer_evidence(screen, "none"):
         evidence.add(item)
-    assert evidence.get("face_droop") is not None and evidence.get("face_droop").status is Status.ABSENT  # type: ignore[union-attr]
+    assert (
+        evidence.get("face_droop") is not None
+        and evidence.get("face_droop").status is Status.ABSENT
+    )  # type: ignore[union-attr]
     step = interviewer.step(evidence)
     # then the plausible warning sign of this presentation (tingling with cramps)
-    assert step.question is not None and step.question.id == "tingling_lips_fingers" and step.question.screening
+    assert (
+        step.question is not None
+        and step.question.id == "tingling_lips_fingers"
+        and step.question.screening
+    )
 
 
 def test_affirmed_emergency_stops_before_the_screen(tiny_engine: Engine) -> None:
@@ -138,7 +180,12 @@ def test_affirmed_emergency_stops_before_the_screen(tiny_engine: Engine) -> None
 
 def test_a_doubtful_sign_is_on_the_screen_and_dont_know_means_act(tiny_engine: Engine) -> None:
     interviewer = Interviewer(tiny_engine)
-    evidence = EvidenceSet([Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True), Evidence("cramp", Status.PRESENT, Origin.TEXT)])
+    evidence = EvidenceSet(
+        [
+            Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True),
+            Evidence("cramp", Status.PRESENT, Origin.TEXT),
+        ]
+    )
     screen = interviewer.step(evidence).question
     assert screen is not None and screen.id == "emergency_screen"
     assert [o.finding_id for o in screen.options] == ["face_droop"]
@@ -153,7 +200,12 @@ def test_a_doubtful_sign_is_on_the_screen_and_dont_know_means_act(tiny_engine: E
 def test_a_doubtful_sign_off_the_screen_is_asked_once(tiny_engine: Engine) -> None:
     # the tiny knowledge base's screen is settled, so the doubtful-sign question comes next
     interviewer = Interviewer(tiny_engine)
-    evidence = EvidenceSet([Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True), Evidence("cramp", Status.PRESENT, Origin.TEXT)])
+    evidence = EvidenceSet(
+        [
+            Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True),
+            Evidence("cramp", Status.PRESENT, Origin.TEXT),
+        ]
+    )
     step = interviewer.step(evidence)
     assert step.question is not None
     question = Question("face_droop", QuestionKind.YES_NO, "Face?", "why", True)
@@ -162,15 +214,17 @@ def test_a_doubtful_sign_off_the_screen_is_asked_once(tiny_engine: Engine) -> No
         evidence.add(item)
     # answered: never asked again (the doubt is kept for triage)
     assert interviewer._doubtful_emergency(evidence, None) is None
-    item = evidence.get("face_droop")
-    assert item is not None and item.possible and item.origin is Origin.ANSWER
+    doubted = evidence.get("face_droop")
+    assert doubted is not None and doubted.possible and doubted.origin is Origin.ANSWER
 
 
 def test_packaged_screen_every_channel_asks_first(engine: Engine) -> None:
     _, items = engine.parse("my calves cramp at night")
     step = Interviewer(engine).step(EvidenceSet(items), 55, "female")
     assert step.question is not None and step.question.id == "emergency_screen"
-    assert {"trouble_breathing", "face_droop", "seizure", "chest_pain", "worst_headache"} <= {o.finding_id for o in step.question.options}
+    assert {"trouble_breathing", "face_droop", "seizure", "chest_pain", "worst_headache"} <= {
+        o.finding_id for o in step.question.options
+    }
 
 
 def test_text_that_denies_a_sign_shortens_the_packaged_screen(engine: Engine) -> None:
@@ -223,8 +277,15 @@ def test_a_presenting_complaint_earns_the_first_question() -> None:
 
 def test_screening_target_picks_the_highest_score() -> None:
     p = {"aa": 0.3, "bb": 0.3}.__getitem__
-    low = rule_odds(flag("low", TriageLevel.CONSULTATION_24, any_of=("aa",)), EvidenceSet(), p, lambda _: 0.01)
-    high = rule_odds(flag("high", TriageLevel.EMERGENCY_AMBULANCE, any_of=("bb",)), EvidenceSet(), p, lambda _: 0.01)
+    low = rule_odds(
+        flag("low", TriageLevel.CONSULTATION_24, any_of=("aa",)), EvidenceSet(), p, lambda _: 0.01
+    )
+    high = rule_odds(
+        flag("high", TriageLevel.EMERGENCY_AMBULANCE, any_of=("bb",)),
+        EvidenceSet(),
+        p,
+        lambda _: 0.01,
+    )
     chosen = screening_target([low, None, high])
     assert chosen is not None and chosen.rule.id == "high"  # 0.3 × 4 beats 0.3 × 2
     assert screening_target([None]) is None
@@ -234,8 +295,19 @@ def test_screening_target_picks_the_highest_score() -> None:
 
 
 def test_escalation_targets_closest_to_firing_first() -> None:
-    tetanus = flag("tetanus", TriageLevel.EMERGENCY_AMBULANCE, all_of=("wound",), any_of=("lockjaw",), screen_when=("lockjaw",))
-    airway = flag("airway", TriageLevel.EMERGENCY_AMBULANCE, any_of=("stridor", "breathless"), screen_when=("lockjaw",))
+    tetanus = flag(
+        "tetanus",
+        TriageLevel.EMERGENCY_AMBULANCE,
+        all_of=("wound",),
+        any_of=("lockjaw",),
+        screen_when=("lockjaw",),
+    )
+    airway = flag(
+        "airway",
+        TriageLevel.EMERGENCY_AMBULANCE,
+        any_of=("stridor", "breathless"),
+        screen_when=("lockjaw",),
+    )
     unrelated = flag("other", TriageLevel.EMERGENCY_AMBULANCE, any_of=("xx",), screen_when=("yy",))
     likely = {"wound": 0.1, "stridor": 0.2, "breathless": 0.6}.__getitem__
     targets = escalation_targets([airway, tetanus, unrelated], {"lockjaw"}, set(), 30, likely)
@@ -245,7 +317,9 @@ def test_escalation_targets_closest_to_firing_first() -> None:
     evidence = EvidenceSet([Evidence("lockjaw", Status.PRESENT, Origin.TEXT)])
     assert next_escalation(targets, evidence) == targets[0]
     for finding in ("stridor", "wound")[:MAX_ESCALATION]:
-        evidence.add(Evidence(finding, Status.ABSENT, Origin.ANSWER, question=finding, escalation=True))
+        evidence.add(
+            Evidence(finding, Status.ABSENT, Origin.ANSWER, question=finding, escalation=True)
+        )
     assert next_escalation(targets, evidence) is None
 
 
@@ -276,7 +350,9 @@ def test_expected_information_gain_with_an_uninformative_no() -> None:
     yes, no = 0.5 * 0.6 + 0.5 * 0.1, 0.5 * 0.9 + 0.5 * 0.9  # 0.35 and 0.9
     h_yes = -((0.3 / yes) * math.log2(0.3 / yes) + (0.05 / yes) * math.log2(0.05 / yes))
     expected = (yes * h_yes + no * 1.0) / (yes + no)
-    assert float(expected_information_gain(posterior, p_yes, p_no)[0]) == pytest.approx(1.0 - expected)
+    assert float(expected_information_gain(posterior, p_yes, p_no)[0]) == pytest.approx(
+        1.0 - expected
+    )
 
 
 # -- stopping -------------------------------------------------------------------------------------
@@ -294,8 +370,13 @@ def test_expected_information_gain_with_an_uninformative_no() -> None:
         (MIN_QUESTIONS, 0.5, MIN_GAIN_BITS, 0, None),
     ],
 )
-def test_stop_reason(asked: int, top: float, gain: float, unknown: int, reason: StopReason | None) -> None:
-    assert stop_reason(asked=asked, top_probability=top, best_gain=gain, unknown_answers=unknown) is reason
+def test_stop_reason(
+    asked: int, top: float, gain: float, unknown: int, reason: StopReason | None
+) -> None:
+    assert (
+        stop_reason(asked=asked, top_probability=top, best_gain=gain, unknown_answers=unknown)
+        is reason
+    )
 
 
 def test_ranking_stable_arithmetic() -> None:
@@ -307,7 +388,9 @@ def test_ranking_stable_arithmetic() -> None:
     # likelihood ratio 1 either way: nothing can move
     assert ranking_stable(posterior, np.array([[0.5], [0.5]]), np.array([[0.5], [0.5]]), same_level)
     # a yes gives 0.6 × 0.1 = 0.06 against 0.4 × 0.9 = 0.36: the second cause comes first
-    assert not ranking_stable(posterior, np.array([[0.1], [0.9]]), np.array([[0.9], [0.1]]), same_level)
+    assert not ranking_stable(
+        posterior, np.array([[0.1], [0.9]]), np.array([[0.9], [0.1]]), same_level
+    )
 
     def level(p: np.ndarray) -> TriageLevel:
         return TriageLevel.CONSULTATION if float(p[1]) >= 0.45 else TriageLevel.SELF_CARE
@@ -333,11 +416,27 @@ def test_dont_know_is_not_no(tiny_engine: Engine) -> None:
     (item,) = answer_evidence(q, "dont_know")
     assert item.status is Status.UNKNOWN
     model = tiny_engine.model
-    assert model.posterior(["cramp"]) == pytest.approx(tiny_engine.posterior(EvidenceSet([Evidence("cramp", Status.PRESENT), item]), None, None))
+    assert model.posterior(["cramp"]) == pytest.approx(
+        tiny_engine.posterior(EvidenceSet([Evidence("cramp", Status.PRESENT), item]), None, None)
+    )
 
 
-SINGLE = Question("episode_length", QuestionKind.SINGLE, "How long?", "why", False, (Option("a", "A"), Option("b", "B")))
-MULTIPLE = Question("location", QuestionKind.MULTIPLE, "Where?", "why", False, (Option("a", "A"), Option("b", "B"), Option("c", "C")))
+SINGLE = Question(
+    "episode_length",
+    QuestionKind.SINGLE,
+    "How long?",
+    "why",
+    False,
+    (Option("a", "A"), Option("b", "B")),
+)
+MULTIPLE = Question(
+    "location",
+    QuestionKind.MULTIPLE,
+    "Where?",
+    "why",
+    False,
+    (Option("a", "A"), Option("b", "B"), Option("c", "C")),
+)
 
 
 @pytest.mark.parametrize(
@@ -353,7 +452,9 @@ MULTIPLE = Question("location", QuestionKind.MULTIPLE, "Where?", "why", False, (
         (MULTIPLE, [], {"a": Status.UNKNOWN, "b": Status.UNKNOWN, "c": Status.UNKNOWN}),
     ],
 )
-def test_choice_answers(question: Question, response: str | list[str], statuses: dict[str, Status]) -> None:
+def test_choice_answers(
+    question: Question, response: str | list[str], statuses: dict[str, Status]
+) -> None:
     items = answer_evidence(question, response)
     assert {e.finding_id: e.status for e in items} == statuses
     assert questions_asked(items) == 1
@@ -425,8 +526,12 @@ def test_step_benchmark(benchmark, engine: Engine) -> None:  # type: ignore[no-u
 
 
 ITEMS = [
-    Evidence("face_droop", Status.UNKNOWN, Origin.TEXT, possible=True, text="maybe my face drooped"),
-    Evidence("face_droop", Status.UNKNOWN, Origin.ANSWER, question="emergency_screen", screening=True),
+    Evidence(
+        "face_droop", Status.UNKNOWN, Origin.TEXT, possible=True, text="maybe my face drooped"
+    ),
+    Evidence(
+        "face_droop", Status.UNKNOWN, Origin.ANSWER, question="emergency_screen", screening=True
+    ),
     Evidence("face_droop", Status.ABSENT, Origin.ANSWER, question="face_droop"),
     Evidence("face_droop", Status.PRESENT, Origin.ANSWER, question="face_droop"),
     Evidence("face_droop", Status.ABSENT, Origin.TEXT),
@@ -434,8 +539,12 @@ ITEMS = [
 ]
 
 
-@given(picked=st.lists(st.sampled_from(range(len(ITEMS))), min_size=1, max_size=6), seed=st.randoms())
-def test_evidence_order_never_matters_with_doubt_and_dont_know(picked: list[int], seed: random.Random) -> None:
+@given(
+    picked=st.lists(st.sampled_from(range(len(ITEMS))), min_size=1, max_size=6), seed=st.randoms()
+)
+def test_evidence_order_never_matters_with_doubt_and_dont_know(
+    picked: list[int], seed: random.Random
+) -> None:
     items = [ITEMS[i] for i in picked]
     shuffled = list(items)
     seed.shuffle(shuffled)

@@ -86,7 +86,7 @@ def test_a_finding_in_two_families_is_a_knowledge_base_problem() -> None:
         ("x.yaml", FindingFamily(id="one", members=["aa", "bb"], reason="ten chars.")),
         ("x.yaml", FindingFamily(id="two", members=["bb", "zz"], reason="ten chars.")),
     ]
-    _check_families(families, findings, problems)  # type: ignore[arg-type]
+    _check_families(families, findings, problems)
     assert any("'bb' is already in family 'one'" in p for p in problems)
     assert any("unknown finding 'zz'" in p for p in problems)
 
@@ -128,7 +128,7 @@ def test_unless_needs_every_context_finding_affirmed(tiny_kb: KnowledgeBase) -> 
         unless=["neutral", "at_night"],
         reason="A drooping face can be a stroke.",
         do_now="Call the emergency number now.",
-        cite=[{"source": "aha_asa_stroke_2019"}],  # type: ignore[list-item]
+        cite=[{"source": "aha_asa_stroke_2019"}],
     )
     kb = dataclasses.replace(tiny_kb, red_flags=(rule,))
     assert fired_red_flags(kb, ["face_droop"])  # no context: the riskier reading

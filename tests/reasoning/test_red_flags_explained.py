@@ -18,7 +18,8 @@ def _cases() -> list[tuple[str, tuple[str, ...], int | None]]:
     cases = []
     for flag in load_knowledge_base().red_flags:
         age = flag.min_age if flag.min_age is not None else flag.max_age
-        for hit in flag.any_of or [None]:
+        hits: list[str | None] = [*flag.any_of] or [None]
+        for hit in hits:
             findings = (*flag.all_of, *([hit] if hit else []))
             cases.append((flag.id, findings, age))
     return cases

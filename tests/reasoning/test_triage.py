@@ -37,12 +37,17 @@ def test_condition_level_uses_cumulative_probability(tiny_kb: KnowledgeBase) -> 
 
 
 def test_thresholds_are_more_cautious_for_emergencies() -> None:
-    assert LEVEL_THRESHOLDS[TriageLevel.EMERGENCY_AMBULANCE] <= LEVEL_THRESHOLDS[TriageLevel.CONSULTATION]
+    assert (
+        LEVEL_THRESHOLDS[TriageLevel.EMERGENCY_AMBULANCE]
+        <= LEVEL_THRESHOLDS[TriageLevel.CONSULTATION]
+    )
 
 
 def test_combination_rule_needs_all_of(tiny_kb: KnowledgeBase) -> None:
     assert [f.flag.id for f in fired_red_flags(tiny_kb, ["tingling_lips_fingers"])] == []
-    assert [f.flag.id for f in fired_red_flags(tiny_kb, ["tingling_lips_fingers", "cramp"])] == ["tetany_flag"]
+    assert [f.flag.id for f in fired_red_flags(tiny_kb, ["tingling_lips_fingers", "cramp"])] == [
+        "tetany_flag"
+    ]
 
 
 def test_affirmed_emergency_sign_wins_over_probabilities(tiny_kb: KnowledgeBase) -> None:
@@ -62,7 +67,9 @@ def test_doubtful_emergency_sign_still_fires(tiny_kb: KnowledgeBase) -> None:
 
 
 STATUSES = st.sampled_from([Status.PRESENT, Status.ABSENT, Status.UNKNOWN])
-TINY_FINDINGS = st.sampled_from(["face_droop", "cramp", "at_night", "tingling_lips_fingers", "weakness"])
+TINY_FINDINGS = st.sampled_from(
+    ["face_droop", "cramp", "at_night", "tingling_lips_fingers", "weakness"]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -75,14 +82,21 @@ def test_answer_order_never_changes_red_flag_outcome(
     seed.shuffle(shuffled)  # type: ignore[attr-defined]
     first = tiny_engine.evaluate(EvidenceSet(items))
     second = tiny_engine.evaluate(EvidenceSet(shuffled))
-    assert [f.flag.id for f in first.triage.red_flags] == [f.flag.id for f in second.triage.red_flags]
+    assert [f.flag.id for f in first.triage.red_flags] == [
+        f.flag.id for f in second.triage.red_flags
+    ]
     assert first.triage.level is second.triage.level
     if any(f == "face_droop" and s is Status.PRESENT for f, s in answers):
         assert first.triage.level is TriageLevel.EMERGENCY_AMBULANCE
 
 
 @settings(max_examples=100, deadline=None)
-@given(text=st.sampled_from(["no face droop", "no face drooping, cramps at night", "denies face droop"]), age=st.integers(0, 120))
+@given(
+    text=st.sampled_from(
+        ["no face droop", "no face drooping, cramps at night", "denies face droop"]
+    ),
+    age=st.integers(0, 120),
+)
 def test_negated_red_flag_never_fires(tiny_engine: Engine, text: str, age: int) -> None:
     result = tiny_engine.assess(text, age=age)
     assert "face_droop_flag" not in [f.flag.id for f in result.triage.red_flags]
@@ -132,4 +146,9 @@ def test_red_flag_phrase(engine: Engine, case: dict[str, Any]) -> None:
 def test_assess_benchmark(benchmark, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     """One full assess (parse, rank, explain, triage, advice) after warm-up (goal p50 <= 2 ms)."""
     engine.assess("my calves cramp at night for three weeks, no numbness or weakness", 62, "female")
-    benchmark(engine.assess, "my calves cramp at night for three weeks, no numbness or weakness", 62, "female")
+    benchmark(
+        engine.assess,
+        "my calves cramp at night for three weeks, no numbness or weakness",
+        62,
+        "female",
+    )

@@ -44,7 +44,9 @@ def postgres_url() -> Iterator[str]:
     """The URL of a throw-away PostgreSQL server's maintenance database."""
     if shutil.which("initdb") is None or shutil.which("pg_ctl") is None:
         if os.environ.get("CI"):
-            pytest.fail("PostgreSQL binaries (initdb, pg_ctl) are not on PATH; .ci/run installs them")
+            pytest.fail(
+                "PostgreSQL binaries (initdb, pg_ctl) are not on PATH; .ci/run installs them"
+            )
         pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not on PATH")
     base = Path(tempfile.mkdtemp(prefix="spasmcheck-pg-"))
     data = base / "data"

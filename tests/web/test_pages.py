@@ -14,7 +14,7 @@ from html import unescape
 
 import pytest
 from fastapi import FastAPI
-from httpx import Response
+from httpx2 import Response  # what starlette.testclient answers with
 
 from tests.api.conftest import TestClient, register_and_sign_in
 from tests.web.conftest import web_client
@@ -164,7 +164,10 @@ def test_a_yes_to_a_safety_question_stops_the_interview_with_the_emergency_scree
                 assert "What to do now" in after
                 assert 'href="tel:999"' in after
         offered = [v for v in ANSWER.findall(html) if v != "dont_know"]
-        data = {"state": state_of(html), "answer": say_no(question_of(html), offered)}
+        data: dict[str, str | list[str]] = {
+            "state": state_of(html),
+            "answer": say_no(question_of(html), offered),
+        }
         html = post(web, data).text
     assert emergencies >= 1, "no safety check of this interview was an emergency sign"
 
