@@ -159,10 +159,8 @@ def test_none_of_these_denies_every_sign_and_moves_on(tiny_engine: Engine) -> No
     assert screen is not None
     for item in answer_evidence(screen, "none"):
         evidence.add(item)
-    assert (
-        evidence.get("face_droop") is not None
-        and evidence.get("face_droop").status is Status.ABSENT
-    )  # type: ignore[union-attr]
+    denied = evidence.get("face_droop")
+    assert denied is not None and denied.status is Status.ABSENT
     step = interviewer.step(evidence)
     # then the plausible warning sign of this presentation (tingling with cramps)
     assert (
