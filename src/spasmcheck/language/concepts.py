@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from spasmcheck.language.context import CLAUSE_STARTERS
 from spasmcheck.language.tokens import SENTENCE_END, fold, phrase_keys, tokenize
 
 MAX_SPAN = 10
@@ -33,11 +34,15 @@ MAX_SPAN = 10
 # reach would let "swallowed rat poison, he seems fine" deny trouble swallowing.
 MAX_DENIAL_SPAN = 5
 MAX_OCCURRENCES = 4  # per group and clause: enough for any real sentence, bounded work
-# Commas do not end a clause here: people list what they feel with commas ("my fingers and
-# face feel weird, tingly"); the span limit keeps the words together.
+# A comma ends a clause only when a new clause starts after it ("on Lasix for my heart, now
+# getting cramps"): people list what they feel with commas ("my fingers and face feel weird,
+# tingly"), and the span limit keeps those words together.
 CLAUSE_BREAKS = (
     frozenset(fold(w) for w in ("but", "though", "although", "however", "except", "whereas"))
     | SENTENCE_END
+)
+COMMA_CLAUSE_STARTERS = frozenset(fold(w) for w in CLAUSE_STARTERS) | frozenset(
+    fold(w) for w in ("and", "then", "which", "since", "after", "before", "while", "because")
 )
 NEGATIONS = frozenset(
     fold(w)
@@ -95,7 +100,13 @@ class ConceptMatcher:
     def match(self, keys: Sequence[str]) -> list[ConceptMatch]:
         found: list[ConceptMatch] = []
         start = 0
-        for end in [*(i for i, k in enumerate(keys) if k in CLAUSE_BREAKS), len(keys)]:
+        breaks = [
+            i
+            for i, k in enumerate(keys)
+            if k in CLAUSE_BREAKS
+            or (k == "," and i + 1 < len(keys) and keys[i + 1] in COMMA_CLAUSE_STARTERS)
+        ]
+        for end in [*breaks, len(keys)]:
             if end > start:
                 found.extend(self._match_clause(keys, start, end))
             start = end + 1
