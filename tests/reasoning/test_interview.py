@@ -260,6 +260,13 @@ def test_rule_odds_when_nothing_is_left_to_ask() -> None:
     assert rule_odds(rule, known(("aa", Status.ABSENT)), p, p) is None  # a part denied
     assert rule_odds(rule, known(("bb", Status.ABSENT)), p, p) is None  # every alternative denied
     assert rule_odds(rule, known(("aa", Status.UNKNOWN), ("bb", Status.UNKNOWN)), p, p) is None
+    # "don't know" to a part every firing needs: the rule cannot fire, its other parts are not
+    # asked one by one (they used to be, up to the whole screening budget)
+    assert rule_odds(rule, known(("aa", Status.UNKNOWN)), p, p) is None
+    # a part mentioned with doubt counts, as in triage: the rest is still worth asking
+    doubt = EvidenceSet([Evidence("aa", Status.UNKNOWN, Origin.TEXT, possible=True)])
+    odds_doubt = rule_odds(rule, doubt, p, p)
+    assert odds_doubt is not None and odds_doubt.target == "bb" and odds_doubt.p_fire == pytest.approx(0.5)
     # one answer away from firing: the any_of part is asked
     odds = rule_odds(rule, known(("aa", Status.PRESENT)), p, p, nearly_only=True)
     assert odds is not None and odds.target == "bb" and odds.p_fire == pytest.approx(0.5)

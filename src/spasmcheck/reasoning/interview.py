@@ -323,13 +323,18 @@ def rule_odds(
     P(fire) = Π_A p(a) × (1 − Π_B (1 − p(b))), assuming the parts independent given the
     evidence; the background uses each finding's base rate instead. ``nearly_only`` keeps
     only rules one answer away from firing (every ``all_of`` part present).
+
+    A part counts as there when it is present or mentioned with doubt, as triage counts it.
+    A rule with an ``all_of`` part that is known but not there (denied, or answered "don't
+    know") cannot fire on this evidence, so nothing more is asked about it.
     """
-    present, absent = set(evidence.present), set(evidence.absent)
-    if any(f in absent for f in rule.all_of):
-        return None
+    present = set(evidence.present)
+    there = present | set(evidence.possible)
     known = {e.finding_id for e in evidence}
+    if any(f in known and f not in there for f in rule.all_of):
+        return None
     unknown_all = [f for f in rule.all_of if f not in known]
-    any_done = any(f in present for f in rule.any_of)
+    any_done = any(f in there for f in rule.any_of)
     unknown_any = [] if any_done else [f for f in rule.any_of if f not in known]
     if rule.any_of and not any_done and not unknown_any:
         return None  # every alternative denied or unanswerable
