@@ -39,8 +39,9 @@ def _by_id(model: BayesModel, posterior: np.ndarray) -> dict[str, float]:
 
 # -- correlated findings count once -------------------------------------------------------------
 def test_two_members_pointing_the_same_way_count_once(family_kb: KnowledgeBase) -> None:
-    # face droop and weakness present. Stroke: LR 0.6/0.01 = 60 and 0.7/0.1 = 7; the family
-    # keeps the strongest, 60 (naive Bayes would give 420). Every other condition: 1.
+    # face droop and weakness present. Stroke: LR 0.6/0.01 = 60 and 0.7/0.1 = 7; the most
+    # specific "yes" (face droop, listed first) speaks for the family: 60 (naive Bayes would
+    # give 420). Every other condition: 1.
     weights = {"night_cramps": 0.5, "hypocalcemia": 0.2, "stroke": 0.1 * 60, "other_unlisted": 0.2}
     total = sum(weights.values())
     post = BayesModel(family_kb).posterior(present=["face_droop", "weakness"])
@@ -50,13 +51,37 @@ def test_two_members_pointing_the_same_way_count_once(family_kb: KnowledgeBase) 
 
 
 def test_a_yes_and_a_no_in_one_family_both_count(family_kb: KnowledgeBase) -> None:
-    # face droop present (stroke x60), weakness absent (stroke (1-0.7)/(1-0.1) = 1/3): the
-    # strongest for and the strongest against are both kept: 60 / 3 = 20. Night cramps'
-    # weakness link is not absence-informative: background, ratio 1.
+    # face droop present (stroke x60), weakness absent (stroke (1-0.7)/(1-0.1) = 1/3): a "yes"
+    # and a "no" are two facts, both kept: 60 / 3 = 20. Night cramps' weakness link is not
+    # absence-informative: background, ratio 1.
     weights = {"night_cramps": 0.5, "hypocalcemia": 0.2, "stroke": 0.1 * 20, "other_unlisted": 0.2}
     total = sum(weights.values())
     model = BayesModel(family_kb)
     post = model.posterior(present=["face_droop"], absent=["weakness"])
+    assert _by_id(model, post) == pytest.approx({k: v / total for k, v in weights.items()})
+
+
+def test_specificity_not_strength_chooses_the_member(tiny_kb: KnowledgeBase) -> None:
+    # the same two findings listed the other way round: weakness now speaks for the family,
+    # so stroke gets x7 although face droop would give x60 (the choice never depends on the
+    # condition it favours)
+    kb = dataclasses.replace(
+        tiny_kb, families=(STROKE_SIGNS.model_copy(update={"members": ["weakness", "face_droop"]}),)
+    )
+    model = BayesModel(kb)
+    weights = {"night_cramps": 0.5, "hypocalcemia": 0.2, "stroke": 0.1 * 7, "other_unlisted": 0.2}
+    total = sum(weights.values())
+    post = model.posterior(present=["face_droop", "weakness"])
+    assert _by_id(model, post) == pytest.approx({k: v / total for k, v in weights.items()})
+
+
+def test_the_most_general_no_speaks_for_the_family(family_kb: KnowledgeBase) -> None:
+    # both absent: "no weakness" (the general member) carries "no face droop" with it.
+    # Stroke (1-0.7)/(1-0.1) = 1/3; night cramps' weakness "no" is uninformative: 1.
+    model = BayesModel(family_kb)
+    weights = {"night_cramps": 0.5, "hypocalcemia": 0.2, "stroke": 0.1 / 3, "other_unlisted": 0.2}
+    total = sum(weights.values())
+    post = model.posterior(absent=["face_droop", "weakness"])
     assert _by_id(model, post) == pytest.approx({k: v / total for k, v in weights.items()})
 
 
@@ -71,7 +96,7 @@ def test_without_the_family_the_same_evidence_multiplies(tiny_kb: KnowledgeBase)
 
 
 def test_contributions_explain_the_family_rule(family_kb: KnowledgeBase) -> None:
-    # the weaker member adds nothing for stroke, so it is reported with ratio 1
+    # the more general member adds nothing, so it is reported with ratio 1
     items = BayesModel(family_kb).contributions("stroke", ["face_droop", "weakness"], [])
     ratios = {c.finding_id: c.likelihood_ratio for c in items}
     assert ratios == pytest.approx({"face_droop": 60.0, "weakness": 1.0})

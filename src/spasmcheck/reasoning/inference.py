@@ -24,15 +24,19 @@ by a constant per finding, so they rank the evidence for and against a cause exa
 
 Correlated findings count once. Findings that describe the same thing ("eyelid" and "eyelid
 twitching", "weakness" and "weakness on one side", diabetes and insulin) are grouped into
-families (``knowledge/data/families``). Within a family the known members' log-likelihood
-ratios for a condition are not added; the family contributes its strongest evidence for the
-condition plus its strongest evidence against it:
+families (``knowledge/data/families``), their members listed from the most specific to the
+most general. Within a family the evidence is not multiplied; the family contributes
 
-    λ_F(c) = max(0, max_{f∈F} λ_f(c)) + min(0, min_{f∈F} λ_f(c))
+    λ_F(c) = λ_s(c) + λ_g(c)
 
-so two members pointing the same way count once, and a "yes" to one member with a "no" to
-another (weakness, but not on one side) keeps both. A finding outside every family counts as
-in plain naive Bayes. In full, with λ_f(c) = log(P(e_f | c) / P(e_f | background)):
+where ``s`` is the most specific member answered "yes" and ``g`` the most general member
+answered "no" (each term 0 when there is none). This is Bayes' rule, not an approximation,
+when each member implies the next: "eyelid twitching" present makes "eyelid" certain, so
+P(both | c) = P(eyelid twitching | c); "no weakness" makes "no weakness on one side" certain.
+A "yes" to a general member with a "no" to a specific one ("weak, but not on one side") keeps
+both, as two different facts. The member that speaks is chosen by specificity, never by which
+condition it favours. A finding outside every family counts as in plain naive Bayes. In full,
+with λ_f(c) = log(P(e_f | c) / P(e_f | background)):
 
     log P(c | e) = log P(c | age, sex) + τ · Σ_{families and lone findings} λ(c) + const
 
@@ -157,6 +161,11 @@ class BayesModel:
             for member in family.members:
                 family_of[self.finding_index[member]] = k
         self.family_of = family_of
+        member_rank = np.zeros(n_f, dtype=np.int64)
+        for family in kb.families:
+            for rank, member in enumerate(family.members):
+                member_rank[self.finding_index[member]] = rank
+        self.member_rank = member_rank  # position in its family, most specific first
         self._base_priors = np.array([c.prior.base for c in self.conditions], dtype=np.float64)
         self._prior_cache: dict[tuple[int | None, str | None], FloatArray] = {}
 
@@ -191,9 +200,9 @@ class BayesModel:
         """Each known finding's log-likelihood ratio per condition, with families combined.
 
         Returns a C x K matrix (one column per known finding), the finding ids and whether
-        each was present. Within a family only the strongest positive and the strongest
-        negative ratio of each condition are kept; the other members' entries become 0, so
-        the columns add up to the family rule of the module docstring.
+        each was present. Within a family only the most specific present member and the most
+        general absent member keep their column; the other members' columns become 0, so the
+        columns add up to the family rule of the module docstring.
         """
         ids: list[str] = []
         states: list[bool] = []
@@ -214,13 +223,17 @@ class BayesModel:
             cols = np.flatnonzero(families == family)
             if len(cols) < 2:
                 continue
-            block = llr[:, cols]
-            keep = np.zeros_like(block, dtype=bool)
-            rows = np.arange(block.shape[0])
-            best, worst = block.argmax(axis=1), block.argmin(axis=1)
-            keep[rows, best] = block[rows, best] > 0
-            keep[rows, worst] |= block[rows, worst] < 0
-            llr[:, cols] = np.where(keep, block, 0.0)
+            rank = {int(k): int(self.member_rank[columns[k]]) for k in cols}
+            present_cols = [k for k in rank if states[k]]
+            absent_cols = [k for k in rank if not states[k]]
+            keep = set()
+            if present_cols:  # the most specific "yes" speaks for the family
+                keep.add(min(present_cols, key=rank.__getitem__))
+            if absent_cols:  # the most general "no" speaks for the family
+                keep.add(max(absent_cols, key=rank.__getitem__))
+            for k in rank:
+                if k not in keep:
+                    llr[:, k] = 0.0
         return llr, ids, states
 
     def log_joint(
@@ -252,8 +265,8 @@ class BayesModel:
     ) -> list[Contribution]:
         """Each known finding's log-likelihood ratio for one condition, strongest first.
 
-        A family member whose evidence is already counted by a stronger member of its family
-        contributes 0 (it adds nothing to the ranking), so the list explains the posterior.
+        A family member whose evidence another member of its family already carries (a more
+        specific "yes", a more general "no") contributes 0, so the list explains the posterior.
         """
         i = self.condition_index[condition_id]
         llr, ids, states = self.evidence_llr(present, absent)
