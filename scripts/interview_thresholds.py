@@ -32,7 +32,7 @@ SHOWN = (
 TRIED: dict[str, tuple[Any, ...]] = {
     "STOP_TOP_PROBABILITY": (0.8, 0.95),
     "MIN_GAIN_BITS": (0.01, 0.06, 0.1),
-    "MAX_SCREENING": (4, 6, 10),
+    "MAX_SCREENING": (4, 8, 10),
     "SCREEN_LIFT": (2.0, 5.0),
     "SCREEN_MIN_PROBABILITY": (0.08, 0.2),
     "STABILITY_CANDIDATES": (4, 16),

@@ -60,7 +60,7 @@ from spasmcheck.reasoning.inference import FloatArray
 from spasmcheck.reasoning.triage import FiredFlag, condition_level, fired_red_flags
 
 MAX_QUESTIONS = 18
-MAX_SCREENING = 8
+MAX_SCREENING = 6  # the emergency screen counts as one (docs/model.md, "The thresholds")
 MAX_UNKNOWN_ANSWERS = 9  # stop when the person keeps answering "don't know"
 MAX_ESCALATION = 2  # after an emergency sign: questions that could make it an ambulance
 SCREEN_LIFT = 3.0
