@@ -16,6 +16,8 @@ account can write to the cache folder reaches the server.
 
 from __future__ import annotations
 
+import logging
+import traceback
 from functools import cache
 from typing import Any
 
@@ -77,6 +79,7 @@ def create_app(
 
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(UnexpectedErrors)
     return app
 
 
@@ -158,3 +161,61 @@ class BodySizeLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+LOG = logging.getLogger("spasmcheck.server")
+
+
+class UnexpectedErrors:
+    """ASGI middleware: a bug's exception becomes a plain 500, and the log gets where it was
+    raised (the exception types and the stack's files and lines) but never its message.
+
+    An exception's message can hold health data: a database error quotes the failing row
+    (PostgreSQL's DETAIL), a validation error its input. Uvicorn would log it whole, so the
+    exception is not let through to it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:
+            LOG.error(
+                "unexpected error in %s %s\n%s", scope["method"], _route(scope), _where(error)
+            )
+            if not started:
+                response = error_response(500, "internal_error", "something went wrong on our side")
+                await response(scope, receive, send)
+
+
+def _route(scope: Scope) -> str:
+    """The route's pattern (``/v1/episodes/{episode_id}``), never the address asked for."""
+    route = scope.get("route")
+    return str(getattr(route, "path", "(no route)"))
+
+
+def _where(error: BaseException) -> str:
+    """The exception chain as types and stack frames, without any message."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        summary = traceback.extract_tb(current.__traceback__)
+        lines.append(f"{type(current).__module__}.{type(current).__qualname__}")
+        lines += [f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in summary]
+        current = current.__cause__ or current.__context__
+    return "\n".join(lines)

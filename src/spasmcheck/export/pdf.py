@@ -11,6 +11,7 @@ longer (smaller type, shorter lists, smaller charts).
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,12 @@ from spasmcheck.reasoning.chance import chance_percent
 from spasmcheck.reasoning.engine import Engine
 
 FONT = "DejaVu"
+
+# fpdf2 logs every glyph its font lacks, one by one, and fontTools what it subsets: both spell
+# out what the person typed, which is health data and must never reach a log.
+for _name in ("fpdf", "fontTools"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL + 1)
+
 MAX_PAGES = 2
 TITLE = "spasmcheck"
 SUBTITLE = "Decision support, not a diagnosis"

@@ -43,7 +43,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Create the SQLAlchemy engine for ``url`` (``sqlite:///FILE`` or ``postgresql://...``)."""
+    """Create the SQLAlchemy engine for ``url`` (``sqlite:///FILE`` or ``postgresql://...``).
+
+    Every engine hides its statements' parameters from its errors: an error's text reaches the
+    server log, and the parameters are episodes' notes, medicine names and e-mail addresses."""
     try:
         parsed = make_url(url)
     except Exception as error:  # sqlalchemy raises ArgumentError and ValueError alike
@@ -53,17 +56,22 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database in ("", ":memory:"):
             engine = create_engine(
-                url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+                url,
+                poolclass=StaticPool,
+                connect_args={"check_same_thread": False},
+                hide_parameters=True,
             )
         else:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"check_same_thread": False})
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False}, hide_parameters=True
+            )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
     raise StorageError(f"unsupported database {backend!r}: use sqlite:// or postgresql://")
 
 

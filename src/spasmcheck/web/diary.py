@@ -44,7 +44,7 @@ from spasmcheck.reasoning.engine import Engine, InputError
 from spasmcheck.services import diary
 from spasmcheck.services.deps import EngineDep, SessionDep
 from spasmcheck.services.errors import NotFound
-from spasmcheck.services.schemas import FIRST_YEAR, MAX_ID
+from spasmcheck.services.schemas import FIRST_YEAR, LAST_YEAR, MAX_ID
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import User
 from spasmcheck.web import charts
@@ -208,8 +208,10 @@ def _started_at(value: str, zone: ZoneInfo, now: datetime) -> datetime | str:
         local = datetime.fromisoformat(value.strip())
     except ValueError:
         return "Enter the date and time it started, for example 2025-03-14 21:30."
-    if local.year < FIRST_YEAR:
-        return "Enter a date after 1900."
+    # Checked before the conversion to UTC, which overflows at the calendar's edges (year
+    # 9999 west of UTC, year 1 east of it); the API's schemas hold the same bounds.
+    if not FIRST_YEAR <= local.year <= LAST_YEAR:
+        return f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}."
     moment = (local if local.tzinfo else local.replace(tzinfo=zone)).astimezone(UTC)
     if moment > now + FUTURE_SLACK:
         return "That time is in the future. Enter when the episode started."

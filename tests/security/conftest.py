@@ -1,0 +1,11 @@
+"""Fixtures of the security tests: the storage tests' databases (SQLite and a throw-away
+PostgreSQL server) and the API tests' apps, under the names those tests give them."""
+
+from __future__ import annotations
+
+from tests.storage.conftest import (  # noqa: F401  (fixtures, found by pytest by name)
+    database_url,
+    postgres_url,
+    session,
+    session_factory,
+)
