@@ -12,14 +12,16 @@ The embedding. WordLlama's ``l2_supercat`` 256-d static token embeddings (D. Lee
 and trained for sentence similarity), which ship inside the ``wordllama`` wheel. A text is
 the mean of its token vectors, L2-normalised: the same arithmetic as
 ``WordLlamaInference.embed`` (a test checks they agree). The files are read from the
-installed package directly — with ``tokenizers`` and ``safetensors`` — and ``wordllama``
-itself is never imported, because its loader looks for the tokenizer in a folder that does
-not exist and then downloads it, and its ``inference`` module calls
-``logging.basicConfig(level=INFO)`` on import, which would switch on INFO logging for the
-whole process. Nothing is downloaded and nothing is logged: no network, no text in a log.
+installed package directly — the tokenizer with ``tokenizers``, the weights memory-mapped
+from their safetensors file — and ``wordllama`` itself is never imported, because its
+loader looks for the tokenizer in a folder that does not exist and then downloads it, and
+its ``inference`` module calls ``logging.basicConfig(level=INFO)`` on import, which would
+switch on INFO logging for the whole process. Nothing is downloaded and nothing is logged:
+no network, no text in a log.
 
 Cost. Nothing is loaded until the first clause needs the fallback (the CLI's cold start
-stays untouched); then the weights (16 MB) and the phrase matrix are built once per index.
+stays untouched); then the tokenizer is read, the weights (16 MB) are memory-mapped and
+every phrase is embedded, once per index.
 Clause embeddings are kept in a bounded LRU cache. ``docs/language.md`` ("Semantic
 fallback") gives the measured accuracy, threshold, load time and time per clause, and
 ``scripts/measure_semantic.py`` reproduces them.
@@ -28,12 +30,13 @@ fallback") gives the measured accuracy, threshold, load time and time per clause
 from __future__ import annotations
 
 import importlib.util
+import json
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -54,12 +57,13 @@ __all__ = [
     "knowledge_base_phrases",
 ]
 
-# Chosen by `scripts/measure_semantic.py` on tests/language/data/semantic_probes.yaml
-# (132 lay paraphrases, 62 clauses that name nothing): the threshold that maximises F1 of
-# "right finding returned" — see docs/language.md, "Semantic fallback", for the curve. The
-# lead re-chooses it on the corpus dev half; it is a module constant so that choice is one
-# line with its measurement beside it.
-SIMILARITY_THRESHOLD: Final = 0.60
+# Chosen by `scripts/measure_semantic.py` on tests/language/data/semantic_probes.yaml (132 lay
+# paraphrases, 62 ordinary clauses that name nothing), by the rule in its `best_threshold`:
+# the best recall among thresholds that give a finding to at most 10 % of the nothing
+# clauses. At 0.75: recall 0.62, precision 0.90, 6 of 62 nothing clauses answered; best F1
+# would be 0.65, which answers 35 % of them. docs/language.md, "Semantic fallback", has the
+# curve. The lead re-chooses it on the corpus dev half.
+SIMILARITY_THRESHOLD: Final = 0.75
 
 # sha256 of the files read from wordllama 0.4.0.post1 (recorded 2026-12-05; see
 # language/data/SEMANTIC_MODEL.md). A test fails if the installed wheel holds other files.
@@ -94,9 +98,10 @@ def _normalise(text: str) -> str:
 
 
 class StaticEmbedding:
-    """Mean-pooled static token embeddings, read from a safetensors matrix and a tokenizer.
+    """Mean-pooled static token embeddings, from a safetensors matrix and a tokenizer.
 
-    Loads lazily: the files are read on the first call to ``embed``.
+    Loads lazily: the files are opened on the first call to ``embed``, and the matrix is
+    memory-mapped, not read.
     """
 
     def __init__(self, weights: Path, tokenizer: Path, *, tensor_key: str = _TENSOR_KEY) -> None:
@@ -104,7 +109,7 @@ class StaticEmbedding:
         self._tokenizer_path = tokenizer
         self._tensor_key = tensor_key
         self._lock = threading.Lock()
-        self._loaded: tuple[Vectors, Tokenizer] | None = None
+        self._loaded: tuple[NDArray[np.floating[Any]], Tokenizer] | None = None
 
     @classmethod
     def from_wordllama(cls) -> StaticEmbedding:
@@ -122,46 +127,88 @@ class StaticEmbedding:
     def loaded(self) -> bool:
         return self._loaded is not None
 
-    def _load(self) -> tuple[Vectors, Tokenizer]:
+    def _load(self) -> tuple[NDArray[np.floating[Any]], Tokenizer]:
         with self._lock:
             if self._loaded is None:
-                from safetensors.numpy import load_file
                 from tokenizers import Tokenizer
 
                 try:
-                    tensors = load_file(str(self._weights_path))
+                    table = _map_tensor(self._weights_path, self._tensor_key)
                     tokenizer = Tokenizer.from_file(str(self._tokenizer_path))
-                except (OSError, ValueError, RuntimeError) as error:
+                except (OSError, ValueError, RuntimeError, KeyError) as error:
                     raise SemanticModelError(
                         f"cannot read the embedding model at {self._weights_path.parent}: "
                         f"{type(error).__name__}"
                     ) from error
-                if self._tensor_key not in tensors:
-                    raise SemanticModelError(f"no tensor {self._tensor_key!r} in the weights")
-                matrix = np.ascontiguousarray(tensors[self._tensor_key], dtype=np.float32)
                 tokenizer.no_padding()
                 tokenizer.no_truncation()
-                self._loaded = (matrix, tokenizer)
+                self._loaded = (table, tokenizer)
             return self._loaded
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        matrix, tokenizer = self._load()
+        table, tokenizer = self._load()
         encodings = tokenizer.encode_batch([_normalise(t) for t in texts], add_special_tokens=False)
-        out = np.zeros((len(texts), matrix.shape[1]), dtype=np.float32)
-        vocabulary = matrix.shape[0]
-        for row, encoding in enumerate(encodings):
-            ids = [i for i in encoding.ids if 0 <= i < vocabulary]
+        vocabulary, width = table.shape
+        rows = [[i for i in encoding.ids if 0 <= i < vocabulary] for encoding in encodings]
+        out = np.zeros((len(texts), width), dtype=np.float32)
+        used = [i for ids in rows for i in ids]
+        if not used:
+            return out
+        # Converting float16 rows is the slow part: convert each distinct token once, then
+        # average texts of the same length together (a few dozen vectorised sums for the
+        # knowledge base's ~10,000 phrases: ~0.1 s, against ~0.7 s text by text).
+        distinct = np.unique(np.array(used, dtype=np.intp))
+        vectors = np.asarray(table[distinct], dtype=np.float32)
+        where = np.zeros(vocabulary, dtype=np.intp)
+        where[distinct] = np.arange(len(distinct))
+        by_length: dict[int, list[int]] = {}
+        for r, ids in enumerate(rows):
             if ids:
-                out[row] = matrix[ids].mean(axis=0)
+                by_length.setdefault(len(ids), []).append(r)
+        for length, members in by_length.items():
+            block = where[np.array([rows[r] for r in members], dtype=np.intp)]
+            out[members] = vectors[block].sum(axis=1) / length
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         return out
 
 
-def knowledge_base_phrases(kb: KnowledgeBase) -> list[tuple[str, str]]:
-    """Every ``(phrase, finding_id)`` of the knowledge base: synonyms, name and question."""
+_SAFETENSORS_DTYPES: Final = {"F16": np.float16, "F32": np.float32}
+_MAX_HEADER: Final = 1 << 20
+
+
+def _map_tensor(path: Path, key: str) -> NDArray[np.floating[Any]]:
+    """One 2-d tensor of a safetensors file, memory-mapped read-only (nothing is copied).
+
+    The format: an 8-byte little-endian header length, a JSON header naming each tensor's
+    dtype, shape and byte range, then the data. Mapping instead of loading makes the first
+    fallback ~0.4 s cheaper: a clause needs a handful of the 32,000 rows.
+    """
+    with path.open("rb") as handle:
+        size = int.from_bytes(handle.read(8), "little")
+        if not 0 < size <= _MAX_HEADER:
+            raise ValueError("not a safetensors file")
+        header = json.loads(handle.read(size))
+    entry = header[key]
+    dtype = _SAFETENSORS_DTYPES[entry["dtype"]]
+    rows, width = (int(n) for n in entry["shape"])
+    begin, end = (int(n) for n in entry["data_offsets"])
+    if end - begin != rows * width * np.dtype(dtype).itemsize:
+        raise ValueError("the tensor's byte range does not match its shape")
+    return np.memmap(path, dtype=dtype, mode="r", offset=8 + size + begin, shape=(rows, width))
+
+
+def knowledge_base_phrases(
+    kb: KnowledgeBase, kinds: Collection[str] | None = None
+) -> list[tuple[str, str]]:
+    """Every ``(phrase, finding_id)`` of the knowledge base: synonyms, name and question.
+
+    ``kinds`` keeps only findings of those kinds (``FindingKind`` values, e.g. ``symptom``).
+    """
     pairs: list[tuple[str, str]] = []
     for finding in kb.findings:
+        if kinds is not None and finding.kind.value not in kinds:
+            continue
         for phrase in (*finding.synonyms, finding.name, finding.question):
             pairs.append((phrase, finding.id))
     return pairs
@@ -216,9 +263,13 @@ class SemanticIndex:
         model: EmbeddingModel | None = None,
         threshold: float = SIMILARITY_THRESHOLD,
         cache_size: int = 2048,
+        kinds: Collection[str] | None = None,
     ) -> SemanticIndex:
         return cls(
-            knowledge_base_phrases(kb), model=model, threshold=threshold, cache_size=cache_size
+            knowledge_base_phrases(kb, kinds),
+            model=model,
+            threshold=threshold,
+            cache_size=cache_size,
         )
 
     @property
@@ -232,7 +283,8 @@ class SemanticIndex:
     def _build(self) -> _Matrix:
         with self._lock:
             if self._matrix is None:
-                ids = tuple(self._grouped)
+                # Sorted ids: a stable sort on the scores then breaks ties by id.
+                ids = tuple(sorted(self._grouped))
                 texts = [text for fid in ids for text in self._grouped[fid]]
                 sizes = [len(self._grouped[fid]) for fid in ids]
                 starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.intp)
@@ -245,21 +297,31 @@ class SemanticIndex:
         vector.setflags(write=False)  # shared through the cache
         return vector
 
+    def _per_finding(self, clause: str) -> Vectors | None:
+        matrix = self._build()
+        key = _normalise(clause)[:MAX_CLAUSE_CHARS]
+        if not key:
+            return None
+        vector = self._embed_clause(key)
+        if not vector.any():  # no token the model knows: no direction, no neighbour
+            return None
+        # einsum, not `@`: the product is small (~10k x 256), and OpenBLAS's threaded gemv
+        # stalls when the cores are busy — measured on 2 shared cores, p50 24 ms with `@`
+        # against 0.4 ms with this single-threaded loop (docs/language.md).
+        similarities = np.einsum("ij,j->i", matrix.vectors, vector)
+        per_finding: Vectors = np.maximum.reduceat(similarities, matrix.starts)
+        return per_finding
+
     def scores(self, clause: str) -> dict[str, float]:
         """Every finding's similarity to ``clause`` (max over its phrasings).
 
         Empty when the clause is empty or holds nothing the model can embed.
         """
-        matrix = self._build()
-        key = _normalise(clause)[:MAX_CLAUSE_CHARS]
-        if not key:
+        per_finding = self._per_finding(clause)
+        if per_finding is None:
             return {}
-        vector = self._embed_clause(key)
-        if not vector.any():  # no token the model knows: no direction, no neighbour
-            return {}
-        similarities = matrix.vectors @ vector
-        per_finding = np.maximum.reduceat(similarities, matrix.starts)
-        return {fid: float(s) for fid, s in zip(matrix.finding_ids, per_finding, strict=True)}
+        ids = self._build().finding_ids
+        return {fid: float(s) for fid, s in zip(ids, per_finding, strict=True)}
 
     def nearest(self, clause: str, k: int = 3) -> list[tuple[str, float]]:
         """The ``k`` most similar findings with their cosine similarity, best first.
@@ -268,9 +330,12 @@ class SemanticIndex:
         """
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
-        scores = self.scores(clause)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        return ranked[:k]
+        per_finding = self._per_finding(clause)
+        if per_finding is None:
+            return []
+        ids = self._build().finding_ids
+        order = np.argsort(-per_finding, kind="stable")[:k]
+        return [(ids[i], float(per_finding[i])) for i in order]
 
     def best(self, clause: str) -> tuple[str, float] | None:
         """The most similar finding if its similarity reaches the threshold, else ``None``."""
