@@ -54,11 +54,13 @@ def _ask(
             console.print(HELP)
     for index, option in enumerate(question.options, start=1):
         console.print(f"  {index}. {option.label}")
-    console.print("  0. None of these")
     many = question.kind is QuestionKind.MULTIPLE
+    if many:
+        console.print("  0. None of these")
     hint = "numbers separated by commas" if many else "one number"
+    extra = ", 0 for none of these" if many else ""
     while True:
-        reply = _read(console, f"[{hint}, 0=none of these, d=don't know, w=why, u=undo] > ")
+        reply = _read(console, f"[{hint}{extra}, d=don't know, w=why, u=undo] > ")
         if reply in ("u", "undo"):
             return None
         if reply in ("w", "why"):
@@ -66,7 +68,7 @@ def _ask(
             continue
         if reply in ("d", "dk", "?"):
             return Answer.DONT_KNOW.value
-        if reply in ("0", "none", "none of these"):
+        if many and reply in ("0", "none", "none of these"):
             return Answer.NONE.value
         try:
             picks = [int(part) for part in reply.replace(" ", ",").split(",") if part]
@@ -78,9 +80,7 @@ def _ask(
             and (many or len(picks) == 1)
         ):
             return [question.options[p - 1].finding_id for p in picks]
-        console.print(
-            f"Please give {hint} from the list, 0 for none of these, or d if you don't know."
-        )
+        console.print(f"Please give {hint} from the list{extra}, or d if you don't know.")
 
 
 def run_interview(
