@@ -124,11 +124,14 @@ class Camera:
 
 def interview_screens(page: Page, camera: Camera) -> None:
     start_check(page, NIGHT_CRAMPS, age=41, sex="female")
-    why_shown = map_shown = False
+    why_shown = map_shown = screen_shown = False
     for _ in range(20):
         question = current_question(page)
         if question is None:
             break
+        if not screen_shown and page.get_by_text("Emergency check").count() > 0:
+            camera.shoot(page, "question-emergency-check")
+            screen_shown = True
         if not why_shown and question.kind == "yes_no":
             page.locator("details.why summary").click()
             camera.shoot(page, "question-why")
@@ -139,8 +142,11 @@ def interview_screens(page: Page, camera: Camera) -> None:
             camera.shoot(page, "question-bodymap")
             map_shown = True
         answer(page, question, SENSIBLE(question))
-    if not (why_shown and map_shown):
-        raise SystemExit(f"the interview showed why={why_shown}, body map={map_shown}")
+    if not (why_shown and map_shown and screen_shown):
+        raise SystemExit(
+            f"the interview showed emergency check={screen_shown}, why={why_shown}, "
+            f"body map={map_shown}"
+        )
     camera.shoot(page, "result-self-care")
 
 
