@@ -231,3 +231,26 @@ def test_cold_start_benchmark(benchmark) -> None:  # type: ignore[no-untyped-def
         rounds=5,
         iterations=1,
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "one side of my face has drooped and my eyelid keeps twitching",
+        "calf cramps at night and tonight I have crushing chest pain",
+        "my eyelid twitches and I suddenly see double",
+    ],
+)
+def test_assess_json_puts_an_emergency_cause_first_at_an_emergency_level(
+    capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """SPEC.md: at an emergency level the first entry of ``conditions`` is a cause whose own
+    usual level is an emergency, so the ranking never contradicts the banner."""
+    code, out, _ = run(capsys, "assess", "--text", text, "--age", "70", "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert result["triage"]["level"] in ("emergency_ambulance", "emergency")
+    first = result["conditions"][0]
+    assert first["usual_triage"] in ("emergency_ambulance", "emergency")
+    assert first["explains_level"] is True
+    assert all(0 <= c["probability"] <= 0.95 for c in result["conditions"])
