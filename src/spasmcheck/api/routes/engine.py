@@ -76,6 +76,11 @@ def assess(body: AssessRequest, request: Request) -> JSONResponse:
     response_class=JSONResponse,
 )
 def interview(body: InterviewRequest, request: Request) -> JSONResponse:
+    """The first question is the emergency screen (``id`` ``emergency_screen``, a
+    multiple-choice list of the warning signs the text did not settle): answer it with the
+    signs chosen, ``"none"`` (None of these) or ``"dont_know"``. A chosen sign ends the
+    interview with the emergency result. Every multiple-choice question takes ``"none"``;
+    options not chosen are recorded as absent."""
     engine = _engine(request)
     evidence = _evidence(engine, body.evidence, body.text)
     if body.answer is not None:
