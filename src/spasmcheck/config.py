@@ -7,6 +7,7 @@ key that is published in this repository.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,17 @@ class Settings:
     secret_key: str = DEFAULT_SECRET
     session_max_age_s: int = 14 * 24 * 3600
     max_body_bytes: int = 64 * 1024
+    # Sign-in and sign-up limits (OWASP ASVS 4.0 2.2.1), each counted atomically in the
+    # database so they hold across threads, workers and instances.
     login_rate_limit: int = 5  # attempts per minute per email and client address
+    address_login_rate_limit: int = 30  # attempts per minute per client address, any email
+    account_login_rate_limit: int = 30  # attempts per hour per email, any address
+    register_rate_limit: int = 10  # sign-ups per hour per client address
+    # argon2id takes 64 MiB a hash: at most this many at once, else a fast 503.
+    max_concurrent_hashes: int = 2
+    # Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For is believed. Empty:
+    # the connection's own address is the client's, whatever the headers say.
+    trusted_proxies: tuple[str, ...] = ()
     # argon2-cffi's cheapest profile instead of its defaults: for the test suite only, where
     # production hashing would cost half a second per sign-up. Not read from the environment.
     fast_password_hashing: bool = False
@@ -50,6 +61,22 @@ class Settings:
             )
         if self.fast_password_hashing and self.environment == "production":
             raise SettingsError("fast password hashing is for tests, never for production")
+        for name in (
+            "login_rate_limit",
+            "address_login_rate_limit",
+            "account_login_rate_limit",
+            "register_rate_limit",
+            "max_concurrent_hashes",
+        ):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as error:
+                raise SettingsError(
+                    f"SPASMCHECK_TRUSTED_PROXIES: {proxy!r} is not an IP address or network"
+                ) from error
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("SPASMCHECK_DATABASE_URL must be a sqlite:// or postgresql:// URL")
 
@@ -75,4 +102,13 @@ class Settings:
             session_max_age_s=number("SPASMCHECK_SESSION_MAX_AGE", 14 * 24 * 3600),
             max_body_bytes=number("SPASMCHECK_MAX_BODY_BYTES", 64 * 1024),
             login_rate_limit=number("SPASMCHECK_LOGIN_RATE_LIMIT", 5),
+            address_login_rate_limit=number("SPASMCHECK_ADDRESS_LOGIN_RATE_LIMIT", 30),
+            account_login_rate_limit=number("SPASMCHECK_ACCOUNT_LOGIN_RATE_LIMIT", 30),
+            register_rate_limit=number("SPASMCHECK_REGISTER_RATE_LIMIT", 10),
+            max_concurrent_hashes=number("SPASMCHECK_MAX_CONCURRENT_HASHES", 2),
+            trusted_proxies=tuple(
+                part.strip()
+                for part in os.environ.get("SPASMCHECK_TRUSTED_PROXIES", "").split(",")
+                if part.strip()
+            ),
         )

@@ -106,7 +106,7 @@ def test_login_is_rate_limited_per_email_and_address(tmp_path: Path) -> None:
         )
         assert limited.status_code == 429
         assert error_of(limited)["code"] == "too_many_requests"
-        assert limited.headers["retry-after"] == "60"
+        assert 1 <= int(limited.headers["retry-after"]) <= 61
         # Another email from the same address is counted on its own.
         register(client, "b@example.org")
         other = client.post(

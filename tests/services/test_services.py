@@ -42,7 +42,7 @@ def session(tmp_path: Path) -> Iterator[Session]:
 @pytest.fixture
 def ann(session: Session) -> User:
     account = AccountCreate(email="ann@example.org", password=PASSWORD, timezone="Europe/London")
-    return accounts.register(session, account=account, settings=SETTINGS)
+    return accounts.register(session, account=account, client="192.0.2.1", settings=SETTINGS)
 
 
 def log_in(session: Session, password: str, client: str = "198.51.100.7") -> User:
@@ -54,7 +54,7 @@ def log_in(session: Session, password: str, client: str = "198.51.100.7") -> Use
 def test_an_address_is_registered_once(session: Session, ann: User) -> None:
     again = AccountCreate(email="ANN@example.org", password=PASSWORD)
     with pytest.raises(EmailTaken):
-        accounts.register(session, account=again, settings=SETTINGS)
+        accounts.register(session, account=again, client="192.0.2.1", settings=SETTINGS)
 
 
 def test_signing_in_needs_the_password_and_counts_the_guesses(session: Session, ann: User) -> None:
@@ -93,7 +93,10 @@ def episode(episode_id: int | None = None) -> Episode:
 
 def test_someone_elses_episode_is_not_found(session: Session, ann: User) -> None:
     other = accounts.register(
-        session, account=AccountCreate(email="bo@example.org", password=PASSWORD), settings=SETTINGS
+        session,
+        account=AccountCreate(email="bo@example.org", password=PASSWORD),
+        client="192.0.2.1",
+        settings=SETTINGS,
     )
     saved = diary.add_episode(session, user=ann, episode=episode())
     assert saved.id is not None

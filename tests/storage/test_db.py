@@ -27,7 +27,7 @@ def test_first_use_migrates_to_head(session_factory: sessionmaker[Session]) -> N
     engine = session_factory.kw["bind"]
     assert current_revision(engine) == head_revision()
     tables = set(inspect(engine).get_table_names())
-    assert {"users", "auth_tokens", "login_attempts", "episodes", "assessments"} <= tables
+    assert {"users", "auth_tokens", "rate_counters", "episodes", "assessments"} <= tables
 
 
 def test_migrations_match_the_models(session_factory: sessionmaker[Session]) -> None:

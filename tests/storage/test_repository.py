@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from spasmcheck.diary.model import Episode
 from spasmcheck.storage import models, repository
@@ -143,17 +145,33 @@ def test_expired_tokens_are_purged(session: Session) -> None:
     assert repository.delete_expired_tokens(session, now=now) == 1
 
 
-def test_login_attempts_count_within_the_window(session: Session) -> None:
-    now = datetime.now(UTC)
-    for minutes in (5, 0.5, 0.1):
-        repository.record_login_attempt(session, key_hash="k", at=now - timedelta(minutes=minutes))
-    repository.record_login_attempt(session, key_hash="other", at=now)
-    since = now - timedelta(minutes=1)
-    assert repository.count_login_attempts(session, key_hash="k", since=since) == 2
-    repository.prune_login_attempts(session, before=since)
-    assert (
-        repository.count_login_attempts(session, key_hash="k", since=now - timedelta(hours=1)) == 2
-    )
+def test_counters_count_per_key_and_period_and_are_pruned(session: Session) -> None:
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    counts = [
+        repository.count_hit(session, key_hash=key, period=period, expires_at=later)
+        for key, period in (("k", 1), ("k", 1), ("other", 1), ("k", 2), ("k", 1))
+    ]
+    assert counts == [1, 2, 1, 1, 3]
+    repository.prune_counters(session, now=later)
+    assert repository.count_hit(session, key_hash="k", period=1, expires_at=later) == 1
+
+
+def test_concurrent_hits_each_see_their_own_count(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Twenty threads bump one counter at once: the counts are 1..20, each exactly once, so
+    a limit of n lets exactly n through (the old count-then-insert let 5-11 of 5 through)."""
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    start = threading.Barrier(20)
+
+    def hit(_: int) -> int:
+        with session_factory() as own:
+            start.wait()
+            return repository.count_hit(own, key_hash="race", period=7, expires_at=later)
+
+    with ThreadPoolExecutor(20) as pool:
+        counts = sorted(pool.map(hit, range(20)))
+    assert counts == list(range(1, 21))
 
 
 def test_erasing_a_user_erases_everything_of_theirs_only(session: Session) -> None:
@@ -188,7 +206,7 @@ def test_erasing_a_user_erases_everything_of_theirs_only(session: Session) -> No
 def test_naive_datetimes_are_refused(session: Session) -> None:
     user = make_user(session, "a@example.org")
     session.add(
-        models.LoginAttempt(key_hash="k", attempted_at=datetime(2026, 1, 1))  # no timezone
+        models.RateCounter(key_hash="k", period=1, count=1, expires_at=datetime(2026, 1, 1))
     )
     with pytest.raises(Exception, match="naive"):
         session.flush()

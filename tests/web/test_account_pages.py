@@ -254,7 +254,7 @@ def test_too_many_sign_in_attempts_are_refused_for_a_minute(alice: TestClient) -
         assert wrong.status_code == 422
     page = alice.post("/signin", data={"email": EMAIL, "password": PASSWORD})
     assert page.status_code == 429
-    assert page.headers["retry-after"] == "60"
+    assert 1 <= int(page.headers["retry-after"]) <= 61
     assert "Wait a minute" in error_summary(page)
     assert not signed_in(alice)
 

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from spasmcheck.services.errors import (
+    Busy,
     EmailTaken,
     Invalid,
     NotFound,
@@ -93,6 +94,8 @@ def service_error_response(error: ServiceError) -> JSONResponse:
         )
     if isinstance(error, Invalid):
         return error_response(422, "invalid_request", error.message)
+    if isinstance(error, Busy):
+        return error_response(503, "busy", error.message, {"Retry-After": str(error.retry_after_s)})
     return error_response(400, "bad_request", error.message)
 
 

@@ -154,6 +154,9 @@ def serve(
             host=host,
             port=port,
             log_level="warning",
+            # The app reads X-Forwarded-For itself, from SPASMCHECK_TRUSTED_PROXIES only;
+            # uvicorn's own handling would trust it from 127.0.0.1 by default.
+            proxy_headers=False,
         )
         return
     _serve_workers(host, port, workers)
@@ -184,6 +187,7 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
         factory=True,
         workers=workers,
         log_level="warning",
+        proxy_headers=False,
     )
     Multiprocess(config, sockets=[sock]).run()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from spasmcheck.config import Settings
-from spasmcheck.services.errors import EmailTaken, TooManyAttempts, WrongPassword
+from spasmcheck.services.errors import EmailTaken, WrongPassword
 from spasmcheck.services.schemas import (
     AccountCreate,
     AccountPublic,
@@ -20,22 +20,33 @@ from spasmcheck.services.schemas import (
     LoginRequest,
 )
 from spasmcheck.services.security import (
+    TOO_MANY,
+    TOO_MANY_SIGN_UPS,
     SignIn,
     hash_password,
-    login_allowed,
-    rate_limit_key,
     sign_in,
+    sign_in_limits,
+    sign_up_limits,
+    spend,
     verify_password,
 )
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import AuthToken, User, utcnow
 
-TOO_MANY = "too many sign-in attempts: wait a minute and try again"
 WRONG = "wrong email or password"
+TAKEN = "an account with this email address already exists"
 
 
-def register(session: Session, *, account: AccountCreate, settings: Settings) -> User:
-    """A new account; :class:`EmailTaken` when the address is already used."""
+def register(session: Session, *, account: AccountCreate, client: str, settings: Settings) -> User:
+    """A new account; :class:`EmailTaken` when the address is already used,
+    :class:`TooManyAttempts` when this client address has made too many, :class:`Busy` when
+    every hashing turn is taken.
+
+    The limit and the duplicate are checked before the password is hashed: a flood of
+    sign-ups costs the server a counter and a lookup each, not 64 MiB of argon2."""
+    spend(session, sign_up_limits(client, settings), message=TOO_MANY_SIGN_UPS)
+    if repository.get_user_by_email(session, email=account.email) is not None:
+        raise EmailTaken(TAKEN)
     try:
         return repository.create_user(
             session,
@@ -56,11 +67,11 @@ def check_password(
     client: str,
     settings: Settings,
 ) -> User:
-    """``user`` when ``password`` is theirs. Every call counts against the minute's budget of
-    guesses for this email and client address (:class:`TooManyAttempts` once spent); a wrong
-    password, or no such user, is :class:`WrongPassword` after the same hashing work."""
-    if not login_allowed(session, key=rate_limit_key(email, client), settings=settings):
-        raise TooManyAttempts(TOO_MANY)
+    """``user`` when ``password`` is theirs. Every call counts against the budgets of guesses
+    for this email and client address, for this client address and for this account
+    (:class:`TooManyAttempts` once one is spent, before any hashing); a wrong password, or no
+    such user, is :class:`WrongPassword` after the same hashing work."""
+    spend(session, sign_in_limits(email, client, settings), message=TOO_MANY)
     if not verify_password(user.password_hash if user else None, password, settings=settings):
         raise WrongPassword(WRONG)
     if user is None:  # verify_password never says yes without a hash; this tells mypy

@@ -31,9 +31,17 @@ class WrongPassword(ServiceError):
 
 
 class TooManyAttempts(ServiceError):
-    """Too many password attempts for this email address and client in the last minute."""
+    """A limit on sign-in or sign-up attempts is spent; ``retry_after_s`` until it renews."""
 
-    retry_after_s = 60
+    def __init__(self, message: str, *, retry_after_s: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class Busy(ServiceError):
+    """The server has no capacity for this now (every password-hashing turn is taken)."""
+
+    retry_after_s = 5
 
 
 def validation_message(error: RequestValidationError) -> str:

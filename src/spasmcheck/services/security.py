@@ -13,8 +13,17 @@
   also set as a readable cookie for the web app's scripts (double submit), and the server
   compares it with the digest stored with the session. A bearer request needs none: a
   browser never attaches an Authorization header on its own.
-- Login attempts are counted per digest of email and client address, in the database, so the
-  limit holds across several app instances.
+- Password hashing is bounded: argon2id takes 64 MiB and half a second a hash, so at most
+  ``Settings.max_concurrent_hashes`` run at once; a request that cannot get a turn within
+  :data:`HASH_WAIT_S` is refused at once (:class:`Busy`, a 503) instead of queueing until the
+  server runs out of memory, and no other request waits behind it.
+- Sign-in and sign-up are limited before any hashing (OWASP ASVS 4.0 2.2.1): per email and
+  client address, per client address whatever the email, per account whatever the address,
+  and sign-ups per address. Each limit is a counter in the database bumped by one atomic
+  upsert (:func:`spasmcheck.storage.repository.count_hit`), so it holds across threads,
+  workers and instances.
+- The client's address is the connection's, unless the connection comes from one of
+  ``Settings.trusted_proxies`` (empty by default): only then is ``X-Forwarded-For`` read.
 
 Nothing here logs: tokens, passwords and email addresses never reach the log.
 """
@@ -23,9 +32,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher, profiles
@@ -35,6 +48,7 @@ from itsdangerous import BadSignature, TimestampSigner
 from sqlalchemy.orm import Session
 
 from spasmcheck.config import Settings
+from spasmcheck.services.errors import Busy, TooManyAttempts
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import AuthToken, User, utcnow
 
@@ -42,8 +56,13 @@ SESSION_COOKIE = "spasmcheck_session"
 CSRF_COOKIE = "spasmcheck_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-RATE_WINDOW = timedelta(minutes=1)
 TOKEN_BYTES = 32
+HASH_WAIT_S = 0.5  # the longest a request waits for a turn to hash before a 503
+BUSY = "the server is busy: try again in a few seconds"
+TOO_MANY = "too many sign-in attempts: wait a minute and try again"
+TOO_MANY_SIGN_UPS = "too many new accounts from this address: try again later"
+MINUTE = 60
+HOUR = 3600
 
 
 @cache
@@ -54,9 +73,28 @@ def _hasher(fast: bool) -> tuple[PasswordHasher, str]:
     return hasher, hasher.hash(secrets.token_urlsafe(16))
 
 
+@cache
+def _hash_turns(size: int) -> threading.BoundedSemaphore:
+    """One semaphore per process (per size, so that tests can choose theirs)."""
+    return threading.BoundedSemaphore(size)
+
+
+@contextmanager
+def hashing_turn(settings: Settings) -> Iterator[None]:
+    """A turn to hash, or :class:`Busy` when none frees up within :data:`HASH_WAIT_S`."""
+    turns = _hash_turns(settings.max_concurrent_hashes)
+    if not turns.acquire(timeout=HASH_WAIT_S):
+        raise Busy(BUSY)
+    try:
+        yield
+    finally:
+        turns.release()
+
+
 def hash_password(password: str, *, settings: Settings) -> str:
     hasher, _ = _hasher(settings.fast_password_hashing)
-    return hasher.hash(password)
+    with hashing_turn(settings):
+        return hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str, *, settings: Settings) -> bool:
@@ -65,10 +103,11 @@ def verify_password(password_hash: str | None, password: str, *, settings: Setti
     The parameters are read from the stored hash itself, so a hash made with other
     parameters still verifies."""
     hasher, dummy = _hasher(settings.fast_password_hashing)
-    try:
-        return hasher.verify(password_hash or dummy, password) and password_hash is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    with hashing_turn(settings):
+        try:
+            return hasher.verify(password_hash or dummy, password) and password_hash is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
 
 def new_token() -> str:
@@ -99,6 +138,7 @@ def sign_in(session: Session, *, user: User, settings: Settings) -> SignIn:
     issued = SignIn(new_token(), new_token(), new_token(), expires_at)
     family = digest(new_token())
     repository.delete_expired_tokens(session, now=now)
+    repository.prune_counters(session, now=now)
     repository.create_token(
         session,
         user_id=user.id,
@@ -211,20 +251,85 @@ def authenticate(
     return token
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request, settings: Settings) -> str:
+    """The client's IP address: the connection's own, or, when the connection comes from a
+    trusted proxy, the nearest address in ``X-Forwarded-For`` that is not a trusted proxy."""
+    peer = request.client.host if request.client else "unknown"
+    networks = _networks(settings.trusted_proxies)
+    if not networks or not _trusted(peer, networks):
+        return peer
+    forwarded = [
+        part.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for part in header.split(",")
+    ]
+    for hop in reversed(forwarded):
+        if not _trusted(hop, networks):
+            return hop[:64]
+    return peer
 
 
-def rate_limit_key(email: str, address: str) -> str:
-    return digest(f"{email}\x00{address}")
+@cache
+def _networks(
+    proxies: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
 
-def login_allowed(session: Session, *, key: str, settings: Settings) -> bool:
-    """Record one attempt under ``key``; False when the minute's budget is already spent."""
-    now = utcnow()
-    repository.prune_login_attempts(session, before=now - RATE_WINDOW)
-    recent = repository.count_login_attempts(session, key_hash=key, since=now - RATE_WINDOW)
-    if recent >= settings.login_rate_limit:
+def _trusted(
+    address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
         return False
-    repository.record_login_attempt(session, key_hash=key, at=now)
-    return True
+    return any(ip in network for network in networks)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``budget`` uses of ``key`` per fixed period of ``period_s`` seconds."""
+
+    key: str
+    budget: int
+    period_s: int
+
+
+def spend(session: Session, limits: list[Limit], *, message: str) -> None:
+    """Count one use against every limit; :class:`TooManyAttempts` if any is spent.
+
+    Each limit is a sliding window estimated from two fixed periods (the current one, and the
+    previous one weighted by how much of it the window still covers), so a burst at a
+    period's boundary gets no second budget. The current period's count comes from one atomic
+    upsert: concurrent requests each see a different number. Every counter is bumped even
+    when an earlier one is already spent, so each counts every attempt it covers."""
+    now = utcnow().timestamp()
+    retry_after: int | None = None
+    for limit in limits:
+        period, into = divmod(now, limit.period_s)
+        key_hash = digest(limit.key)
+        current = repository.count_hit(
+            session,
+            key_hash=key_hash,
+            period=int(period),
+            # kept for one more period: the next one still weighs it
+            expires_at=datetime.fromtimestamp((period + 2) * limit.period_s, tz=UTC),
+        )
+        previous = repository.read_count(session, key_hash=key_hash, period=int(period) - 1)
+        if current + previous * (1 - into / limit.period_s) > limit.budget:
+            left = int(limit.period_s - into) + 1
+            retry_after = max(retry_after or 0, left)
+    if retry_after is not None:
+        raise TooManyAttempts(message, retry_after_s=retry_after)
+
+
+def sign_in_limits(email: str, address: str, settings: Settings) -> list[Limit]:
+    return [
+        Limit(f"login\x00{email}\x00{address}", settings.login_rate_limit, MINUTE),
+        Limit(f"login-address\x00{address}", settings.address_login_rate_limit, MINUTE),
+        Limit(f"login-account\x00{email}", settings.account_login_rate_limit, HOUR),
+    ]
+
+
+def sign_up_limits(address: str, settings: Settings) -> list[Limit]:
+    return [Limit(f"register\x00{address}", settings.register_rate_limit, HOUR)]

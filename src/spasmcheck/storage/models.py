@@ -2,8 +2,8 @@
 
 Times are stored in UTC and always come back timezone-aware (SQLite keeps no offset, so
 :class:`UTCDateTime` adds it back). Secrets are never stored: sign-in tokens and CSRF tokens
-are kept as SHA-256 digests, passwords as argon2id hashes, and login attempts under a digest
-of the email and client address.
+are kept as SHA-256 digests, passwords as argon2id hashes, and rate-limit counters under a
+digest of the email and client address.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -111,11 +111,14 @@ class Assessment(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class LoginAttempt(Base):
-    """One sign-in attempt, keyed by a digest of the email and client address."""
+class RateCounter(Base):
+    """How many times a key was used in one fixed window of time (the period is the
+    Unix time divided by the window's length). The key is a digest of what is limited: an
+    address, an e-mail address, or both, never the value itself."""
 
-    __tablename__ = "login_attempts"
+    __tablename__ = "rate_counters"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key_hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH), index=True)
-    attempted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    key_hash: Mapped[str] = mapped_column(String(DIGEST_LENGTH), primary_key=True)
+    period: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

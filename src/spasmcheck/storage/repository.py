@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Delete, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -120,27 +122,36 @@ def delete_expired_tokens(session: Session, *, now: datetime) -> int:
     return int(deleted)
 
 
-# -- login attempts ----------------------------------------------------------------------------
-def record_login_attempt(session: Session, *, key_hash: str, at: datetime) -> None:
-    session.add(models.LoginAttempt(key_hash=key_hash, attempted_at=at))
-    session.commit()
+# -- rate limits -------------------------------------------------------------------------------
+def count_hit(session: Session, *, key_hash: str, period: int, expires_at: datetime) -> int:
+    """Add one to the counter of ``key_hash`` in ``period`` and return the new count.
 
-
-def count_login_attempts(session: Session, *, key_hash: str, since: datetime) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(models.LoginAttempt)
-            .where(
-                models.LoginAttempt.key_hash == key_hash, models.LoginAttempt.attempted_at > since
-            )
+    One statement (an upsert with RETURNING, on SQLite and PostgreSQL alike), so concurrent
+    requests each see a different count: no two of them can both be the limit's last one."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = models.RateCounter
+    statement = (
+        insert(table)
+        .values(key_hash=key_hash, period=period, count=1, expires_at=expires_at)
+        .on_conflict_do_update(
+            index_elements=[table.key_hash, table.period], set_={"count": table.count + 1}
         )
-        or 0
+        .returning(table.count)
     )
+    count = int(session.execute(statement).scalar_one())
+    session.commit()
+    return count
 
 
-def prune_login_attempts(session: Session, *, before: datetime) -> None:
-    _delete(session, delete(models.LoginAttempt).where(models.LoginAttempt.attempted_at <= before))
+def read_count(session: Session, *, key_hash: str, period: int) -> int:
+    table = models.RateCounter
+    query = select(table.count).where(table.key_hash == key_hash, table.period == period)
+    return int(session.scalar(query) or 0)
+
+
+def prune_counters(session: Session, *, now: datetime) -> None:
+    _delete(session, delete(models.RateCounter).where(models.RateCounter.expires_at <= now))
     session.commit()
 
 

@@ -60,6 +60,7 @@ SIGN_IN_PROBLEMS = {
 }
 WRONG_PASSWORD = "Wrong email or password."
 TOO_MANY = "Too many attempts with this email address. Wait a minute, then try again."
+TOO_MANY_SIGN_UPS = "Too many new accounts from this address. Please try again later."
 TAKEN = (
     "An account with this email address already exists. "
     "Sign in instead, or use another email address."
@@ -144,6 +145,7 @@ def _sign_up_form(
     next_path: str = "",
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     return render(
         request,
@@ -158,6 +160,7 @@ def _sign_up_form(
             "password_hint": PASSWORD_HINT,
         },
         status_code=status_code,
+        headers=headers,
     )
 
 
@@ -196,9 +199,21 @@ def sign_up(
     except ValidationError as error:
         return again(field_errors(error, SIGN_UP_PROBLEMS))
     try:
-        user = accounts.register(session, account=body, settings=settings)
+        user = accounts.register(
+            session, account=body, client=client_address(request, settings), settings=settings
+        )
     except EmailTaken:
         return again({"email": TAKEN})
+    except TooManyAttempts as error:
+        return _sign_up_form(
+            request,
+            email=email,
+            timezone=timezone,
+            next_path=next_path,
+            errors={"email": TOO_MANY_SIGN_UPS},
+            status_code=429,
+            headers={"Retry-After": str(error.retry_after_s)},
+        )
     response = RedirectResponse(safe_next(next_path, AFTER_SIGN_IN), status_code=303)
     issued = accounts.start_session(session, user=user, settings=settings)
     set_session_cookies(response, issued=issued, settings=settings)
@@ -251,7 +266,7 @@ def sign_in_submit(
         )
     try:
         _, issued = accounts.log_in(
-            session, credentials=body, client=client_address(request), settings=settings
+            session, credentials=body, client=client_address(request, settings), settings=settings
         )
     except TooManyAttempts as error:
         return _sign_in_form(
@@ -380,7 +395,7 @@ def account_delete(
             user=user,
             email=user.email,
             password=password,
-            client=client_address(request),
+            client=client_address(request, settings),
             settings=settings,
         )
     except TooManyAttempts:

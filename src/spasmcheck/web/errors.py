@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
 from spasmcheck.services.errors import (
+    Busy,
     EmailTaken,
     Invalid,
     NotFound,
@@ -44,6 +45,7 @@ TITLES = {
     413: "That is too long",
     422: "Please check what you entered",
     429: "Too many attempts",
+    503: "Busy right now",
 }
 FORM_EXPIRED = (
     "This form was opened in an earlier sign-in or on another site. "
@@ -97,13 +99,18 @@ SERVICE_STATUS: list[tuple[type[ServiceError], int]] = [
     (EmailTaken, 409),
     (TooManyAttempts, 429),
     (Invalid, 422),
+    (Busy, 503),
 ]
 
 
 def service_error_page(request: Request, error: ServiceError) -> Response:
     status = next((code for kind, code in SERVICE_STATUS if isinstance(error, kind)), 400)
     message = error.message[:1].upper() + error.message[1:]
-    return error_page(request, status, message if message.endswith(".") else f"{message}.")
+    page = error_page(request, status, message if message.endswith(".") else f"{message}.")
+    retry_after = getattr(error, "retry_after_s", None)
+    if retry_after is not None:
+        page.headers["Retry-After"] = str(retry_after)
+    return page
 
 
 def http_error_page(request: Request, error: StarletteHTTPException) -> Response:

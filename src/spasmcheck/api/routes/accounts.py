@@ -22,10 +22,19 @@ router = APIRouter(prefix="/accounts", tags=["accounts"], route_class=ApiRoute)
     "/register",
     status_code=status.HTTP_201_CREATED,
     summary="Create an account",
-    responses={409: {"description": "An account with this email address already exists"}},
+    responses={
+        409: {"description": "An account with this email address already exists"},
+        429: {"description": "Too many new accounts from this address"},
+        503: {"description": "Busy: every password-hashing turn is taken; retry shortly"},
+    },
 )
-def register(body: AccountCreate, session: SessionDep, settings: SettingsDep) -> AccountPublic:
-    return accounts.public(accounts.register(session, account=body, settings=settings))
+def register(
+    body: AccountCreate, request: Request, session: SessionDep, settings: SettingsDep
+) -> AccountPublic:
+    client = client_address(request, settings)
+    return accounts.public(
+        accounts.register(session, account=body, client=client, settings=settings)
+    )
 
 
 @router.post(
@@ -34,6 +43,7 @@ def register(body: AccountCreate, session: SessionDep, settings: SettingsDep) ->
     responses={
         401: {"description": "Wrong email or password"},
         429: {"description": "Too many attempts in the last minute"},
+        503: {"description": "Busy: every password-hashing turn is taken; retry shortly"},
     },
 )
 def login(
@@ -44,7 +54,7 @@ def login(
     settings: SettingsDep,
 ) -> LoginResponse:
     user, issued = accounts.log_in(
-        session, credentials=body, client=client_address(request), settings=settings
+        session, credentials=body, client=client_address(request, settings), settings=settings
     )
     set_session_cookies(response, issued=issued, settings=settings)
     return LoginResponse(

@@ -1,0 +1,192 @@
+"""Issue 15, items 2 and 3: a sign-in flood cannot take the service down, and the limits on
+guessing hold under concurrency, across e-mails and across addresses (OWASP ASVS 4.0 2.2.1).
+
+The service-level tests run on SQLite and on PostgreSQL (``session_factory``); the HTTP-level
+ones check the status codes and headers a client sees.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from fastapi import Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from spasmcheck.config import Settings, SettingsError
+from spasmcheck.services import accounts
+from spasmcheck.services.errors import Busy, EmailTaken, ServiceError, TooManyAttempts
+from spasmcheck.services.schemas import AccountCreate, LoginRequest
+from spasmcheck.services.security import HASH_WAIT_S, client_address, hashing_turn
+from tests.api.conftest import BASE_URL, PASSWORD, TestClient, error_of, make_app
+
+
+def settings(**overrides: object) -> Settings:
+    fields: dict[str, object] = {"environment": "test", "fast_password_hashing": True}
+    return Settings(**{**fields, **overrides})  # type: ignore[arg-type]
+
+
+def create(session: Session, email: str, config: Settings, client: str = "192.0.2.1") -> None:
+    account = AccountCreate(email=email, password=PASSWORD)
+    accounts.register(session, account=account, client=client, settings=config)
+
+
+def attempt(session: Session, email: str, password: str, client: str, config: Settings) -> str:
+    """What one sign-in attempt comes to: ok, wrong, or limited."""
+    credentials = LoginRequest(email=email, password=password)
+    try:
+        accounts.log_in(session, credentials=credentials, client=client, settings=config)
+    except TooManyAttempts:
+        return "limited"
+    except ServiceError:
+        return "wrong"
+    return "ok"
+
+
+# -- item 3: login throttling that holds --------------------------------------------------------
+def test_concurrent_guesses_get_exactly_the_budget(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Twenty guesses at once with a budget of five: exactly five are heard (the old
+    count-then-insert let 5 to 11 through)."""
+    config = settings(login_rate_limit=5, max_concurrent_hashes=20)
+    with session_factory() as session:
+        create(session, "ann@example.org", config)
+    start = threading.Barrier(20)
+
+    def guess(n: int) -> str:
+        with session_factory() as own:
+            start.wait()
+            return attempt(own, "ann@example.org", f"wrong guess {n}", "198.51.100.7", config)
+
+    with ThreadPoolExecutor(20) as pool:
+        outcomes = list(pool.map(guess, range(20)))
+    assert outcomes.count("wrong") == 5
+    assert outcomes.count("limited") == 15
+
+
+def test_many_addresses_cannot_guess_one_account_without_limit(
+    session_factory: sessionmaker[Session],
+) -> None:
+    config = settings(login_rate_limit=5, account_login_rate_limit=4)
+    with session_factory() as session:
+        create(session, "ann@example.org", config)
+        outcomes = [
+            attempt(session, "ann@example.org", "wrong guess", f"203.0.113.{n}", config)
+            for n in range(6)
+        ]
+        assert outcomes == ["wrong"] * 4 + ["limited"] * 2
+        # the account's budget is spent for everyone, the right password included
+        assert attempt(session, "ann@example.org", PASSWORD, "192.0.2.50", config) == "limited"
+
+
+def test_one_address_cannot_spray_one_password_over_many_emails(
+    session_factory: sessionmaker[Session],
+) -> None:
+    config = settings(address_login_rate_limit=3)
+    with session_factory() as session:
+        outcomes = [
+            attempt(session, f"user{n}@example.org", "Summer2026!", "198.51.100.7", config)
+            for n in range(5)
+        ]
+        assert outcomes == ["wrong"] * 3 + ["limited"] * 2
+        assert attempt(session, "user9@example.org", "x", "198.51.100.8", config) == "wrong"
+
+
+def request_from(peer: str, forwarded: str | None) -> Request:
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+    return Request({"type": "http", "client": (peer, 4321), "headers": headers})
+
+
+@pytest.mark.parametrize(
+    ("proxies", "peer", "forwarded", "client"),
+    [
+        # by default the header is nobody's word, not even from 127.0.0.1
+        ((), "127.0.0.1", "203.0.113.5", "127.0.0.1"),
+        ((), "198.51.100.7", "203.0.113.5", "198.51.100.7"),
+        # a trusted proxy's word is taken, the nearest untrusted hop is the client
+        (("127.0.0.1",), "127.0.0.1", "203.0.113.5", "203.0.113.5"),
+        (("127.0.0.1", "10.0.0.0/8"), "127.0.0.1", "6.6.6.6, 203.0.113.5, 10.1.2.3", "203.0.113.5"),
+        # an untrusted peer cannot speak for anyone
+        (("10.0.0.0/8",), "198.51.100.7", "203.0.113.5", "198.51.100.7"),
+        # a trusted proxy that forwards nothing is itself the client
+        (("127.0.0.1",), "127.0.0.1", None, "127.0.0.1"),
+    ],
+)
+def test_the_client_address_trusts_only_the_configured_proxies(
+    proxies: tuple[str, ...], peer: str, forwarded: str | None, client: str
+) -> None:
+    assert (
+        client_address(request_from(peer, forwarded), settings(trusted_proxies=proxies)) == client
+    )
+
+
+def test_trusted_proxies_are_checked_at_start_up() -> None:
+    with pytest.raises(SettingsError, match="not an IP address"):
+        settings(trusted_proxies=("proxy.example.org",))
+    assert Settings().trusted_proxies == ()
+
+
+# -- item 2: a sign-in flood ---------------------------------------------------------------------
+def test_sign_ups_are_limited_per_address_whatever_the_email(
+    session_factory: sessionmaker[Session],
+) -> None:
+    config = settings(register_rate_limit=2)
+    with session_factory() as session:
+        create(session, "a@example.org", config)
+        create(session, "b@example.org", config)
+        with pytest.raises(TooManyAttempts):
+            create(session, "c@example.org", config)
+        create(session, "c@example.org", config, client="192.0.2.99")  # another address
+
+
+def test_a_taken_address_is_refused_before_any_hashing(
+    session_factory: sessionmaker[Session],
+) -> None:
+    config = settings(max_concurrent_hashes=1)
+    with session_factory() as session:
+        create(session, "ann@example.org", config)
+        # the only hashing turn is taken, so a sign-up that hashed would be refused as Busy
+        with hashing_turn(config), pytest.raises(EmailTaken):
+            create(session, "ann@example.org", config, client="192.0.2.2")
+
+
+def test_a_saturated_server_answers_503_at_once(tmp_path: Path) -> None:
+    app = make_app(tmp_path, max_concurrent_hashes=1)
+    config: Settings = app.state.settings
+    with TestClient(app, base_url=BASE_URL) as client, hashing_turn(config):
+        for path, body in (
+            ("/v1/accounts/register", {"email": "new@example.org", "password": PASSWORD}),
+            ("/v1/accounts/login", {"email": "new@example.org", "password": PASSWORD}),
+        ):
+            began = time.monotonic()
+            response = client.post(path, json=body)
+            assert time.monotonic() - began < HASH_WAIT_S + 1
+            assert response.status_code == 503, response.text
+            assert error_of(response)["code"] == "busy"
+            assert response.headers["retry-after"] == str(Busy.retry_after_s)
+        page = client.post("/signup", data={"email": "w@example.org", "password": PASSWORD})
+        assert page.status_code == 503
+        assert "text/html" in page.headers["content-type"]
+    with TestClient(app, base_url=BASE_URL) as client:  # the turn is free again
+        created = client.post(
+            "/v1/accounts/register", json={"email": "new@example.org", "password": PASSWORD}
+        )
+        assert created.status_code == 201
+
+
+def test_the_register_limit_is_a_429_with_retry_after(tmp_path: Path) -> None:
+    app = make_app(tmp_path, register_rate_limit=1)
+    with TestClient(app, base_url=BASE_URL) as client:
+        first = {"email": "one@example.org", "password": PASSWORD}
+        assert client.post("/v1/accounts/register", json=first).status_code == 201
+        second = {"email": "two@example.org", "password": PASSWORD}
+        refused = client.post("/v1/accounts/register", json=second)
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) >= 1
+        page = client.post("/signup", data=second)
+        assert page.status_code == 429
+        assert "Too many new accounts" in page.text
