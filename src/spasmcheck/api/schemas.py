@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from spasmcheck.api.errors import ApiError
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.reasoning.evidence import Evidence, Origin, Status
-from spasmcheck.services.schemas import MAX_TEXT  # one limit for the API and the web form
+from spasmcheck.services.schemas import (  # one limit for the API and the web form
+    MAX_TEXT,
+    no_nul,
+)
 
 MAX_EVIDENCE = 300
 
 FindingId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
-Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(no_nul)]
 Age = Annotated[int, Field(ge=0, le=120)]
 Sex = Literal["female", "male"]
 
@@ -37,7 +40,7 @@ class EvidenceIn(_Strict):
     screening: bool = False
     escalation: bool = False
     possible: bool = False
-    text: Annotated[str, Field(max_length=500)] | None = None
+    text: Annotated[str, Field(max_length=500), AfterValidator(no_nul)] | None = None
 
     def to_evidence(self) -> Evidence:
         return Evidence(
@@ -95,7 +98,7 @@ class InterviewRequest(_Strict):
     previous response returned, plus the ``answer`` to its question.
     """
 
-    text: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
+    text: Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(no_nul)] | None = None
     age: Age | None = None
     sex: Sex | None = None
     evidence: Annotated[list[EvidenceIn], Field(max_length=MAX_EVIDENCE)] = []
@@ -104,7 +107,7 @@ class InterviewRequest(_Strict):
 
 
 class TriageRequest(_Strict):
-    text: Annotated[str, Field(max_length=MAX_TEXT)] | None = None
+    text: Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(no_nul)] | None = None
     age: Age | None = None
     sex: Sex | None = None
     evidence: Annotated[list[EvidenceIn], Field(max_length=MAX_EVIDENCE)] = []

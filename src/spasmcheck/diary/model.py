@@ -118,6 +118,13 @@ class Episode(BaseModel):
     remedies: Annotated[list[Remedy], Field(max_length=MAX_REMEDIES)] = Field(default_factory=list)
     notes: Annotated[str, Field(max_length=MAX_NOTES_CHARS)] = ""
 
+    @field_validator("medicine_name", "notes")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:  # PostgreSQL cannot store it in text
+            raise ValueError("must not contain the NUL character")
+        return value
+
     @field_validator("started_at")
     @classmethod
     def _to_utc(cls, value: datetime) -> datetime:

@@ -21,6 +21,7 @@ from spasmcheck.diary.summary import MAX_RANGE_DAYS
 from spasmcheck.export.model import ReportInput
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.services.errors import Invalid
+from spasmcheck.services.schemas import FIRST_YEAR, LAST_YEAR
 from spasmcheck.storage import models, repository
 from spasmcheck.storage.models import User
 
@@ -33,9 +34,13 @@ class FhirResponse(JSONResponse):
 
 
 def check_range(start: date | None, end: date | None) -> tuple[date | None, date | None]:
-    """Both dates or neither, in order, and no longer than the diary summarises."""
+    """Both dates or neither, in order, within the years every route accepts (the local day's
+    bounds in UTC overflow at the calendar's edges), and no longer than the diary summarises."""
     if (start is None) != (end is None):
         raise Invalid("give both 'from' and 'to', or neither")
+    for day in (start, end):
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise Invalid(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
     if start is not None and end is not None:
         if end < start:
             raise Invalid("'to' is before 'from'")

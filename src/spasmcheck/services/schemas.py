@@ -69,6 +69,14 @@ def _timezone(value: str) -> str:
     return value
 
 
+def no_nul(value: str) -> str:
+    """Refuse the NUL character: PostgreSQL cannot store it in text (a 500 there, issue 15),
+    and no description, note or name needs it. Every stored text type carries this check."""
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    return value
+
+
 def _sane_moment(value: datetime) -> datetime:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
@@ -88,13 +96,15 @@ Moment = Annotated[AwareDatetime, AfterValidator(_sane_moment)]
 Day = Annotated[date, AfterValidator(_sane_day)]
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 LocationId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
-MedicineName = Annotated[str, Field(min_length=1, max_length=MAX_MEDICINE_NAME_CHARS)]
+MedicineName = Annotated[
+    str, Field(min_length=1, max_length=MAX_MEDICINE_NAME_CHARS), AfterValidator(no_nul)
+]
 Duration = Annotated[int, Field(ge=0, le=MAX_DURATION_SECONDS)]
 Severity = Annotated[int, Field(ge=0, le=10)]
 Locations = Annotated[list[LocationId], Field(min_length=1, max_length=MAX_LOCATIONS)]
 Context = Annotated[list[ContextFactor], Field(max_length=MAX_CONTEXT)]
 Remedies = Annotated[list[Remedy], Field(max_length=MAX_REMEDIES)]
-Notes = Annotated[str, Field(max_length=MAX_NOTES_CHARS)]
+Notes = Annotated[str, Field(max_length=MAX_NOTES_CHARS), AfterValidator(no_nul)]
 
 
 def episode_problem(error: ValidationError) -> str:

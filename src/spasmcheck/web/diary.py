@@ -197,6 +197,11 @@ class EpisodeForm(BaseModel):
         )
 
 
+FUTURE = "That time is in the future. Enter when the episode started."
+# The database cannot store the NUL character (PostgreSQL); the API refuses it too.
+NUL_PROBLEM = "Remove the invisible control character (NUL) from this text."
+
+
 def _local_input(moment: datetime) -> str:
     """The value of a ``datetime-local`` input: local wall-clock time to the minute."""
     return moment.strftime("%Y-%m-%dT%H:%M")
@@ -210,11 +215,13 @@ def _started_at(value: str, zone: ZoneInfo, now: datetime) -> datetime | str:
         return "Enter the date and time it started, for example 2025-03-14 21:30."
     # Checked before the conversion to UTC, which overflows at the calendar's edges (year
     # 9999 west of UTC, year 1 east of it); the API's schemas hold the same bounds.
-    if not FIRST_YEAR <= local.year <= LAST_YEAR:
-        return f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}."
+    if local.year < FIRST_YEAR:
+        return f"Enter a date after {FIRST_YEAR}."
+    if local.year > LAST_YEAR:
+        return FUTURE
     moment = (local if local.tzinfo else local.replace(tzinfo=zone)).astimezone(UTC)
     if moment > now + FUTURE_SLACK:
-        return "That time is in the future. Enter when the episode started."
+        return FUTURE
     return moment
 
 
@@ -274,12 +281,16 @@ def parse_episode(
             errors["medicine_name"] = (
                 f"Shorten the medicine name to {MAX_MEDICINE_NAME_CHARS} characters."
             )
+        elif "\x00" in medicine:
+            errors["medicine_name"] = NUL_PROBLEM
         elif context is not None and not MEDICINE_FACTORS & set(context):
             errors["medicine_name"] = (
                 "Tick “New medicine” or “Changed medicine” as well, or leave the name empty."
             )
     if len(form.notes) > MAX_NOTES_CHARS:
         errors["notes"] = f"Shorten the notes to {MAX_NOTES_CHARS} characters."
+    elif "\x00" in form.notes:
+        errors["notes"] = NUL_PROBLEM
 
     if errors:
         return None, errors

@@ -182,6 +182,8 @@ def _start_errors(text: str, age: str, sex: str) -> tuple[dict[str, str], int | 
         errors["description"] = "Describe your spasms in a few words, for example where and when."
     elif len(text) > MAX_TEXT:
         errors["description"] = f"Please keep the description under {MAX_TEXT} characters."
+    elif "\x00" in text:  # PostgreSQL cannot store it once the result is saved
+        errors["description"] = "Remove the invisible control character (NUL) from the text."
     years: int | None = None
     if age.strip():
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -19,7 +18,7 @@ from spasmcheck.services.reports import (
     report_input,
     report_response,
 )
-from spasmcheck.services.schemas import MAX_ID
+from spasmcheck.services.schemas import MAX_ID, Day
 
 router = APIRouter(tags=["reports"], route_class=ApiRoute)
 
@@ -44,8 +43,8 @@ def assessment_report(
     session: SessionDep,
     engine: EngineDep,
     format: Annotated[Literal["pdf", "fhir", "csv"], Query()] = "pdf",
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> Response:
     start, end = check_range(start, end)
     report = report_input(
@@ -67,8 +66,8 @@ def assessment_report(
 def diary_export(
     user: CurrentUser,
     session: SessionDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day | None, Query(alias="from")] = None,
+    end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> Response:
     return diary_csv_response(session, user=user, start=start, end=end)
 
