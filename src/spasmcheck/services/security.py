@@ -22,6 +22,10 @@
   and sign-ups per address. Each limit is a counter in the database bumped by one atomic
   upsert (:func:`spasmcheck.storage.repository.count_hit`), so it holds across threads,
   workers and instances.
+- Signing in and signing up are CSRF-checked too (login CSRF: a hostile page must not sign the
+  browser into the attacker's account, where the person would then log their diary). They
+  have no session yet to hold a token, so :func:`check_same_origin` reads what the browser
+  says about where the request comes from: ``Sec-Fetch-Site``, else ``Origin``.
 - The client's address is the connection's, unless the connection comes from one of
   ``Settings.trusted_proxies`` (empty by default): only then is ``X-Forwarded-For`` read.
 
@@ -249,6 +253,29 @@ def authenticate(
                 403, "csrf_failed", f"a signed-in form needs the {CSRF_HEADER} header from sign-in"
             )
     return token
+
+
+CROSS_SITE = "this form was sent from another site: open the sign-in page here and try again"
+
+
+def check_same_origin(request: Request) -> None:
+    """Refuse (403) a request that a browser says comes from another site.
+
+    ``Sec-Fetch-Site`` (every current browser sends it) must be ``same-origin`` or ``none`` (typed
+    or bookmarked); without it, an ``Origin`` header must name this host. A request with
+    neither comes from no browser (curl, an API client), which a hostile page cannot drive."""
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        if fetch_site.lower() not in ("same-origin", "none"):
+            raise AuthError(403, "cross_site", CROSS_SITE)
+        return
+    origin = request.headers.get("origin")
+    if origin is None:
+        return
+    host = request.headers.get("host", "")
+    _scheme, _, rest = origin.partition("://")
+    if origin == "null" or not rest or rest.lower() != host.lower():
+        raise AuthError(403, "cross_site", CROSS_SITE)
 
 
 def client_address(request: Request, settings: Settings) -> str:

@@ -31,6 +31,8 @@ from spasmcheck.services.schemas import (
     LoginRequest,
 )
 from spasmcheck.services.security import (
+    AuthError,
+    check_same_origin,
     clear_session_cookies,
     client_address,
     set_session_cookies,
@@ -38,7 +40,14 @@ from spasmcheck.services.security import (
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import Assessment, AuthToken, User
 from spasmcheck.web.errors import WebRoute
-from spasmcheck.web.session import SignInRequired, form_user, page_user, require_user, safe_next
+from spasmcheck.web.session import (
+    FormExpired,
+    SignInRequired,
+    form_user,
+    page_user,
+    require_user,
+    safe_next,
+)
 from spasmcheck.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -136,6 +145,15 @@ def timezone_options(chosen: str) -> list[tuple[str, str]]:
     return [(zone, zone.replace("_", " ")) for zone in zones]
 
 
+def _same_origin(request: Request) -> None:
+    """Sign-in and sign-up have no session to hold a CSRF token yet: refuse them when the
+    browser says the form was sent from another site (login CSRF)."""
+    try:
+        check_same_origin(request)
+    except AuthError as error:
+        raise FormExpired(error.message) from error
+
+
 # -- sign up -----------------------------------------------------------------------------------
 def _sign_up_form(
     request: Request,
@@ -181,6 +199,7 @@ def sign_up(
     timezone: FormText = "UTC",
     next_path: NextForm = "",
 ) -> Response:
+    _same_origin(request)
     page_user(request, session)
     email = email.strip()
 
@@ -255,6 +274,7 @@ def sign_in_submit(
     password: FormText = "",
     next_path: NextForm = "",
 ) -> Response:
+    _same_origin(request)
     page_user(request, session)
     email = email.strip()
     try:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from spasmcheck.api.account_schemas import LoginResponse
-from spasmcheck.api.deps import CurrentToken, SessionDep, SettingsDep
+from spasmcheck.api.deps import CurrentToken, SessionDep, SettingsDep, same_origin
 from spasmcheck.api.errors import ApiRoute
 from spasmcheck.services import accounts
 from spasmcheck.services.schemas import AccountCreate, AccountPublic, LoginRequest
@@ -22,7 +22,9 @@ router = APIRouter(prefix="/accounts", tags=["accounts"], route_class=ApiRoute)
     "/register",
     status_code=status.HTTP_201_CREATED,
     summary="Create an account",
+    dependencies=[Depends(same_origin)],
     responses={
+        403: {"description": "Sent by a browser from another site"},
         409: {"description": "An account with this email address already exists"},
         429: {"description": "Too many new accounts from this address"},
         503: {"description": "Busy: every password-hashing turn is taken; retry shortly"},
@@ -40,7 +42,9 @@ def register(
 @router.post(
     "/login",
     summary="Sign in: a bearer token, a session cookie and its CSRF token",
+    dependencies=[Depends(same_origin)],
     responses={
+        403: {"description": "Sent by a browser from another site"},
         401: {"description": "Wrong email or password"},
         429: {"description": "Too many attempts in the last minute"},
         503: {"description": "Busy: every password-hashing turn is taken; retry shortly"},
