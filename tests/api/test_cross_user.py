@@ -67,6 +67,7 @@ WEB_ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/signin"): "anyone",
     ("POST", "/signup"): "anyone",
     ("POST", "/interview"): "anyone",
+    ("GET", "/interview"): "anyone",  # the interview in this browser's own cookie, or the start
     ("POST", "/result/save"): "anyone",
     ("POST", "/result/report"): "anyone",
     ("GET", "/result/save"): "mine",
