@@ -188,6 +188,8 @@ class Finding(_Strict):
     @classmethod
     def _concepts(cls, value: list[list[str]]) -> list[list[str]]:
         for concept in value:
+            if concept and re.fullmatch(r"@[1-9]\d?", concept[0]):
+                concept = concept[1:]  # "@N": the concept's own span limit, in tokens
             if not concept:
                 raise ValueError("a concept needs at least one word group")
             for group in concept:

@@ -15,6 +15,7 @@ Rules:
   words wins.
 * A negation inside the span that is not one of the concept's own words ("swallowing is
   NOT hard") makes the match a denial; a negation before it is ConText's business.
+* A concept whose first entry is "@N" must have its words within N tokens.
 * A finding's ``denials`` are concepts that deny it ("his speech is normal", "I can breathe
   fine"); with a negation inside ("speech is not normal") they say nothing.
 """
@@ -57,6 +58,7 @@ class Concept:
     groups: tuple[tuple[tuple[str, ...], ...], ...]  # group → alternatives → folded words
     denies: bool = False  # "his speech is normal": the groups together deny the finding
     surface: tuple[tuple[str, ...], ...] = ()  # the groups' words as written, for spelling
+    max_span: int = 0  # 0: the default span (MAX_SPAN, or MAX_DENIAL_SPAN for a denial)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,11 @@ class ConceptMatch:
 
 
 def compile_concept(finding_id: str, groups: Sequence[str], denies: bool = False) -> Concept:
+    max_span = 0
+    if groups and groups[0].startswith("@"):
+        # "@5" first: this concept's words must sit within 5 tokens ("leg ... hot" should
+        # not reach across "long runs on hot days").
+        max_span, groups = int(groups[0][1:]), groups[1:]
     compiled = []
     surface = tuple(tuple(t.text for t in tokenize(group.replace("|", " "))) for group in groups)
     for group in groups:
@@ -78,7 +85,7 @@ def compile_concept(finding_id: str, groups: Sequence[str], denies: bool = False
             keys for keys in (phrase_keys(a.strip()) for a in group.split("|")) if keys
         )
         compiled.append(alternatives)
-    return Concept(finding_id, tuple(compiled), denies, surface)
+    return Concept(finding_id, tuple(compiled), denies, surface, max_span)
 
 
 class ConceptMatcher:
@@ -126,14 +133,15 @@ class ConceptMatcher:
                 if len(set(positions)) != len(positions):
                     continue  # one word cannot fill two groups
                 first, last = min(positions), max(positions) + 1
-                if last - first > (MAX_DENIAL_SPAN if concept.denies else MAX_SPAN):
+                limit = concept.max_span or (MAX_DENIAL_SPAN if concept.denies else MAX_SPAN)
+                if last - first > limit:
                     continue
                 if best is None or last - first < best[1] - best[0]:
                     best = (first, last, frozenset(positions))
             if best is None:
                 continue
             first, last, words = best
-            negated = _negated(keys, first, last, words)
+            negated = _negated(keys, first, last, words, end)
             if concept.denies:
                 if negated:
                     continue  # "speech is not normal": neither a denial nor a clear mention
@@ -145,19 +153,22 @@ class ConceptMatcher:
 NEGATION_REACH = 4
 
 
-def _negated(keys: Sequence[str], first: int, last: int, words: frozenset[int]) -> bool:
+def _negated(
+    keys: Sequence[str], first: int, last: int, words: frozenset[int], clause_end: int
+) -> bool:
     """A negation inside the span that governs one of the concept's words.
 
     It must come before a concept word, within ``NEGATION_REACH`` tokens and with no comma
-    between: "swallowing is NOT hard" is a denial; "calf tightened and it WON'T ease, it's
-    swollen" is not (the "won't" is about easing).
+    between, unless the list closes with "or": "swallowing is NOT hard" and "the leg ISN'T
+    swollen, red or warm" are denials; "calf tightened and it WON'T ease, it's swollen" is
+    not (the "won't" is about easing).
     """
     for k in range(first, last):
         if k in words or keys[k] not in NEGATIONS:
             continue
         for j in range(k + 1, min(last, k + 1 + NEGATION_REACH)):
-            if keys[j] == ",":
-                break
+            if keys[j] == "," and not any(keys[i] in ("or", "nor") for i in range(j, clause_end)):
+                break  # a comma ends the negation unless the list closes with "or"
             if j in words:
                 return True
     return False

@@ -134,7 +134,7 @@ class Lexicon:
             return self._corrections[word]
         result: str | None = None
         if (
-            len(word) >= MIN_FUZZY_LENGTH
+            len(word) >= MIN_FUZZY_LENGTH - 1
             and word.isalpha()
             and word not in self.surface_words
             and fold(word) not in self.vocabulary
@@ -144,6 +144,10 @@ class Lexicon:
             for key in (word, *_deletes(word)):
                 candidates.update(self._delete_index.get(key, ()))
             found = {c for c in candidates if c[0] == word[0] and within_one_edit(word, c)}
+            if len(word) < MIN_FUZZY_LENGTH:
+                # Five letters: too many real words lie one edit apart ("calf", "cause"),
+                # so only two swapped neighbours are read as a typo ("wrose" → "worse").
+                found = {c for c in found if len(c) == len(word) and sorted(c) == sorted(word)}
             if len({fold(c) for c in found}) == 1:
                 result = found.pop()
         if len(self._corrections) >= MAX_REMEMBERED:

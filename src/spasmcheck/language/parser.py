@@ -16,10 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import FindingKind
 from spasmcheck.language.concepts import NEGATIONS, compile_concept
-from spasmcheck.language.context import ContextAnalyser, Polarity, Span
+from spasmcheck.language.context import (
+    ContextAnalyser,
+    Polarity,
+    RuleCategory,
+    Span,
+    load_rules,
+)
 from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon
-from spasmcheck.language.tokens import SENTENCE_END, Token, normalise, tokenize
+from spasmcheck.language.semantic import SemanticIndex
+from spasmcheck.language.tokens import SENTENCE_END, Token, fold, normalise, phrase_keys, tokenize
 
 __all__ = ["Mention", "Polarity", "TextParser", "parse_text"]
 
@@ -35,15 +42,21 @@ class Mention:
     text: str  # the words that produced it
     trigger: str | None = None  # the ConText phrase that changed its polarity
     corrected: bool = False  # matched through the typo fallback
+    # For a reading by the semantic fallback: the cosine similarity to the nearest phrasing.
+    similarity: float | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        item: dict[str, object] = {
             "finding": self.finding_id,
             "polarity": self.polarity.value,
             "span": [self.start, self.end],
             "text": self.text,
             "trigger": self.trigger,
         }
+        if self.similarity is not None:
+            item["via"] = "semantic"
+            item["similarity"] = round(self.similarity, 3)
+        return item
 
 
 class _Attribute(BaseModel):
@@ -121,14 +134,42 @@ def _fillers() -> frozenset[str]:
 # that join clauses.
 _FRAGMENT_BREAKS = frozenset({",", ":", "(", ")", "and", "but", "so", "because", "then", "or"})
 MAX_UNREAD = 10
+MIN_SEMANTIC_WORDS = 2
+_NORMAL_WORDS = frozenset(
+    fold(w)
+    for w in "fine normal normally ok okay alright good well stable steady usual unaffected warm".split()
+)
+# The kinds of finding the semantic fallback may name: what people feel and how it moves.
+# Places, times, medicines and history come with names the rules read; on the corpus dev
+# half, letting the fallback name them added misreadings and no right answer
+# (docs/language.md, "Semantic fallback").
+SEMANTIC_KINDS = frozenset({"symptom", "movement"})
 
 
 class TextParser:
     """Builds the lexicon once per knowledge base; ``parse`` is then cheap."""
 
-    def __init__(self, kb: KnowledgeBase, context: ContextAnalyser | None = None):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        context: ContextAnalyser | None = None,
+        semantic: SemanticIndex | None = None,
+    ):
         self.kb = kb
         self.context = context or ContextAnalyser()
+        # The semantic fallback for fragments nothing else explained (None: rules only).
+        self.semantic = semantic
+        # Words of ConText's doubt, history, hypothetical and family triggers: a fragment
+        # that holds one is read by the fallback as "possible", never as a plain "yes".
+        self._hedges = (
+            frozenset(
+                key
+                for rule in load_rules()
+                if rule.category is not RuleCategory.NEGATED
+                for key in phrase_keys(rule.literal)
+            )
+            - _fillers()
+        )
         entries = [(phrase, f.id) for f in kb.findings for phrase in f.synonyms]
         known = {f.id for f in kb.findings}
         entries += [(p, f) for f, p in hpo_phrases() if f in known]
@@ -202,6 +243,7 @@ class TextParser:
             mentions.append(
                 Mention(finding_id, polarity, start, end, text[start:end], trigger, corrected)
             )
+        mentions.extend(self._semantic_mentions(text, tokens, mentions))
         return mentions
 
     def not_understood(self, text: str, mentions: list[Mention]) -> list[str]:
@@ -211,13 +253,20 @@ class TextParser:
         none of its words belongs to a finding and at least one is not a filler word.
         """
         tokens = tokenize(text)
+        return [
+            _fragment_text(text, tokens, first, last)
+            for first, last in self._unread(tokens, mentions)
+        ][:MAX_UNREAD]
+
+    def _unread(self, tokens: list[Token], mentions: list[Mention]) -> list[tuple[int, int]]:
+        """Token ranges [first, last] of the fragments no finding came from."""
         read = [False] * len(tokens)
         for mention in mentions:
             for k, token in enumerate(tokens):
                 if token.start < mention.end and mention.start < token.end:
                     read[k] = True
         fillers = _fillers()
-        fragments: list[str] = []
+        fragments: list[tuple[int, int]] = []
         start = 0
         for end in range(len(tokens) + 1):
             if end < len(tokens) and not (
@@ -230,11 +279,53 @@ class TextParser:
                 and not any(read[k] for k in range(start, end))
                 and any(tokens[k].key not in fillers for k in words)
             ):
-                fragments.append(
-                    " ".join(text[tokens[words[0]].start : tokens[words[-1]].end].split())
-                )
+                fragments.append((words[0], words[-1]))
             start = end + 1
-        return fragments[:MAX_UNREAD]
+        return fragments
+
+    def _semantic_mentions(
+        self, text: str, tokens: list[Token], mentions: list[Mention]
+    ) -> list[Mention]:
+        """Read the fragments nothing else explained by their nearest finding's phrasing.
+
+        Only fragments with at least ``MIN_SEMANTIC_WORDS`` non-filler words are tried (a
+        bare "he is 82" names nothing). The embedding sees the topic, not whether it is
+        wrong: a fragment that calls it normal ("my balance is fine") denies the finding, and
+        one holding a negation or a ConText trigger is read as *possible* — the interview
+        then asks, and a warning sign mentioned with doubt still fires its rule.
+        """
+        if self.semantic is None:
+            return []
+        fillers = _fillers()
+        found: list[Mention] = []
+        for first, last in self._unread(tokens, mentions)[:MAX_UNREAD]:
+            content = [
+                k
+                for k in range(first, last + 1)
+                if tokens[k].key not in fillers and tokens[k].text[:1].isalpha()
+            ]
+            if len(content) < MIN_SEMANTIC_WORDS:
+                continue
+            fragment = _fragment_text(text, tokens, first, last)
+            best = self.semantic.best(fragment)
+            if best is None or best[0] not in self._known:
+                continue
+            finding_id, similarity = best
+            keys = {tokens[k].key for k in range(first, last + 1)}
+            if keys & _NORMAL_WORDS:
+                # "my balance is fine", "walking fine": the topic without the problem.
+                polarity, trigger = Polarity.ABSENT, "semantic, said to be normal"
+            elif keys & (NEGATIONS | self._hedges):
+                polarity, trigger = Polarity.POSSIBLE, "semantic, with a negation or doubt"
+            else:
+                polarity, trigger = Polarity.PRESENT, "semantic"
+            start, end = tokens[first].start, tokens[last].end
+            found.append(
+                Mention(
+                    finding_id, polarity, start, end, text[start:end], trigger, False, similarity
+                )
+            )
+        return found
 
     def _onset_spans(
         self, tokens: list[Token], taken: list[tuple[Span, str, bool]]
@@ -317,9 +408,14 @@ def _sentence_ids(tokens: list[Token]) -> list[int]:
     return ids
 
 
+def _fragment_text(text: str, tokens: list[Token], first: int, last: int) -> str:
+    return " ".join(text[tokens[first].start : tokens[last].end].split())
+
+
 @cache
 def _default_parser() -> TextParser:
-    return TextParser(load_knowledge_base())
+    kb = load_knowledge_base()
+    return TextParser(kb, semantic=SemanticIndex.from_knowledge_base(kb, kinds=SEMANTIC_KINDS))
 
 
 def parse_text(text: str) -> list[Mention]:

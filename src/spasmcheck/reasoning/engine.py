@@ -21,7 +21,8 @@ import numpy as np
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import Citation, Condition, TriageLevel
-from spasmcheck.language.parser import Mention, TextParser
+from spasmcheck.language.parser import SEMANTIC_KINDS, Mention, TextParser
+from spasmcheck.language.semantic import SemanticIndex
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
 from spasmcheck.reasoning.inference import BayesModel, Contribution
 from spasmcheck.reasoning.triage import TriageResult, causes_explaining, triage
@@ -156,7 +157,10 @@ class Engine:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.model = BayesModel(kb)
-        self.parser = TextParser(kb)
+        # The semantic fallback embeds nothing until a fragment needs it.
+        self.parser = TextParser(
+            kb, semantic=SemanticIndex.from_knowledge_base(kb, kinds=SEMANTIC_KINDS)
+        )
 
     # -- text -----------------------------------------------------------------------------
     def parse(self, text: str) -> tuple[list[Mention], list[Evidence]]:
