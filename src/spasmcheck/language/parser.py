@@ -137,7 +137,8 @@ MAX_UNREAD = 10
 MIN_SEMANTIC_WORDS = 2
 _NORMAL_WORDS = frozenset(
     fold(w)
-    for w in "fine normal normally ok okay alright good well stable steady usual unaffected warm".split()
+    for w in """fine normal normally ok okay alright good well stable steady usual unaffected
+    warm""".split()
 )
 # The kinds of finding the semantic fallback may name: what people feel and how it moves.
 # Places, times, medicines and history come with names the rules read; on the corpus dev
