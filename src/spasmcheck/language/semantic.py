@@ -147,7 +147,13 @@ class StaticEmbedding:
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         table, tokenizer = self._load()
-        encodings = tokenizer.encode_batch([_normalise(t) for t in texts], add_special_tokens=False)
+        normalised = [_normalise(t) for t in texts]
+        # One clause: `encode`, which stays on this thread; `encode_batch` wakes a thread pool.
+        encodings = (
+            [tokenizer.encode(normalised[0], add_special_tokens=False)]
+            if len(normalised) == 1
+            else tokenizer.encode_batch(normalised, add_special_tokens=False)
+        )
         vocabulary, width = table.shape
         rows = [[i for i in encoding.ids if 0 <= i < vocabulary] for encoding in encodings]
         out = np.zeros((len(texts), width), dtype=np.float32)
