@@ -469,6 +469,9 @@ def main(argv: list[str] | None = None) -> int:
             knowledge_base_phrases(kb, {"symptom", "movement", "history", "medicine", "substance"}),
             model=wordllama,
         ),
+        "wordllama-256-symptoms-movements": SemanticIndex(
+            knowledge_base_phrases(kb, {"symptom", "movement"}), model=wordllama
+        ),
         "wordllama-128": SemanticIndex(phrases, model=Truncated(wordllama, 128)),
         "wordllama-64": SemanticIndex(phrases, model=Truncated(wordllama, 64)),
     }
