@@ -62,7 +62,9 @@ __all__ = [
 # the best recall among thresholds that give a finding to at most 10 % of the nothing
 # clauses. At 0.75: recall 0.62, precision 0.90, 6 of 62 nothing clauses answered; best F1
 # would be 0.65, which answers 35 % of them. docs/language.md, "Semantic fallback", has the
-# curve. The lead re-chooses it on the corpus dev half.
+# curve. It is the threshold for an index of the whole knowledge base: scores shift with the
+# kinds an index holds (symptom + movement only: the same rule picks 0.575). The lead
+# re-chooses it on the corpus dev half.
 SIMILARITY_THRESHOLD: Final = 0.75
 
 # sha256 of the files read from wordllama 0.4.0.post1 (recorded 2026-12-05; see
