@@ -261,7 +261,7 @@ def current_page(
     request: Request,
     session: SessionDep,
     engine: EngineDep,
-    step: Annotated[str, Query(max_length=4)] = "",
+    step: Annotated[str, Query()] = "",
 ) -> Response:
     """Step ``step`` of the interview in the state cookie (the latest when absent or beyond
     it): where Back, reload and an old link land. Without a usable cookie, the start page."""
@@ -273,7 +273,8 @@ def current_page(
         except PageError:
             pass
         else:
-            n = int(step) if step.isdigit() else len(current.answers)
+            # a garbled or made-up step is the latest one: an old link always lands somewhere
+            n = int(step) if step.isdigit() and len(step) <= 3 else len(current.answers)
             if n < len(current.answers):
                 # an earlier step, as the browser's Back asks: its answer shown chosen
                 current = InterviewState(
