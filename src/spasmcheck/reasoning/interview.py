@@ -457,6 +457,8 @@ class Interviewer:
         self.screen_rules = [r for r in kb.red_flags if r.level in SCREEN_LEVELS]
 
     def step(self, evidence: EvidenceSet, age: int | None = None, sex: str | None = None) -> Step:
+        """The next question (or the stop) for this evidence: steps 1 to 7 of the module
+        docstring, in that order."""
         engine, model = self.engine, self.model
         posterior = engine.posterior(evidence, age, sex)
         assessment = engine.evaluate(evidence, age, sex, posterior=posterior)
