@@ -319,7 +319,10 @@ class TextParser:
             elif keys & (NEGATIONS | self._hedges):
                 polarity, trigger = Polarity.POSSIBLE, "semantic, with a negation or doubt"
             else:
-                polarity, trigger = Polarity.PRESENT, "semantic"
+                # A reading by resemblance is a doubt, not a "yes": the model leaves it out of
+                # the ranking, a warning sign still fires its rule (the riskier reading), and
+                # the interview asks about it first.
+                polarity, trigger = Polarity.POSSIBLE, "semantic"
             start, end = tokens[first].start, tokens[last].end
             found.append(
                 Mention(
