@@ -34,6 +34,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Deleted content is overwritten with zeros, not left in free space: erasing an
+        # account must erase it from the file (repository.purge_deleted empties the WAL).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         # In WAL mode NORMAL keeps every committed transaction through a crash of the
         # process; only a power loss can undo the newest commits.

@@ -11,11 +11,12 @@ convert between it and the table.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Delete, delete, func, select
+from sqlalchemy import CursorResult, Delete, Engine, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -65,7 +66,40 @@ def delete_user(session: Session, *, user_id: int) -> bool:
         _delete(session, delete(table).where(table.user_id == user_id))
     deleted = _delete(session, delete(models.User).where(models.User.id == user_id))
     session.commit()
+    purge_deleted(session)
     return bool(deleted)
+
+
+CHECKPOINT_TRIES = 20
+ERASED_TABLES = ("users", "auth_tokens", "episodes", "assessments", "rate_counters")
+
+
+def purge_deleted(session: Session) -> None:
+    """Leave as little as the backend allows of deleted rows in the database's files.
+
+    SQLite runs with ``secure_delete`` (:mod:`.db`), which zeroes deleted content in the main
+    file, but a committed delete lives first in the ``-wal`` file, next to the older pages
+    that still hold the rows: a checkpoint copies the pages home and TRUNCATE empties the
+    ``-wal`` file. A reader in the middle of a transaction can hold the checkpoint back, so it
+    is retried briefly.
+
+    PostgreSQL keeps deleted rows as dead tuples until VACUUM marks their space free; their
+    bytes stay in the table and WAL files until overwritten or recycled (docs/security.md
+    says how long), so VACUUM is what can be done from here.
+    """
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):  # a session bound to one connection: nothing to tidy
+        return
+    if bind.dialect.name == "sqlite":
+        with bind.connect() as connection:
+            for _ in range(CHECKPOINT_TRIES):
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+                if not busy:
+                    return
+                time.sleep(0.05)
+    elif bind.dialect.name == "postgresql":
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f"VACUUM {', '.join(ERASED_TABLES)}")
 
 
 # -- sign-in tokens ----------------------------------------------------------------------------
