@@ -21,7 +21,7 @@ import numpy as np
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import Citation, Condition, TriageLevel
-from spasmcheck.language.parser import SEMANTIC_KINDS, Mention, TextParser
+from spasmcheck.language.parser import SEMANTIC_KINDS, SEMANTIC_THRESHOLD, Mention, TextParser
 from spasmcheck.language.semantic import SemanticIndex
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
 from spasmcheck.reasoning.inference import BayesModel, Contribution
@@ -159,7 +159,10 @@ class Engine:
         self.model = BayesModel(kb)
         # The semantic fallback embeds nothing until a fragment needs it.
         self.parser = TextParser(
-            kb, semantic=SemanticIndex.from_knowledge_base(kb, kinds=SEMANTIC_KINDS)
+            kb,
+            semantic=SemanticIndex.from_knowledge_base(
+                kb, kinds=SEMANTIC_KINDS, threshold=SEMANTIC_THRESHOLD
+            ),
         )
 
     # -- text -----------------------------------------------------------------------------
