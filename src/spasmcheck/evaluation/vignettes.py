@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Literal
 
@@ -71,8 +72,8 @@ def _load_file(path: Path) -> list[Vignette]:
 
 
 def _check_unique(vignettes: list[Vignette]) -> None:
-    seen: set[str] = set()
-    duplicated = sorted({v.id for v in vignettes if v.id in seen or seen.add(v.id)})
+    ids = Counter(v.id for v in vignettes)
+    duplicated = sorted(i for i, n in ids.items() if n > 1)
     if duplicated:
         raise VignetteError(f"duplicate vignette ids: {', '.join(duplicated)}")
 
