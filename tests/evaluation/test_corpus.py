@@ -58,10 +58,11 @@ def test_select_half_needs_a_source_on_every_case(tmp_path: Path) -> None:
 
 
 def test_eval_runs_a_folder_by_half(tmp_path: Path) -> None:
-    cases = [
+    sources = [f"https://example.org/thread/{i}" for i in range(12)]
+    cases: list[dict[str, object]] = [
         {
             "id": f"c{i}",
-            "source": f"https://example.org/thread/{i}",
+            "source": sources[i],
             "age": 40,
             "text": "my calves cramp at night",
             "expect": {"icd10": ["R25.2"], "triage": "self_care"},
@@ -71,12 +72,12 @@ def test_eval_runs_a_folder_by_half(tmp_path: Path) -> None:
     (tmp_path / "one.yaml").write_text(yaml.safe_dump(cases[:6]), encoding="utf-8")
     (tmp_path / "two.yaml").write_text(yaml.safe_dump(cases[6:]), encoding="utf-8")
     runner = CliRunner()
-    counts = {}
+    counts: dict[str, int] = {}
     for half in ("dev", "sealed"):
         result = runner.invoke(app, ["eval", str(tmp_path), "--half", half, "--json"])
         assert result.exit_code == 0, result.output
         counts[half] = json.loads(result.output)["summary"]["n"]
-    expected = sum(half_of(c["source"]) == "dev" for c in cases)
+    expected = sum(half_of(source) == "dev" for source in sources)
     assert counts == {"dev": expected, "sealed": 12 - expected}
 
 
