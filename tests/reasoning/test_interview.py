@@ -266,7 +266,11 @@ def test_rule_odds_when_nothing_is_left_to_ask() -> None:
     # a part mentioned with doubt counts, as in triage: the rest is still worth asking
     doubt = EvidenceSet([Evidence("aa", Status.UNKNOWN, Origin.TEXT, possible=True)])
     odds_doubt = rule_odds(rule, doubt, p, p)
-    assert odds_doubt is not None and odds_doubt.target == "bb" and odds_doubt.p_fire == pytest.approx(0.5)
+    assert (
+        odds_doubt is not None
+        and odds_doubt.target == "bb"
+        and odds_doubt.p_fire == pytest.approx(0.5)
+    )
     # one answer away from firing: the any_of part is asked
     odds = rule_odds(rule, known(("aa", Status.PRESENT)), p, p, nearly_only=True)
     assert odds is not None and odds.target == "bb" and odds.p_fire == pytest.approx(0.5)
