@@ -74,7 +74,7 @@ def journey(app: FastAPI) -> dict[str, Any]:
         assert token not in export.text and "argon2" not in export.text
         seen["export"] = data
 
-        erased = api.delete("/v1/me", headers=bearer)
+        erased = api.request("DELETE", "/v1/me", headers=bearer, json={"password": PASSWORD})
         assert erased.status_code == 204
         assert api.get("/v1/me", headers=bearer).status_code == 401
         assert web.get("/v1/me").status_code == 401

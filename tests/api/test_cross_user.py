@@ -98,6 +98,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/episodes"): EPISODE,
     ("PATCH", "/v1/episodes/{episode_id}"): {"severity": 0, "notes": "changed by bob"},
     ("POST", "/v1/assessments"): {"text": "calf cramps"},
+    ("DELETE", "/v1/me"): {"password": PASSWORD},
 }
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/v1/diary/summary"): {"from": "2026-01-01", "to": "2026-12-31"},

@@ -95,7 +95,7 @@ def test_the_sign_up_form_has_its_fields_and_defaults_to_utc(client: TestClient)
     for name in ("email", "password", "timezone"):
         assert f'name="{name}"' in page.text
     assert '<label for="password">Password</label>' in page.text
-    assert "At least 8 characters" in page.text
+    assert "At least 12 characters" in page.text
     assert '<option value="UTC" selected>' in page.text
     assert ">Create account</button>" in page.text
 
@@ -132,7 +132,7 @@ def test_a_duplicate_email_is_a_friendly_error_whatever_its_case(client: TestCli
     [
         ({"email": "not-an-email"}, ["email"], "name@example.com"),
         ({"email": ""}, ["email"], "name@example.com"),
-        ({"password": "short"}, ["password"], "8 to 256 characters"),
+        ({"password": "short"}, ["password"], "12 to 256 characters"),
         ({"timezone": "Mars/Olympus"}, ["timezone"], "time zone"),
         (
             {"email": "x", "password": "", "timezone": "Nowhere"},

@@ -22,6 +22,10 @@ class Invalid(ServiceError):
     """The request is well-formed but cannot be done as asked (a range, a changed episode)."""
 
 
+class WeakPassword(Invalid):
+    """The new password is too easy to guess (a 422, like any other refused value)."""
+
+
 class EmailTaken(ServiceError):
     """An account with this email address already exists."""
 

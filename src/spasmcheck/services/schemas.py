@@ -40,7 +40,7 @@ from spasmcheck.storage.models import Assessment as SavedAssessment
 
 # email-validator is not a dependency: a deliberately plain shape check, then lower case.
 EMAIL_PATTERN = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-PASSWORD_MIN = 8
+PASSWORD_MIN = 12  # OWASP ASVS 4.0 2.1.1
 PASSWORD_MAX = 256
 FIRST_YEAR = 1900
 LAST_YEAR = 2200
@@ -120,6 +120,12 @@ class AccountCreate(_Strict):
     email: Email
     password: Password
     timezone: Timezone = "UTC"
+
+
+class EraseRequest(_Strict):
+    """Erasing an account asks for its password again, as the web form does."""
+
+    password: Annotated[str, Field(min_length=1, max_length=PASSWORD_MAX)]
 
 
 class LoginRequest(_Strict):

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from spasmcheck.services import accounts
 from spasmcheck.services.deps import SessionDep, SettingsDep
-from spasmcheck.services.errors import EmailTaken, TooManyAttempts, WrongPassword
+from spasmcheck.services.errors import EmailTaken, TooManyAttempts, WeakPassword, WrongPassword
 from spasmcheck.services.schemas import (
     PASSWORD_MAX,
     PASSWORD_MIN,
@@ -69,6 +69,10 @@ SIGN_IN_PROBLEMS = {
 }
 WRONG_PASSWORD = "Wrong email or password."
 TOO_MANY = "Too many attempts with this email address. Wait a minute, then try again."
+WEAK_PASSWORD = (
+    "This password is too easy to guess: it is a common password, close to one, or close to "
+    "your email address. Try a few unrelated words."
+)
 TOO_MANY_SIGN_UPS = "Too many new accounts from this address. Please try again later."
 TAKEN = (
     "An account with this email address already exists. "
@@ -223,6 +227,8 @@ def sign_up(
         )
     except EmailTaken:
         return again({"email": TAKEN})
+    except WeakPassword:
+        return again({"password": WEAK_PASSWORD})
     except TooManyAttempts as error:
         return _sign_up_form(
             request,

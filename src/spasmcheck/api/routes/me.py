@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from spasmcheck.api.deps import CurrentUser, SessionDep, SettingsDep
 from spasmcheck.api.errors import ApiRoute
 from spasmcheck.services import accounts
-from spasmcheck.services.schemas import AccountPublic, ExportPublic
-from spasmcheck.services.security import clear_session_cookies
+from spasmcheck.services.schemas import AccountPublic, EraseRequest, ExportPublic
+from spasmcheck.services.security import clear_session_cookies, client_address
 
 router = APIRouter(prefix="/me", tags=["me"], route_class=ApiRoute)
 
@@ -27,8 +27,28 @@ def export(user: CurrentUser, session: SessionDep) -> ExportPublic:
     "",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Erase my account and everything of mine; every token of mine stops working",
+    responses={
+        401: {"description": "Not signed in, or the password is wrong: nothing was erased"},
+        429: {"description": "Too many password attempts: nothing was erased"},
+    },
 )
-def erase(user: CurrentUser, session: SessionDep, settings: SettingsDep) -> Response:
+def erase(
+    body: EraseRequest,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """The password is asked again, and counts against the sign-in limits: a stolen token
+    alone cannot erase a diary."""
+    accounts.check_password(
+        session,
+        user=user,
+        email=user.email,
+        password=body.password,
+        client=client_address(request, settings),
+        settings=settings,
+    )
     accounts.erase(session, user=user)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     clear_session_cookies(response, settings=settings)
