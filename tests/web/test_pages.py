@@ -477,3 +477,31 @@ def test_an_unsaved_result_downloads_its_report_without_an_account(
 
     with app.state.session_factory() as session:  # nothing was stored
         assert session.scalar(select(func.count()).select_from(Assessment)) == 0
+
+
+def test_a_description_with_nothing_readable_says_so_before_asking(web: TestClient) -> None:
+    response = post(web, {"action": "start", "text": "my zorblat is flimflam", "age": "40"})
+    assert response.status_code == 200
+    html = response.text
+    assert "We could not read your description" in html
+    assert "“my zorblat is flimflam”" in html
+    assert "my zorblat is flimflam</textarea>" in html  # what they typed is kept
+    assert 'value="start_anyway"' in html
+    assert question_of(html) == ""
+    carried_on = post(
+        web, {"action": "start_anyway", "text": "my zorblat is flimflam", "age": "40"}
+    )
+    assert question_of(carried_on.text), "carrying on starts the questions"
+
+
+def test_the_result_names_what_it_could_not_read_and_offers_to_rephrase(
+    web: TestClient,
+) -> None:
+    text = "I get calf cramps at night after long runs and my zorblat is flimflam"
+    pages = answer_until_result(web, start(web, text, "34", "female"))
+    result = pages[-1]
+    assert "We could not read" in result
+    assert "“my zorblat is flimflam”" in result
+    again = web.post("/interview", data={"state": state_of(result), "action": "rephrase"})
+    assert again.status_code == 200
+    assert f"{text}</textarea>" in again.text

@@ -215,7 +215,7 @@ def interview(
 ) -> Response:
     page_user(request, session)
     settings = _settings(request)
-    if action == "start" or not state:
+    if action in ("start", "start_anyway") or not state:
         errors, years = _start_errors(text, age, sex)
         if errors:
             form = {"text": text, "age": age, "sex": sex}
@@ -225,9 +225,22 @@ def interview(
                 {"nav": "check", "form": form, "errors": errors},
                 status_code=422,
             )
+        if action != "start_anyway" and not engine.parser.parse(text.strip()):
+            # Nothing at all was read: say so before asking anything (issue 10 §5).
+            form = {"text": text, "age": age, "sex": sex}
+            unread = engine.parser.not_understood(text, []) or [" ".join(text.split())[:200]]
+            return render(
+                request,
+                "start.html",
+                {"nav": "check", "form": form, "errors": {}, "unread": unread},
+            )
         current = InterviewState(text.strip(), years, sex or None)
         return _redirect_to_current(request, engine, current, settings)
     current = InterviewState.load(state, settings, engine)
+    if action == "rephrase":
+        age_text = "" if current.age is None else str(current.age)
+        form = {"text": current.text, "age": age_text, "sex": current.sex or ""}
+        return render(request, "start.html", {"nav": "check", "form": form, "errors": {}})
     if action == "back":
         if not current.answers:
             age_text = "" if current.age is None else str(current.age)
@@ -422,6 +435,7 @@ def _result_context(
         *(a["text"] for a in safety_net),
     }
     advice = [a for a in result.get("advice_detail", []) if a["text"] not in shown_elsewhere]
+    text = current.text if current else (saved.input.get("text", "") if saved else "")
     return {
         "nav": "check",
         "result": result,
@@ -436,7 +450,8 @@ def _result_context(
         "safety_net": safety_net,
         "advice": advice,
         "state": state,
-        "text": current.text if current else (saved.input.get("text", "") if saved else ""),
+        "text": text,
+        "unread": engine.parser.not_understood(text, engine.parser.parse(text)) if text else [],
         "saved": saved,
     }
 
