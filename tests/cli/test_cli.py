@@ -254,3 +254,23 @@ def test_assess_json_puts_an_emergency_cause_first_at_an_emergency_level(
     assert first["usual_triage"] in ("emergency_ambulance", "emergency")
     assert first["explains_level"] is True
     assert all(0 <= c["probability"] <= 0.95 for c in result["conditions"])
+
+
+def test_interactive_says_when_nothing_was_read_before_asking(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, lines = interview(
+        capsys, monkeypatch, ["0"] + ["d"] * 40, "--text", "my zorblat is flimflam"
+    )
+    assert code == 0
+    notice = next(i for i, line in enumerate(lines) if "could not read anything" in line)
+    first_question = next(i for i, line in enumerate(lines) if "Emergency check" in line)
+    assert notice < first_question
+
+
+def test_assess_json_lists_what_it_could_not_read(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "assess", "--text", "cramps in my calf and my zorblat is flimflam", "--json"
+    )
+    assert code == 0
+    assert json.loads(out)["not_understood"] == ["my zorblat is flimflam"]

@@ -97,7 +97,18 @@ def run_interview(
             raise InputError("the description is empty: describe the spasms in a few words")
     interviewer = Interviewer(engine)
     screen_id = engine.kb.screen.id if engine.kb.screen is not None else None
-    _, from_text = engine.parse(text)
+    mentions, from_text = engine.parse(text)
+    unread = engine.parser.not_understood(text, mentions)
+    if not mentions:
+        # Nothing at all was read: say so before asking anything (issue 10 §5).
+        console.print(
+            "[yellow]We could not read anything we know about in that description"
+            + (f" ({'; '.join(unread)})" if unread else "")
+            + ". The questions below will find out; next time, say what you feel, where, "
+            "and since when.[/yellow]"
+        )
+    elif unread:
+        console.print(f"[dim]We could not read: {'; '.join(unread)}[/dim]")
     history: list[list[Evidence]] = [list(from_text)]
     while True:
         evidence = EvidenceSet(item for batch in history for item in batch)
