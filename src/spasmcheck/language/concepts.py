@@ -121,10 +121,15 @@ class ConceptMatcher:
 
     def _match_clause(self, keys: Sequence[str], start: int, end: int) -> list[ConceptMatch]:
         candidates = sorted({i for k in keys[start:end] for i in self._anchors.get(k, ())})
+        if not candidates:
+            return []
+        where: dict[str, list[int]] = defaultdict(list)
+        for i in range(start, end):
+            where[keys[i]].append(i)
         found = []
         for index in candidates:
             concept = self.concepts[index]
-            places = [_occurrences(keys, start, end, group) for group in concept.groups]
+            places = [_occurrences(keys, end, where, group) for group in concept.groups]
             if not all(places):
                 continue
             best: tuple[int, int, frozenset[int]] | None = None
@@ -175,15 +180,17 @@ def _negated(
 
 
 def _occurrences(
-    keys: Sequence[str], start: int, end: int, group: tuple[tuple[str, ...], ...]
+    keys: Sequence[str],
+    end: int,
+    where: dict[str, list[int]],
+    group: tuple[tuple[str, ...], ...],
 ) -> list[tuple[int, int]]:
-    places: list[tuple[int, int]] = []
-    for i in range(start, end):
-        for alternative in group:
+    """Where the group's alternatives occur in the clause (``where``: word → positions)."""
+    places: set[tuple[int, int]] = set()
+    for alternative in group:
+        for i in where.get(alternative[0], ()):
             stop = i + len(alternative)
             if stop <= end and tuple(keys[i:stop]) == alternative:
-                places.append((i, stop))
-                break
-        if len(places) >= MAX_OCCURRENCES:
-            break
-    return places
+                places.add((i, stop))
+    # The first few by position: enough for any real sentence, bounded work.
+    return sorted(places)[:MAX_OCCURRENCES]
