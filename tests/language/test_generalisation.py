@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,27 @@ def test_every_packaged_concept_compiles_to_words() -> None:
         for groups in finding.concepts:
             concept = compile_concept(finding.id, groups)
             assert all(concept.groups), (finding.id, groups)
+
+
+def test_kb_check_reads_the_language_data(engine: Engine) -> None:
+    from spasmcheck.language.check import language_problems
+
+    assert language_problems(engine.kb) == []
+
+
+def test_kb_check_names_a_phrase_that_clashes_once_stemmed() -> None:
+    from spasmcheck.knowledge.schema import Finding
+    from spasmcheck.language.check import language_problems
+
+    kb = load_knowledge_base()
+    first = kb.findings[0]
+    clash = Finding.model_validate(
+        {
+            **first.model_dump(),
+            "id": "a_clash",
+            "synonyms": [first.synonyms[0] + "s"],
+        }
+    )
+    patched = dataclasses.replace(kb, findings=(*kb.findings, clash))
+    problems = "\n".join(language_problems(patched))
+    assert "a_clash" in problems and "once stemmed" in problems

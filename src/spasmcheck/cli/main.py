@@ -217,9 +217,9 @@ def report(
     """Write the clinician report of a saved assessment (and the diary) as PDF, FHIR or CSV."""
     from datetime import date
 
-    from spasmcheck.config import Settings, SettingsError
+    from spasmcheck.config import database_url_from_env
     from spasmcheck.services.reports import report_input
-    from spasmcheck.storage.db import make_session_factory
+    from spasmcheck.storage.db import StorageError, make_session_factory
 
     if fmt not in ("pdf", "fhir", "csv"):
         raise InputError(f"--format must be pdf, fhir or csv, got {fmt!r}")
@@ -231,10 +231,9 @@ def report(
     if (first is None) != (last is None) or (first and last and last < first):
         raise InputError("give both --from and --to, with --to on or after --from")
     try:
-        settings = Settings.from_env()
-    except SettingsError as error:
+        factory = make_session_factory(database_url_from_env())  # no secret needed to read
+    except StorageError as error:
         raise InputError(str(error)) from error
-    factory = make_session_factory(settings.database_url)
     with factory() as session:
         data = report_input(session, assessment_id=assessment, user_id=None, start=first, end=last)
     if data is None:
@@ -264,6 +263,10 @@ def report(
 def kb_check() -> None:
     """Validate the knowledge base and list every problem at once."""
     kb, problems = collect(codes=True)
+    if kb is not None:
+        from spasmcheck.language.check import language_problems
+
+        problems = [*problems, *language_problems(kb)]
     for problem in problems:
         typer.echo(problem)
     if kb is None or problems:

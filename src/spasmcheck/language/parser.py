@@ -92,6 +92,14 @@ class _HpoFile(BaseModel):
 
 
 @cache
+def hpo_terms() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Finding id → (its HPO id, the phrases taken from that term)."""
+    raw = resources.files("spasmcheck.language.data").joinpath("hpo_synonyms.yaml").read_bytes()
+    terms = _HpoFile.model_validate(yaml.safe_load(raw)).findings
+    return {f: (term.hpo, tuple(term.phrases)) for f, term in terms.items()}
+
+
+@cache
 def hpo_phrases() -> tuple[tuple[str, str], ...]:
     """(finding id, phrase) pairs from the HPO names and synonyms of the findings' HPO terms.
 

@@ -1,0 +1,52 @@
+"""Checks of the language data against a knowledge base, for ``spasmcheck kb check``.
+
+The knowledge layer validates each file on its own; what only the language layer can see is
+checked here, after normalisation and stemming:
+
+* no two findings share a phrase once stemmed ("cramping" and "cramps" are one phrase);
+* every concept and denial compiles to word groups that are not empty;
+* every phrase of ``data/hpo_synonyms.yaml`` belongs to a finding that still exists and
+  still carries that HPO id.
+"""
+
+from __future__ import annotations
+
+from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.language.concepts import compile_concept
+from spasmcheck.language.parser import hpo_terms
+from spasmcheck.language.tokens import phrase_keys
+
+__all__ = ["language_problems"]
+
+
+def language_problems(kb: KnowledgeBase) -> list[str]:
+    problems: list[str] = []
+    owner: dict[tuple[str, ...], str] = {}
+    for finding in kb.findings:
+        for phrase in (*finding.synonyms, *finding.misspellings):
+            keys = phrase_keys(phrase)
+            if not keys:
+                problems.append(f"finding {finding.id}: phrase {phrase!r} has no words")
+                continue
+            first = owner.setdefault(keys, finding.id)
+            if first != finding.id:
+                problems.append(
+                    f"finding {finding.id}: phrase {phrase!r} reads the same as a phrase of "
+                    f"finding {first!r} once stemmed"
+                )
+        for kind, concepts in (("concept", finding.concepts), ("denial", finding.denials)):
+            for groups in concepts:
+                compiled = compile_concept(finding.id, groups, denies=kind == "denial")
+                if not compiled.groups or not all(compiled.groups):
+                    problems.append(f"finding {finding.id}: {kind} {groups!r} has an empty group")
+    by_id = kb.finding_by_id
+    for finding_id, (hpo, _) in hpo_terms().items():
+        known = by_id.get(finding_id)
+        if known is None:
+            problems.append(f"language/data/hpo_synonyms.yaml: unknown finding {finding_id!r}")
+        elif known.codes.hpo != hpo:
+            problems.append(
+                f"language/data/hpo_synonyms.yaml: {finding_id} is listed under {hpo}, but the "
+                f"finding's HPO id is {known.codes.hpo}; run scripts/build_hpo_synonyms.py"
+            )
+    return problems
