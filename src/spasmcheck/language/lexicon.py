@@ -205,12 +205,17 @@ class Lexicon:
         """Add the concepts' matches that the word sequences did not already explain.
 
         A concept inside a longer phrase, or overlapping a phrase of the same finding, adds
-        nothing. Phrases inside a concept stay: "my toes go all claw like" is a claw spasm
-        and the toes.
+        nothing; one on exactly the words of another finding's phrase adds its own meaning
+        ("every night" is at night and every day). Phrases inside a concept stay: "my toes go
+        all claw like" is a claw spasm and the toes.
         """
         for found in self._concepts.match(keys):
             if any(
-                (m.first <= found.first and found.last <= m.last)
+                (
+                    m.first <= found.first
+                    and found.last <= m.last
+                    and m.last - m.first > found.last - found.first
+                )
                 or (
                     m.finding_id == found.finding_id
                     and m.first < found.last

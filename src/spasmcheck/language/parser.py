@@ -306,8 +306,10 @@ class TextParser:
         Only fragments with at least ``MIN_SEMANTIC_WORDS`` non-filler words are tried (a
         bare "he is 82" names nothing). The embedding sees the topic, not whether it is
         wrong: a fragment that calls it normal ("my balance is fine") denies the finding, and
-        one holding a negation or a ConText trigger is read as *possible* — the interview
-        then asks, and a warning sign mentioned with doubt still fires its rule.
+        so does one with a negation its nearest phrasing lacks ("no temperature whatsoever"
+        near "a temperature"); a negation both share ("couldn't get any air in" near "can't
+        breathe"), or any other doubt, leaves it *possible* — the interview then asks, and a
+        warning sign mentioned with doubt still fires its rule.
         """
         if self.semantic is None:
             return []
@@ -322,14 +324,18 @@ class TextParser:
             if len(content) < MIN_SEMANTIC_WORDS:
                 continue
             fragment = _fragment_text(text, tokens, first, last)
-            best = self.semantic.best(fragment)
+            best = self.semantic.best_phrase(fragment)
             if best is None or best[0] not in self._known:
                 continue
-            finding_id, similarity = best
+            finding_id, phrasing, similarity = best
+            phrasing_negated = bool(NEGATIONS.intersection(t.key for t in tokenize(phrasing)))
             keys = {tokens[k].key for k in range(first, last + 1)}
             if keys & _NORMAL_WORDS:
                 # "my balance is fine", "walking fine": the topic without the problem.
                 polarity, trigger = Polarity.ABSENT, "semantic, said to be normal"
+            elif keys & NEGATIONS and not phrasing_negated:
+                # "no temperature whatsoever" near "a temperature": the topic, denied.
+                polarity, trigger = Polarity.ABSENT, "semantic, denied"
             elif keys & (NEGATIONS | self._hedges):
                 polarity, trigger = Polarity.POSSIBLE, "semantic, with a negation or doubt"
             else:

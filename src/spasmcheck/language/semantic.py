@@ -345,6 +345,29 @@ class SemanticIndex:
         order = np.argsort(-per_finding, kind="stable")[:k]
         return [(ids[i], float(per_finding[i])) for i in order]
 
+    def best_phrase(self, clause: str) -> tuple[str, str, float] | None:
+        """The most similar phrasing if it reaches the threshold: (finding, phrasing, score).
+
+        The phrasing lets a caller compare what the clause and the phrasing say beyond their
+        topic (a negation in one and not the other).
+        """
+        matrix = self._build()
+        key = _normalise(clause)[:MAX_CLAUSE_CHARS]
+        if not key:
+            return None
+        vector = self._embed_clause(key)
+        if not vector.any():
+            return None
+        similarities = np.einsum("ij,j->i", matrix.vectors, vector)
+        row = int(np.argmax(similarities))
+        score = float(similarities[row])
+        if score < self.threshold:
+            return None
+        group = int(np.searchsorted(matrix.starts, row, side="right")) - 1
+        finding_id = matrix.finding_ids[group]
+        phrase = self._grouped[finding_id][row - int(matrix.starts[group])]
+        return finding_id, phrase, score
+
     def best(self, clause: str) -> tuple[str, float] | None:
         """The most similar finding if its similarity reaches the threshold, else ``None``."""
         top = self.nearest(clause, k=1)
