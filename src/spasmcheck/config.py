@@ -25,9 +25,15 @@ def default_database_url() -> str:
     return f"sqlite:///{Path(base) / 'spasmcheck' / 'spasmcheck.sqlite3'}"
 
 
+def database_url_from_env() -> str:
+    return os.environ.get("SPASMCHECK_DATABASE_URL") or default_database_url()
+
+
 @dataclass(frozen=True)
 class Settings:
-    environment: str = "development"
+    # Production unless chosen otherwise: the published secret and plain-http cookies are
+    # only ever accepted when development (or the test suite's mode) is asked for by name.
+    environment: str = "production"
     database_url: str = field(default_factory=default_database_url)
     secret_key: str = DEFAULT_SECRET
     session_max_age_s: int = 14 * 24 * 3600
@@ -57,7 +63,7 @@ class Settings:
         ):
             raise SettingsError(
                 "SPASMCHECK_SECRET_KEY must be set to a random value of at least 32 characters "
-                "in production"
+                "in production (for a local trial, choose SPASMCHECK_ENV=development)"
             )
         if self.fast_password_hashing and self.environment == "production":
             raise SettingsError("fast password hashing is for tests, never for production")
@@ -96,8 +102,8 @@ class Settings:
                 raise SettingsError(f"{name} must be a whole number, got {raw!r}") from error
 
         return cls(
-            environment=os.environ.get("SPASMCHECK_ENV", "development"),
-            database_url=os.environ.get("SPASMCHECK_DATABASE_URL") or default_database_url(),
+            environment=os.environ.get("SPASMCHECK_ENV", "production"),
+            database_url=database_url_from_env(),
             secret_key=os.environ.get("SPASMCHECK_SECRET_KEY", DEFAULT_SECRET),
             session_max_age_s=number("SPASMCHECK_SESSION_MAX_AGE", 14 * 24 * 3600),
             max_body_bytes=number("SPASMCHECK_MAX_BODY_BYTES", 64 * 1024),

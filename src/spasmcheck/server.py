@@ -41,6 +41,8 @@ COMMON_HEADERS = [
     (b"x-frame-options", b"DENY"),
 ]
 API_PATHS = (f"{PREFIX}/", "/openapi.json", "/docs")
+STATIC_PREFIX = "/static/"
+HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 
 
 def create_app(
@@ -55,7 +57,8 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        # Swagger UI loads its script from a CDN without an integrity check: not in production.
+        docs_url=None if settings.environment == "production" else "/docs",
         redoc_url=None,
     )
     app.state.settings = settings
@@ -77,7 +80,7 @@ def create_app(
             return http_error_response(exc, path)
         return http_error_page(request, exc)
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, https=settings.environment != "development")
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.add_middleware(UnexpectedErrors)
     return app
@@ -91,25 +94,35 @@ def server_engine() -> Engine:
 
 class SecurityHeaders:
     """ASGI middleware: the headers above on every response (the web's pages add their own
-    Content-Security-Policy, :mod:`spasmcheck.web.errors`).
+    Content-Security-Policy, :mod:`spasmcheck.web.errors`); ``Cache-Control: no-store`` on
+    everything but the static files, since answers and pages carry health data and account
+    details (OWASP ASVS 4.0 8.2.1), unless the route chose its own; and, served over https
+    (outside development), ``Strict-Transport-Security``.
 
     Pure ASGI rather than ``@app.middleware("http")``, which would add a task hand-off to
     every API request (the interview step is measured in docs/benchmarks.md).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
+        self.https = https
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        static = scope["path"].startswith(STATIC_PREFIX)
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers += [h for h in COMMON_HEADERS if h[0] not in present]
+                if not static and b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
+                if self.https:
+                    headers.append(HSTS)
                 message["headers"] = headers
             await send(message)
 

@@ -75,12 +75,15 @@ SIGNED_IN_ONLY = [
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     db = Path(tmp_path_factory.mktemp("schemathesis")) / "fuzz.sqlite3"
-    # A generous login limit: every operation signs a new user in from the same address.
+    # Generous limits: every operation signs a new user up and in from the same address.
     return create_app(
         Settings(
             environment="test",
             database_url=f"sqlite:///{db}",
             login_rate_limit=10_000,
+            address_login_rate_limit=10_000,
+            account_login_rate_limit=10_000,
+            register_rate_limit=10_000,
             fast_password_hashing=True,
         )
     )
@@ -167,6 +170,7 @@ def known_good(operation: Any, user: User | None) -> dict[str, Any] | None:
         "PATCH /v1/episodes/{episode_id}": {"severity": 3, "notes": "better today"},
         "POST /v1/explain": {"condition": ids.get("condition_id"), "text": "calf cramps at night"},
         "POST /v1/accounts/register": {"email": "known@example.org", "password": PASSWORD},
+        "DELETE /v1/me": {"password": PASSWORD},
         "POST /v1/accounts/login": {
             "email": user.email if user else "x@example.org",
             "password": PASSWORD,

@@ -37,6 +37,7 @@ RATE_LIMIT = 3
 @pytest.fixture
 def app(tmp_path: Path) -> FastAPI:
     settings = Settings(
+        environment="development",
         database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
         login_rate_limit=RATE_LIMIT,
         fast_password_hashing=True,

@@ -58,6 +58,22 @@ from spasmcheck.storage.models import AuthToken, User, utcnow
 
 SESSION_COOKIE = "spasmcheck_session"
 CSRF_COOKIE = "spasmcheck_csrf"
+# In production the cookies carry the __Host- prefix: the browser then keeps them only when
+# they are Secure, for the whole site and for this host alone (no Domain), so a sibling
+# subdomain or a plain-http page cannot plant or overwrite them.
+HOST_PREFIX = "__Host-"
+
+
+def session_cookie(settings: Settings) -> str:
+    return (
+        f"{HOST_PREFIX}{SESSION_COOKIE}" if settings.environment == "production" else SESSION_COOKIE
+    )
+
+
+def csrf_cookie(settings: Settings) -> str:
+    return f"{HOST_PREFIX}{CSRF_COOKIE}" if settings.environment == "production" else CSRF_COOKIE
+
+
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOKEN_BYTES = 32
@@ -167,7 +183,7 @@ def set_session_cookies(response: Response, *, issued: SignIn, settings: Setting
     secure = settings.environment != "development"
     cookie = _signer(settings).sign(issued.session_token).decode("ascii")
     response.set_cookie(
-        SESSION_COOKIE,
+        session_cookie(settings),
         cookie,
         max_age=settings.session_max_age_s,
         httponly=True,
@@ -176,7 +192,7 @@ def set_session_cookies(response: Response, *, issued: SignIn, settings: Setting
         path="/",
     )
     response.set_cookie(
-        CSRF_COOKIE,
+        csrf_cookie(settings),
         issued.csrf_token,
         max_age=settings.session_max_age_s,
         httponly=False,
@@ -188,10 +204,8 @@ def set_session_cookies(response: Response, *, issued: SignIn, settings: Setting
 
 def clear_session_cookies(response: Response, *, settings: Settings) -> None:
     secure = settings.environment != "development"
-    for name in (SESSION_COOKIE, CSRF_COOKIE):
-        response.delete_cookie(
-            name, path="/", secure=secure, httponly=name == SESSION_COOKIE, samesite="lax"
-        )
+    for name, httponly in ((session_cookie(settings), True), (csrf_cookie(settings), False)):
+        response.delete_cookie(name, path="/", secure=secure, httponly=httponly, samesite="lax")
 
 
 class AuthError(Exception):
@@ -230,7 +244,7 @@ def authenticate(
         if token is None:
             raise AuthError(401, "unauthorized", "the token is not valid or has expired")
         return token
-    cookie = request.cookies.get(SESSION_COOKIE)
+    cookie = request.cookies.get(session_cookie(settings))
     if not cookie:
         raise AuthError(401, "unauthorized", "sign in first: no session cookie or bearer token")
     try:

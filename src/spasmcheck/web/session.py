@@ -15,7 +15,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from spasmcheck.config import Settings
-from spasmcheck.services.security import SESSION_COOKIE, AuthError, authenticate
+from spasmcheck.services.security import AuthError, authenticate, session_cookie
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import AuthToken, User
 
@@ -40,11 +40,12 @@ def _settings(request: Request) -> Settings:
 def _token(request: Request, session: Session, csrf: str | None) -> AuthToken | None:
     """The cookie session's token; with ``csrf`` None, only reading (no CSRF check)."""
     # The web app reads the cookie only; an Authorization header is the API's business.
-    if not request.cookies.get(SESSION_COOKIE) or "authorization" in request.headers:
+    settings = _settings(request)
+    if not request.cookies.get(session_cookie(settings)) or "authorization" in request.headers:
         return None
     try:
         return authenticate(
-            request, session, _settings(request), csrf_sent=csrf, verify_csrf=csrf is not None
+            request, session, settings, csrf_sent=csrf, verify_csrf=csrf is not None
         )
     except AuthError as error:
         if error.code == "csrf_failed":

@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from spasmcheck._version import __version__
 from spasmcheck.reasoning.chance import chance_words
 from spasmcheck.reasoning.engine import Engine
-from spasmcheck.services.security import CSRF_COOKIE
+from spasmcheck.services.security import csrf_cookie
 
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
@@ -83,7 +83,7 @@ def render(
     engine: Engine = request.app.state.engine
     values: dict[str, Any] = {
         "user": getattr(request.state, "user", None),
-        "csrf_token": request.cookies.get(CSRF_COOKIE, ""),
+        "csrf_token": request.cookies.get(csrf_cookie(request.app.state.settings), ""),
         "kb_version": engine.kb.version,
         "disclaimer": engine.kb.guidance.disclaimer,
         "estimate_note": engine.kb.guidance.estimate_note,
