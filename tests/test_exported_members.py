@@ -22,5 +22,7 @@ def test_all_is_complete() -> None:
         "config",
         "export",
         "web",
+        "server",
+        "services",
     }
     assert public - modules == set(spasmcheck.__all__) - {"__version__"}
