@@ -143,6 +143,7 @@ def _fillers() -> frozenset[str]:
 _FRAGMENT_BREAKS = frozenset({",", ":", "(", ")", "and", "but", "so", "because", "then", "or"})
 MAX_UNREAD = 10
 MIN_SEMANTIC_WORDS = 2
+NEGATION_LOOKBACK = 6
 _NORMAL_WORDS = frozenset(
     fold(w)
     for w in """fine normal normally ok okay alright good well stable steady usual unaffected
@@ -306,10 +307,11 @@ class TextParser:
         Only fragments with at least ``MIN_SEMANTIC_WORDS`` non-filler words are tried (a
         bare "he is 82" names nothing). The embedding sees the topic, not whether it is
         wrong: a fragment that calls it normal ("my balance is fine") denies the finding, and
-        so does one with a negation its nearest phrasing lacks ("no temperature whatsoever"
-        near "a temperature"); a negation both share ("couldn't get any air in" near "can't
-        breathe"), or any other doubt, leaves it *possible* — the interview then asks, and a
-        warning sign mentioned with doubt still fires its rule.
+        so does a negation on one side only — in the fragment (or just before it) and not in
+        its nearest phrasing ("no temperature whatsoever" near "a temperature"), or the other
+        way round ("right now I can breathe" near "can't breathe"). A negation both share
+        ("couldn't get any air in" near "can't breathe"), or none, leaves it *possible*: the
+        interview then asks, and a warning sign mentioned with doubt still fires its rule.
         """
         if self.semantic is None:
             return []
@@ -330,14 +332,22 @@ class TextParser:
             finding_id, phrasing, similarity = best
             phrasing_negated = bool(NEGATIONS.intersection(t.key for t in tokenize(phrasing)))
             keys = {tokens[k].key for k in range(first, last + 1)}
+            # A negation just before the fragment in its sentence reaches into it ("he did
+            # not fall or hit his head": the fragment is "hit his head").
+            before = range(max(0, first - NEGATION_LOOKBACK), first)
+            carried = any(tokens[k].key in NEGATIONS for k in before) and not any(
+                tokens[k].text in SENTENCE_END for k in before
+            )
+            negated = bool(keys & NEGATIONS) or carried
             if keys & _NORMAL_WORDS:
                 # "my balance is fine", "walking fine": the topic without the problem.
                 polarity, trigger = Polarity.ABSENT, "semantic, said to be normal"
-            elif keys & NEGATIONS and not phrasing_negated:
-                # "no temperature whatsoever" near "a temperature": the topic, denied.
-                polarity, trigger = Polarity.ABSENT, "semantic, denied"
-            elif keys & (NEGATIONS | self._hedges):
-                polarity, trigger = Polarity.POSSIBLE, "semantic, with a negation or doubt"
+            elif negated != phrasing_negated:
+                # A negation on one side only: "no temperature whatsoever" near "a
+                # temperature", "right now I can breathe" near "can't breathe".
+                polarity, trigger = Polarity.ABSENT, "semantic, the opposite"
+            elif keys & self._hedges:
+                polarity, trigger = Polarity.POSSIBLE, "semantic, with doubt"
             else:
                 # A reading by resemblance is a doubt, not a "yes": the model leaves it out of
                 # the ranking, a warning sign still fires its rule (the riskier reading), and
