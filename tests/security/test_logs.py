@@ -13,10 +13,13 @@ from __future__ import annotations
 import html
 import logging
 import re
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,9 @@ from fastapi import FastAPI
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from spasmcheck.export.model import ReportInput
+from spasmcheck.export.pdf import needs_fallback_font, render_pdf
+from spasmcheck.reasoning.engine import Engine
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import User
 from tests.api.conftest import BASE_URL, TestClient, make_app
@@ -285,3 +291,32 @@ def test_no_marker_reaches_any_log(tmp_path: Path, caplog: pytest.LogCaptureFixt
     logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in server)
     for marker in (MARKER, *CJK, "PrEP"):
         assert marker not in logged, marker
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_cjk_and_hangul_render_in_the_pdf_instead_of_vanishing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    text = "calf cramps at night 腿抽筋 怀孕 다리 경련 こむら返り"
+    result = engine.assess(text, 40, "female", []).as_dict()
+    when = datetime(2026, 2, 16, tzinfo=UTC)
+    report = ReportInput(
+        assessment_id=1,
+        created_at=when,
+        input={"text": text, "age": 40, "sex": "female"},
+        result=result,
+        generated_at=when,
+    )
+    assert needs_fallback_font(report)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(render_pdf(report, engine=engine))
+    shown = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for words in ("腿抽筋", "怀孕", "다리 경련", "こむら返り"):
+        assert words in shown, words
+    latin = engine.assess("calf cramps at night", 40, "female", []).as_dict()
+    latin_only = ReportInput(
+        assessment_id=1, created_at=when, input={"text": "calf cramps at night"}, result=latin
+    )
+    assert not needs_fallback_font(latin_only)  # the big font is loaded only when needed

@@ -3,7 +3,8 @@
 :func:`render_pdf` assembles the report (:func:`.report.build_report`), draws the diary
 charts (:mod:`.charts`) and lays them out. The text font is DejaVu Sans, which ships with
 matplotlib, so any Unicode the person typed ("≥", "–", quotes, Cyrillic or Greek names) is
-written, and glyphs the font lacks are left out rather than crashing. To keep the report to two
+written; Chinese, Japanese and Korean come from Droid Sans Fallback, shipped in ``fonts/``;
+glyphs neither font has are left out rather than crashing. To keep the report to two
 pages it is laid out at the most generous density first and again, tighter, while it runs
 longer (smaller type, shorter lists, smaller charts).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +32,14 @@ from spasmcheck.reasoning.chance import chance_percent
 from spasmcheck.reasoning.engine import Engine
 
 FONT = "DejaVu"
+FALLBACK_FONT = "DroidFallback"
+FALLBACK_FONT_FILE = Path(__file__).parent / "fonts" / "DroidSansFallback.ttf"
+# Hangul Jamo, CJK radicals to Yi (kana, Han, bopomofo...), Hangul syllables, CJK
+# compatibility ideographs, half- and full-width forms, and the supplementary ideographs.
+FALLBACK_SCRIPTS = re.compile(
+    "[\u1100-\u11ff\u2e80-\ua4cf\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef"
+    "\U00020000-\U0003ffff]"
+)
 
 # fpdf2 logs every glyph its font lacks, one by one, and fontTools what it subsets: both spell
 # out what the person typed, which is health data and must never reach a log.
@@ -88,7 +98,7 @@ def _range(start: date, end: date) -> str:
 
 
 class ReportPDF(FPDF):
-    def __init__(self, data: ReportData, density: Density) -> None:
+    def __init__(self, data: ReportData, density: Density, *, fallback: bool = False) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.data = data
         self.d = density
@@ -96,6 +106,12 @@ class ReportPDF(FPDF):
         self.add_font(FONT, "", str(fonts / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(fonts / "DejaVuSans-Bold.ttf"))
         self.add_font(FONT, "I", str(fonts / "DejaVuSans-Oblique.ttf"))
+        if fallback:
+            # CJK and Hangul, which DejaVu lacks, from a font shipped beside this module
+            # (fonts/README.md says which and why); used only for the characters DejaVu has
+            # not, and loaded only when the report has some (loading it takes half a second).
+            self.add_font(FALLBACK_FONT, "", str(FALLBACK_FONT_FILE))
+            self.set_fallback_fonts([FALLBACK_FONT], exact_match=False)
         self.set_margins(14, 12, 14)
         self.set_auto_page_break(True, margin=14)
         self.set_creation_date(data.generated_at)
@@ -428,8 +444,15 @@ def _closing(pdf: ReportPDF) -> None:
     pdf.small(text)
 
 
+def needs_fallback_font(report: ReportInput) -> bool:
+    """Whether anything the person wrote is in a script DejaVu Sans lacks (CJK, Hangul)."""
+    texts = [str(report.input), str(report.result), str(report.person_label or "")]
+    texts += [f"{e.notes} {e.medicine_name or ''}" for e in report.episodes]
+    return any(FALLBACK_SCRIPTS.search(text) for text in texts)
+
+
 def _layout(data: ReportData, report: ReportInput, density: Density) -> ReportPDF:
-    pdf = ReportPDF(data, density)
+    pdf = ReportPDF(data, density, fallback=needs_fallback_font(report))
     pdf.add_page()
     _header(pdf)
     _triage(pdf)
