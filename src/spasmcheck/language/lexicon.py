@@ -212,7 +212,8 @@ class Lexicon:
         for found in self._concepts.match(keys):
             if any(
                 (
-                    m.first <= found.first
+                    m.words is None  # a phrase; concepts may nest inside each other
+                    and m.first <= found.first
                     and found.last <= m.last
                     and m.last - m.first > found.last - found.first
                 )
