@@ -1,4 +1,4 @@
-"""The stem cache: plain JSON that cannot run code, the same answers as a fresh build, and never
+"""The build cache: plain JSON that cannot run code, the same answers as a fresh build, and never
 a reason to fail."""
 
 from __future__ import annotations
@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import pickle
 from collections.abc import Iterator
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
 import pytest
+import yaml
 
-from spasmcheck.knowledge.loader import load_knowledge_base
+from spasmcheck.knowledge import parsed
+from spasmcheck.knowledge.loader import collect
 from spasmcheck.language import tokens
 from spasmcheck.reasoning import cache
 from spasmcheck.reasoning.engine import Engine
@@ -25,24 +28,36 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("SPASMCHECK_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("SPASMCHECK_NO_CACHE", raising=False)
     monkeypatch.setattr(tokens, "_STEMS", {})
+    monkeypatch.setattr(parsed, "_PARSED", {})
     tokens.fold.cache_clear()
     yield tmp_path
     tokens.fold.cache_clear()
 
 
 def build() -> Engine:
-    return Engine(load_knowledge_base())
+    kb, problems = collect()  # not the process-wide cached one: the build must really run
+    assert kb is not None, problems
+    return Engine(kb)
 
 
-def stems_file(folder: Path) -> Path:
-    return folder / f"stems-{cache.data_digest()}.json"
+def cache_file(folder: Path) -> Path:
+    return folder / f"build-{cache.data_digest()}.json"
 
 
-def test_the_cache_is_json_of_stems_and_answers_like_a_fresh_build(cache_dir: Path) -> None:
+def test_the_cache_is_json_and_answers_like_a_fresh_build(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = cache.load_cached_engine(build)
-    saved = json.loads(stems_file(cache_dir).read_text(encoding="utf-8"))
+    saved = json.loads(cache_file(cache_dir).read_text(encoding="utf-8"))
     assert saved["format"] == cache.FORMAT
     assert saved["stems"]["cramping"] == tokens.fold("cramping") == "cramp"
+    red_flags = resources.files("spasmcheck") / "knowledge/data/red_flags/red_flags.yaml"
+    assert parsed.content_key(red_flags.read_bytes()) in saved["files"]
+    # a fresh process: nothing in memory, everything from the file; YAML is never parsed
+    monkeypatch.setattr(tokens, "_STEMS", {})
+    monkeypatch.setattr(parsed, "_PARSED", {})
+    tokens.fold.cache_clear()
+    monkeypatch.setattr(yaml, "load", lambda *a, **k: pytest.fail("YAML parsed again"))
     second = cache.load_cached_engine(build)
     assert second.assess(TEXT, 60, "female").as_dict() == first.assess(TEXT, 60, "female").as_dict()
 
@@ -65,17 +80,20 @@ def test_a_pickle_in_the_cache_folder_is_never_loaded(cache_dir: Path) -> None:
     [
         "not json",
         "[]",
-        '{"format": 99, "stems": {}}',
-        '{"format": 1, "stems": ["cramp"]}',
-        '{"format": 1, "stems": {"cramping": 3}}',
-        '{"format": 1, "stems": {"cramping": "' + "x" * 500 + '"}}',
+        '{"format": 99, "stems": {}, "files": {}}',
+        '{"format": 2, "stems": ["cramp"], "files": {}}',
+        '{"format": 2, "stems": {"cramping": 3}, "files": {}}',
+        '{"format": 2, "stems": {"cramping": "' + "x" * 500 + '"}, "files": {}}',
+        '{"format": 2, "stems": {}, "files": {"not-a-hash": {}}}',
+        '{"format": 2, "stems": {}}',
+        "[" * 100_000,
     ],
 )
 def test_an_odd_file_is_ignored(tmp_path: Path, content: str) -> None:
     path = tmp_path / "stems.json"
     path.write_text(content, encoding="utf-8")
-    assert cache.read_stems(path) == {}
-    assert cache.read_stems(tmp_path / "missing.json") == {}
+    assert cache.read_cache(path) == cache.Saved()
+    assert cache.read_cache(tmp_path / "missing.json") == cache.Saved()
 
 
 def test_unwritable_cache_still_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,17 +121,29 @@ def test_digest_covers_code_and_data() -> None:
 
 
 def test_stale_entries_are_removed(cache_dir: Path) -> None:
-    stale = cache_dir / "stems-0000000000000000.json"
-    stale.write_text('{"format": 1, "stems": {}}', encoding="utf-8")
+    stale = [cache_dir / "stems-0000000000000000.json", cache_dir / "build-0000000000000000.json"]
+    for path in stale:
+        path.write_text('{"format": 1, "stems": {}}', encoding="utf-8")
     cache.load_cached_engine(build)
-    assert not stale.exists()
-    assert len(list(cache_dir.glob("stems-*.json"))) == 1
+    assert not any(path.exists() for path in stale)
+    assert [p.name for p in cache_dir.iterdir()] == [cache_file(cache_dir).name]
 
 
 def test_words_of_a_description_are_never_saved(cache_dir: Path) -> None:
     """Stems of text the process read before the build are health data: they stay in memory."""
     tokens.fold("zzquinine")  # as if a description had been read first
     cache.load_cached_engine(build)
-    saved = json.loads(stems_file(cache_dir).read_text(encoding="utf-8"))["stems"]
+    saved = json.loads(cache_file(cache_dir).read_text(encoding="utf-8"))["stems"]
     assert "zzquinine" not in saved
     assert saved  # the build's own words are there
+
+
+def test_a_parsed_file_that_json_cannot_hold_is_not_saved(cache_dir: Path) -> None:
+    """A YAML date does not come back from JSON as a date: such a file is parsed every time."""
+    parsed.load_yaml(b"when: 2026-12-05\n", yaml.SafeLoader)
+    before = set(parsed.known())
+    cache.load_cached_engine(build)
+    saved = json.loads(cache_file(cache_dir).read_text(encoding="utf-8"))["files"]
+    assert not before & set(saved)  # parsed before the build, and not plain data either
+    assert all(cache._plain(data) for data in saved.values())
+    assert not cache._plain({"when": date(2026, 12, 5)})

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.knowledge.schema import (
     Citation,
     Condition,
@@ -129,7 +130,7 @@ def _load_file(
     digest.update(label.encode())
     digest.update(raw)
     try:
-        data = yaml.load(raw, Loader=_YamlLoader)  # a safe loader: plain data only
+        data = load_yaml(raw, _YamlLoader)  # a safe loader: plain data only
     except yaml.YAMLError as error:
         problems.append(f"{label}: not valid YAML: {error}".replace("\n", " "))
         return None

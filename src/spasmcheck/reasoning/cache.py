@@ -1,18 +1,24 @@
-"""A cache of stems, so that the command line starts fast — plain JSON, which cannot run code.
+"""A cache of the build's slow pure steps, so that the command line starts fast — plain JSON,
+which cannot run code.
 
-Building the :class:`~spasmcheck.reasoning.engine.Engine` stems every phrase of the knowledge
-base and of the language rules with the pure-Python Snowball stemmer, about half of the build.
-The stems (word → stem, :func:`spasmcheck.language.tokens.known_stems`) are saved as JSON in the
-user's cache directory, under a key made of the package version, the stemmer's version and a
-hash of every source and data file of the package, and handed back to the stemmer on the next
-start; the engine itself is built anew every time. Only the words of the build are saved
-(the knowledge base's and the language rules'), never a word of a description. The file holds
-strings only: reading it can never run code (the pickle it replaces could, for whoever could
-write the cache folder), and it is read as untrusted input — anything but a flat object of
-short strings is ignored. A table altered by someone else could at worst change how words
-match, so the server never reads one.
+Building the :class:`~spasmcheck.reasoning.engine.Engine` is mostly PyYAML turning the
+knowledge base into Python objects and the pure-Python Snowball stemmer stemming every phrase.
+Both are pure functions of their input, so their results are saved as JSON in the user's cache
+directory — the knowledge base's files as parsed data, keyed by the SHA-256 of each file
+(:mod:`spasmcheck.knowledge.parsed`), and the stems, word → stem
+(:func:`spasmcheck.language.tokens.known_stems`) — under a key made of the package version, the
+stemmer's version and a hash of every source and data file of the package, and handed back on
+the next start. The engine itself is built anew every time: the parsed files are validated by
+the schema as if just read. Only what the build itself computed is saved (the knowledge base's
+and the language rules' words), never a word of a description.
 
-The cache is only an optimisation: any problem reading or writing it falls back to stemming.
+The file holds plain data only: reading it can never run code (the pickle it replaces could,
+for whoever could write the cache folder), and it is read as untrusted input — anything but the
+expected shapes is ignored. A file altered by someone else could at worst change what the
+command line of that account knows, which that account could do to its own installation
+anyway; the server never reads one.
+
+The cache is only an optimisation: any problem reading or writing it falls back to the build.
 ``SPASMCHECK_NO_CACHE=1`` turns it off; ``SPASMCHECK_CACHE_DIR`` moves it. The server never
 uses it (:func:`spasmcheck.server.create_app` builds its own engine).
 """
@@ -23,14 +29,17 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spasmcheck._version import __version__
+from spasmcheck.knowledge import parsed
 from spasmcheck.language.tokens import known_stems, remember_stems
 
 if TYPE_CHECKING:
@@ -39,9 +48,10 @@ if TYPE_CHECKING:
 # Everything the stems depend on: the code as well as the data, so that a new release or an
 # edited rule never meets a table made by older code.
 CACHE_KEY_SUFFIXES = (".py", ".yaml", ".yml", ".gz")
-FORMAT = 1
+FORMAT = 2
 MAX_WORD = 100  # tokens are words; anything longer did not come from the stemmer
 MAX_ENTRIES = 1_000_000
+HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def _walk(folder: Traversable) -> list[Traversable]:
@@ -72,51 +82,89 @@ def cache_dir() -> Path:
     return Path(base) / "spasmcheck"
 
 
-def read_stems(path: Path) -> dict[str, str]:
-    """The stems saved in ``path``; an empty table for a missing, unreadable or odd file."""
+@dataclass(frozen=True)
+class Saved:
+    """What a cache file holds: stems, and parsed files by the hash of their content."""
+
+    stems: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Any] = field(default_factory=dict)
+
+
+def _stems(value: object) -> dict[str, str] | None:
+    if not isinstance(value, dict) or len(value) > MAX_ENTRIES:
+        return None
+    for word, stem in value.items():
+        if not (isinstance(stem, str) and 0 < len(word) <= MAX_WORD and len(stem) <= MAX_WORD):
+            return None
+    return value
+
+
+def _files(value: object) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    if not all(isinstance(key, str) and HASH.fullmatch(key) for key in value):
+        return None
+    return value
+
+
+def read_cache(path: Path) -> Saved:
+    """What ``path`` holds; nothing for a missing, unreadable or odd file."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return {}
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return Saved()
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return {}
-    stems = data.get("stems")
-    if not isinstance(stems, dict) or len(stems) > MAX_ENTRIES:
-        return {}
-    for word, stem in stems.items():
-        if not (isinstance(stem, str) and 0 < len(word) <= MAX_WORD and len(stem) <= MAX_WORD):
-            return {}
-    return stems
+        return Saved()
+    stems, files = _stems(data.get("stems")), _files(data.get("files"))
+    if stems is None or files is None:
+        return Saved()
+    return Saved(stems, files)
 
 
-def write_stems(path: Path, stems: dict[str, str]) -> None:
-    """Save ``stems`` to ``path`` atomically, and remove the entries of older code."""
+def _plain(data: Any) -> bool:
+    """Whether ``data`` comes back from JSON exactly as it is (dates, say, would not)."""
+    try:
+        return bool(json.loads(json.dumps(data)) == data)
+    except (TypeError, ValueError):
+        return False
+
+
+def write_cache(path: Path, saved: Saved) -> None:
+    """Save ``saved`` to ``path`` atomically, and remove the entries of older code."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
     ) as out:
-        json.dump({"format": FORMAT, "stems": stems}, out, ensure_ascii=False, sort_keys=True)
+        document = {"format": FORMAT, "stems": saved.stems, "files": saved.files}
+        json.dump(document, out, ensure_ascii=False, sort_keys=True)
     os.replace(out.name, path)
     # Tables for older code can never be read again, and the pickles of earlier releases
     # must not linger where a later one might be tempted to read them.
-    for stale in [*path.parent.glob("stems-*.json"), *path.parent.glob("engine-*.pickle")]:
+    for stale in [*path.parent.glob("build-*.json"), *path.parent.glob("stems-*.json")]:
         if stale != path:
             stale.unlink(missing_ok=True)
+    for stale in path.parent.glob("engine-*.pickle"):
+        stale.unlink(missing_ok=True)
 
 
 def load_cached_engine(build: Callable[[], Engine]) -> Engine:
-    """``build()``, with the stems of the previous start handed to the stemmer first."""
+    """``build()``, with the stems and parsed files of the previous start handed over first."""
     if os.environ.get("SPASMCHECK_NO_CACHE"):
         return build()
-    path = cache_dir() / f"stems-{data_digest()}.json"
-    saved = read_stems(path)
-    earlier = known_stems()  # words stemmed before the build may be someone's description
-    remember_stems(saved)
+    path = cache_dir() / f"build-{data_digest()}.json"
+    saved = read_cache(path)
+    # what this process computed before the build may come from someone's description
+    stems_before, files_before = known_stems(), parsed.known()
+    remember_stems(saved.stems)
+    parsed.remember(saved.files)
     engine = build()
-    stems = {
-        word: stem for word, stem in known_stems().items() if word in saved or word not in earlier
+    stems = {w: s for w, s in known_stems().items() if w in saved.stems or w not in stems_before}
+    files = {
+        key: data
+        for key, data in parsed.known().items()
+        if key in saved.files or (key not in files_before and _plain(data))
     }
-    if len(stems) > len(saved):
+    if len(stems) > len(saved.stems) or len(files) > len(saved.files):
         with contextlib.suppress(OSError):
-            write_stems(path, stems)
+            write_cache(path, Saved(stems, files))
     return engine

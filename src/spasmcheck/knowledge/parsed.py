@@ -1,0 +1,40 @@
+"""The knowledge base's YAML files as parsed data, remembered by the hash of their bytes.
+
+PyYAML builds Python objects slowly even with libyaml parsing: most of the time it takes to
+load the knowledge base. :func:`load_yaml` remembers what each file parsed to, keyed by the
+SHA-256 of the file's bytes; the command line's cache (:mod:`spasmcheck.reasoning.cache`) saves
+that table as JSON and hands it back through :func:`remember`, so the next start parses JSON
+instead. Whatever comes back is validated by the schema exactly as parsed YAML is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import yaml
+
+_PARSED: dict[str, Any] = {}
+
+
+def content_key(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def load_yaml(raw: bytes, loader: type[yaml.SafeLoader]) -> Any:
+    """The data of one YAML document (``yaml.YAMLError`` when it is not valid YAML)."""
+    key = content_key(raw)
+    if key in _PARSED:
+        return _PARSED[key]
+    data = yaml.load(raw, Loader=loader)  # a safe loader: plain data only
+    _PARSED[key] = data
+    return data
+
+
+def remember(table: dict[str, Any]) -> None:
+    """Take data parsed earlier from files with these content hashes."""
+    _PARSED.update(table)
+
+
+def known() -> dict[str, Any]:
+    return dict(_PARSED)
