@@ -33,7 +33,7 @@ from spasmcheck.config import Settings
 from spasmcheck.knowledge.loader import load_knowledge_base
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.web import install_web
-from spasmcheck.web.errors import http_error_page
+from spasmcheck.web.errors import error_page, http_error_page, with_policy
 
 COMMON_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -82,6 +82,8 @@ def create_app(
 
     app.add_middleware(SecurityHeaders, https=settings.environment != "development")
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    # Outside the others: a refused sign-in costs no body read, thread or database write.
+    app.add_middleware(SignInGate, limit=2 * settings.max_concurrent_hashes)
     app.add_middleware(UnexpectedErrors)
     return app
 
@@ -174,6 +176,65 @@ class BodySizeLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+# The requests that hash a password: sign-up, sign-in, and erasure (which asks for it again).
+SIGN_IN_ROUTES = frozenset(
+    {
+        ("POST", f"{PREFIX}/accounts/register"),
+        ("POST", f"{PREFIX}/accounts/login"),
+        ("DELETE", f"{PREFIX}/me"),
+        ("POST", "/signup"),
+        ("POST", "/signin"),
+        ("POST", "/account/delete"),
+    }
+)
+BUSY_MESSAGE = "the server is busy: try again in a few seconds"
+BUSY_RETRY_AFTER_S = "5"
+
+
+class SignInGate:
+    """ASGI middleware: at most ``limit`` password-hashing requests in flight per process; the
+    next one is answered 503 at once.
+
+    The hashing turns (:func:`spasmcheck.services.security.hashing_turn`) bound the memory, but
+    a flood of sign-ins waiting for a turn, or writing their rate-limit counters, would still
+    hold the worker threads and the database's write lock that every other request needs (a
+    triage request took seconds during a 100-connection flood). Refused here, before the body
+    is read, a flood costs the others nothing. The event loop is single-threaded, so a plain
+    counter is exact.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or (scope["method"], scope["path"]) not in SIGN_IN_ROUTES:
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {"Retry-After": BUSY_RETRY_AFTER_S}
+        response: Response
+        if scope["path"].startswith(f"{PREFIX}/"):
+            response = error_response(503, "busy", BUSY_MESSAGE, headers)
+        else:
+            page = error_page(
+                Request(scope, receive), 503, "The server is busy. Try again in a few seconds."
+            )
+            page.headers.update(headers)
+            response = with_policy(page)
+        await response(scope, receive, send)
 
 
 LOG = logging.getLogger("spasmcheck.server")

@@ -7,6 +7,8 @@ ones check the status codes and headers a client sees.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,12 +17,21 @@ from pathlib import Path
 import pytest
 from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.responses import PlainTextResponse
+from starlette.types import Message, Receive, Scope, Send
 
 from spasmcheck.config import Settings, SettingsError
+from spasmcheck.server import SignInGate
 from spasmcheck.services import accounts
 from spasmcheck.services.errors import Busy, EmailTaken, ServiceError, TooManyAttempts
 from spasmcheck.services.schemas import AccountCreate, LoginRequest
-from spasmcheck.services.security import HASH_WAIT_S, client_address, hashing_turn
+from spasmcheck.services.security import (
+    HASH_NICE,
+    HASH_WAIT_S,
+    _hashing_threads,
+    client_address,
+    hashing_turn,
+)
 from tests.api.conftest import BASE_URL, PASSWORD, TestClient, error_of, make_app
 
 
@@ -190,3 +201,69 @@ def test_the_register_limit_is_a_429_with_retry_after(tmp_path: Path) -> None:
         page = client.post("/signup", data=second)
         assert page.status_code == 429
         assert "Too many new accounts" in page.text
+
+
+def test_sign_ins_beyond_the_gate_are_refused_before_any_work(tmp_path: Path) -> None:
+    """With ``limit`` sign-ins in flight, the next one is a 503 at once, JSON from the API and
+    a page from the web; other requests pass, and a finished sign-in frees its place."""
+    app = make_app(tmp_path)
+    release = asyncio.Event()
+    reached: list[str] = []
+
+    async def slow(scope: Scope, receive: Receive, send: Send) -> None:
+        reached.append(scope["path"])
+        if scope["path"] == "/v1/accounts/login":
+            await release.wait()
+        await PlainTextResponse("ok")(scope, receive, send)
+
+    gate = SignInGate(slow, limit=1)
+
+    async def call(method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+        sent: list[Message] = []
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        scope: Scope = {
+            "type": "http",
+            "method": method,
+            "path": path,
+            "headers": [],
+            "query_string": b"",
+            "app": app,
+        }
+        await gate(scope, receive, send)
+        start = sent[0]
+        headers = {k.decode(): v.decode() for k, v in start["headers"]}
+        return start["status"], headers, b"".join(m.get("body", b"") for m in sent[1:])
+
+    async def scenario() -> None:
+        first = asyncio.create_task(call("POST", "/v1/accounts/login"))
+        await asyncio.sleep(0.01)
+        status, headers, body = await call("POST", "/v1/accounts/register")
+        assert status == 503 and headers["retry-after"] == "5" and b'"busy"' in body
+        status, headers, body = await call("POST", "/signin")
+        assert status == 503 and headers["content-type"].startswith("text/html")
+        assert (await call("POST", "/v1/triage"))[0] == 200  # not a sign-in: not gated
+        release.set()
+        assert (await first)[0] == 200
+        assert (await call("POST", "/v1/accounts/register"))[0] == 200  # its place is free
+
+    asyncio.run(scenario())
+    assert reached == ["/v1/accounts/login", "/v1/triage", "/v1/accounts/register"]
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="thread priorities are POSIX only")
+def test_hashing_runs_at_the_lowest_cpu_priority() -> None:
+    """argon2id's lanes inherit the hashing thread's priority, so a flood of sign-ins takes
+    only the CPU that other requests leave."""
+
+    def own_priority() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    threads = _hashing_threads(settings().max_concurrent_hashes)
+    assert threads.submit(own_priority).result() == HASH_NICE
+    assert own_priority() < HASH_NICE  # the request threads keep theirs

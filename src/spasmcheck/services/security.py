@@ -37,13 +37,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import os
 import secrets
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import TypeVar
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -56,6 +59,7 @@ from spasmcheck.services.errors import Busy, TooManyAttempts
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import AuthToken, User, utcnow
 
+T = TypeVar("T")
 SESSION_COOKIE = "spasmcheck_session"
 CSRF_COOKIE = "spasmcheck_csrf"
 # In production the cookies carry the __Host- prefix: the browser then keeps them only when
@@ -111,10 +115,32 @@ def hashing_turn(settings: Settings) -> Iterator[None]:
         turns.release()
 
 
+# Hashing threads run at the lowest CPU priority: argon2id hashes on four lanes (threads of
+# their own, which inherit it), enough to starve every other request of the CPU during a
+# flood of sign-ins; niced, they take only what the other requests leave.
+HASH_NICE = 19
+
+
+def _lower_priority() -> None:
+    with suppress(OSError, AttributeError):  # not Linux, or not allowed: run as we are
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICE)
+
+
+@cache
+def _hashing_threads(size: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(size, "spasmcheck-hash", initializer=_lower_priority)
+
+
+def _hashed(settings: Settings, work: Callable[[], T]) -> T:
+    """``work`` (a hash or a verification) on a low-priority hashing thread, once it has a
+    turn (:func:`hashing_turn`)."""
+    with hashing_turn(settings):
+        return _hashing_threads(settings.max_concurrent_hashes).submit(work).result()
+
+
 def hash_password(password: str, *, settings: Settings) -> str:
     hasher, _ = _hasher(settings.fast_password_hashing)
-    with hashing_turn(settings):
-        return hasher.hash(password)
+    return _hashed(settings, lambda: hasher.hash(password))
 
 
 def verify_password(password_hash: str | None, password: str, *, settings: Settings) -> bool:
@@ -123,11 +149,14 @@ def verify_password(password_hash: str | None, password: str, *, settings: Setti
     The parameters are read from the stored hash itself, so a hash made with other
     parameters still verifies."""
     hasher, dummy = _hasher(settings.fast_password_hashing)
-    with hashing_turn(settings):
+
+    def verify() -> bool:
         try:
             return hasher.verify(password_hash or dummy, password) and password_hash is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
+    return _hashed(settings, verify)
 
 
 def new_token() -> str:
