@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from spasmcheck.api.errors import ApiError
 from spasmcheck.knowledge.loader import KnowledgeBase
@@ -22,7 +22,16 @@ MAX_EVIDENCE = 300
 
 FindingId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(no_nul)]
-Age = Annotated[int, Field(ge=0, le=120)]
+
+
+def _not_a_boolean(value: object) -> object:
+    """JSON ``true`` would otherwise be read as the age 1 (issue 15)."""
+    if isinstance(value, bool) or value in ("true", "false"):
+        raise ValueError("the age is a whole number of years, not true or false")
+    return value
+
+
+Age = Annotated[int, BeforeValidator(_not_a_boolean), Field(ge=0, le=120)]
 Sex = Literal["female", "male"]
 
 

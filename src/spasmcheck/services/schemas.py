@@ -9,6 +9,7 @@ lengths, integer and date ranges), so no input can reach storage in a shape it c
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from datetime import date, datetime
 from functools import cache
@@ -57,7 +58,15 @@ def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones()) | {"UTC"}
 
 
+# Zero-width characters, the byte-order mark and the bidi controls: invisible, so an address
+# with them looks like another one (issue 15).
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def _email(value: str) -> str:
+    """The address as one spelling: NFKC (full-width and compatibility letters become plain
+    ones), invisible characters removed, surrounding spaces stripped, lower case."""
+    value = INVISIBLE.sub("", unicodedata.normalize("NFKC", value)).strip()
     if not EMAIL_PATTERN.match(value):
         raise ValueError("not an email address")
     return value.lower()

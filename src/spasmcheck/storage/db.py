@@ -8,6 +8,9 @@ advisory lock, so several app instances starting together migrate once.
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +108,34 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+@contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold an exclusive lock on a file beside an SQLite database while it is migrated.
+
+    ``serve --workers 2`` starts two processes that both find a new file unmigrated; without
+    the lock both create ``alembic_version`` and one of them crashes (issue 15). PostgreSQL
+    has its advisory lock in :func:`migrate`; an in-memory database has only one process."""
+    database = engine.url.database or ""
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:"):
+        yield
+        return
+    lock_path = Path(database).expanduser().with_name(Path(database).name + ".migrate-lock")
+    with lock_path.open("a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
 def make_session_factory(url: str) -> sessionmaker[Session]:
-    """An engine for ``url``, migrated to the newest schema, as a session factory."""
+    """An engine for ``url``, migrated to the newest schema, as a session factory.
+
+    Several processes may start on one database at once: each migrates under a lock and
+    looks again once it holds it, so the schema is migrated exactly once."""
     engine = make_engine(url)
     if current_revision(engine) != head_revision():
-        migrate(engine)
+        with _sqlite_migration_lock(engine):
+            if current_revision(engine) != head_revision():
+                migrate(engine)
     return sessionmaker(bind=engine, expire_on_commit=False)
