@@ -116,6 +116,18 @@ def test_the_emergency_screen_comes_first(api: TestClient) -> None:
     assert not none["should_stop"] and none["question"]["id"] != "emergency_screen"
     statuses = {e["finding"]: e["status"] for e in none["evidence"]}
     assert all(statuses[o] == "absent" for o in options)
+    # a client that forgets the screening flag: the screen's answers are still safety answers
+    body = {
+        "evidence": first["evidence"],
+        "answer": {
+            "question_id": "emergency_screen",
+            "kind": "multiple",
+            "options": options,
+            "response": "none",
+        },
+    }
+    unflagged = api.post("/v1/interview", json=body).json()
+    assert all(e.get("screening") for e in unflagged["evidence"] if e["finding"] in options)
 
 
 def test_emergency_sign_stops_the_interview(api: TestClient) -> None:

@@ -95,7 +95,9 @@ def interview(body: InterviewRequest, request: Request) -> JSONResponse:
             answer.question_id,
             answer.kind,
             answer.options,
-            screening=answer.screening,
+            # the emergency screen is a safety question whether or not the client says so
+            screening=answer.screening
+            or (engine.kb.screen is not None and answer.question_id == engine.kb.screen.id),
             escalation=answer.escalation,
         )
         try:
