@@ -139,10 +139,16 @@ REGIONS: Final[Mapping[str, tuple[Shape, ...]]] = {
             "C80,215 70,212 60,206 C61,198 64,186 65,174 Z",
         ),
     ),
+    # the person's right lower belly: the viewer's left on the front view
+    "loc_lower_right_abdomen": (
+        ("front", "M65,176 L88,176 L88,200 C80,204 71,205 62,203 C63,193 64,184 65,176 Z"),
+    ),
     "loc_flank": _both_sides(_FLANK, "back"),
     "loc_bladder": (("front", _ellipse(90, 203, 12, 8)),),
+    "loc_rectum": (("back", _ellipse(90, 214, 6, 5)),),
     "loc_thigh": _both_sides(_THIGH, "front", "back"),
     "loc_calf": _both_sides(_CALF, "back"),
+    "loc_shin": _both_sides(_CALF, "front"),
     "loc_foot": _both_sides(_FOOT, "front", "back"),
 }
 
