@@ -22,9 +22,9 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.language.tokens import SENTENCE_END, Token, phrase_keys
 
 
@@ -79,7 +79,7 @@ class _RuleFile(BaseModel):
 @cache
 def load_rules() -> tuple[ContextRule, ...]:
     raw = resources.files("spasmcheck.language.data").joinpath("context_rules.yaml").read_bytes()
-    return tuple(_RuleFile.model_validate(yaml.safe_load(raw)).rules)
+    return tuple(_RuleFile.model_validate(load_yaml(raw)).rules)
 
 
 FORWARD_SCOPE = 12

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
+from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.knowledge.schema import FindingKind
 from spasmcheck.language.concepts import NEGATIONS, compile_concept
 from spasmcheck.language.context import (
@@ -73,7 +73,7 @@ class _AttributeFile(BaseModel):
 @cache
 def _attributes() -> tuple[_Attribute, ...]:
     raw = resources.files("spasmcheck.language.data").joinpath("attributes.yaml").read_bytes()
-    return tuple(_AttributeFile.model_validate(yaml.safe_load(raw)).attributes)
+    return tuple(_AttributeFile.model_validate(load_yaml(raw)).attributes)
 
 
 # What may follow an attribute for it to end its phrase ("swollen, red and hot").
@@ -95,7 +95,7 @@ class _HpoFile(BaseModel):
 def hpo_terms() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Finding id → (its HPO id, the phrases taken from that term)."""
     raw = resources.files("spasmcheck.language.data").joinpath("hpo_synonyms.yaml").read_bytes()
-    terms = _HpoFile.model_validate(yaml.safe_load(raw)).findings
+    terms = _HpoFile.model_validate(load_yaml(raw)).findings
     return {f: (term.hpo, tuple(term.phrases)) for f, term in terms.items()}
 
 
@@ -107,7 +107,7 @@ def hpo_phrases() -> tuple[tuple[str, str], ...]:
     nothing loads the ontology at run time; each phrase stays listed under its HPO id.
     """
     raw = resources.files("spasmcheck.language.data").joinpath("hpo_synonyms.yaml").read_bytes()
-    terms = _HpoFile.model_validate(yaml.safe_load(raw)).findings
+    terms = _HpoFile.model_validate(load_yaml(raw)).findings
     return tuple((f, phrase) for f, term in terms.items() for phrase in term.phrases)
 
 
@@ -120,7 +120,7 @@ class _OnsetFile(BaseModel):
 @cache
 def _onset() -> _OnsetFile:
     raw = resources.files("spasmcheck.language.data").joinpath("onset.yaml").read_bytes()
-    return _OnsetFile.model_validate(yaml.safe_load(raw))
+    return _OnsetFile.model_validate(load_yaml(raw))
 
 
 SUDDEN_ONSET = "sudden_onset"
@@ -134,7 +134,7 @@ class _FillerFile(BaseModel):
 @cache
 def _fillers() -> frozenset[str]:
     raw = resources.files("spasmcheck.language.data").joinpath("fillers.yaml").read_bytes()
-    words = _FillerFile.model_validate(yaml.safe_load(raw)).fillers.split()
+    words = _FillerFile.model_validate(load_yaml(raw)).fillers.split()
     return frozenset(token.key for word in words for token in tokenize(word))
 
 

@@ -19,8 +19,9 @@ from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from spasmcheck.knowledge.parsed import load_yaml
 
 _TOKEN = re.compile(r"\n|[wy]/o\b|[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
@@ -48,7 +49,7 @@ class _NormalisationFile(BaseModel):
 @cache
 def _normalisation() -> _NormalisationFile:
     raw = resources.files("spasmcheck.language.data").joinpath("normalise.yaml").read_bytes()
-    return _NormalisationFile.model_validate(yaml.safe_load(raw))
+    return _NormalisationFile.model_validate(load_yaml(raw))
 
 
 def normalise(text: str) -> str:
