@@ -89,6 +89,7 @@ def server(
         **os.environ,
         "SPASMCHECK_ENV": "test",
         "SPASMCHECK_DATABASE_URL": f"sqlite:///{database}",
+        "SPASMCHECK_ENGINE_RATE_LIMIT": "0",  # every request comes from 127.0.0.1
     }
     command = [
         sys.executable, "-m", "uvicorn", "spasmcheck.server:create_app", "--factory",

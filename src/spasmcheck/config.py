@@ -44,6 +44,10 @@ class Settings:
     address_login_rate_limit: int = 30  # attempts per minute per client address, any email
     account_login_rate_limit: int = 30  # attempts per hour per email, any address
     register_rate_limit: int = 10  # sign-ups per hour per client address
+    # Requests per minute per client address to the anonymous routes that run the engine or
+    # draw a PDF (/v1/parse, /v1/assess, /v1/interview, /v1/triage, /v1/explain, the web's
+    # interview and unsaved report); 0 turns the limit off (load benchmarks).
+    engine_rate_limit: int = 120
     # argon2id takes 64 MiB a hash: at most this many at once, else a fast 503.
     max_concurrent_hashes: int = 2
     # Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For is believed. Empty:
@@ -83,6 +87,8 @@ class Settings:
                 raise SettingsError(
                     f"SPASMCHECK_TRUSTED_PROXIES: {proxy!r} is not an IP address or network"
                 ) from error
+        if self.engine_rate_limit < 0:
+            raise SettingsError("engine_rate_limit must be 0 (off) or more")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("SPASMCHECK_DATABASE_URL must be a sqlite:// or postgresql:// URL")
 
@@ -112,6 +118,7 @@ class Settings:
             account_login_rate_limit=number("SPASMCHECK_ACCOUNT_LOGIN_RATE_LIMIT", 30),
             register_rate_limit=number("SPASMCHECK_REGISTER_RATE_LIMIT", 10),
             max_concurrent_hashes=number("SPASMCHECK_MAX_CONCURRENT_HASHES", 2),
+            engine_rate_limit=number("SPASMCHECK_ENGINE_RATE_LIMIT", 120),
             trusted_proxies=tuple(
                 part.strip()
                 for part in os.environ.get("SPASMCHECK_TRUSTED_PROXIES", "").split(",")

@@ -17,6 +17,7 @@ account can write to the cache folder reaches the server.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from functools import cache
 from typing import Any
@@ -32,6 +33,7 @@ from spasmcheck.api.errors import error_response, http_error_response
 from spasmcheck.config import Settings
 from spasmcheck.knowledge.loader import load_knowledge_base
 from spasmcheck.reasoning.engine import Engine
+from spasmcheck.services.security import client_address
 from spasmcheck.web import install_web
 from spasmcheck.web.errors import error_page, http_error_page, with_policy
 
@@ -82,8 +84,10 @@ def create_app(
 
     app.add_middleware(SecurityHeaders, https=settings.environment != "development")
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
-    # Outside the others: a refused sign-in costs no body read, thread or database write.
+    # Outside the others: a refused request costs no body read, thread or database write.
     app.add_middleware(SignInGate, limit=2 * settings.max_concurrent_hashes)
+    if settings.engine_rate_limit:
+        app.add_middleware(EngineRateLimit, settings=settings)
     app.add_middleware(UnexpectedErrors)
     return app
 
@@ -233,6 +237,66 @@ class SignInGate:
                 Request(scope, receive), 503, "The server is busy. Try again in a few seconds."
             )
             page.headers.update(headers)
+            response = with_policy(page)
+        await response(scope, receive, send)
+
+
+# The anonymous requests that run the engine or draw a PDF: the costly ones anyone may send.
+ENGINE_ROUTES = frozenset(
+    {("POST", f"{PREFIX}/{name}") for name in ("parse", "assess", "interview", "triage", "explain")}
+    | {("POST", "/interview"), ("POST", "/result/report")}
+)
+ENGINE_PERIOD_S = 60
+
+
+class EngineRateLimit:
+    """ASGI middleware: at most ``Settings.engine_rate_limit`` engine requests a minute per
+    client address (the address as :func:`spasmcheck.services.security.client_address` reads
+    it), per process; the next is a 429 with ``Retry-After`` before its body is read.
+
+    In memory rather than in the database: these are the hot routes (hundreds a second), and
+    the limit only has to stop one address from taking every worker (200 connections of
+    maximum-length texts brought triage to 16 requests/s, issue 15). Estimated over a sliding
+    minute from two fixed ones, like the sign-in limits; only two minutes of counts are kept.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+        self.limit = settings.engine_rate_limit
+        self.period = -1
+        self.current: dict[str, int] = {}
+        self.previous: dict[str, int] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or (scope["method"], scope["path"]) not in ENGINE_ROUTES:
+            await self.app(scope, receive, send)
+            return
+        now = time.time()
+        period, into = divmod(now, ENGINE_PERIOD_S)
+        if int(period) != self.period:
+            self.previous = self.current if int(period) == self.period + 1 else {}
+            self.current = {}
+            self.period = int(period)
+        address = client_address(Request(scope), self.settings)
+        count = self.current.get(address, 0) + 1
+        self.current[address] = count
+        weight = 1 - into / ENGINE_PERIOD_S
+        if count + self.previous.get(address, 0) * weight <= self.limit:
+            await self.app(scope, receive, send)
+            return
+        retry_after = str(int(ENGINE_PERIOD_S - into) + 1)
+        message = "too many requests from this address: wait a minute and try again"
+        response: Response
+        if scope["path"].startswith(f"{PREFIX}/"):
+            response = error_response(
+                429, "too_many_requests", message, {"Retry-After": retry_after}
+            )
+        else:
+            page = error_page(
+                Request(scope, receive), 429, "Too many checks from this address. Wait a minute."
+            )
+            page.headers["Retry-After"] = retry_after
             response = with_policy(page)
         await response(scope, receive, send)
 

@@ -60,6 +60,7 @@ def make_app(tmp_path: Path, **overrides: Any) -> FastAPI:
         "environment": "test",
         "database_url": f"sqlite:///{database}",
         "fast_password_hashing": True,
+        "engine_rate_limit": 0,  # the tests send hundreds from one address; tests/security checks it
         **overrides,
     }
     settings = Settings(**fields)

@@ -16,7 +16,9 @@ from spasmcheck.server import create_app
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     db = Path(tmp_path_factory.mktemp("engine-api")) / "db.sqlite3"
-    app = create_app(Settings(environment="test", database_url=f"sqlite:///{db}"))
+    app = create_app(
+        Settings(environment="test", database_url=f"sqlite:///{db}", engine_rate_limit=0)
+    )
     with TestClient(app) as client:
         yield client
 

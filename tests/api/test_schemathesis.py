@@ -84,6 +84,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
             address_login_rate_limit=10_000,
             account_login_rate_limit=10_000,
             register_rate_limit=10_000,
+            engine_rate_limit=0,
             fast_password_hashing=True,
         )
     )

@@ -78,6 +78,7 @@ def running_server(database_dir: Path, *, quiet: bool = True) -> Iterator[str]:
         **os.environ,
         "SPASMCHECK_ENV": "development",
         "SPASMCHECK_DATABASE_URL": f"sqlite:///{database_dir / 'e2e.db'}",
+        "SPASMCHECK_ENGINE_RATE_LIMIT": "0",  # one browser runs every interview
     }
     command = [
         sys.executable,

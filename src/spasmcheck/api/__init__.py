@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -22,11 +22,18 @@ DESCRIPTION = (
 
 def install_api(app: FastAPI) -> None:
     from spasmcheck.api.errors import ERROR_SCHEMA
-    from spasmcheck.api.routes import ROUTERS
+    from spasmcheck.api.routes import ROUTERS, engine
 
-    invalid = {
+    invalid: dict[str, Any] = {
         "description": "Invalid request",
         "content": {"application/json": {"schema": ERROR_SCHEMA}},
     }
+    limited: dict[str, Any] = {
+        "description": "POST only: too many requests from this address in the last minute "
+        "(SPASMCHECK_ENGINE_RATE_LIMIT); see Retry-After",
+        "content": {"application/json": {"schema": ERROR_SCHEMA}},
+    }
     for router in ROUTERS:
-        app.include_router(router, prefix=PREFIX, responses={422: invalid})
+        # The engine routes are rate limited per address (spasmcheck.server.EngineRateLimit).
+        extra: dict[int | str, dict[str, Any]] = {429: limited} if router is engine.router else {}
+        app.include_router(router, prefix=PREFIX, responses={422: invalid, **extra})
