@@ -208,7 +208,7 @@ class ContextAnalyser:
             if t.rule.direction is Direction.TERMINATE
             for k in range(t.first, t.last)
         }
-        sentence_of = _sentence_ids(tokens)
+        sentence_of = sentence_ids(tokens)
         results: list[tuple[Polarity, str | None]] = []
         for span in spans:
             best: tuple[int, Trigger] | None = None
@@ -274,7 +274,8 @@ class ContextAnalyser:
         return True
 
 
-def _sentence_ids(tokens: Sequence[Token]) -> list[int]:
+def sentence_ids(tokens: Sequence[Token]) -> list[int]:
+    """For each token, the number of the sentence it belongs to."""
     ids, current = [], 0
     for token in tokens:
         ids.append(current)

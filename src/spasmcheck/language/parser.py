@@ -22,6 +22,7 @@ from spasmcheck.language.context import (
     RuleCategory,
     Span,
     load_rules,
+    sentence_ids,
 )
 from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon
@@ -367,7 +368,7 @@ class TextParser:
         """ "suddenly can't catch my breath": the onset of an onset-sensitive finding."""
         if SUDDEN_ONSET not in self._known or any(f == SUDDEN_ONSET for _, f, _ in taken):
             return []
-        sentence_of = _sentence_ids(tokens)
+        sentence_of = sentence_ids(tokens)
         sensitive = {sentence_of[span.first] for span, f, _ in taken if f in self._onset_sensitive}
         for match in self._onset_lexicon.match(tokens):
             if sentence_of[match.first] in sensitive:
@@ -380,11 +381,7 @@ class TextParser:
         """Bind bare attributes to the body part named just before them."""
         covered = {k for span, _, _ in taken for k in range(span.first, span.last)}
         exact = {(span.first, span.last) for span, _, _ in taken}
-        sentence, sentence_of = 0, []
-        for token in tokens:
-            sentence_of.append(sentence)
-            if token.text in SENTENCE_END:
-                sentence += 1
+        sentence_of = sentence_ids(tokens)
         found: list[tuple[Span, str, bool]] = []
         for match in self._attribute_lexicon.match(tokens):
             # An attribute inside another finding's words is skipped, unless it is exactly
@@ -431,15 +428,6 @@ class TextParser:
                 found.append((Span(inside[0], inside[-1] + 1), duration.finding_id, False))
                 used.update(inside)
         return found
-
-
-def _sentence_ids(tokens: list[Token]) -> list[int]:
-    ids, sentence = [], 0
-    for token in tokens:
-        ids.append(sentence)
-        if token.text in SENTENCE_END:
-            sentence += 1
-    return ids
 
 
 def _fragment_text(text: str, tokens: list[Token], first: int, last: int) -> str:
