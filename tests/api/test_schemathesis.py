@@ -45,6 +45,7 @@ from schemathesis.specs.openapi.checks import (
 
 from spasmcheck.config import Settings
 from spasmcheck.server import create_app
+from tests.storage.conftest import _fresh_postgres_database, postgres_url  # noqa: F401
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 EXAMPLES = int(os.environ.get("SPASMCHECK_FUZZ_EXAMPLES", "10"))
@@ -72,14 +73,22 @@ SIGNED_IN_ONLY = [
 ]
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    db = Path(tmp_path_factory.mktemp("schemathesis")) / "fuzz.sqlite3"
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    """The app on SQLite and on PostgreSQL: some inputs only fail on one backend (a NUL
+    character in text was a 500 on PostgreSQL alone, issue 15)."""
+    if request.param == "sqlite":
+        db = Path(tmp_path_factory.mktemp("schemathesis")) / "fuzz.sqlite3"
+        url = f"sqlite:///{db}"
+    else:
+        url = _fresh_postgres_database(request.getfixturevalue("postgres_url"))
     # Generous limits: every operation signs a new user up and in from the same address.
-    return create_app(
+    app = create_app(
         Settings(
             environment="test",
-            database_url=f"sqlite:///{db}",
+            database_url=url,
             login_rate_limit=10_000,
             address_login_rate_limit=10_000,
             account_login_rate_limit=10_000,
@@ -88,6 +97,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
             fast_password_hashing=True,
         )
     )
+    yield app
+    app.state.session_factory.kw["bind"].dispose()
 
 
 @pytest.fixture(scope="module")
