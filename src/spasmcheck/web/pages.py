@@ -29,6 +29,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from spasmcheck.config import Settings
 from spasmcheck.export.model import ReportInput
+from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.reasoning.engine import SEXES, Engine, InputError
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet
 from spasmcheck.reasoning.interview import (
@@ -60,6 +61,9 @@ STATE_VERSION = 1
 MAX_ANSWERS = 40  # the interview asks at most MAX_QUESTIONS; undo can't make more
 SHOWN_CAUSES = 5
 MIN_SHOWN_PROBABILITY = 0.02
+# How long and how often describe the course, not a warning sign: never listed or badged as one.
+DURATION_GROUPS = frozenset({"episode_length", "history_length"})
+SIGN_KINDS = frozenset({"symptom", "course"})  # not medicines, substances, history or places
 
 
 @dataclass
@@ -353,6 +357,12 @@ def _step(engine: Engine, current: InterviewState) -> Step:
         raise PageError(400, f"This interview could not be continued: {error}.") from error
 
 
+def is_safety_check(question: Question) -> bool:
+    """Badge a question "Safety check" when it asks about a warning sign, never when it asks
+    how long the spasms have lasted (asked before any self-care result, yet not a sign)."""
+    return question.screening and question.id not in DURATION_GROUPS
+
+
 def _show(
     request: Request,
     engine: Engine,
@@ -380,6 +390,7 @@ def _show(
         "question": question.as_dict(),
         "is_location": question.id == "location",
         "is_screen": engine.kb.screen is not None and question.id == engine.kb.screen.id,
+        "safety_check": is_safety_check(question),
         "choices": [(o.finding_id, o.label) for o in question.options],
         "number": step.questions_asked + 1,
         "progress": min(95, round(100 * step.questions_asked / (MAX_QUESTIONS * 0.66))),
@@ -394,6 +405,43 @@ def _show(
 
 
 # -- result ------------------------------------------------------------------------------------
+
+
+def warning_sign_ids(kb: KnowledgeBase) -> frozenset[str]:
+    """The findings that are warning signs in themselves: the emergency screen's options and
+    every symptom (or course, such as "getting worse") that fires a red-flag rule on its own.
+    A duration ("going on for days") is a part of some rules but never a sign by itself."""
+    signs = {o.finding for o in kb.screen.options} if kb.screen else set()
+    for rule in kb.red_flags:
+        if not rule.all_of:
+            signs.update(rule.any_of)
+        elif len(rule.all_of) == 1 and not rule.any_of:
+            signs.add(rule.all_of[0])
+    return frozenset(
+        f
+        for f in signs
+        if f in kb.finding_by_id
+        and kb.finding_by_id[f].kind in SIGN_KINDS
+        and kb.finding_by_id[f].group not in DURATION_GROUPS
+    )
+
+
+def denied_warning_signs(kb: KnowledgeBase, findings: list[dict[str, Any]]) -> list[str]:
+    """The names of the warning signs the person denied, in the description or in an answer:
+    the signs of :func:`warning_sign_ids`, and the symptoms a safety question asked about by
+    name (a swollen calf, dark urine), but never a duration, a place or a medicine."""
+    signs = warning_sign_ids(kb)
+    names = []
+    for f in findings:
+        finding = kb.finding_by_id.get(f["finding"])
+        if finding is None or f["status"] != "absent":
+            continue
+        asked_as_a_sign = f.get("screening") and f.get("question") == finding.id
+        if finding.id in signs or (
+            asked_as_a_sign and finding.kind in SIGN_KINDS and finding.group not in DURATION_GROUPS
+        ):
+            names.append(finding.name)
+    return list(dict.fromkeys(names))
 
 
 def _result_context(
@@ -411,11 +459,7 @@ def _result_context(
         if i < SHOWN_CAUSES and (i < 3 or c["probability"] >= MIN_SHOWN_PROBABILITY)
     ]
     findings = result.get("findings", [])
-    screened = [
-        kb.finding_by_id[f["finding"]].name
-        for f in findings
-        if f.get("screening") and f["status"] == "absent" and f["finding"] in kb.finding_by_id
-    ]
+    screened = denied_warning_signs(kb, findings)
     told = [
         {
             "name": kb.finding_by_id[f["finding"]].name,
