@@ -107,7 +107,7 @@ def test_night_cramps_answered_no_end_in_self_care_with_sourced_advice(desktop: 
     expect(desktop.locator(EMERGENCY)).to_have_count(0)
     advice = desktop.locator("#advice li")
     assert advice.count() >= 1
-    expect(desktop.locator("#advice .sources").first).to_contain_text("Source:")
+    expect(desktop.locator("#advice .refs").first).to_contain_text("Sources: [1]")
     expect(desktop.locator("#warning-signs li").first).to_be_visible()
 
     causes = desktop.locator("li.cause")

@@ -126,7 +126,7 @@ def test_a_calm_description_ends_in_self_care_advice_with_sources(web: TestClien
     level = LEVEL.search(result)
     assert level and level.group(1) in ("self_care", "consultation")
     assert 'data-condition="' in result
-    assert "Source:" in result
+    assert 'Sources: <a href="#source-1"' in result and '<li id="source-1">' in result
     assert re.search(r"about \d+ in 10", result)
     assert "This is not a diagnosis." in result
     assert not any('data-level="emergency' in page for page in pages)

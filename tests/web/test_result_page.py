@@ -99,3 +99,48 @@ def test_the_result_lists_signs_denied_in_the_description_and_no_durations(web: 
     for name in ("Muscle weakness", "Numbness", "Difficulty breathing", "Chest pain or pressure"):
         assert name in denied
     assert not any(name.startswith(("Going on", "Lasts", "Calf")) for name in denied), denied
+
+
+def visible_sentences(html: str) -> list[str]:
+    """The sentences of the page's main part, leaving out each cause's evidence lines (one
+    per cause by design: "Calf: you said yes")."""
+    main = html[html.find("<main") : html.find("</main>")]
+    main = re.sub(r'<div class="cause-body">.*?</details>', "", main, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", "\n", re.sub(r"<input[^>]*>", "", main)))
+    return [
+        sentence
+        for block in text.split("\n")
+        for sentence in re.split(r"(?<=[.!?])\s+", block.strip())
+        if len(sentence) >= 30
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "calf cramps at night since starting furosemide",
+        "my face is drooping and my arm twitches",
+        "stomach cramps after meals with bloating",
+    ],
+)
+def test_the_result_puts_actions_first_folds_causes_and_numbers_sources(
+    web: TestClient, text: str
+) -> None:
+    html = answer_until_result(web, start(web, text, "60"))[-1]
+    # the actions come before the causes and the advice
+    assert html.index('id="keep-title"') < html.index('id="causes-title"')
+    assert html.index("Download report (PDF)") < html.index('id="advice"')
+    # at most three causes shown; the rest folded in one <details>
+    causes = html[html.index('id="causes-title"') : html.index('id="advice"')]
+    first_list = causes.split('<details class="other-causes">')[0]
+    assert 1 <= first_list.count('class="cause"') <= 3
+    # one numbered list of sources; every reference points into it
+    listed = re.findall(r'<li id="source-(\d+)">', html)
+    assert listed == [str(n) for n in range(1, len(listed) + 1)]
+    refs = set(re.findall(r'href="#source-(\d+)"', html))
+    assert refs and refs == set(listed)
+    assert "Source: " not in html  # no long title repeated after each item
+    # no sentence said twice
+    sentences = visible_sentences(html)
+    repeated = {s for s in sentences if sentences.count(s) > 1}
+    assert not repeated, repeated

@@ -60,6 +60,8 @@ MAX_COOKIE_STATE = 3800  # browsers keep at least 4096 bytes per cookie, name in
 STATE_VERSION = 1
 MAX_ANSWERS = 40  # the interview asks at most MAX_QUESTIONS; undo can't make more
 SHOWN_CAUSES = 5
+FIRST_CAUSES = 3  # shown on the result page; the others fold (issue 14 section 8)
+FIRST_ADVICE = 4  # the same for advice: a phone shows the actions and the gist, not a book
 MIN_SHOWN_PROBABILITY = 0.02
 # How long and how often describe the course, not a warning sign: never listed or badged as one.
 DURATION_GROUPS = frozenset({"episode_length", "history_length"})
@@ -480,15 +482,29 @@ def _result_context(
     }
     advice = [a for a in result.get("advice_detail", []) if a["text"] not in shown_elsewhere]
     text = current.text if current else (saved.input.get("text", "") if saved else "")
+    # One story: at an emergency level the causes that explain it come first; the rest fold
+    # under "Other possibilities". Otherwise the first FIRST_CAUSES show and the rest fold.
+    explaining = [c for c in causes if c.get("explains_level")]
+    if explaining:
+        first = explaining[:FIRST_CAUSES]
+        more = explaining[FIRST_CAUSES:] + [c for c in causes if not c.get("explains_level")]
+    else:
+        first, more = causes[:FIRST_CAUSES], causes[FIRST_CAUSES:]
+    # One numbered list of sources, in the order they are first cited on the page.
+    source_list = list(
+        dict.fromkeys(c for item in [*advice, *safety_net] for c in item.get("sources") or [])
+    )
     return {
         "nav": "check",
         "result": result,
         "level": result["triage"]["level"],
         "causes": causes,
-        # One story: at an emergency level the causes that explain it come first; the rest
-        # fold under "Other possibilities".
-        "explaining": [c for c in causes if c.get("explains_level")],
-        "other_causes": [c for c in causes if not c.get("explains_level")],
+        "explaining": explaining,
+        "first_causes": first,
+        "first_advice": FIRST_ADVICE,
+        "more_causes": more,
+        "source_list": source_list,
+        "source_numbers": {c: n for n, c in enumerate(source_list, start=1)},
         "screened": screened,
         "told": told,
         "safety_net": safety_net,
