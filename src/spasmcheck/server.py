@@ -153,7 +153,7 @@ class BodySizeLimit:
             except ValueError:
                 too_big = True
             if too_big:
-                await self._refuse(scope, receive, send)
+                await self._refuse(scope, receive, send, read=True)
                 return
         received = 0
 
@@ -169,12 +169,18 @@ class BodySizeLimit:
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, read=False)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_response(
-            413, "payload_too_large", f"the request body is larger than {self.limit} bytes"
-        )
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, *, read: bool) -> None:
+        response: Response
+        if scope["path"].startswith(f"{PREFIX}/"):
+            response = error_response(
+                413, "payload_too_large", f"the request body is larger than {self.limit} bytes"
+            )
+        else:  # a web page: HTML that keeps what it can of the text (issue 14 item 6)
+            from spasmcheck.web.pages import too_large_page
+
+            response = await too_large_page(Request(scope, receive), self.limit, read=read)
         await response(scope, receive, send)
 
 

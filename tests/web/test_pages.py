@@ -104,7 +104,7 @@ def test_start_page_has_the_form_and_the_emergency_notice(web: TestClient) -> No
         ({"text": "calf cramps", "age": "forty"}, "whole number of years"),
         ({"text": "calf cramps", "age": "130"}, "between 0 and 120"),
         ({"text": "calf cramps", "sex": "robot"}, "Choose female, male"),
-        ({"text": "x" * 5001}, "under 5000 characters"),
+        ({"text": "x" * 5001}, "5,000 characters or fewer"),
     ],
 )
 def test_bad_start_input_shows_the_form_again_with_the_problem(

@@ -25,7 +25,6 @@ from spasmcheck.services.errors import (
     NotFound,
     ServiceError,
     TooManyAttempts,
-    validation_message,
 )
 
 # Pages load only their own scripts and styles, are never framed, and send no referrer
@@ -61,6 +60,36 @@ class PageError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+# A refused form field in words a person knows: the field's label, not its name in the code.
+FIELD_WORDS = {
+    "text": "The description",
+    "notes": "The notes",
+    "state": "This form",
+    "answer": "The answer",
+    "age": "The age",
+    "email": "The e-mail address",
+    "password": "The password",
+}
+
+
+def plain_validation_message(error: RequestValidationError) -> str:
+    """What was wrong with a web form, in plain words: never pydantic's own message, which
+    speaks of types and models, and never the value (it may be a password or symptoms)."""
+    problems = error.errors()
+    first = problems[0] if problems else {}
+    field = next((str(p) for p in reversed(first.get("loc", ())) if isinstance(p, str)), "")
+    what = FIELD_WORDS.get(field, "One of the fields")
+    kind = str(first.get("type", ""))
+    limit = (first.get("ctx") or {}).get("max_length")
+    if kind == "string_too_long" and isinstance(limit, int):
+        problem = f"is too long: keep it under {limit:,} characters"
+    elif kind == "missing":
+        problem = "is missing"
+    else:
+        problem = "is not in a form this page can use"
+    return f"{what} {problem}. Go back to change it and send it again."
 
 
 def with_policy(response: Response) -> Response:
@@ -141,7 +170,7 @@ class WebRoute(APIRoute):
             except ServiceError as error:
                 return service_error_page(request, error)
             except RequestValidationError as error:
-                return error_page(request, 422, validation_message(error))
+                return error_page(request, 422, plain_validation_message(error))
             except StarletteHTTPException as error:
                 return http_error_page(request, error)
 

@@ -19,9 +19,11 @@ too large for a cookie (a very long description) is shown directly instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -47,7 +49,7 @@ from spasmcheck.services.reports import report_response
 from spasmcheck.services.schemas import MAX_ID, MAX_TEXT
 from spasmcheck.storage import repository
 from spasmcheck.web import bodymap  # noqa: F401  (registers the body map's Jinja globals)
-from spasmcheck.web.errors import PageError, WebRoute
+from spasmcheck.web.errors import PageError, WebRoute, error_page, with_policy
 from spasmcheck.web.session import form_user, page_user, require_user
 from spasmcheck.web.templating import render
 
@@ -187,13 +189,16 @@ def _start_errors(text: str, age: str, sex: str) -> tuple[dict[str, str], int | 
     if not text.strip():
         errors["description"] = "Describe your spasms in a few words, for example where and when."
     elif len(text) > MAX_TEXT:
-        errors["description"] = f"Please keep the description under {MAX_TEXT} characters."
+        errors["description"] = (
+            f"Your description is {len(text):,} characters long: please shorten it to "
+            f"{MAX_TEXT:,} characters or fewer. Everything you typed is still in the box."
+        )
     elif "\x00" in text:  # PostgreSQL cannot store it once the result is saved
         errors["description"] = "Remove the invisible control character (NUL) from the text."
     years: int | None = None
     if age.strip():
         try:
-            years = int(age.strip())
+            years = int(age.strip()[:10])
         except ValueError:
             errors["age"] = "Enter your age as a whole number of years, for example 42."
         else:
@@ -202,6 +207,45 @@ def _start_errors(text: str, age: str, sex: str) -> tuple[dict[str, str], int | 
     if sex and sex not in SEXES:
         errors["sex"] = "Choose female, male or prefer not to say."
     return errors, years
+
+
+async def too_large_page(request: Request, limit: int, *, read: bool) -> Response:
+    """The page for a request body over the server's limit (``BodySizeLimit``): for the start
+    form, the start page again with as much of the description as arrived and the reason,
+    so a huge paste is cut with a clear message, never lost; for other pages, an error page.
+    ``read`` says the body has not been read yet (its declared length was refused)."""
+    kept = ""
+    start_form = request.method == "POST" and request.url.path == "/interview"
+    if read and start_form:
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) >= limit:
+                break
+        # a form body is ASCII; the cut may leave half a %-escape or half a character
+        raw = re.sub(r"%[0-9A-Fa-f]?$", "", body[:limit].decode("ascii", "ignore"))
+        fields = dict(parse_qsl(raw, encoding="utf-8", errors="ignore"))
+        kept = fields.get("text", "")
+    if not kept:
+        return error_page(
+            request,
+            413,
+            f"What you sent is too long for this server (over {limit // 1024} kB), so nothing "
+            "was used or saved. Go back, shorten it and send it again.",
+        )
+    message = (
+        f"What you pasted was too long to send (over {limit // 1024} kB). The first "
+        f"{len(kept):,} characters arrived and are in the box: please shorten them to "
+        f"{MAX_TEXT:,} characters or fewer."
+    )
+    return with_policy(
+        render(
+            request,
+            "start.html",
+            {"nav": "check", "form": {"text": kept}, "errors": {"description": message}},
+            status_code=413,
+        )
+    )
 
 
 # -- interview ---------------------------------------------------------------------------------
@@ -215,9 +259,11 @@ def interview(
     state: Annotated[str, Form(max_length=2 * MAX_TEXT + 20_000)] = "",
     action: Annotated[str, Form(max_length=20)] = "",
     answer: Annotated[list[str] | None, Form(max_length=40)] = None,
-    text: Annotated[str, Form(max_length=MAX_TEXT * 2)] = "",
-    age: Annotated[str, Form(max_length=10)] = "",
-    sex: Annotated[str, Form(max_length=20)] = "",
+    # no length limit here: a long description comes back on the form with the problem
+    # (_start_errors), never as a refusal that loses it; the body limit bounds the request
+    text: Annotated[str, Form()] = "",
+    age: Annotated[str, Form()] = "",  # checked by _start_errors, which keeps the text
+    sex: Annotated[str, Form()] = "",
 ) -> Response:
     page_user(request, session)
     settings = _settings(request)
