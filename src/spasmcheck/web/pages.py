@@ -62,6 +62,12 @@ MAX_COOKIE_STATE = 3800  # browsers keep at least 4096 bytes per cookie, name in
 STATE_VERSION = 1
 MAX_ANSWERS = 40  # the interview asks at most MAX_QUESTIONS; undo can't make more
 SHOWN_CAUSES = 5
+# How many questions a check takes, measured on the public vignettes in interview mode
+# (`spasmcheck eval vignettes/public.yaml --mode interview --json`, summary.questions_median
+# and questions_p90; docs/evaluation.md, "questions: median / p90 / max"). A test keeps these
+# equal to the documented figures, so the progress line says what is true.
+QUESTIONS_MEDIAN = 8
+QUESTIONS_P90 = 16
 FIRST_CAUSES = 3  # shown on the result page; the others fold (issue 14 section 8)
 FIRST_ADVICE = 4  # the same for advice: a phone shows the actions and the gist, not a book
 MIN_SHOWN_PROBABILITY = 0.02
@@ -441,7 +447,11 @@ def _show(
         "safety_check": is_safety_check(question),
         "choices": [(o.finding_id, o.label) for o in question.options],
         "number": step.questions_asked + 1,
-        "progress": min(95, round(100 * step.questions_asked / (MAX_QUESTIONS * 0.66))),
+        # the bar measures against the cap, the one number that is always true
+        "progress": min(100, round(100 * step.questions_asked / MAX_QUESTIONS)),
+        "max_questions": MAX_QUESTIONS,
+        "questions_median": QUESTIONS_MEDIAN,
+        "questions_p90": QUESTIONS_P90,
         "state": state,
         "problem": problem,
         "text": current.text,
