@@ -81,6 +81,21 @@ CHOICE_GROUPS = frozenset({"location", "episode_length", "history_length", "cour
 SELF_CARE_CHECKS = ("history_length", "course_warning")
 
 
+# "Why are you asking this?" names causes still in the running that the answer clearly
+# moves: at least 5 % likely, and a likelihood ratio beyond e^0.4 ≈ 1.5 either way.
+WHY_MIN_PROBABILITY = 0.05
+WHY_MIN_LLR = 0.4
+
+
+def lower_first(name: str) -> str:
+    """A name in the middle of a sentence: "Low vitamin D" → "low vitamin D", but "IBS" and
+    "MDMA poisoning" keep their capitals (only the first letter of a plain word is lowered)."""
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and (first[1].isupper() or first[1].isdigit()):
+        return name
+    return name[:1].lower() + name[1:]
+
+
 class QuestionKind(StrEnum):
     YES_NO = "yes_no"
     SINGLE = "single"
@@ -523,7 +538,7 @@ class Interviewer:
         )
         if screening is not None:
             rule = screening.rule
-            why = f"Checking for a warning sign — {rule.name.lower()}: {rule.reason}"
+            why = f"Checking for a warning sign — {lower_first(rule.name)}: {rule.reason}"
             return ask(self._yes_no(screening.target, why, screening=True))
 
         gains = self._gains(posterior, evidence)
@@ -577,7 +592,7 @@ class Interviewer:
             finding.id,
             QuestionKind.YES_NO,
             finding.question,
-            f"Checking whether you need an ambulance — {rule.name.lower()}: {rule.reason}",
+            f"Checking whether you need an ambulance — {lower_first(rule.name)}: {rule.reason}",
             True,
             escalation=True,
         )
@@ -627,26 +642,44 @@ class Interviewer:
 
     # -- question building ----------------------------------------------------------------
     def _separates(self, finding_id: str, posterior: FloatArray) -> tuple[list[str], list[str]]:
-        """Likely causes made more likely by a yes, and by a no."""
+        """Causes still in the running (at least ``WHY_MIN_PROBABILITY``) that a yes makes
+        clearly more likely, and those a yes makes clearly less likely (a no, more likely).
+        A cause at 1 % is not what a clinician would say the question is about."""
         j = self.model.finding_index[finding_id]
         ratio = self.model.llr_present[:, j]
         order = np.argsort(-posterior)[:12]
-        yes = [int(i) for i in order if ratio[i] > 0.4 and posterior[i] > 0.01][:2]
-        no = [int(i) for i in order if ratio[i] < -0.4 and posterior[i] > 0.01][:2]
+        live = [int(i) for i in order if posterior[i] >= WHY_MIN_PROBABILITY]
+        yes = [i for i in live if ratio[i] > WHY_MIN_LLR][:2]
+        no = [i for i in live if ratio[i] < -WHY_MIN_LLR][:2]
         names = self.kb.conditions
         return [names[i].id for i in yes], [names[i].id for i in no]
 
-    def _why(self, finding_id: str, posterior: FloatArray) -> tuple[str, tuple[str, ...]]:
+    def _why(
+        self, finding_id: str, posterior: FloatArray, *, choice: bool = False
+    ) -> tuple[str, tuple[str, ...]]:
+        """The reason shown under "Why are you asking this?", in a clinician's words: the
+        likely causes this answer tells apart, named as the knowledge base spells them."""
         yes, no = self._separates(finding_id, posterior)
         name = self.kb.condition_by_id
+
+        def named(ids: list[str]) -> str:
+            return ", or to ".join(lower_first(name[c].name) for c in ids)
+
+        if not yes and not no:
+            return "Your answer helps narrow down the possible causes.", ()
+        if choice:
+            both = list(dict.fromkeys(yes + no))
+            if len(both) == 1:
+                return f"Your answer helps confirm or rule out {named(both)}.", tuple(both)
+            # names hold "or" and "and" themselves ("stress and anxiety"): semicolons
+            listed = "; ".join(lower_first(name[c].name) for c in both)
+            return f"Your answer helps tell these causes apart: {listed}.", tuple(both)
         parts = []
         if yes:
-            parts.append("a yes points towards " + " or ".join(name[c].name.lower() for c in yes))
+            parts.append(f"A yes would point to {named(yes)}.")
         if no:
-            parts.append("a no points towards " + " or ".join(name[c].name.lower() for c in no))
-        if not parts:
-            return "This helps narrow down the possible causes.", ()
-        return "This helps tell causes apart: " + "; ".join(parts) + ".", tuple(yes + no)
+            parts.append(f"A no would point to {named(no)}.")
+        return "Your answer helps tell likely causes apart. " + " ".join(parts), tuple(yes + no)
 
     def _yes_no(self, finding_id: str, why: str, screening: bool) -> Question:
         finding = self.kb.finding_by_id[finding_id]
@@ -656,15 +689,14 @@ class Interviewer:
         self, finding_id: str, posterior: FloatArray, evidence: EvidenceSet
     ) -> Question:
         finding = self.kb.finding_by_id[finding_id]
-        why, separates = self._why(finding_id, posterior)
         group_id = finding.group
-        if group_id in self.group_members:
-            members = [f for f in self.group_members[group_id] if f not in evidence]
-            if len(members) > 1:
-                group = self.kb.group_by_id[group_id]
-                options = tuple(Option(f, self.kb.finding_by_id[f].name) for f in members)
-                kind = QuestionKind.MULTIPLE if group.multiple else QuestionKind.SINGLE
-                return Question(group_id, kind, group.question, why, False, options, separates)
+        members = [f for f in self.group_members.get(group_id or "", []) if f not in evidence]
+        why, separates = self._why(finding_id, posterior, choice=len(members) > 1)
+        if group_id is not None and len(members) > 1:
+            group = self.kb.group_by_id[group_id]
+            options = tuple(Option(f, self.kb.finding_by_id[f].name) for f in members)
+            kind = QuestionKind.MULTIPLE if group.multiple else QuestionKind.SINGLE
+            return Question(group_id, kind, group.question, why, False, options, separates)
         return Question(
             finding_id, QuestionKind.YES_NO, finding.question, why, False, (), separates
         )
