@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -341,8 +341,28 @@ class UnexpectedErrors:
                 "unexpected error in %s %s\n%s", scope["method"], _route(scope), _where(error)
             )
             if not started:
-                response = error_response(500, "internal_error", "something went wrong on our side")
-                await response(scope, receive, send)
+                await _server_error(scope, receive, send)
+
+
+async def _server_error(scope: Scope, receive: Receive, send: Send) -> None:
+    """A 500 in the format of the layer that owns the address: JSON for the API, a page for
+    the web (plain text if even the page cannot be drawn)."""
+    path = scope["path"]
+    response: Response
+    if path == PREFIX or path.startswith(API_PATHS):
+        response = error_response(500, "internal_error", "something went wrong on our side")
+    else:
+        try:
+            response = with_policy(
+                error_page(
+                    Request(scope, receive),
+                    500,
+                    "Something went wrong on our side. Go back and try again.",
+                )
+            )
+        except Exception:  # the page itself failed: say it plainly
+            response = PlainTextResponse("Something went wrong on our side.", status_code=500)
+    await response(scope, receive, send)
 
 
 def _route(scope: Scope) -> str:

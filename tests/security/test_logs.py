@@ -81,6 +81,20 @@ def test_an_unexpected_error_logs_no_message(
     assert "test_logs.py" in caplog.text  # where it was raised is kept
 
 
+def test_an_unexpected_error_on_a_page_is_a_page(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError(MARKER)
+
+    with TestClient(app, base_url=BASE_URL, raise_server_exceptions=False) as client:
+        page = client.get("/boom")
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Something went wrong on our side" in page.text and MARKER not in page.text
+
+
 # -- every route, driven through a real server with its access log on ---------------------------
 CJK = "腿抽筋怀孕"  # spelled out glyph by glyph when a PDF font lacked them
 TEXT = f"calf cramps at night {MARKER} {CJK} started PrEP {MARKER}"
