@@ -26,7 +26,7 @@ def export(user: CurrentUser, session: SessionDep) -> ExportPublic:
 @router.delete(
     "",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Erase my account and everything of mine; every token of mine stops working",
+    summary="Erase my account and everything of mine (asks for the password)",
     responses={
         401: {"description": "Not signed in, or the password is wrong: nothing was erased"},
         429: {"description": "Too many password attempts: nothing was erased"},
