@@ -16,6 +16,7 @@ account can write to the cache folder reaches the server.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import traceback
@@ -26,6 +27,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from spasmcheck._version import __version__
 from spasmcheck.api import DESCRIPTION, PREFIX, install_api
@@ -305,6 +307,37 @@ class EngineRateLimit:
             page.headers["Retry-After"] = retry_after
             response = with_policy(page)
         await response(scope, receive, send)
+
+
+class SlowHeadersTimeout(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for a request's headers.
+
+    uvicorn has none: 2,000 connections that sent their headers a byte at a time were all held
+    open (issue 15). A connection must finish each request's headers within
+    :data:`HEADER_TIMEOUT_S` of opening, or of its previous response; otherwise it is closed.
+    A request whose headers are in is never cut (its body is bounded by
+    :class:`BodySizeLimit`). ``spasmcheck serve`` uses this protocol (``http=``)."""
+
+    header_timeout_s = 10.0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._arm_header_deadline()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm_header_deadline()
+
+    def _arm_header_deadline(self) -> None:
+        self.loop.call_later(self.header_timeout_s, self._headers_deadline, self.cycle)
+
+    def _headers_deadline(self, cycle_then: object) -> None:
+        """Close unless a new request's headers arrived since the deadline was set."""
+        if self.transport.is_closing():
+            return
+        started_since = self.cycle is not None and self.cycle is not cycle_then
+        if not started_since:
+            self.transport.close()
 
 
 LOG = logging.getLogger("spasmcheck.server")

@@ -137,6 +137,7 @@ def serve(
     import uvicorn
 
     from spasmcheck.config import Settings, SettingsError
+    from spasmcheck.server import SlowHeadersTimeout
 
     try:
         settings = Settings.from_env()
@@ -157,6 +158,7 @@ def serve(
             # The app reads X-Forwarded-For itself, from SPASMCHECK_TRUSTED_PROXIES only;
             # uvicorn's own handling would trust it from 127.0.0.1 by default.
             proxy_headers=False,
+            http=SlowHeadersTimeout,  # uvicorn has no deadline for a request's headers
         )
         return
     _serve_workers(host, port, workers)
@@ -174,6 +176,8 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from spasmcheck.server import SlowHeadersTimeout
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -188,6 +192,7 @@ def _serve_workers(host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level="warning",
         proxy_headers=False,
+        http=SlowHeadersTimeout,
     )
     Multiprocess(config, sockets=[sock]).run()
 
