@@ -70,7 +70,7 @@ def test_none_of_these_moves_on_and_back_keeps_the_check(phone: Page) -> None:
     assert following is not None and following.text != question.text
     expect(phone.locator(EMERGENCY)).to_have_count(0)
     with phone.expect_navigation():
-        phone.get_by_role("button", name="← Back").click()
+        phone.get_by_role("button", name="← Previous question").click()
     again = current_question(phone)
     assert again is not None and again.text == question.text
     expect(phone.locator(".earlier")).to_contain_text("None of these")  # the answer is kept

@@ -8,7 +8,8 @@ location finding is neither, so the map never silently lacks a place the engine 
 
 Shapes are SVG path data in one view's coordinates (:data:`VIEW_WIDTH` x :data:`VIEW_HEIGHT`,
 the figure facing the viewer on the front view, so the person's right is on the viewer's
-left). The limbs are drawn once, for the figure's right side, and mirrored.
+left; each view says which side is the person's right and left). The limbs are drawn once,
+for the figure's right side, and mirrored.
 
 The template ``_bodymap.html`` draws the map with the Jinja global ``bodymap_views``
 (:func:`body_map_views`), registered on :data:`spasmcheck.web.templating.TEMPLATES` when this
@@ -32,7 +33,18 @@ Shape = tuple[View, str]
 
 VIEW_WIDTH: Final = 180
 VIEW_HEIGHT: Final = 448
-VIEWS: Final[tuple[tuple[View, str], ...]] = (("front", "Front"), ("back", "Back"))
+# "view", so that the back of the figure is never read as the "Back" button (issue 14 §10)
+VIEWS: Final[tuple[tuple[View, str], ...]] = (("front", "Front view"), ("back", "Back view"))
+# Which side of the picture is the person's right: on the front view the figure faces the
+# viewer (its right on the viewer's left); on the back view it faces away.
+SIDES: Final[Mapping[View, tuple[str, str]]] = {
+    "front": ("Right", "Left"),
+    "back": ("Left", "Right"),
+}
+SIDE_MARGIN: Final = 4
+SIDE_Y: Final = 14
+# A finding's name where it alone would be unclear on the map: "Back" beside a "Back" button.
+MAP_LABELS: Final[Mapping[str, str]] = {"loc_back": "Back (spine and back muscles)"}
 
 _PAIR = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
 
@@ -177,6 +189,20 @@ class MapView:
     caption_x: int = VIEW_WIDTH // 2
     caption_y: int = VIEW_HEIGHT - 8
 
+    @property
+    def sides(self) -> tuple[tuple[int, str, str], ...]:
+        """(x, text-anchor, word) of the person's right and left, at the top corners."""
+        viewer_left, viewer_right = SIDES[self.name]
+        return (
+            (SIDE_MARGIN, "start", viewer_left),
+            (VIEW_WIDTH - SIDE_MARGIN, "end", viewer_right),
+        )
+
+
+def map_labels(options: Iterable[Sequence[str]]) -> list[tuple[str, str]]:
+    """``options`` (id, label) with the clearer label of :data:`MAP_LABELS` where there is one."""
+    return [(value, MAP_LABELS.get(value, label)) for value, label in options]
+
 
 def location_options(kb: KnowledgeBase) -> list[tuple[str, str]]:
     """The knowledge base's location findings as (id, name): head to toe, then the rest."""
@@ -206,4 +232,5 @@ def body_map_views(options: Iterable[Sequence[str]]) -> list[MapView]:
 
 
 TEMPLATES.env.globals["bodymap_views"] = body_map_views
+TEMPLATES.env.globals["bodymap_labels"] = map_labels
 TEMPLATES.env.globals["bodymap_size"] = (VIEW_WIDTH * len(VIEWS), VIEW_HEIGHT)
