@@ -8,7 +8,7 @@ location finding is neither, so the map never silently lacks a place the engine 
 
 Shapes are SVG path data in one view's coordinates (:data:`VIEW_WIDTH` x :data:`VIEW_HEIGHT`,
 the figure facing the viewer on the front view, so the person's right is on the viewer's
-left; each view says which side is the person's right and left). The limbs are drawn once,
+left; each view names the person's right and left above the shoulders). The limbs are drawn once,
 for the figure's right side, and mirrored.
 
 The template ``_bodymap.html`` draws the map with the Jinja global ``bodymap_views``
@@ -41,8 +41,9 @@ SIDES: Final[Mapping[View, tuple[str, str]]] = {
     "front": ("Right", "Left"),
     "back": ("Left", "Right"),
 }
-SIDE_MARGIN: Final = 4
-SIDE_Y: Final = 14
+# Above each shoulder, clear of the head, and far from the next view's label.
+SIDE_X: Final = 34
+SIDE_Y: Final = 64
 # A finding's name where it alone would be unclear on the map: "Back" beside a "Back" button.
 MAP_LABELS: Final[Mapping[str, str]] = {"loc_back": "Back (spine and back muscles)"}
 
@@ -191,11 +192,11 @@ class MapView:
 
     @property
     def sides(self) -> tuple[tuple[int, str, str], ...]:
-        """(x, text-anchor, word) of the person's right and left, at the top corners."""
+        """(x, text-anchor, word) of the person's right and left, above the shoulders."""
         viewer_left, viewer_right = SIDES[self.name]
         return (
-            (SIDE_MARGIN, "start", viewer_left),
-            (VIEW_WIDTH - SIDE_MARGIN, "end", viewer_right),
+            (SIDE_X, "middle", viewer_left),
+            (VIEW_WIDTH - SIDE_X, "middle", viewer_right),
         )
 
 
@@ -233,4 +234,5 @@ def body_map_views(options: Iterable[Sequence[str]]) -> list[MapView]:
 
 TEMPLATES.env.globals["bodymap_views"] = body_map_views
 TEMPLATES.env.globals["bodymap_labels"] = map_labels
+TEMPLATES.env.globals["bodymap_side_y"] = SIDE_Y
 TEMPLATES.env.globals["bodymap_size"] = (VIEW_WIDTH * len(VIEWS), VIEW_HEIGHT)
