@@ -57,7 +57,7 @@ def closed_within(sock: socket.socket, seconds: float) -> bool:
 
 def test_a_connection_that_sends_its_headers_too_slowly_is_closed(tmp_path: Path) -> None:
     config = uvicorn.Config(
-        make_app(tmp_path), host="127.0.0.1", port=0, log_level="warning", lifespan="off",
+        make_app(tmp_path), host="127.0.0.1", port=0, log_config=None, lifespan="off",
         http=QuickHeadersTimeout,
     )  # fmt: skip
     server = uvicorn.Server(config)

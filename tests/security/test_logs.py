@@ -294,7 +294,14 @@ def every_route() -> set[str]:
     return routes
 
 
-def test_no_marker_reaches_any_log(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_no_marker_reaches_any_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # uvicorn's default logging config (applied by any earlier server in this process) stops
+    # its loggers propagating to the root, where caplog listens
+    for name in ("uvicorn", "uvicorn.access", "uvicorn.error"):
+        monkeypatch.setattr(logging.getLogger(name), "propagate", True)
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
     caplog.set_level(logging.DEBUG)
     app = make_app(tmp_path, environment="development")
     with running_server(app) as base:
