@@ -8,6 +8,7 @@ ones check the status codes and headers a client sees.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import threading
 import time
@@ -252,7 +253,10 @@ def test_sign_ins_beyond_the_gate_are_refused_before_any_work(tmp_path: Path) ->
         assert (await first)[0] == 200
         assert (await call("POST", "/v1/accounts/register"))[0] == 200  # its place is free
 
-    asyncio.run(scenario())
+    # A fresh loop in its own thread: an earlier test (Playwright's sync API) may have left a
+    # loop running on this one, and asyncio.run refuses to start inside it.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
     assert reached == ["/v1/accounts/login", "/v1/triage", "/v1/accounts/register"]
 
 
