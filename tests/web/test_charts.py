@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -261,8 +262,26 @@ def test_what_helped_shows_the_share_and_the_counts() -> None:
     episodes.append(diary_episode(MONDAY + timedelta(days=5), remedies=(Remedy(name="heat"),)))
     chart = charts.what_helped(diary_summary(episodes), {"stretching": "Stretching"})
     labels = texts(parse(chart))
-    assert "Stretching: helped 3 of 4 times" in labels and "75 %" in labels
+    # both outcomes named, not only the share that helped (issue 14 item 13)
+    assert labels[:3] == ["Stretching:", "helped 3 of 4 times, did not help 1", "75 %"]
     # Too long for one line at phone width: it breaks after the name, not inside the counts.
     assert labels[-2:] == ["heat:", "tried 1 time, outcome not recorded"]
-    assert "Stretching helped 3 of 4 times; heat tried 1 time," in chart.description
+    assert "Stretching helped 3 of 4 times, did not help 1; heat tried 1 time," in (
+        chart.description
+    )
     assert len(bars(parse(chart))) == 1  # nothing recorded: no share to draw
+
+
+@pytest.mark.parametrize("top", [1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 35, 40, 50, 100, 300, 1000])
+def test_the_y_axis_has_evenly_spaced_whole_number_ticks(top: int) -> None:
+    ticks = charts.y_ticks(top)
+    assert ticks[0] == 0 and ticks[-1] == top
+    steps = {b - a for a, b in itertools.pairwise(ticks)}
+    assert len(steps) == 1, ticks  # never 0, 1, 2, 4, 5
+    assert 1 <= len(ticks) - 1 <= charts.MAX_TICKS
+
+
+def test_the_nice_tops_all_get_even_ticks() -> None:
+    for value in range(1, 2000):
+        ticks = charts.y_ticks(charts._nice_top(value))
+        assert len({b - a for a, b in itertools.pairwise(ticks)}) == 1, (value, ticks)

@@ -139,10 +139,28 @@ def _nice_top(value: float) -> int:
     return int(math.ceil(value / step) * step)
 
 
+MAX_TICKS = 8
+
+
+def y_ticks(top_value: int) -> list[int]:
+    """Evenly spaced whole-number ticks from 0 to ``top_value``: the smallest step of 1, 2, 5,
+    10, 20, 25, 50, ... that divides it into at most :data:`MAX_TICKS` intervals (never
+    "0, 1, 2, 4, 5": issue 14 item 15)."""
+    top_value = max(1, top_value)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 2.5, 5):
+            step = int(factor * magnitude)
+            whole = factor * magnitude == step and top_value % step == 0
+            if whole and top_value // step <= MAX_TICKS:
+                return list(range(0, top_value + 1, step))
+        magnitude *= 10
+        if magnitude > top_value:
+            return [0, top_value]
+
+
 def _y_grid(left: float, right: float, top: float, bottom: float, top_value: int) -> list[str]:
-    ticks = sorted({0, top_value, *(round(top_value * f) for f in (0.25, 0.5, 0.75))})
-    if top_value <= 4:
-        ticks = list(range(top_value + 1))
+    ticks = y_ticks(top_value)
     out = []
     for tick in ticks:
         y = bottom - (bottom - top) * tick / top_value
@@ -571,7 +589,10 @@ def what_helped(
     for item in remedies:
         name = _name(names, item.remedy.value)
         if item.recorded:
-            outcome = f"helped {item.helped} of {_times(item.recorded)}"
+            outcome = (
+                f"helped {item.helped} of {_times(item.recorded)}, "
+                f"did not help {item.recorded - item.helped}"
+            )
         else:
             outcome = f"tried {_times(item.tried)}, outcome not recorded"
         lines = _wrap(f"{name}: {outcome}", TEXT_SIZE, WIDTH - left)
@@ -604,7 +625,8 @@ def what_helped(
                 body.append(_text(right + 6, bar + 13, f"{share * 100:.0f} %", font_weight="700"))
     description = (
         "; ".join(
-            f"{_name(names, r.remedy.value)} helped {r.helped} of {_times(r.recorded)}"
+            f"{_name(names, r.remedy.value)} helped {r.helped} of {_times(r.recorded)}, "
+            f"did not help {r.recorded - r.helped}"
             if r.recorded
             else f"{_name(names, r.remedy.value)} tried {_times(r.tried)}, outcome not recorded"
             for r in remedies
