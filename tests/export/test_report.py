@@ -49,7 +49,10 @@ def diuretic_result(engine: Engine) -> dict[str, Any]:
         Evidence("numbness", Status.ABSENT, Origin.ANSWER, question="numbness"),
     ]
     return engine.assess(
-        "Calf cramps at night since I started a water pill. No weakness.", 67, "female", evidence
+        "Calf cramps at night, I take a water pill. No weakness.",
+        67,
+        "female",
+        evidence,
     ).as_dict()
 
 

@@ -437,8 +437,15 @@ def _questions(pdf: ReportPDF) -> None:
         pdf.bullet([("", question)])
 
 
+CLOSING_HEIGHT = 12  # mm: the closing paragraph's two lines and the space above them
+
+
 def _closing(pdf: ReportPDF) -> None:
     data = pdf.data
+    if pdf.will_page_break(CLOSING_HEIGHT):
+        # The footer of every page already says "decision support, not a diagnosis": the
+        # closing paragraph never gets a page of its own.
+        return
     pdf.ln(1)
     text = data.disclaimer or "This report is decision support, not a diagnosis."
     pdf.small(text)

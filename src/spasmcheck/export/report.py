@@ -33,6 +33,7 @@ knowledge base and the diary to small typed dataclasses; :mod:`.pdf` only lays t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -449,6 +450,18 @@ def ranked_causes(result: dict[str, Any], limit: int = MAX_CAUSES) -> list[Cause
 
 
 # -- questions for the doctor -----------------------------------------------------------------
+_SEVERITY_WORDS = re.compile(
+    r"^(?:(?:dangerously|severe(?:ly)?|very|acute(?:ly)?|sudden(?:ly)?|life-threatening)\s+)+",
+    re.IGNORECASE,
+)
+
+
+def _blood_test_subject(name: str) -> str:
+    """The thing a blood test measures, without the severity words of a condition's name."""
+    subject = _SEVERITY_WORDS.sub("", name).strip()
+    return subject[:1].upper() + subject[1:] if subject else name
+
+
 def doctor_questions(
     result: dict[str, Any],
     kb: KnowledgeBase,
@@ -488,7 +501,9 @@ def doctor_questions(
             if other.category in BLOOD_TEST_CATEGORIES
             and drugs & {link.id for link in other.findings}
         ]
-    tests = list(dict.fromkeys(tests))
+    # A blood test is for what it measures: "dangerously low sodium" and "low sodium" are one
+    # test, asked once.
+    tests = list(dict.fromkeys(_blood_test_subject(t) for t in tests))
 
     questions: list[str] = []
     asked_blood = False
