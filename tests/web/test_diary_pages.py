@@ -305,6 +305,31 @@ def test_an_older_episode_opens_a_range_that_shows_it(diary_alice: User) -> None
     assert saved.headers["location"] == "/diary?done=saved&weeks=12"
 
 
+# Every saved entry stays findable (issue 14 item 11): older than the longest range, the
+# whole diary opens; a shorter range says how many entries it leaves out.
+def test_an_entry_older_than_26_weeks_opens_the_whole_diary_and_is_listed(
+    diary_alice: User,
+) -> None:
+    client = diary_alice.client
+    old = episode_form(diary_alice, started_at=now_local("Europe/London", days=400))
+    saved = client.post("/diary/new", data=old)
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/diary?done=saved&weeks=all"
+    html = client.get(saved.headers["location"]).text
+    assert len(EPISODE_ITEM.findall(html)) == 1
+    assert 'href="/diary?weeks=all" aria-current="page"' in html
+
+    client.post("/diary/new", data=episode_form(diary_alice))  # and one today
+    default = client.get("/diary").text
+    assert len(EPISODE_ITEM.findall(default)) == 1
+    assert re.search(
+        r"1 older entry is not in this range\. <a href=\"/diary\?weeks=all\">", default
+    )
+    everything = client.get("/diary", params={"weeks": "all"}).text
+    assert len(EPISODE_ITEM.findall(everything)) == 2
+    assert "older entr" not in everything
+
+
 # -- validation ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("fields", "message"),

@@ -57,6 +57,8 @@ router = APIRouter(include_in_schema=False, route_class=WebRoute)
 
 WEEK_CHOICES = (4, 8, 12, 26)
 DEFAULT_WEEKS = 8
+ALL_WEEKS = "all"  # ?weeks=all: back to the oldest episode (issue 14 item 11)
+MAX_ALL_WEEKS = 520  # ten years of weekly bars; older entries stay in the list's count
 EPISODES_SHOWN = 60  # the list stays quick to scroll on a phone; the CSV has every episode
 FUTURE_SLACK = timedelta(minutes=10)  # a phone's clock may run a little ahead
 NOT_FOUND = "There is no such episode in your diary."
@@ -385,8 +387,9 @@ def _after_save(episode: Episode, zone: ZoneInfo, done: str) -> RedirectResponse
     day = episode.started_at.astimezone(zone).date()
     today = datetime.now(zone).date()
     weeks = next((w for w in WEEK_CHOICES if range_for(today, w)[0] <= day), None)
-    if weeks is not None and weeks != DEFAULT_WEEKS and range_for(today, DEFAULT_WEEKS)[0] > day:
-        query["weeks"] = str(weeks)
+    if range_for(today, DEFAULT_WEEKS)[0] > day:
+        # older than every listed range: the whole diary, so it never "saves" out of sight
+        query["weeks"] = str(weeks) if weeks is not None else ALL_WEEKS
     return RedirectResponse(f"/diary?{urlencode(query)}", status_code=303)
 
 
@@ -633,8 +636,15 @@ def summary_lines(summary: DiarySummary, names: dict[str, str]) -> list[str]:
     return lines
 
 
-def _weeks_param(value: str | None) -> int:
-    """The range asked for in the query; anything but a listed choice gets the default."""
+def _weeks_param(value: str | None, today: date, oldest: date | None) -> int:
+    """The range asked for in the query; anything but a listed choice or "all" gets the
+    default. "all" is every whole week back to the oldest episode's (at least the default)."""
+    if value == ALL_WEEKS:
+        if oldest is None or oldest >= today:
+            return DEFAULT_WEEKS
+        monday = today - timedelta(days=today.weekday())
+        back = (monday - (oldest - timedelta(days=oldest.weekday()))).days // 7 + 1
+        return max(DEFAULT_WEEKS, min(back, MAX_ALL_WEEKS))
     choices = {str(w): w for w in WEEK_CHOICES}
     return choices.get(value or "", DEFAULT_WEEKS)
 
@@ -663,9 +673,20 @@ def diary_page(
 ) -> Response:
     user = require_user(request, session)
     zone = _zone(user)
-    span = _weeks_param(weeks)
-    start, end = range_for(datetime.now(zone).date(), span)
+    today = datetime.now(zone).date()
+    first = repository.list_episodes(session, user_id=user.id, limit=1)
+    oldest = first[0].started_at.astimezone(zone).date() if first else None
+    span = _weeks_param(weeks, today, oldest)
+    start, end = range_for(today, span)
     episodes = diary.episodes_between(session, user=user, start=start, end=end)
+    # every saved entry stays findable: say how many are older than this range
+    older = (
+        0
+        if oldest is None or oldest >= start
+        else len(
+            diary.episodes_between(session, user=user, start=oldest, end=start - timedelta(days=1))
+        )
+    )
     assessment_id, age, sex = _person(session, user)
     try:
         summary = summarise(
@@ -688,6 +709,8 @@ def diary_page(
     context: dict[str, Any] = {
         "nav": "diary",
         "weeks": span,
+        "all_weeks": weeks == ALL_WEEKS,
+        "older": older,
         "week_choices": WEEK_CHOICES,
         "start": _day(start),
         "end": _day(end),
