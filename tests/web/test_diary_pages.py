@@ -312,7 +312,13 @@ def test_an_entry_older_than_26_weeks_opens_the_whole_diary_and_is_listed(
 ) -> None:
     client = diary_alice.client
     old = episode_form(diary_alice, started_at=now_local("Europe/London", days=400))
-    saved = client.post("/diary/new", data=old)
+    # more than a year ago: asked once whether the year is right, the form kept
+    asked = client.post("/diary/new", data=old)
+    assert asked.status_code == 422
+    assert "That is more than a year ago" in asked.text
+    assert 'name="date_confirmed" value="yes"' in asked.text
+    assert f'value="{old["started_at"]}"' in asked.text
+    saved = client.post("/diary/new", data={**old, "date_confirmed": "yes"})
     assert saved.status_code == 303
     assert saved.headers["location"] == "/diary?done=saved&weeks=all"
     html = client.get(saved.headers["location"]).text
@@ -381,7 +387,8 @@ def test_a_medicine_name_is_kept_with_a_new_medicine(diary_alice: User) -> None:
 
 
 def test_the_time_is_read_in_the_persons_timezone(diary_bob: User) -> None:
-    form = episode_form(diary_bob, started_at="2025-01-15T23:30")
+    # a fixed winter date, more than a year ago by now: confirmed as meant
+    form = episode_form(diary_bob, started_at="2025-01-15T23:30", date_confirmed="yes")
     assert diary_bob.client.post("/diary/new", data=form).status_code == 303
     [episode] = stored(diary_bob)
     assert episode["started_at"].startswith("2025-01-16T04:30")  # New York is UTC-5 in January

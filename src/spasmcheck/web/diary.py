@@ -181,10 +181,12 @@ class EpisodeForm(BaseModel):
     unsure: list[str] = Field(default_factory=list)
     medicine_name: str = ""
     notes: str = ""
+    date_confirmed: str = ""  # "yes": a start more than a year ago is meant (not a typo)
 
     @classmethod
     def of(cls, episode: Episode, zone: ZoneInfo) -> EpisodeForm:
         return cls(
+            date_confirmed="yes",  # saved before: its date was accepted then
             locations=list(episode.locations),
             kind=episode.kind.value,
             severity=str(episode.severity),
@@ -200,6 +202,9 @@ class EpisodeForm(BaseModel):
 
 
 FUTURE = "That time is in the future. Enter when the episode started."
+# A start this long ago is more often a slip of the year than a memory: asked once to confirm.
+PLAUSIBLE_PAST = timedelta(days=366)
+OLD_DATE = "That is more than a year ago ({day})."
 # The database cannot store the NUL character (PostgreSQL); the API refuses it too.
 NUL_PROBLEM = "Remove the invisible control character (NUL) from this text."
 
@@ -260,6 +265,11 @@ def parse_episode(
     started = _started_at(form.started_at, zone, now)
     if isinstance(started, str):
         errors["started_at"] = started
+    elif now - started > PLAUSIBLE_PAST and form.date_confirmed != "yes":
+        day = started.astimezone(zone).strftime("%d %B %Y")
+        errors["started_at"] = (
+            OLD_DATE.format(day=day) + " Check the year, or tick “Yes, this date is right”."
+        )
 
     context = _closed(form.context, {c.value for c in ContextFactor})
     if context is None:
@@ -359,6 +369,7 @@ def _form_page(
     now = datetime.now(_zone(user))
     context: dict[str, Any] = {
         "nav": "diary",
+        "confirm_date": errors.get("started_at", "").startswith(OLD_DATE.split("(")[0]),
         "form": form,
         "episode_id": episode_id,
         "action": f"/diary/{episode_id}/edit" if episode_id else "/diary/new",
