@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi import FastAPI
 
-from spasmcheck.web.diary import range_for
+from spasmcheck.web.diary import plain_words, range_for
 from tests.api.conftest import User, register_and_sign_in
 from tests.web.conftest import web_client
 
@@ -290,6 +290,8 @@ def test_a_pattern_that_needs_a_doctor_shows_the_banner(diary_alice: User) -> No
     assert 'data-level="consultation' in retriage
     assert "What your diary shows" in retriage and "at night" in retriage
     assert "Nothing in this diary" not in retriage
+    # no test statistics for the person (issue 14 item 14)
+    assert not re.search(r"\bp [=<] |95 % interval|×\d", html)
 
 
 def test_a_calm_line_when_the_pattern_is_fine(diary_alice: User) -> None:
@@ -493,3 +495,23 @@ def test_impossible_ids_are_a_not_found_page(diary_alice: User, episode_id: str)
         response = diary_alice.client.request(method, path, data=data)
         assert response.status_code == 404, (method, path)
         assert "text/html" in response.headers["content-type"]
+
+
+@pytest.mark.parametrize(
+    ("reason", "plain"),
+    [
+        (
+            "Episodes are becoming more frequent (about 1.31 times as many each week, p = 0.012).",
+            "Episodes are becoming more frequent — likely a real change, not chance.",
+        ),
+        (
+            "Episodes are getting stronger (severity up 0.25 points a week, p < 0.001).",
+            "Episodes are getting stronger — likely a real change, not chance.",
+        ),
+        ("Episodes in 4 of the last 4 weeks.", "Episodes in 4 of the last 4 weeks."),
+        ("New body areas: loc_calf (from 3 May).", "New body areas: loc_calf (from 3 May)."),
+    ],
+)
+def test_patterns_reach_the_person_without_p_values(reason: str, plain: str) -> None:
+    # issue 14 item 14: the statistics stay in the clinician's report
+    assert plain_words(reason) == plain

@@ -16,6 +16,7 @@ id range, or someone else's, are a 404 page: the diary never says whether an id 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
@@ -547,6 +548,18 @@ def _named(text: str, names: dict[str, str]) -> str:
     return text
 
 
+# A pattern's statistics in brackets ("(about 1.31 times as many each week, p = 0.012)"):
+# for the clinician's report, not for the person (issue 14 item 14).
+STATISTICS = re.compile(r"\s*\([^()]*\bp\s*[=<][^()]*\)")
+REAL_CHANGE = " — likely a real change, not chance"
+
+
+def plain_words(reason: str) -> str:
+    """A diary pattern for the person: its test statistics replaced by what they mean (a
+    pattern with statistics is only reported when its test says it is unlikely to be chance)."""
+    return STATISTICS.sub(REAL_CHANGE, reason)
+
+
 def _retriage(summary: DiarySummary, names: dict[str, str]) -> RetriageView | None:
     r = summary.retriage
     if not summary.episodes or r.level is None:
@@ -556,7 +569,7 @@ def _retriage(summary: DiarySummary, names: dict[str, str]) -> RetriageView | No
         level=r.level,
         label=r.label or "",
         action=r.action or "",
-        patterns=[_named(p.reason, names) for p in r.patterns],
+        patterns=[_named(plain_words(p.reason), names) for p in r.patterns],
         reasons=list(r.reasons),
     )
 
@@ -580,18 +593,15 @@ def summary_lines(summary: DiarySummary, names: dict[str, str]) -> list[str]:
     if summary.trend.weeks < 3 or fit.rate_ratio is None or fit.p_value is None:
         lines.append("Too few weeks yet to tell whether episodes are becoming more frequent.")
     else:
-        ratio = (
-            f"about ×{fit.rate_ratio:.2f} each week (95 % interval"
-            f" {fit.ci_low or 0:.2f} to {fit.ci_high or 0:.2f})"
-        )
+        # plain words for the person; the rate ratio and its interval are in the report
         if summary.trend.rising:
-            lines.append(f"Episodes are becoming more frequent: {ratio}.{caution}")
+            lines.append(f"Episodes are becoming more frequent{REAL_CHANGE}.{caution}")
         elif fit.p_value < 0.05 and fit.rate_ratio < 1:
-            lines.append(f"Episodes are becoming less frequent: {ratio}.{caution}")
+            lines.append(f"Episodes are becoming less frequent{REAL_CHANGE}.{caution}")
         else:
             lines.append(
-                f"No clear change in how often episodes come: {ratio}, which could be chance."
-                + caution
+                "No clear change in how often episodes come: the ups and downs so far could"
+                " be chance." + caution
             )
 
     night = summary.night
