@@ -176,6 +176,18 @@ class TextParser:
         self.context = context or ContextAnalyser()
         # The semantic fallback for fragments nothing else explained (None: rules only).
         self.semantic = semantic
+        # The findings a semantic reading may raise: the emergency warning signs. A reading by
+        # resemblance is "possible", which the ranking leaves out, so its only effect is to
+        # fire a warning sign (the riskier reading) and have the interview ask it first; for
+        # any other finding it could only fire a consultation rule on a guess ("I had a fizzy
+        # drink" read as pins and needles). A denial by resemblance ("the pain doesn't go
+        # down my legs") is kept for every finding.
+        self._semantic_signs = frozenset(
+            finding_id
+            for flag in kb.red_flags
+            if flag.level.is_emergency
+            for finding_id in (*flag.all_of, *flag.any_of)
+        )
         # Words of ConText's doubt, history, hypothetical and family triggers: a fragment
         # that holds one is read by the fallback as "possible", never as a plain "yes".
         self._hedges = (
@@ -354,6 +366,8 @@ class TextParser:
                 # the ranking, a warning sign still fires its rule (the riskier reading), and
                 # the interview asks about it first.
                 polarity, trigger = Polarity.POSSIBLE, "semantic"
+            if polarity is not Polarity.ABSENT and finding_id not in self._semantic_signs:
+                continue  # a guess can deny anything, but it may only raise a warning sign
             start, end = tokens[first].start, tokens[last].end
             found.append(
                 Mention(
@@ -434,15 +448,21 @@ def _fragment_text(text: str, tokens: list[Token], first: int, last: int) -> str
     return " ".join(text[tokens[first].start : tokens[last].end].split())
 
 
+def semantic_index(kb: KnowledgeBase) -> SemanticIndex:
+    """The semantic fallback's index: the phrasings of the symptoms and movements.
+
+    The whole of ``SEMANTIC_KINDS`` is indexed, so that a fragment nearest to an ordinary
+    symptom is not pulled towards a warning sign; the parser then keeps the denials, and of
+    the other readings only those that name an emergency warning sign
+    (``TextParser._semantic_signs``).
+    """
+    return SemanticIndex.from_knowledge_base(kb, kinds=SEMANTIC_KINDS, threshold=SEMANTIC_THRESHOLD)
+
+
 @cache
 def _default_parser() -> TextParser:
     kb = load_knowledge_base()
-    return TextParser(
-        kb,
-        semantic=SemanticIndex.from_knowledge_base(
-            kb, kinds=SEMANTIC_KINDS, threshold=SEMANTIC_THRESHOLD
-        ),
-    )
+    return TextParser(kb, semantic=semantic_index(kb))
 
 
 def parse_text(text: str) -> list[Mention]:

@@ -21,8 +21,7 @@ import numpy as np
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import Citation, Condition, TriageLevel
-from spasmcheck.language.parser import SEMANTIC_KINDS, SEMANTIC_THRESHOLD, Mention, TextParser
-from spasmcheck.language.semantic import SemanticIndex
+from spasmcheck.language.parser import Mention, TextParser, semantic_index
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
 from spasmcheck.reasoning.inference import BayesModel, Contribution
 from spasmcheck.reasoning.triage import TriageResult, causes_explaining, triage
@@ -160,9 +159,7 @@ class Engine:
         # The semantic fallback embeds nothing until a fragment needs it.
         self.parser = TextParser(
             kb,
-            semantic=SemanticIndex.from_knowledge_base(
-                kb, kinds=SEMANTIC_KINDS, threshold=SEMANTIC_THRESHOLD
-            ),
+            semantic=semantic_index(kb),
         )
 
     # -- text -----------------------------------------------------------------------------
