@@ -134,3 +134,18 @@ def test_kb_check_names_a_phrase_that_clashes_once_stemmed() -> None:
     patched = dataclasses.replace(kb, findings=(*kb.findings, clash))
     problems = "\n".join(language_problems(patched))
     assert "a_clash" in problems and "once stemmed" in problems
+
+
+def test_new_words_do_not_grow_the_stem_table_without_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from spasmcheck.language import tokens
+
+    monkeypatch.setattr(tokens, "_STEMS", {})
+    monkeypatch.setattr(tokens, "MAX_STEMS", 50)
+    tokens.fold.cache_clear()
+    for i in range(500):
+        tokens.fold(f"zorblat{i}ing")
+    assert len(tokens._STEMS) == 50
+    assert tokens.fold("zorblat499ing") == "zorblat499"
+    tokens.fold.cache_clear()

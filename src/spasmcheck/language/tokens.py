@@ -62,6 +62,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 # building the engine; ``spasmcheck.reasoning.cache`` saves this table as JSON and hands it
 # back through :func:`remember_stems` on the next start.
 _STEMS: dict[str, str] = {}
+MAX_STEMS = 200_000
 
 
 def remember_stems(table: dict[str, str]) -> None:
@@ -85,7 +86,12 @@ def fold(word: str) -> str:
         return f"{word}="  # a key no stem can equal
     stem = _STEMS.get(word)
     if stem is None:
-        stem = _STEMS[word] = _STEMMER.stemWord(word)
+        stem = _STEMMER.stemWord(word)
+        # The table is for the build's phrases (cached across starts); a stream of new words
+        # from descriptions must not grow it without limit (issue 16): past the cap, new
+        # words are stemmed each time (``fold``'s own LRU still remembers recent ones).
+        if len(_STEMS) < MAX_STEMS:
+            _STEMS[word] = stem
     return stem
 
 
