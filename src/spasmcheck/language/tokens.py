@@ -13,6 +13,7 @@ normalisation runs on the knowledge base's phrases, so both sides always agree.
 
 from __future__ import annotations
 
+import gzip
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -95,6 +96,13 @@ def fold(word: str) -> str:
     return stem
 
 
+@cache
+def english_words() -> frozenset[str]:
+    """Real English words (six letters or more) that the typo fallback must leave alone."""
+    raw = resources.files("spasmcheck.language.data").joinpath("english_words.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(raw).decode("utf-8").split())
+
+
 @lru_cache(maxsize=20_000)
 def canonical(word: str) -> tuple[str, ...]:
     """The canonical written form of one lowercase typed word, as one or more words."""
@@ -105,8 +113,6 @@ def canonical(word: str) -> tuple[str, ...]:
     if len(word) >= 5 and word.endswith("in") and word.isalpha():
         # "saggin", "goin", "twitchin": the dropped g of speech, when the word with it is
         # an English word and the word without it is not.
-        from spasmcheck.language.lexicon import english_words
-
         words = english_words()
         if word + "g" in words and word not in words:
             return (word + "g",)
