@@ -11,7 +11,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -19,6 +28,7 @@ from sqlalchemy.types import TypeDecorator
 EMAIL_MAX = 254
 TIMEZONE_MAX = 64
 DIGEST_LENGTH = 64  # hex SHA-256
+IDEMPOTENCY_KEY_MAX = 64
 
 
 def utcnow() -> datetime:
@@ -60,6 +70,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     timezone: Mapped[str] = mapped_column(String(TIMEZONE_MAX), default="UTC")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the owner opened the confirmation link; None: not confirmed yet (only possible
+    # when e-mail confirmation is on, see Settings.verify_email).
+    email_verified_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AuthToken(Base):
@@ -97,6 +110,13 @@ class Episode(Base):
     remedies: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The Idempotency-Key of the request that created it (a digest when the key is long):
+    # a retry with the same key finds this episode instead of logging another.
+    idempotency_key: Mapped[str | None] = mapped_column(String(IDEMPOTENCY_KEY_MAX), default=None)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "idempotency_key", name="uq_episodes_user_idempotency_key"),
+    )
 
 
 class Assessment(Base):
