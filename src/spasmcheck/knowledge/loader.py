@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from spasmcheck.knowledge.parsed import load_yaml
+from spasmcheck.knowledge.policy import POLICY_FILES, POLICY_FOLDER, RefKind, validate_policy
 from spasmcheck.knowledge.schema import (
     Citation,
     Condition,
@@ -183,6 +184,7 @@ def collect(
     _check_references(conditions, findings, red_flags, sources, groups, problems)
     _check_screen(screens, findings, red_flags, sources, problems)
     _check_families(families, findings, problems)
+    _check_policy(root, findings, groups, sources, problems, digest)
     if codes:
         from spasmcheck.knowledge.codes import check_codes
 
@@ -410,3 +412,52 @@ def _check_screen(
             problems.append(f"{where}: unknown source {citation.source!r}")
         elif source.kind is SourceKind.SEED and citation.section not in source.sections:
             problems.append(f"{where}: {citation.source} has no section {citation.section!r}")
+
+
+def _check_policy(
+    root: Traversable,
+    findings: list[tuple[str, Finding]],
+    groups: list[tuple[str, QuestionGroup]],
+    sources: list[tuple[str, Source]],
+    problems: list[str],
+    digest: Any,
+) -> None:
+    """Validate the policy files (:mod:`.policy`) and check what they name against the rest.
+
+    A knowledge base without a ``policy`` folder (the tests' tiny one) has no policy to check;
+    one with it must hold every file of :data:`POLICY_FILES` and nothing else. Each reference
+    must be a known finding or group, and each citation a known source (a seed with one of its
+    sections), exactly as for the medical data.
+    """
+    folder = root / POLICY_FOLDER
+    if not folder.is_dir():
+        return
+    present = {entry.name for entry in _yaml_files(folder)}
+    for name in sorted(present - set(POLICY_FILES)):
+        problems.append(f"{POLICY_FOLDER}/{name}: not a known policy file")
+    known = {
+        RefKind.FINDING: {f.id for _, f in findings},
+        RefKind.GROUP: {g.id for _, g in groups},
+    }
+    source_by_id = {s.id: s for _, s in sources}
+    for name, model in POLICY_FILES.items():
+        label = f"{POLICY_FOLDER}/{name}"
+        if name not in present:
+            problems.append(f"{label}: missing")
+            continue
+        raw = (folder / name).read_bytes()
+        digest.update(label.encode())
+        digest.update(raw)
+        policy, found = validate_policy(raw, model, label)
+        problems.extend(found)
+        if policy is None:
+            continue
+        for kind, ref in policy.references():
+            if ref not in known[kind]:
+                problems.append(f"{label}: unknown {kind.value} {ref!r}")
+        for citation in policy.citations():
+            source = source_by_id.get(citation.source)
+            if source is None:
+                problems.append(f"{label}: unknown source {citation.source!r}")
+            elif source.kind is SourceKind.SEED and citation.section not in source.sections:
+                problems.append(f"{label}: {citation.source} has no section {citation.section!r}")

@@ -53,38 +53,33 @@ from typing import Any
 
 import numpy as np
 
+from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.knowledge.schema import EmergencyScreen, RedFlag, TriageLevel
 from spasmcheck.reasoning.engine import Assessment, Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.inference import FloatArray
 from spasmcheck.reasoning.triage import FiredFlag, condition_level, fired_red_flags
 
-MAX_QUESTIONS = 18
-MAX_SCREENING = 6  # the emergency screen counts as one (docs/model.md, "The thresholds")
-MAX_UNKNOWN_ANSWERS = 9  # stop when the person keeps answering "don't know"
-MAX_ESCALATION = 2  # after an emergency sign: questions that could make it an ambulance
-SCREEN_LIFT = 3.0
-SCREEN_MIN_PROBABILITY = 0.12
-STOP_TOP_PROBABILITY = 0.9
-MIN_GAIN_BITS = 0.03
-STABILITY_CANDIDATES = 8
-MIN_QUESTIONS = 2
+# The thresholds and choice groups are data: knowledge/data/policy/interview.yaml.
+_POLICY = interview_policy()
+MAX_QUESTIONS = _POLICY.max_questions
+MAX_SCREENING = _POLICY.max_screening  # the emergency screen counts as one
+MAX_UNKNOWN_ANSWERS = _POLICY.max_unknown_answers  # the person keeps answering "don't know"
+MAX_ESCALATION = _POLICY.max_escalation  # after an emergency sign: could it be an ambulance?
+SCREEN_LIFT = _POLICY.screen_lift
+SCREEN_MIN_PROBABILITY = _POLICY.screen_min_probability
+STOP_TOP_PROBABILITY = _POLICY.stop_top_probability
+MIN_GAIN_BITS = _POLICY.min_gain_bits
+STABILITY_CANDIDATES = _POLICY.stability_candidates
+MIN_QUESTIONS = _POLICY.min_questions
 # Urgent rules are screened at lower predictive probability than routine ones.
-SCREEN_LEVELS = {
-    TriageLevel.EMERGENCY_AMBULANCE: 1.0,
-    TriageLevel.EMERGENCY: 1.0,
-    TriageLevel.CONSULTATION_24: 1.5,
-}
-CHOICE_GROUPS = frozenset({"location", "episode_length", "history_length", "course_warning"})
-# Asked before any self-care result, if not yet known: both seeds make persistent, worsening,
-# spreading or sleep-disturbing spasms a reason to see a doctor.
-SELF_CARE_CHECKS = ("history_length", "course_warning")
-
-
-# "Why are you asking this?" names causes still in the running that the answer clearly
-# moves: at least 5 % likely, and a likelihood ratio beyond e^0.4 ≈ 1.5 either way.
-WHY_MIN_PROBABILITY = 0.05
-WHY_MIN_LLR = 0.4
+SCREEN_LEVELS = dict(_POLICY.screen_levels)
+CHOICE_GROUPS = frozenset(_POLICY.choice_groups)
+# Asked before any self-care result, if not yet known (cited in the policy file).
+SELF_CARE_CHECKS = tuple(_POLICY.self_care_checks.groups)
+# "Why are you asking this?" names causes still in the running that the answer clearly moves.
+WHY_MIN_PROBABILITY = _POLICY.why_min_probability
+WHY_MIN_LLR = _POLICY.why_min_llr
 
 
 def lower_first(name: str) -> str:

@@ -1,0 +1,151 @@
+"""Policy as data: the numbers and lists that decide behaviour, kept out of the code.
+
+Each file under ``knowledge/data/policy/`` is validated by one pydantic model here (unknown keys
+are errors) and checked against the knowledge base by :func:`spasmcheck.knowledge.loader.collect`
+— so ``spasmcheck kb check`` lists a misspelt finding id or an uncited medical rule, and the
+engine refuses to load with one. Each model names what it refers to (:meth:`references`) and
+the sources behind it (:meth:`citations`); the loader checks both the same way for every file.
+
+The code reads a policy through its loader (:func:`interview_policy`, ...), which validates the
+packaged file once and remembers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Annotated, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from spasmcheck.knowledge.parsed import load_yaml
+from spasmcheck.knowledge.schema import Citation, Citations, Identifier, TriageLevel
+
+POLICY_PACKAGE = "spasmcheck.knowledge.data"
+POLICY_FOLDER = "policy"
+
+Count = Annotated[int, Field(ge=0, le=1000)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class RefKind(StrEnum):
+    """What a policy may refer to in the knowledge base."""
+
+    FINDING = "finding"
+    GROUP = "group"
+
+
+Reference = tuple[RefKind, str]
+
+
+class PolicyModel(BaseModel):
+    """A policy file: strict, frozen, and able to list its references and citations."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def references(self) -> Iterator[Reference]:
+        return iter(())
+
+    def citations(self) -> Iterator[Citation]:
+        return iter(())
+
+
+class CitedGroups(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    groups: list[Identifier] = Field(min_length=1)
+    cite: Citations
+
+
+class InterviewPolicy(PolicyModel):
+    """``policy/interview.yaml``: the interview's thresholds and its choice groups
+    (docs/model.md, "The interview")."""
+
+    measured_in: str = Field(min_length=10)
+    max_questions: Annotated[int, Field(ge=1, le=100)]
+    max_screening: Count
+    max_unknown_answers: Count
+    max_escalation: Count
+    screen_lift: Annotated[float, Field(gt=0.0, le=100.0)]
+    screen_min_probability: Share
+    stop_top_probability: Share
+    min_gain_bits: Annotated[float, Field(ge=0.0, le=10.0)]
+    stability_candidates: Annotated[int, Field(ge=1, le=1000)]
+    min_questions: Count
+    screen_levels: dict[TriageLevel, Annotated[float, Field(gt=0.0, le=10.0)]]
+    why_min_probability: Share
+    why_min_llr: Annotated[float, Field(ge=0.0, le=10.0)]
+    choice_groups: list[Identifier] = Field(min_length=1)
+    duration_groups: list[Identifier]
+    self_care_checks: CitedGroups
+
+    @model_validator(mode="after")
+    def _subsets(self) -> InterviewPolicy:
+        choice = set(self.choice_groups)
+        if len(choice) != len(self.choice_groups):
+            raise ValueError("choice_groups lists a group twice")
+        for name, groups in (
+            ("duration_groups", self.duration_groups),
+            ("self_care_checks", self.self_care_checks.groups),
+        ):
+            outside = [g for g in groups if g not in choice]
+            if outside:
+                raise ValueError(f"{name}: {outside[0]!r} is not one of the choice_groups")
+        if self.min_questions > self.max_questions:
+            raise ValueError("min_questions is greater than max_questions")
+        return self
+
+    def references(self) -> Iterator[Reference]:
+        for group in self.choice_groups:
+            yield RefKind.GROUP, group
+
+    def citations(self) -> Iterator[Citation]:
+        yield from self.self_care_checks.cite
+
+
+P = TypeVar("P", bound=PolicyModel)
+
+# Every policy file and its model; the loader validates exactly these (and refuses others).
+POLICY_FILES: dict[str, type[PolicyModel]] = {
+    "interview.yaml": InterviewPolicy,
+}
+
+
+class PolicyError(Exception):
+    """A packaged policy file is missing or invalid (``spasmcheck kb check`` lists why)."""
+
+
+def validate_policy(raw: bytes, model: type[P], label: str) -> tuple[P | None, list[str]]:
+    """Parse and validate one policy file; the problems name the file and the field."""
+    try:
+        data = load_yaml(raw)
+    except yaml.YAMLError as error:
+        return None, [f"{label}: not valid YAML: {error}".replace("\n", " ")]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"]) or "(file)"
+            problems.append(f"{label}: {where}: {item['msg']}")
+        return None, problems
+
+
+def _packaged(name: str, model: type[P]) -> P:
+    entry = resources.files(POLICY_PACKAGE) / POLICY_FOLDER / name
+    label = f"{POLICY_FOLDER}/{name}"
+    if not entry.is_file():
+        raise PolicyError(f"{label}: missing")
+    policy, problems = validate_policy(entry.read_bytes(), model, label)
+    if policy is None:
+        raise PolicyError(problems[0])
+    return policy
+
+
+@cache
+def interview_policy() -> InterviewPolicy:
+    """The packaged ``policy/interview.yaml``."""
+    return _packaged("interview.yaml", InterviewPolicy)

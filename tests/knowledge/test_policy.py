@@ -1,0 +1,86 @@
+"""The policy files (knowledge/data/policy): validated, checked against the knowledge base by
+``collect`` (so by ``kb check``), and read by the code that used to hard-code them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+
+from spasmcheck.knowledge.loader import collect
+from spasmcheck.knowledge.policy import POLICY_FILES, InterviewPolicy, interview_policy
+from spasmcheck.reasoning import interview
+
+DATA = Path(str(resources.files("spasmcheck.knowledge.data")))
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return root
+
+
+def edit(root: Path, name: str, change: Callable[[dict[str, object]], None]) -> None:
+    path = root / "policy" / name
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+
+
+def test_every_policy_file_is_packaged_and_valid() -> None:
+    present = {p.name for p in (DATA / "policy").glob("*.yaml")}
+    assert present == set(POLICY_FILES)
+    kb, problems = collect()
+    assert kb is not None and problems == []
+
+
+def test_interview_reads_its_thresholds_from_the_policy() -> None:
+    policy = interview_policy()
+    assert policy.max_questions == interview.MAX_QUESTIONS
+    assert frozenset(policy.choice_groups) == interview.CHOICE_GROUPS
+    assert tuple(policy.self_care_checks.groups) == interview.SELF_CARE_CHECKS
+    assert policy.screen_levels == interview.SCREEN_LEVELS
+
+
+def test_an_unknown_choice_group_is_a_problem(data_copy: Path) -> None:
+    def change(d: dict[str, object]) -> None:
+        groups = d["choice_groups"]
+        assert isinstance(groups, list)
+        groups.append("x_y")
+
+    edit(data_copy, "interview.yaml", change)
+    kb, problems = collect(data_copy)
+    assert kb is None
+    assert "policy/interview.yaml: unknown group 'x_y'" in problems
+
+
+def test_a_self_care_check_must_be_a_choice_group() -> None:
+    data = yaml.safe_load((DATA / "policy" / "interview.yaml").read_text())
+    data["self_care_checks"]["groups"] = ["timing"]
+    with pytest.raises(ValueError, match="not one of the choice_groups"):
+        InterviewPolicy.model_validate(data)
+
+
+def test_a_misspelt_key_a_missing_file_and_a_stray_file_are_problems(data_copy: Path) -> None:
+    edit(data_copy, "interview.yaml", lambda d: d.__setitem__("max_question", 5))
+    (data_copy / "policy" / "extra.yaml").write_text("a: 1\n")
+    kb, problems = collect(data_copy)
+    assert kb is None
+    assert "policy/interview.yaml: max_question: Extra inputs are not permitted" in problems
+    assert "policy/extra.yaml: not a known policy file" in problems
+
+
+def test_an_unknown_seed_section_is_a_problem(data_copy: Path) -> None:
+    def change(d: dict[str, object]) -> None:
+        checks = d["self_care_checks"]
+        assert isinstance(checks, dict)
+        checks["cite"] = [{"source": "seed_internal", "section": "Nowhere"}]
+
+    edit(data_copy, "interview.yaml", change)
+    _, problems = collect(data_copy)
+    assert "policy/interview.yaml: seed_internal has no section 'Nowhere'" in problems
