@@ -98,6 +98,7 @@ def summarise(cases: Sequence[CaseResult], interview: bool) -> dict[str, Any]:
             sum(1 for c in self_care if c.triage is TriageLevel.SELF_CARE), len(self_care)
         ),
         "brier_top1": None if not brier_terms else round(statistics.fmean(brier_terms), 4),
+        **_emergency_causes(cases),
     }
     if interview:
         counts = [c.questions or 0 for c in cases]
@@ -105,6 +106,40 @@ def summarise(cases: Sequence[CaseResult], interview: bool) -> dict[str, Any]:
         summary["questions_p90"] = _percentile(counts, 0.9)
         summary["questions_max"] = max(counts) if counts else None
     return summary
+
+
+def _is_emergency_cause(condition: dict[str, Any]) -> bool:
+    return TriageLevel(condition["level"]).is_emergency
+
+
+def _emergency_causes(cases: Sequence[CaseResult]) -> dict[str, Any]:
+    """Of the results given an emergency level, how many name an emergency-level cause.
+
+    ``emergency_first_cause``: the first cause shown is an emergency-level condition (issue
+    11: the ranking tells the banner's story; the target is at least 90 %).
+    ``emergency_likeliest_cause``: the same for the most probable cause, whatever is shown
+    first — how often the probabilities themselves, not the display order, explain the level.
+    Every case given an emergency level counts, scored or not; conditions without their usual
+    level (``level``) leave both at None.
+    """
+    sent = [c for c in cases if c.triage.is_emergency and c.conditions]
+    if not sent or not all("level" in x for c in sent for x in c.conditions):
+        return {
+            "emergency_results": len(sent),
+            "emergency_first_cause": None,
+            "emergency_likeliest_cause": None,
+        }
+    first = sum(1 for c in sent if _is_emergency_cause(c.conditions[0]))
+    likeliest = sum(
+        1
+        for c in sent
+        if _is_emergency_cause(max(c.conditions, key=lambda x: float(x["probability"])))
+    )
+    return {
+        "emergency_results": len(sent),
+        "emergency_first_cause": _fraction(first, len(sent)),
+        "emergency_likeliest_cause": _fraction(likeliest, len(sent)),
+    }
 
 
 def _percentile(values: Sequence[int], q: float) -> float | None:

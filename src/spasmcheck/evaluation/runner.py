@@ -53,6 +53,7 @@ def _case(vignette: Vignette, result: Assessment, questions: int | None) -> Case
                 "name": r.condition.name,
                 "icd10": list(r.condition.icd10),
                 "probability": round(r.probability, 4),
+                "level": r.condition.triage.value,
             }
             for r in result.conditions
         ],
