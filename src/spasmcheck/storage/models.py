@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -101,10 +102,10 @@ class Episode(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[datetime] = mapped_column(index=True)
-    duration_seconds: Mapped[int] = mapped_column(Integer)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)  # None: not recorded
     locations: Mapped[list[str]] = mapped_column(JSON)
     kind: Mapped[str] = mapped_column(String(32))
-    severity: Mapped[int] = mapped_column(Integer)
+    severity: Mapped[int | None] = mapped_column(Integer)  # None: not recorded
     context: Mapped[list[str]] = mapped_column(JSON)
     medicine_name: Mapped[str | None] = mapped_column(String(200))
     remedies: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
@@ -116,6 +117,7 @@ class Episode(Base):
 
     __table_args__ = (
         UniqueConstraint("user_id", "idempotency_key", name="uq_episodes_user_idempotency_key"),
+        Index("ix_episodes_user_started", "user_id", "started_at"),  # every diary range read
     )
 
 
