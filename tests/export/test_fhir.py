@@ -27,6 +27,7 @@ from spasmcheck.export import fhir
 from spasmcheck.export.fhir import fhir_bundle, questionnaire, resources_of
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.knowledge.schema import ICD10CM_PATTERN, TriageLevel
 from spasmcheck.reasoning.chance import chance_percent, chance_words
 from spasmcheck.reasoning.engine import Engine
@@ -672,8 +673,12 @@ def test_questionnaire_validates_and_asks_every_finding(
             assert item["type"] == "boolean"
             assert item["text"] == finding.question
     groups = {i["linkId"] for i in canonical["item"] if i["type"] == "group"}
-    used = {f.group for f in kb.findings if f.ask and f.group}
+    # The interview's choice groups, and only those: a finding of any other group is asked,
+    # and published, on its own (one list: policy/interview.yaml).
+    asked = set(interview_policy().choice_groups)
+    used = {f.group for f in kb.findings if f.ask and f.group in asked}
     assert groups == {fhir.GROUP_PREFIX + g for g in used}
+    assert {"movement", "trigger"}.isdisjoint(used)
     for group in canonical["item"]:
         if group["type"] == "group":
             members = {i["linkId"] for i in group["item"]}

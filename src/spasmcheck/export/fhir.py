@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from spasmcheck.diary.model import Episode, Remedy
 from spasmcheck.export.model import ReportInput
+from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.knowledge.schema import Finding
 from spasmcheck.reasoning.chance import chance_percent, chance_words
 
@@ -176,9 +177,13 @@ def _finding_item(finding: Finding) -> dict[str, Any]:
 
 
 def _layout(engine: Engine) -> list[tuple[str | None, list[Finding]]]:
-    """The questionnaire's order: choice groups first, then the single yes/no questions."""
+    """The questionnaire's order: choice groups first, then the single yes/no questions.
+
+    The choice groups are the interview's own (``policy/interview.yaml``): the findings of
+    any other group are asked one at a time, so they are published one at a time."""
     kb = engine.kb
-    grouped: dict[str, list[Finding]] = {group.id: [] for group in kb.groups}
+    asked = set(interview_policy().choice_groups)
+    grouped: dict[str, list[Finding]] = {g.id: [] for g in kb.groups if g.id in asked}
     single: list[Finding] = []
     for finding in kb.findings:
         if not finding.ask:

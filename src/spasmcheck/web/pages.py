@@ -32,6 +32,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from spasmcheck.config import Settings
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.reasoning.engine import SEXES, Engine, InputError
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet
 from spasmcheck.reasoning.interview import (
@@ -72,7 +73,7 @@ FIRST_CAUSES = 3  # shown on the result page; the others fold (issue 14 section 
 FIRST_ADVICE = 4  # the same for advice: a phone shows the actions and the gist, not a book
 MIN_SHOWN_PROBABILITY = 0.02
 # How long and how often describe the course, not a warning sign: never listed or badged as one.
-DURATION_GROUPS = frozenset({"episode_length", "history_length"})
+DURATION_GROUPS = frozenset(interview_policy().duration_groups)  # policy/interview.yaml
 SIGN_KINDS = frozenset({"symptom", "course"})  # not medicines, substances, history or places
 
 
