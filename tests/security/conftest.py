@@ -3,6 +3,11 @@ PostgreSQL server) and the API tests' apps, under the names those tests give the
 
 from __future__ import annotations
 
+from tests.api.conftest import (  # noqa: F401  (fixtures, found by pytest by name)
+    alice,
+    app,
+    bob,
+)
 from tests.storage.conftest import (  # noqa: F401  (fixtures, found by pytest by name)
     database_url,
     postgres_url,

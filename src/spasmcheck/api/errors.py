@@ -25,8 +25,9 @@ from starlette.types import Receive, Scope, Send
 
 from spasmcheck.services.errors import (
     Busy,
-    EmailTaken,
+    Conflict,
     Invalid,
+    NotConfirmed,
     NotFound,
     ServiceError,
     TooManyAttempts,
@@ -84,8 +85,10 @@ def service_error_response(error: ServiceError) -> JSONResponse:
     """A service's typed error as the API answers it."""
     if isinstance(error, NotFound):
         return error_response(404, "not_found", error.message)
-    if isinstance(error, EmailTaken):
+    if isinstance(error, Conflict):
         return error_response(409, "conflict", error.message)
+    if isinstance(error, NotConfirmed):
+        return error_response(403, "email_not_confirmed", error.message)
     if isinstance(error, WrongPassword):
         return error_response(401, "unauthorized", error.message)
     if isinstance(error, TooManyAttempts):

@@ -6,6 +6,7 @@ midnight after the last, in the account's timezone.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,9 +15,9 @@ from sqlalchemy.orm import Session
 from spasmcheck.diary.model import Episode
 from spasmcheck.diary.summary import MAX_RANGE_DAYS, DiaryError, DiarySummary, summarise
 from spasmcheck.reasoning.engine import Engine, InputError
-from spasmcheck.services.errors import Invalid, NotFound
+from spasmcheck.services.errors import Conflict, Invalid, NotFound
 from spasmcheck.storage import repository
-from spasmcheck.storage.models import User
+from spasmcheck.storage.models import IDEMPOTENCY_KEY_MAX, User
 
 NOT_FOUND = "no such episode"
 
@@ -32,6 +33,36 @@ def day_bounds(start: date, end: date, timezone: str) -> tuple[datetime, datetim
 
 def add_episode(session: Session, *, user: User, episode: Episode) -> Episode:
     return repository.add_episode(session, user_id=user.id, episode=episode)
+
+
+KEY_REUSED = (
+    "this Idempotency-Key was already used for a different episode; use a new key for a new "
+    "episode"
+)
+
+
+def idempotency_key(raw: str) -> str:
+    """The key as stored: as sent when it fits the column, else its SHA-256 (so any length a
+    client chooses works, and two different long keys stay different)."""
+    if len(raw) <= IDEMPOTENCY_KEY_MAX:
+        return raw
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def add_episode_once(
+    session: Session, *, user: User, episode: Episode, key: str
+) -> tuple[Episode, bool]:
+    """Log ``episode`` unless this ``key`` already logged one: ``(episode, created)``.
+
+    A retry after a lost response (same key, same episode) gets the first episode back and
+    logs nothing; the same key with a different episode is a :class:`Conflict`, since
+    answering with the old episode would hide that the new one was never saved."""
+    stored, created = repository.add_episode_once(
+        session, user_id=user.id, episode=episode, key=idempotency_key(key)
+    )
+    if not created and repository.row_values(stored) != repository.row_values(episode):
+        raise Conflict(KEY_REUSED)
+    return stored, created
 
 
 def get_episode(session: Session, *, user: User, episode_id: int) -> Episode:

@@ -26,8 +26,16 @@ class WeakPassword(Invalid):
     """The new password is too easy to guess (a 422, like any other refused value)."""
 
 
-class EmailTaken(ServiceError):
+class Conflict(ServiceError):
+    """The request clashes with what is stored (a reused Idempotency-Key, a taken address)."""
+
+
+class EmailTaken(Conflict):
     """An account with this email address already exists."""
+
+
+class NotConfirmed(ServiceError):
+    """The password is right but the account's e-mail address is not confirmed yet."""
 
 
 class WrongPassword(ServiceError):

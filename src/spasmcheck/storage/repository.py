@@ -221,6 +221,37 @@ def add_episode(session: Session, *, user_id: int, episode: Episode) -> Episode:
     return episode_from_row(row)
 
 
+def add_episode_once(
+    session: Session, *, user_id: int, episode: Episode, key: str
+) -> tuple[Episode, bool]:
+    """Log ``episode`` under the client's idempotency ``key`` (already at most
+    :data:`models.IDEMPOTENCY_KEY_MAX` characters): ``(episode, True)`` the first time,
+    ``(the episode stored then, False)`` for every retry, also when two arrive at once (the
+    unique constraint decides, and the loser reads the winner's row)."""
+
+    def stored() -> models.Episode | None:
+        return session.scalars(
+            select(models.Episode).where(
+                models.Episode.user_id == user_id, models.Episode.idempotency_key == key
+            )
+        ).first()
+
+    row = stored()
+    if row is not None:
+        return episode_from_row(row), False
+    row = models.Episode(user_id=user_id, idempotency_key=key, **row_values(episode))
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        row = stored()
+        if row is None:  # not the key's constraint that failed
+            raise
+        return episode_from_row(row), False
+    return episode_from_row(row), True
+
+
 def _episode_row(session: Session, *, user_id: int, episode_id: int) -> models.Episode | None:
     return session.scalars(
         select(models.Episode).where(

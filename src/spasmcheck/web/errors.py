@@ -20,8 +20,9 @@ from starlette.types import Receive, Scope, Send
 
 from spasmcheck.services.errors import (
     Busy,
-    EmailTaken,
+    Conflict,
     Invalid,
+    NotConfirmed,
     NotFound,
     ServiceError,
     TooManyAttempts,
@@ -125,7 +126,8 @@ def sign_in_redirect(next_path: str) -> Response:
 
 SERVICE_STATUS: list[tuple[type[ServiceError], int]] = [
     (NotFound, 404),
-    (EmailTaken, 409),
+    (Conflict, 409),
+    (NotConfirmed, 403),
     (TooManyAttempts, 429),
     (Invalid, 422),
     (Busy, 503),

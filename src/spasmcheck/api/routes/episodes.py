@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
 from spasmcheck.api.errors import ApiError, ApiRoute
@@ -27,9 +27,46 @@ MAX_PAGE = 500
 EpisodeId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.post("/episodes", status_code=status.HTTP_201_CREATED, summary="Log an episode")
-def create_episode(body: EpisodeCreate, user: CurrentUser, session: SessionDep) -> EpisodePublic:
-    episode = diary.add_episode(session, user=user, episode=body.to_episode())
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description=(
+            "Any unique string of printable ASCII (a UUID, say) for this episode. A retry with "
+            "the same key after a lost response returns the episode logged the first time "
+            "(200) instead of logging it twice; the same key with a different episode is a 409."
+        ),
+    ),
+]
+
+
+@router.post(
+    "/episodes",
+    status_code=status.HTTP_201_CREATED,
+    summary="Log an episode (send an Idempotency-Key to make retries safe)",
+    responses={
+        200: {"model": EpisodePublic, "description": "Already logged with this Idempotency-Key"},
+        409: {"description": "This Idempotency-Key was used for a different episode"},
+    },
+)
+def create_episode(
+    body: EpisodeCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    key: IdempotencyKey = None,
+) -> EpisodePublic:
+    if key is None:
+        episode = diary.add_episode(session, user=user, episode=body.to_episode())
+        return EpisodePublic.of(episode)
+    episode, created = diary.add_episode_once(
+        session, user=user, episode=body.to_episode(), key=key
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
     return EpisodePublic.of(episode)
 
 
