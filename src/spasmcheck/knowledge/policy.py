@@ -106,11 +106,76 @@ class InterviewPolicy(PolicyModel):
         yield from self.self_care_checks.cite
 
 
+class DurationUnit(StrEnum):
+    DAYS = "days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+class EpisodeFindings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seconds: Identifier
+    minutes: Identifier
+    hours: Identifier
+
+
+class HistoryBand(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    from_days: Annotated[int, Field(ge=0, le=36500)]
+    finding: Identifier
+
+
+class DurationPolicy(PolicyModel):
+    """``policy/durations.yaml``: how a stated duration becomes a course finding, for the
+    parser (:mod:`spasmcheck.language.durations`) and the diary's span alike."""
+
+    episode: EpisodeFindings
+    started_recently: Identifier
+    days_per_unit: dict[DurationUnit, Annotated[int, Field(ge=1, le=366)]]
+    history: list[HistoryBand] = Field(min_length=1)
+    lifelong: Identifier
+    for_ages: Identifier
+    vague_amount: Annotated[int, Field(ge=1, le=100)]
+    numbers: dict[Annotated[str, Field(pattern=r"^[a-z]+$")], Annotated[int, Field(ge=1)]]
+    cite: Citations
+
+    @model_validator(mode="after")
+    def _bands(self) -> DurationPolicy:
+        starts = [band.from_days for band in self.history]
+        if starts[0] != 0 or starts != sorted(set(starts)):
+            raise ValueError("history bands must start at day 0 and rise strictly")
+        if set(self.days_per_unit) != set(DurationUnit):
+            raise ValueError("days_per_unit needs days, weeks, months and years")
+        return self
+
+    def history_finding(self, days: float) -> str:
+        """The band a span of ``days`` falls in."""
+        finding = self.history[0].finding
+        for band in self.history:
+            if days >= band.from_days:
+                finding = band.finding
+        return finding
+
+    def references(self) -> Iterator[Reference]:
+        ids = [self.episode.seconds, self.episode.minutes, self.episode.hours]
+        ids += [self.started_recently, self.lifelong, self.for_ages]
+        ids += [band.finding for band in self.history]
+        for finding in ids:
+            yield RefKind.FINDING, finding
+
+    def citations(self) -> Iterator[Citation]:
+        yield from self.cite
+
+
 P = TypeVar("P", bound=PolicyModel)
 
 # Every policy file and its model; the loader validates exactly these (and refuses others).
 POLICY_FILES: dict[str, type[PolicyModel]] = {
     "interview.yaml": InterviewPolicy,
+    "durations.yaml": DurationPolicy,
 }
 
 
@@ -149,3 +214,9 @@ def _packaged(name: str, model: type[P]) -> P:
 def interview_policy() -> InterviewPolicy:
     """The packaged ``policy/interview.yaml``."""
     return _packaged("interview.yaml", InterviewPolicy)
+
+
+@cache
+def duration_policy() -> DurationPolicy:
+    """The packaged ``policy/durations.yaml``."""
+    return _packaged("durations.yaml", DurationPolicy)

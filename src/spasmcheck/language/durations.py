@@ -4,6 +4,11 @@
 kid" → history_months. Seconds and minutes describe one episode; days, weeks, months and
 years describe how long the problem has been going on; hours are an episode length unless
 they say when it started ("two hours ago").
+
+Which finding each reading gives, the day bands of "how long" and the words for amounts are
+data: ``knowledge/data/policy/durations.yaml`` (:class:`~spasmcheck.knowledge.policy.
+DurationPolicy`), the same bands the diary uses for its span. This module only finds the
+phrases.
 """
 
 from __future__ import annotations
@@ -11,17 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "fifteen": 15, "twenty": 20, "thirty": 30, "couple": 2, "few": 3, "several": 4,
-    "many": 6,
-}  # fmt: skip
+from spasmcheck.knowledge.policy import DurationUnit, duration_policy
 
-_AMOUNT = (
-    r"(?P<amount>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
-    r"|twelve|fifteen|twenty|thirty|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several|many)"
-)
+_POLICY = duration_policy()
+_NUMBERS = _POLICY.numbers
+_WORDS = "|".join(sorted(_NUMBERS, key=lambda w: (-len(w), w)))
+_AMOUNT = rf"(?P<amount>\d+(?:\.\d+)?|(?:a\s+)?(?:{_WORDS})(?:\s+of)?)"
+_UNITS = {"d": DurationUnit.DAYS, "w": DurationUnit.WEEKS, "mo": DurationUnit.MONTHS}
 _UNIT = r"(?P<unit>sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|days?|w(?:ee)?ks?|months?|y(?:ea)?rs?)"
 _QUANTITY = re.compile(
     rf"\b(?:(?P<lead>for|lasting|lasts|last|over|past|about|around|almost|nearly|takes|only)\s+)?"
@@ -70,21 +71,15 @@ def _amount(text: str) -> float:
 
 def _classify(unit: str, amount: float, ago: bool) -> str:
     unit = unit[0] if unit[:2] not in ("mi", "mo") else unit[:2]
+    episode = _POLICY.episode
     if unit == "s":
-        return "episode_seconds"
-    if unit == "mi":
-        return "history_days" if ago else "episode_minutes"
-    if unit == "h":
-        return "history_days" if ago else "episode_hours"
-    if unit == "d":
-        return "history_weeks" if amount >= 14 else "history_days"
-    if unit == "w":
-        if amount >= 9:
-            return "history_months"
-        return "history_weeks" if amount >= 2 else "history_days"
-    if unit == "mo":
-        return "history_months" if amount >= 2 else "history_weeks"
-    return "history_months"  # years
+        return episode.seconds
+    if unit in ("mi", "h"):
+        if ago:
+            return _POLICY.started_recently
+        return episode.minutes if unit == "mi" else episode.hours
+    days = amount * _POLICY.days_per_unit[_UNITS.get(unit, DurationUnit.YEARS)]
+    return _POLICY.history_finding(days)
 
 
 def find_durations(lowered: str) -> list[DurationMention]:
@@ -97,17 +92,21 @@ def find_durations(lowered: str) -> list[DurationMention]:
         found.append(DurationMention(finding, match.start(), match.end()))
     for match in _BARE_UNIT.finditer(lowered):
         unit = match["unit"]
-        finding = "history_weeks" if unit == "ages" else _classify(unit, 3, False)
+        if unit == "ages":
+            finding = _POLICY.for_ages
+        else:
+            finding = _classify(unit, _POLICY.vague_amount, False)
         found.append(DurationMention(finding, match.start(), match.end()))
     for match in _PAST_UNIT.finditer(lowered):
         found.append(
             DurationMention(_classify(match["unit"], 1, False), match.start(), match.end())
         )
     found.extend(
-        DurationMention("history_months", m.start(), m.end()) for m in _LIFELONG.finditer(lowered)
+        DurationMention(_POLICY.lifelong, m.start(), m.end()) for m in _LIFELONG.finditer(lowered)
     )
     found.extend(
-        DurationMention("history_days", m.start(), m.end()) for m in _RECENT.finditer(lowered)
+        DurationMention(_POLICY.started_recently, m.start(), m.end())
+        for m in _RECENT.finditer(lowered)
     )
     found.sort(key=lambda d: (d.start, -d.end))
     kept: list[DurationMention] = []
