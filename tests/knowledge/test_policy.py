@@ -11,8 +11,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from spasmcheck.export import report
 from spasmcheck.knowledge.loader import collect
-from spasmcheck.knowledge.policy import POLICY_FILES, InterviewPolicy, interview_policy
+from spasmcheck.knowledge.policy import (
+    POLICY_FILES,
+    DoctorQuestionPolicy,
+    InterviewPolicy,
+    PatternId,
+    doctor_question_policy,
+    interview_policy,
+)
+from spasmcheck.knowledge.schema import Category
 from spasmcheck.reasoning import interview
 
 DATA = Path(str(resources.files("spasmcheck.knowledge.data")))
@@ -84,3 +93,37 @@ def test_an_unknown_seed_section_is_a_problem(data_copy: Path) -> None:
     edit(data_copy, "interview.yaml", change)
     _, problems = collect(data_copy)
     assert "policy/interview.yaml: seed_internal has no section 'Nowhere'" in problems
+
+
+def test_every_category_but_other_has_a_cited_doctor_question() -> None:
+    policy = doctor_question_policy()
+    assert set(policy.templates) == set(Category) - {Category.OTHER}
+    assert all(q.cite for q in policy.categories)
+    assert set(policy.diary.patterns) == set(PatternId)
+
+
+def test_report_reads_its_questions_from_the_policy() -> None:
+    policy = doctor_question_policy()
+    assert policy.templates == report.CATEGORY_QUESTIONS
+    assert frozenset(policy.blood_test.categories) == report.BLOOD_TEST_CATEGORIES
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("Could {name} explain this?", "unknown placeholder 'name'"),
+        ("Could {names} explain this.", "must end with '?'"),
+    ],
+)
+def test_a_bad_question_template_is_refused(template: str, message: str) -> None:
+    data = yaml.safe_load((DATA / "policy" / "doctor_questions.yaml").read_text())
+    data["categories"][0]["template"] = template
+    with pytest.raises(ValueError, match=message):
+        DoctorQuestionPolicy.model_validate(data)
+
+
+def test_a_category_with_two_questions_is_refused() -> None:
+    data = yaml.safe_load((DATA / "policy" / "doctor_questions.yaml").read_text())
+    data["categories"].append({**data["categories"][0]})
+    with pytest.raises(ValueError, match="has two questions"):
+        DoctorQuestionPolicy.model_validate(data)

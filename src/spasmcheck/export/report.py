@@ -45,6 +45,7 @@ from spasmcheck.diary.model import Episode
 from spasmcheck.diary.summary import NOT_ENOUGH_DAYS, NOT_ENOUGH_TRIES, DiarySummary, summarise
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.knowledge.policy import doctor_question_policy
 from spasmcheck.knowledge.schema import Category, FindingKind
 from spasmcheck.reasoning.chance import chance_percent, chance_words
 from spasmcheck.reasoning.engine import Engine
@@ -64,7 +65,7 @@ MIN_COMPARE_DAYS = 14
 STRONG_LINK = 0.5
 
 SPASM_CAUSING_CATEGORIES = frozenset({Category.MEDICATION, Category.TOXIC})
-BLOOD_TEST_CATEGORIES = frozenset({Category.ELECTROLYTE, Category.DEFICIENCY, Category.ENDOCRINE})
+BLOOD_TEST_CATEGORIES = frozenset(doctor_question_policy().blood_test.categories)
 
 KIND_LABELS: dict[FindingKind, str] = {
     FindingKind.MOVEMENT: "Movement",
@@ -84,38 +85,11 @@ _DRUG_KINDS = frozenset({FindingKind.MEDICINE, FindingKind.SUBSTANCE})
 
 # One question template per category: "{names}" are the top causes of that category (lay
 # names, lower case), "{drugs}" the reported medicines linked to them.
-CATEGORY_QUESTIONS: dict[Category, str] = {
-    Category.MEDICATION: "Could my {drugs} be causing this, and should the dose or the medicine be"
-    " reviewed?",
-    Category.TOXIC: "Could {drugs} be part of this, and what help is there?",
-    Category.ELECTROLYTE: "Should I have a blood test for {names}?",
-    Category.DEFICIENCY: "Should I have a blood test for {names}?",
-    Category.ENDOCRINE: "Should I have a blood test for {names}?",
-    Category.METABOLIC: "Could {names} be behind this, and how would we check?",
-    Category.NEUROLOGICAL: "Do I need a nerve examination or a specialist to rule out {names}?",
-    Category.MOVEMENT_DISORDER: "Should a specialist see me about {names}?",
-    Category.VASCULAR: "Should the circulation in my legs be checked for {names}?",
-    Category.DIGESTIVE: "Could {names} explain this, and do I need any tests?",
-    Category.UROLOGICAL: "Could {names} explain this, and do I need a urine test or a scan?",
-    Category.INFECTION: "Could {names} explain this, and does it need treatment?",
-    Category.RESPIRATORY: "Could {names} explain this, and what should I do during an attack?",
-    Category.OBSTETRIC_GYNAECOLOGICAL: "Could this be {names}, and what is safe for me to take?",
-    Category.PSYCHOLOGICAL: "Could {names} be playing a part, and what support is there?",
-    Category.BENIGN: "If this is {names}, what can I do myself, and what should make me come back?",
-    Category.LIFESTYLE: "Would changing my habits help with {names}?",
-    Category.MUSCULOSKELETAL: "Would physiotherapy or exercises help with {names}?",
-}
-
-
+# The questions for the doctor are cited data: knowledge/data/policy/doctor_questions.yaml.
+_QUESTIONS = doctor_question_policy()
+CATEGORY_QUESTIONS: dict[Category, str] = _QUESTIONS.templates
 # The diary patterns of the re-triage (diary.summary.Pattern.id) in the person's words.
-PATTERN_PHRASES: dict[str, str] = {
-    "persistence": "episodes most weeks",
-    "frequent": "episodes almost every day",
-    "worsening": "the spasms getting worse",
-    "spread": "the spasms spreading to new places",
-    "night_disturbance": "the spasms disturbing my sleep",
-    "new_medicine": "the spasms starting with a new medicine",
-}
+PATTERN_PHRASES: dict[str, str] = {p.value: text for p, text in _QUESTIONS.diary.patterns.items()}
 
 
 # -- result objects ---------------------------------------------------------------------------
@@ -534,19 +508,14 @@ def doctor_questions(
             names = join_words([_lower_first(t) for t in tests], "or")
         questions.append(template.format(names=names, drugs=drugs_text))
     if tests and not asked_blood:
-        questions.append(
-            "Should I have a blood test for "
-            + join_words([_lower_first(t) for t in tests], "or")
-            + "?"
-        )
+        names = join_words([_lower_first(t) for t in tests], "or")
+        questions.append(_QUESTIONS.blood_test.template.format(names=names))
     if diary is not None and diary.summary.retriage.patterns:
         shown = [PATTERN_PHRASES.get(p.id, "") for p in diary.summary.retriage.patterns]
         shown = list(dict.fromkeys(p for p in shown if p))[:3]
         if shown:
-            questions.append(
-                f"My diary shows {join_words(shown)}: does that change what we should do?"
-            )
-    questions.append("What signs should make me seek help sooner?")
+            questions.append(_QUESTIONS.diary.template.format(patterns=join_words(shown)))
+    questions.append(_QUESTIONS.closing.text)
     return list(dict.fromkeys(questions))[:limit]
 
 

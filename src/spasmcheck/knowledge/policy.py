@@ -12,6 +12,7 @@ packaged file once and remembers it.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterator
 from enum import StrEnum
 from functools import cache
@@ -22,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from spasmcheck.knowledge.parsed import load_yaml
-from spasmcheck.knowledge.schema import Citation, Citations, Identifier, TriageLevel
+from spasmcheck.knowledge.schema import Category, Citation, Citations, Identifier, TriageLevel
 
 POLICY_PACKAGE = "spasmcheck.knowledge.data"
 POLICY_FOLDER = "policy"
@@ -170,12 +171,121 @@ class DurationPolicy(PolicyModel):
         yield from self.cite
 
 
+class PatternId(StrEnum):
+    """The diary's re-triage patterns (:mod:`spasmcheck.diary.summary`), a closed vocabulary."""
+
+    PERSISTENCE = "persistence"
+    FREQUENT = "frequent"
+    WORSENING = "worsening"
+    SPREAD = "spread"
+    NIGHT_DISTURBANCE = "night_disturbance"
+    NEW_MEDICINE = "new_medicine"
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def _template(template: str, allowed: set[str], needed: set[str]) -> str:
+    found = _placeholders(template)
+    if found - allowed:
+        raise ValueError(f"unknown placeholder {sorted(found - allowed)[0]!r} in {template!r}")
+    if needed - found:
+        raise ValueError(f"{template!r} needs {{{sorted(needed - found)[0]}}}")
+    if not template.endswith("?"):
+        raise ValueError(f"a question must end with '?': {template!r}")
+    return template
+
+
+class CategoryQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    category: Category
+    template: str = Field(min_length=10)
+    cite: Citations
+
+    @model_validator(mode="after")
+    def _fields(self) -> CategoryQuestion:
+        _template(self.template, {"names", "drugs"}, set())
+        return self
+
+
+class BloodTestQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    categories: list[Category] = Field(min_length=1)
+    template: str = Field(min_length=10)
+    cite: Citations
+
+    @model_validator(mode="after")
+    def _fields(self) -> BloodTestQuestion:
+        _template(self.template, {"names"}, {"names"})
+        return self
+
+
+class DiaryQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    template: str = Field(min_length=10)
+    patterns: dict[PatternId, Annotated[str, Field(min_length=5)]]
+    cite: Citations
+
+    @model_validator(mode="after")
+    def _fields(self) -> DiaryQuestion:
+        _template(self.template, {"patterns"}, {"patterns"})
+        return self
+
+
+class ClosingQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=10)
+    cite: Citations
+
+    @model_validator(mode="after")
+    def _fields(self) -> ClosingQuestion:
+        _template(self.text, set(), set())
+        return self
+
+
+class DoctorQuestionPolicy(PolicyModel):
+    """``policy/doctor_questions.yaml``: the report's "questions for your doctor", one cited
+    template per condition category (:func:`spasmcheck.export.report.doctor_questions`)."""
+
+    categories: list[CategoryQuestion]
+    blood_test: BloodTestQuestion
+    diary: DiaryQuestion
+    closing: ClosingQuestion
+
+    @model_validator(mode="after")
+    def _each_category_once(self) -> DoctorQuestionPolicy:
+        seen = [q.category for q in self.categories] + list(self.blood_test.categories)
+        twice = sorted({c.value for c in seen if seen.count(c) > 1})
+        if twice:
+            raise ValueError(f"category {twice[0]!r} has two questions")
+        return self
+
+    @property
+    def templates(self) -> dict[Category, str]:
+        """Every category's template, the blood-test categories' included."""
+        found = {q.category: q.template for q in self.categories}
+        found.update(dict.fromkeys(self.blood_test.categories, self.blood_test.template))
+        return found
+
+    def citations(self) -> Iterator[Citation]:
+        for question in self.categories:
+            yield from question.cite
+        for part in (self.blood_test, self.diary, self.closing):
+            yield from part.cite
+
+
 P = TypeVar("P", bound=PolicyModel)
 
 # Every policy file and its model; the loader validates exactly these (and refuses others).
 POLICY_FILES: dict[str, type[PolicyModel]] = {
     "interview.yaml": InterviewPolicy,
     "durations.yaml": DurationPolicy,
+    "doctor_questions.yaml": DoctorQuestionPolicy,
 }
 
 
@@ -220,3 +330,9 @@ def interview_policy() -> InterviewPolicy:
 def duration_policy() -> DurationPolicy:
     """The packaged ``policy/durations.yaml``."""
     return _packaged("durations.yaml", DurationPolicy)
+
+
+@cache
+def doctor_question_policy() -> DoctorQuestionPolicy:
+    """The packaged ``policy/doctor_questions.yaml``."""
+    return _packaged("doctor_questions.yaml", DoctorQuestionPolicy)
