@@ -62,17 +62,17 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from spasmcheck.diary.model import (
     MEDICINE_FACTORS,
     ContextFactor,
-    Episode,
     EpisodeKind,
+    Remedy,
     RemedyName,
 )
 from spasmcheck.diary.stats import (
@@ -114,6 +114,60 @@ KIND_FINDINGS: dict[EpisodeKind, str] = {
 
 NOT_ENOUGH_DAYS = "not enough days yet"
 NOT_ENOUGH_TRIES = "not enough tries yet"
+
+
+class RemedyOutcome(Protocol):
+    """What the summary reads of one remedy tried."""
+
+    @property
+    def name(self) -> RemedyName: ...
+
+    @property
+    def helped(self) -> bool | None: ...
+
+
+class Logged(Protocol):
+    """What the summary reads of an episode: an :class:`~spasmcheck.diary.model.Episode`, or
+    the lighter :class:`EpisodeFacts` that storage reads for a summary."""
+
+    @property
+    def started_at(self) -> datetime: ...
+
+    @property
+    def kind(self) -> EpisodeKind: ...
+
+    @property
+    def severity(self) -> int | None: ...
+
+    @property
+    def locations(self) -> Sequence[str]: ...
+
+    @property
+    def context(self) -> Collection[ContextFactor]: ...
+
+    @property
+    def medicine_name(self) -> str | None: ...
+
+    @property
+    def remedies(self) -> Sequence[RemedyOutcome]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeFacts:
+    """The fields of a stored episode that the summary reads, and nothing else.
+
+    Storage builds these from rows it validated as :class:`~spasmcheck.diary.model.Episode`
+    when they were written, so a summary of 20,000 episodes does not validate them again
+    (issue 16 item 7). ``started_at`` is aware, in UTC; ``severity`` None: not recorded.
+    """
+
+    started_at: datetime
+    kind: EpisodeKind
+    severity: int | None
+    locations: tuple[str, ...]
+    context: frozenset[ContextFactor]
+    medicine_name: str | None
+    remedies: tuple[Remedy, ...]
 
 
 class DiaryError(ValueError):
@@ -397,22 +451,27 @@ class DiarySummary:
 
 
 # -- the summary --------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Local:
-    episode: Episode
+    """An episode with its local wall-clock time and the days it belongs to, worked out once."""
+
+    episode: Logged
     at: datetime  # local wall-clock time
+    day: date
+    diary_day: date  # 06:00 to 06:00: the night belongs to the evening before
+    at_night: bool
 
-    @property
-    def day(self) -> date:
-        return self.at.date()
 
-    @property
-    def diary_day(self) -> date:
-        return self.day if self.at.hour >= DIARY_DAY_START_HOUR else self.day - timedelta(days=1)
-
-    @property
-    def at_night(self) -> bool:
-        return self.at.hour >= NIGHT_START_HOUR or self.at.hour < NIGHT_END_HOUR
+def _localise(episode: Logged, zone: ZoneInfo) -> _Local:
+    at = episode.started_at.astimezone(zone)
+    day, hour = at.date(), at.hour
+    return _Local(
+        episode,
+        at,
+        day,
+        day if hour >= DIARY_DAY_START_HOUR else day - timedelta(days=1),
+        hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR,
+    )
 
 
 def _monday(day: date) -> date:
@@ -438,7 +497,7 @@ def fitted_weekly_rates(summary: DiarySummary) -> list[float] | None:
 
 
 def summarise(
-    episodes: Sequence[Episode],
+    episodes: Sequence[Logged],
     *,
     start: date,
     end: date,
@@ -462,7 +521,7 @@ def summarise(
         raise DiaryError(f"unknown timezone {timezone!r}") from exc
 
     local = sorted(
-        (_Local(e, e.started_at.astimezone(zone)) for e in episodes),
+        (_localise(e, zone) for e in episodes),
         key=lambda item: item.episode.started_at,  # UTC: the repeated autumn hour sorts right
     )
     local = [item for item in local if start <= item.day <= end]
@@ -504,6 +563,7 @@ def _weeks(local: list[_Local], start: date, end: date) -> list[WeekRow]:
     while monday <= end:
         first, last = max(monday, start), min(monday + timedelta(days=6), end)
         items = by_week.get(monday, [])
+        severities = [i.episode.severity for i in items if i.episode.severity is not None]
         iso = monday.isocalendar()
         rows.append(
             WeekRow(
@@ -511,9 +571,7 @@ def _weeks(local: list[_Local], start: date, end: date) -> list[WeekRow]:
                 monday=monday,
                 days_in_range=(last - first).days + 1,
                 episodes=len(items),
-                mean_severity=(
-                    sum(i.episode.severity for i in items) / len(items) if items else None
-                ),
+                mean_severity=sum(severities) / len(severities) if severities else None,
             )
         )
         monday += timedelta(days=7)
@@ -564,11 +622,18 @@ def _body_areas(local: list[_Local], end: date) -> BodyAreas:
 
 
 def _severity(local: list[_Local], start: date, n_weeks: int) -> SeverityTrend:
-    if not local:
+    """The trend of the severities that were recorded (an episode logged without one counts
+    for every other part of the summary, but says nothing about strength)."""
+    rated = [
+        (item.at, float(item.episode.severity))
+        for item in local
+        if item.episode.severity is not None
+    ]
+    if not rated:
         return SeverityTrend(None, n_weeks, None, False)
-    origin = datetime.combine(start, datetime.min.time(), tzinfo=local[0].at.tzinfo)
-    times = [(item.at - origin).total_seconds() / (7 * 86_400) for item in local]
-    values = [float(item.episode.severity) for item in local]
+    origin = datetime.combine(start, datetime.min.time(), tzinfo=rated[0][0].tzinfo)
+    times = [(at - origin).total_seconds() / (7 * 86_400) for at, _ in rated]
+    values = [value for _, value in rated]
     fit = ols_slope(times, values)
     rising = (
         fit is not None
@@ -585,14 +650,16 @@ def _context(local: list[_Local], start: date, end: date) -> list[ContextAssocia
         if start <= item.diary_day <= end:
             days[item.diary_day].append(item)
     logged = {factor for item in local for factor in item.episode.context}
+    day_factors = {
+        day: {factor for item in items for factor in item.episode.context}
+        for day, items in days.items()
+    }
     result = []
     for factor in ContextFactor:
         if factor not in logged:
             continue
-        with_days = [
-            d for d, items in days.items() if any(factor in i.episode.context for i in items)
-        ]
-        without_days = [d for d in days if d not in set(with_days)]
+        with_days = [d for d, factors in day_factors.items() if factor in factors]
+        without_days = [d for d, factors in day_factors.items() if factor not in factors]
         result.append(
             ContextAssociation(
                 factor=factor,
@@ -714,11 +781,11 @@ def _retriage(
         )
 
     onset_until = first_day + timedelta(days=MEDICINE_ONSET_DAYS - 1)
-    onset = [
-        item
-        for i, item in enumerate(local)
-        if i < MEDICINE_ONSET_EPISODES or item.day <= onset_until
-    ]
+    onset: list[_Local] = []
+    for i, item in enumerate(local):  # oldest first: the onset is a prefix
+        if i >= MEDICINE_ONSET_EPISODES and item.day > onset_until:
+            break
+        onset.append(item)
     medicine = [item for item in onset if MEDICINE_FACTORS & set(item.episode.context)]
     if medicine:
         names = sorted({i.episode.medicine_name for i in medicine if i.episode.medicine_name})
@@ -732,12 +799,11 @@ def _retriage(
         )
 
     descriptive: list[str] = list(areas.counts)
-    descriptive += [
-        KIND_FINDINGS[k] for k in EpisodeKind if any(i.episode.kind is k for i in local)
-    ]
+    kinds = {i.episode.kind for i in local}
+    descriptive += [KIND_FINDINGS[k] for k in EpisodeKind if k in kinds]
     if share is not None and share >= NIGHT_SHARE:
         descriptive.append("at_night")
-    if any(ContextFactor.PREGNANCY in i.episode.context for i in local):
+    if ContextFactor.PREGNANCY in {f for i in local for f in i.episode.context}:
         descriptive.append("pregnant")
     if span >= HISTORY_MONTHS_DAYS:
         descriptive.append("history_months")

@@ -36,8 +36,7 @@ def add_episode(session: Session, *, user: User, episode: Episode) -> Episode:
 
 
 KEY_REUSED = (
-    "this Idempotency-Key was already used for a different episode; use a new key for a new "
-    "episode"
+    "this Idempotency-Key was already used for a different episode; use a new key for a new episode"
 )
 
 
@@ -108,16 +107,17 @@ def summary(
     end: date,
     age: int | None = None,
     sex: str | None = None,
-) -> tuple[DiarySummary, list[Episode]]:
-    """The summary of the days from ``start`` to ``end`` (and the episodes it is made of),
-    re-triaged by ``engine`` for a person of ``age`` and ``sex``; :class:`Invalid` for a range
-    the diary does not summarise or an age or sex the engine does not accept."""
+) -> DiarySummary:
+    """The summary of the days from ``start`` to ``end``, re-triaged by ``engine`` for a
+    person of ``age`` and ``sex``; :class:`Invalid` for a range the diary does not summarise
+    or an age or sex the engine does not accept. It reads the episodes' stored facts without
+    validating them again (:func:`repository.episode_facts`)."""
     check_days(start, end)
-    episodes = episodes_between(session, user=user, start=start, end=end)
+    first, after = day_bounds(start, end, user.timezone)
+    episodes = repository.episode_facts(session, user_id=user.id, start=first, end=after)
     try:
-        result = summarise(
+        return summarise(
             episodes, start=start, end=end, timezone=user.timezone, engine=engine, age=age, sex=sex
         )
     except (DiaryError, InputError) as error:
         raise Invalid(str(error)) from error
-    return result, episodes

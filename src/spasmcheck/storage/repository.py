@@ -11,18 +11,21 @@ convert between it and the table.
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any, cast
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Delete, Engine, delete, func, select
+from sqlalchemy import CursorResult, Delete, Engine, String, Text, delete, func, select, type_coerce
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from spasmcheck.diary.model import Episode
+from spasmcheck.diary.model import ContextFactor, Episode, EpisodeKind, Remedy
+from spasmcheck.diary.summary import EpisodeFacts
 from spasmcheck.storage import models
 
 
@@ -292,6 +295,83 @@ def list_episodes(
         .limit(limit)
     )
     return [episode_from_row(row) for row in session.scalars(query)]
+
+
+T = TypeVar("T")
+
+
+def _decoded(decode: Callable[[Any], T]) -> Callable[[str], T]:
+    """``decode(json.loads(text))``, worked out once per distinct text: a diary repeats the
+    same few lists of places, factors and remedies on thousands of rows."""
+    seen: dict[str, T] = {}
+
+    def get(text: str) -> T:
+        value = seen.get(text)
+        if value is None:
+            value = seen[text] = decode(json.loads(text))
+        return value
+
+    return get
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A stored time as an aware UTC datetime: PostgreSQL's driver gives one already, SQLite
+    gives the naive UTC text :class:`models.UTCDateTime` stored."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def episode_facts(
+    session: Session, *, user_id: int, start: datetime | None = None, end: datetime | None = None
+) -> list[EpisodeFacts]:
+    """What the diary summary reads of the owner's episodes with ``start <= started_at < end``,
+    oldest first.
+
+    Only the columns the summary uses, through the session's connection (no ORM rows), and
+    no validation: every row was validated as an :class:`Episode` when it was written. The
+    JSON columns come back as text (``CAST``, on SQLite and PostgreSQL alike) and each
+    distinct text is decoded once; SQLite's times come back as their stored text, naive UTC,
+    which :func:`_utc` reads (issue 16 item 7).
+    """
+    table = models.Episode
+    query = (
+        select(
+            type_coerce(table.started_at, String),
+            table.kind,
+            table.severity,
+            sql_cast(table.locations, Text),
+            sql_cast(table.context, Text),
+            table.medicine_name,
+            sql_cast(table.remedies, Text),
+        )
+        .where(*_episode_filter(user_id, start, end))
+        .order_by(table.started_at, table.id)
+    )
+    locations = _decoded(lambda values: tuple[str, ...](values))
+    context = _decoded(lambda values: frozenset(ContextFactor(v) for v in values))
+    remedies = _decoded(lambda values: tuple(Remedy.model_validate(v) for v in values))
+    kinds = {kind.value: kind for kind in EpisodeKind}
+    return [
+        EpisodeFacts(
+            started_at=_utc(started_at),
+            kind=kinds[kind],
+            severity=severity,
+            locations=locations(location_text),
+            context=context(context_text),
+            medicine_name=medicine_name,
+            remedies=remedies(remedy_text),
+        )
+        for (
+            started_at,
+            kind,
+            severity,
+            location_text,
+            context_text,
+            medicine_name,
+            remedy_text,
+        ) in session.connection().execute(query)
+    ]
 
 
 def count_episodes(

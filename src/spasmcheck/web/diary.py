@@ -704,8 +704,8 @@ def diary_page(
     older = (
         0
         if oldest is None or oldest >= start
-        else len(
-            diary.episodes_between(session, user=user, start=oldest, end=start - timedelta(days=1))
+        else repository.count_episodes(
+            session, user_id=user.id, end=diary.day_bounds(start, start, user.timezone)[0]
         )
     )
     assessment_id, age, sex = _person(session, user)

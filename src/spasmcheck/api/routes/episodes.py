@@ -128,7 +128,7 @@ def diary_summary(
     age: Annotated[Age | None, Query()] = None,
     sex: Annotated[Sex | None, Query()] = None,
 ) -> dict[str, Any]:
-    result, _ = diary.summary(
+    result = diary.summary(
         session, user=user, engine=engine, start=start, end=end, age=age, sex=sex
     )
     summary: dict[str, Any] = result.as_dict()
