@@ -11,18 +11,27 @@ Without an engine it builds one from the packaged knowledge base, once per proce
 never from the command line's stem cache (:mod:`spasmcheck.reasoning.cache`): nothing another
 account can write to the cache folder reaches the server.
 
-``uvicorn --factory spasmcheck.server:create_app`` serves it (``spasmcheck serve`` does).
+:func:`serve` runs it (``spasmcheck serve``): one process, or several worker processes that
+each listen on a socket of their own with ``SO_REUSEPORT``, so the kernel spreads the
+connections over them (issue 16; docs/deployment.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import signal
+import socket
+import threading
 import time
 import traceback
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import cache
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -49,6 +58,16 @@ STATIC_PREFIX = "/static/"
 HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """The worker threads are exactly the threads the database pool was sized for
+    (:data:`spasmcheck.storage.db.THREADS`): no thread waits for a connection."""
+    from spasmcheck.storage.db import THREADS
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    yield
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -64,6 +83,7 @@ def create_app(
         # Swagger UI loads its script from a CDN without an integrity check: not in production.
         docs_url=None if settings.environment == "production" else "/docs",
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine or server_engine()
@@ -190,15 +210,22 @@ class _TooLarge(Exception):
     pass
 
 
-# The requests that hash a password: sign-up, sign-in, and erasure (which asks for it again).
+# The requests that hash a password: sign-up, sign-in, a new or reset password, and the
+# changes that ask for it again (erasure, a new e-mail address).
 SIGN_IN_ROUTES = frozenset(
     {
         ("POST", f"{PREFIX}/accounts/register"),
         ("POST", f"{PREFIX}/accounts/login"),
         ("DELETE", f"{PREFIX}/me"),
+        ("PATCH", f"{PREFIX}/me"),
+        ("POST", f"{PREFIX}/me/password"),
+        ("POST", f"{PREFIX}/accounts/password-reset/confirm"),
         ("POST", "/signup"),
         ("POST", "/signin"),
         ("POST", "/account/delete"),
+        ("POST", "/account/password"),
+        ("POST", "/account/settings"),
+        ("POST", "/reset"),
     }
 )
 BUSY_MESSAGE = "the server is busy: try again in a few seconds"
@@ -416,3 +443,121 @@ def _where(error: BaseException) -> str:
         lines += [f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in summary]
         current = current.__cause__ or current.__context__
     return "\n".join(lines)
+
+
+# -- serving -----------------------------------------------------------------------------------
+
+APP = "spasmcheck.server:create_app"
+# uvicorn's exit status for a worker that failed before serving (uvicorn.config.STARTUP_FAILURE).
+STARTUP_FAILURE = 3
+STOP_TIMEOUT_S = 30.0
+
+
+class ListenError(Exception):
+    """The address cannot be listened on (in use, not ours, not an address)."""
+
+
+def serve(host: str, port: int, workers: int = 1, *, app: str = APP, factory: bool = True) -> int:
+    """Serve ``app`` on ``host``:``port`` until SIGINT or SIGTERM; the exit status.
+
+    One worker runs in this process. Several are processes of their own, each listening on
+    its own socket bound with ``SO_REUSEPORT``: the kernel hashes each new connection to one
+    of the sockets, so keep-alive clients spread over the workers. With one shared socket
+    (``uvicorn --workers``) whichever worker woke first took every connection and the other
+    sat idle (518 steps/s with 2 workers, against 949-980 when the connections happened to
+    split; issue 16). A worker that dies is started again; one that cannot start stops all."""
+    _check_free(host, port)
+    if workers == 1:
+        _worker(app, factory, host, port, reuse_port=False)
+        return 0
+    return _Supervisor(app, factory, host, port, workers).run()
+
+
+def _listening_socket(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    """A TCP socket bound to ``host``:``port``. ``IPPROTO_TCP`` so that asyncio sets
+    ``TCP_NODELAY`` on its connections (without it every keep-alive response waited ~40 ms
+    for the client's delayed ACK: docs/load-benchmark.md)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise ListenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+    return sock
+
+
+def _check_free(host: str, port: int) -> None:
+    """:class:`ListenError` unless the address is free. Bound *without* ``SO_REUSEPORT``: a
+    socket with it would join another server of ours already listening there."""
+    _listening_socket(host, port, reuse_port=False).close()
+
+
+def _worker(app: str, factory: bool, host: str, port: int, *, reuse_port: bool = True) -> None:
+    """One uvicorn server on a socket of its own (run in each worker process)."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,
+        factory=factory,
+        host=host,
+        port=port,
+        log_level="warning",
+        # The app reads X-Forwarded-For itself, from SPASMCHECK_TRUSTED_PROXIES only;
+        # uvicorn's own handling would trust it from 127.0.0.1 by default.
+        proxy_headers=False,
+        http=SlowHeadersTimeout,  # uvicorn has no deadline for a request's headers
+    )
+    try:
+        sock = _listening_socket(host, port, reuse_port=reuse_port)
+    except ListenError as error:
+        LOG.error("%s", error)
+        raise SystemExit(STARTUP_FAILURE) from error
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+class _Supervisor:
+    """Start ``workers`` worker processes, start again any that dies, stop them all on
+    SIGINT or SIGTERM (each finishes its requests in flight)."""
+
+    def __init__(self, app: str, factory: bool, host: str, port: int, workers: int) -> None:
+        self.args = (app, factory, host, port)
+        self.workers = workers
+        self.context = multiprocessing.get_context("spawn")
+        self.stopping = threading.Event()
+
+    def _start(self) -> multiprocessing.process.BaseProcess:
+        process = self.context.Process(target=_worker, args=self.args, daemon=False)
+        process.start()
+        return process
+
+    def run(self) -> int:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: self.stopping.set())
+        status = 0
+        processes = [self._start() for _ in range(self.workers)]
+        while not self.stopping.wait(0.5):
+            for index, process in enumerate(processes):
+                if process.is_alive():
+                    continue
+                if process.exitcode == STARTUP_FAILURE:
+                    LOG.error("a worker could not start: stopping")
+                    status = 1
+                    self.stopping.set()
+                    break
+                LOG.warning(
+                    "worker %s ended (status %s): starting another", index, process.exitcode
+                )
+                processes[index] = self._start()
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(STOP_TIMEOUT_S)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        return status

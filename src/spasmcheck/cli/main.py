@@ -134,10 +134,9 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", help="Worker processes.", min=1, max=16)] = 1,
 ) -> None:
     """Run the HTTP API (and web app) with uvicorn; settings come from SPASMCHECK_* variables."""
-    import uvicorn
-
     from spasmcheck.config import Settings, SettingsError
-    from spasmcheck.server import SlowHeadersTimeout
+    from spasmcheck.server import ListenError
+    from spasmcheck.server import serve as run_server
 
     try:
         settings = Settings.from_env()
@@ -148,53 +147,13 @@ def serve(
     typer.echo(f"spasmcheck {__version__}: open http://{shown}:{port}/ in your browser")
     typer.echo(f"  HTTP API on http://{shown}:{port}/v1 (docs: /docs); database: {database}")
     typer.echo("  stop with Ctrl+C")
-    if workers == 1:
-        uvicorn.run(
-            "spasmcheck.server:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            log_level="warning",
-            # The app reads X-Forwarded-For itself, from SPASMCHECK_TRUSTED_PROXIES only;
-            # uvicorn's own handling would trust it from 127.0.0.1 by default.
-            proxy_headers=False,
-            http=SlowHeadersTimeout,  # uvicorn has no deadline for a request's headers
-        )
-        return
-    _serve_workers(host, port, workers)
-
-
-def _serve_workers(host: str, port: int, workers: int) -> None:
-    """Several worker processes sharing one listening socket.
-
-    ``uvicorn --workers`` binds its socket without IPPROTO_TCP, so asyncio never sets
-    TCP_NODELAY on the connections and every keep-alive response waits ~40 ms for the client's
-    delayed ACK (measured in docs/load-benchmark.md). Binding the socket here avoids it.
-    """
-    import socket
-
-    import uvicorn
-    from uvicorn.supervisors import Multiprocess
-
-    from spasmcheck.server import SlowHeadersTimeout
-
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((host, port))
-    except OSError as error:
-        raise InputError(f"cannot listen on {host}:{port}: {error.strerror}") from error
-    sock.set_inheritable(True)
-    config = uvicorn.Config(
-        "spasmcheck.server:create_app",
-        factory=True,
-        workers=workers,
-        log_level="warning",
-        proxy_headers=False,
-        http=SlowHeadersTimeout,
-    )
-    Multiprocess(config, sockets=[sock]).run()
+        # several workers: one SO_REUSEPORT socket each, so the kernel spreads the load
+        status = run_server(host, port, workers)
+    except ListenError as error:
+        raise InputError(str(error)) from error
+    if status:
+        raise typer.Exit(status)
 
 
 def _redact(url: str) -> str:

@@ -21,9 +21,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 BUSY_TIMEOUT_MS = 10_000
+# The threads that can hold a database connection at once in one server process: AnyIO's
+# default thread limiter, on which Starlette runs every synchronous route and dependency
+# (``spasmcheck.server`` sets the limiter to this number at start-up). A PostgreSQL pool of
+# exactly this size means a thread never waits for a connection that only another request's
+# thread can give back; a smaller pool (SQLAlchemy's 5 + 10) stalled every request for the
+# pool's 30 s timeout at 41 concurrent signed-in requests (issue 16).
+THREADS = 40
 # An arbitrary constant naming this application's migration lock in PostgreSQL.
 MIGRATION_LOCK_ID = 0x5350_4153
 
@@ -68,16 +75,30 @@ def make_engine(url: str) -> Engine:
                 hide_parameters=True,
             )
         else:
+            # No pool: opening an SQLite file is a system call, not a network round trip, and
+            # with no pool there is nothing for threads to wait on (issue 16).
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(
-                url, connect_args={"check_same_thread": False}, hide_parameters=True
+                url,
+                poolclass=NullPool,
+                connect_args={"check_same_thread": False},
+                hide_parameters=True,
             )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+        # One connection per thread that can hold one (see THREADS), none beyond: a request
+        # holds at most one session. PostgreSQL's max_connections must cover THREADS per
+        # worker process (docs/deployment.md).
+        return create_engine(
+            parsed,
+            pool_pre_ping=True,
+            pool_size=THREADS,
+            max_overflow=0,
+            hide_parameters=True,
+        )
     raise StorageError(f"unsupported database {backend!r}: use sqlite:// or postgresql://")
 
 

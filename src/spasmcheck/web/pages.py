@@ -3,8 +3,10 @@
 The interview is stateless on the server, like the API's: every form carries the whole
 interview so far (the description, age, sex and each answer) in one hidden ``state`` field,
 signed with the server's secret so a tampered or truncated field is refused rather than
-half-read. The server recomputes the current question from that state before applying an
-answer, so a client never tells the server which question it answered or how. It needs no
+half-read. The state also carries what the server worked out itself — the findings it read in
+the description and the question it is showing — so an answer is applied to that question
+without parsing the text again or recomputing the question (issue 16); a client never tells
+the server which question it answered or how, since it cannot sign a state. It needs no
 JavaScript and no server-side session, and nothing health-related goes into a URL (and so
 into an access log): every answer is a POST.
 
@@ -28,13 +30,14 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.concurrency import run_in_threadpool
 
 from spasmcheck.config import Settings
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.reasoning.engine import SEXES, Engine, InputError
-from spasmcheck.reasoning.evidence import Evidence, EvidenceSet
+from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.interview import (
     MAX_QUESTIONS,
     YES_NO_ANSWERS,
@@ -51,7 +54,7 @@ from spasmcheck.services.schemas import MAX_ID, MAX_TEXT
 from spasmcheck.storage import repository
 from spasmcheck.web import bodymap  # noqa: F401  (registers the body map's Jinja globals)
 from spasmcheck.web.errors import PageError, WebRoute, error_page, with_policy
-from spasmcheck.web.session import form_user, page_user, require_user
+from spasmcheck.web.session import form_user, page_user, require_user, visitor
 from spasmcheck.web.templating import render
 
 router = APIRouter(include_in_schema=False, route_class=WebRoute)
@@ -59,8 +62,12 @@ router = APIRouter(include_in_schema=False, route_class=WebRoute)
 PENDING_COOKIE = "spasmcheck_pending"  # a result waiting to be saved across sign-in
 PENDING_MAX_AGE_S = 3600
 INTERVIEW_COOKIE = "spasmcheck_interview"  # the state behind GET /interview (POST-redirect-GET)
+MAX_STATE_CHARS = 3 * MAX_TEXT + 20_000  # the text, the words read in it (base64), answers
 MAX_COOKIE_STATE = 3800  # browsers keep at least 4096 bytes per cookie, name included
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2 adds the parsed findings and the question shown; 1 is still read
+# Descriptions up to this many characters are parsed on the event loop; longer ones (5,000
+# characters take ~170 ms) on a thread, so one long text never holds the other requests.
+INLINE_TEXT_CHARS = 300
 MAX_ANSWERS = 40  # the interview asks at most MAX_QUESTIONS; undo can't make more
 SHOWN_CAUSES = 5
 # How many questions a check takes, measured on the public vignettes in interview mode
@@ -108,6 +115,45 @@ class Recorded:
         )
 
 
+def _evidence_list(item: Evidence) -> list[Any]:
+    return [
+        item.finding_id,
+        item.status.value,
+        item.origin.value,
+        item.possible,
+        item.text,
+        item.question,
+        item.screening,
+        item.escalation,
+    ]
+
+
+def _evidence_item(raw: list[Any]) -> Evidence:
+    finding, status, origin, possible, text, question, screening, escalation = raw
+    return Evidence(
+        str(finding),
+        Status(status),
+        Origin(origin),
+        bool(possible),
+        None if text is None else str(text),
+        None if question is None else str(question),
+        bool(screening),
+        bool(escalation),
+    )
+
+
+def _asking(question: Question) -> Recorded:
+    """The shape of the question shown, kept in the state (its response still empty)."""
+    return Recorded(
+        question.id,
+        question.kind.value,
+        question.screening,
+        question.escalation,
+        [o.finding_id for o in question.options],
+        "",
+    )
+
+
 @dataclass
 class InterviewState:
     text: str
@@ -116,6 +162,10 @@ class InterviewState:
     answers: list[Recorded] = field(default_factory=list)
     # The answer the person took back with "← Back": shown again, pre-selected.
     undone: Recorded | None = None
+    # What the server read in ``text`` (None: not yet, or a state of version 1).
+    parsed: list[Evidence] | None = None
+    # The question on the page this state was drawn into: the one the next answer answers.
+    asking: Recorded | None = None
 
     def dump(self, settings: Settings) -> str:
         payload = {
@@ -125,6 +175,8 @@ class InterviewState:
             "s": self.sex,
             "r": [a.as_list() for a in self.answers],
             "u": self.undone.as_list() if self.undone else None,
+            "p": None if self.parsed is None else [_evidence_list(e) for e in self.parsed],
+            "q": self.asking.as_list() if self.asking else None,
         }
         return str(_serializer(settings).dumps(payload))
 
@@ -133,17 +185,31 @@ class InterviewState:
         """The state from a form, or PageError 400 when it is not one this server made, or
         names findings this knowledge base no longer has (an interview begun before an update)."""
         try:
-            payload = _serializer(settings).loads(raw[: 2 * MAX_TEXT + 20_000])
-            if not isinstance(payload, dict) or payload.get("v") != STATE_VERSION:
+            payload = _serializer(settings).loads(raw[:MAX_STATE_CHARS])
+            if not isinstance(payload, dict) or payload.get("v") not in (1, STATE_VERSION):
                 raise ValueError("unknown state version")
             answers = [Recorded(*item) for item in payload["r"][:MAX_ANSWERS]]
             undone = Recorded(*payload["u"]) if payload.get("u") else None
+            asking = Recorded(*payload["q"]) if payload.get("q") else None
+            parsed = (
+                None
+                if payload.get("p") is None
+                else [_evidence_item(item) for item in payload["p"]]
+            )
             known = engine.kb.finding_by_id
-            for recorded in [*answers, *([undone] if undone else [])]:
+            for recorded in [
+                *answers,
+                *([undone] if undone else []),
+                *([asking] if asking else []),
+            ]:
                 ids = [recorded.question] if recorded.kind == "yes_no" else recorded.options
                 if not all(i in known for i in ids):
                     raise ValueError("a finding this knowledge base does not have")
-            return cls(str(payload["t"]), payload["a"], payload["s"], answers, undone)
+            if parsed is not None and not all(e.finding_id in known for e in parsed):
+                raise ValueError("a finding this knowledge base does not have")
+            return cls(
+                str(payload["t"]), payload["a"], payload["s"], answers, undone, parsed, asking
+            )
         except (BadSignature, ValueError, TypeError, KeyError) as error:
             raise PageError(
                 400,
@@ -152,7 +218,9 @@ class InterviewState:
             ) from error
 
     def evidence(self, engine: Engine) -> EvidenceSet:
-        evidence = EvidenceSet(engine.parse(self.text)[1])
+        if self.parsed is None:  # a state from before version 2
+            self.parsed = list(engine.parse(self.text)[1])
+        evidence = EvidenceSet(self.parsed)
         for recorded in self.answers:
             for item in answer_evidence(recorded.to_question(), recorded.response):
                 evidence.add(item)
@@ -186,8 +254,8 @@ def _settings(request: Request) -> Settings:
 
 
 @router.get("/")
-def start(request: Request, session: SessionDep) -> Response:
-    page_user(request, session)
+async def start(request: Request, session: SessionDep) -> Response:
+    await visitor(request, session)
     return render(request, "start.html", {"nav": "check", "form": {}, "errors": {}})
 
 
@@ -259,11 +327,11 @@ async def too_large_page(request: Request, limit: int, *, read: bool) -> Respons
 
 
 @router.post("/interview")
-def interview(
+async def interview(
     request: Request,
     session: SessionDep,
     engine: EngineDep,
-    state: Annotated[str, Form(max_length=2 * MAX_TEXT + 20_000)] = "",
+    state: Annotated[str, Form(max_length=MAX_STATE_CHARS)] = "",
     action: Annotated[str, Form(max_length=20)] = "",
     answer: Annotated[list[str] | None, Form(max_length=40)] = None,
     # no length limit here: a long description comes back on the form with the problem
@@ -272,7 +340,26 @@ def interview(
     age: Annotated[str, Form()] = "",  # checked by _start_errors, which keeps the text
     sex: Annotated[str, Form()] = "",
 ) -> Response:
-    page_user(request, session)
+    """On the event loop, as it only computes (issue 16): the account is read on a thread only
+    when a session cookie came, and a long description is parsed on a thread."""
+    await visitor(request, session)
+    if (action in ("start", "start_anyway") or not state) and len(text) > INLINE_TEXT_CHARS:
+        return await run_in_threadpool(
+            _interview, request, engine, state, action, answer, text, age, sex
+        )
+    return _interview(request, engine, state, action, answer, text, age, sex)
+
+
+def _interview(
+    request: Request,
+    engine: Engine,
+    state: str,
+    action: str,
+    answer: list[str] | None,
+    text: str,
+    age: str,
+    sex: str,
+) -> Response:
     settings = _settings(request)
     if action in ("start", "start_anyway") or not state:
         errors, years = _start_errors(text, age, sex)
@@ -284,7 +371,8 @@ def interview(
                 {"nav": "check", "form": form, "errors": errors},
                 status_code=422,
             )
-        if action != "start_anyway" and not engine.parser.parse(text.strip()):
+        mentions, parsed = engine.parse(text.strip())
+        if action != "start_anyway" and not mentions:
             # Nothing at all was read: say so before asking anything (issue 10 §5).
             form = {"text": text, "age": age, "sex": sex}
             unread = engine.parser.not_understood(text, []) or [" ".join(text.split())[:200]]
@@ -293,7 +381,7 @@ def interview(
                 "start.html",
                 {"nav": "check", "form": form, "errors": {}, "unread": unread},
             )
-        current = InterviewState(text.strip(), years, sex or None)
+        current = InterviewState(text.strip(), years, sex or None, parsed=list(parsed))
         return _redirect_to_current(request, engine, current, settings)
     current = InterviewState.load(state, settings, engine)
     if action == "rephrase":
@@ -306,14 +394,19 @@ def interview(
             form = {"text": current.text, "age": age_text, "sex": current.sex or ""}
             return render(request, "start.html", {"nav": "check", "form": form, "errors": {}})
         current.undone = current.answers.pop()
+        current.asking = None
         return _redirect_to_current(request, engine, current, settings)
-    step = _step(engine, current)
-    if step.question is None or step.should_stop:
-        return _show(request, engine, current, settings, step=step)
-    question = step.question
+    if current.asking is not None:
+        # the question this server showed with this very state: no step to recompute
+        question = current.asking.to_question()
+    else:  # the result page's state, or a state of version 1
+        step = _step(engine, current)
+        if step.question is None or step.should_stop:
+            return _show(request, engine, current, settings, step=step)
+        question = step.question
     response, problem = _response(question, answer or [])
     if problem:
-        return _show(request, engine, current, settings, step=step, problem=problem)
+        return _show(request, engine, current, settings, problem=problem)
     current.answers.append(
         Recorded(
             question.id,
@@ -325,11 +418,12 @@ def interview(
         )
     )
     current.undone = None
+    current.asking = None
     return _redirect_to_current(request, engine, current, settings)
 
 
 @router.get("/interview")
-def current_page(
+async def current_page(
     request: Request,
     session: SessionDep,
     engine: EngineDep,
@@ -337,7 +431,7 @@ def current_page(
 ) -> Response:
     """Step ``step`` of the interview in the state cookie (the latest when absent or beyond
     it): where Back, reload and an old link land. Without a usable cookie, the start page."""
-    page_user(request, session)
+    await visitor(request, session)
     raw = request.cookies.get(INTERVIEW_COOKIE)
     if raw:
         try:
@@ -355,6 +449,7 @@ def current_page(
                     current.sex,
                     current.answers[:n],
                     undone=current.answers[n],
+                    parsed=current.parsed,
                 )
             return _show(request, engine, current, _settings(request))
     response = RedirectResponse("/", status_code=303)
@@ -429,6 +524,8 @@ def _show(
 ) -> Response:
     step = step or _step(engine, current)
     result = step.assessment.as_dict()
+    showing = step.question is not None and not step.should_stop
+    current.asking = _asking(step.question) if step.question is not None and showing else None
     state = current.dump(settings)
     if step.question is None or step.should_stop:
         return render(

@@ -1,8 +1,9 @@
 """Who is signed in, for the web pages: the session cookie only, CSRF from a form field.
 
-Pages call :func:`page_user` (``None`` when signed out) or :func:`require_user`, which raises
-:class:`SignInRequired`; the web app turns that into a redirect to the sign-in page that
-returns to where the person was. A form that changes something repeats the sign-in's CSRF
+Pages call :func:`page_user` (``None`` when signed out; :func:`visitor` from an ``async``
+page, which reads nothing for a visitor without a session cookie) or :func:`require_user`,
+which raises :class:`SignInRequired`; the web app turns that into a redirect to the sign-in
+page that returns to where the person was. A form that changes something repeats the sign-in's CSRF
 token in a hidden ``csrf_token`` field (:func:`form_user`), checked against the digest stored
 with the session, exactly as the API checks its header.
 """
@@ -13,6 +14,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from spasmcheck.config import Settings
 from spasmcheck.services.security import AuthError, authenticate, session_cookie
@@ -63,6 +65,19 @@ def _remember(request: Request, token: AuthToken | None, session: Session) -> Us
 def page_user(request: Request, session: Session) -> User | None:
     """The signed-in account, for showing a page (never for changing anything), or None."""
     return _remember(request, _token(request, session, None), session)
+
+
+async def visitor(request: Request, session: Session) -> User | None:
+    """:func:`page_user` for a page that runs on the event loop: without a session cookie
+    nothing is read (no thread, no database connection); with one, the account is read on a
+    thread, as the database is."""
+    if not request.cookies.get(session_cookie(_settings(request))) or (
+        "authorization" in request.headers
+    ):
+        request.state.user = None
+        request.state.token = None
+        return None
+    return await run_in_threadpool(page_user, request, session)
 
 
 def next_target(request: Request) -> str:

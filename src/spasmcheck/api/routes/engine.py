@@ -1,12 +1,22 @@
-"""Stateless engine routes: parse, assess, interview, triage, explain, conditions, findings."""
+"""Stateless engine routes: parse, assess, interview, triage, explain, conditions, findings.
+
+The routes that run the engine are ``async def``: they only compute, so a worker thread per
+request (Starlette runs a plain ``def`` route on one) cost more than the step itself — two
+thread hand-offs and the wait for a free thread under load (issue 16). The work is bounded:
+every evidence list has a maximum length, and a description longer than
+:data:`INLINE_TEXT_CHARS` (parsing it costs more than a few milliseconds; 5,000 characters
+take ~170 ms) is handed to a thread, so no request holds the event loop for long.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import numpy as np
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from spasmcheck._version import __version__
 from spasmcheck.api.errors import ApiError, ApiRoute
@@ -31,6 +41,18 @@ from spasmcheck.reasoning.interview import (
 
 router = APIRouter(tags=["engine"], route_class=ApiRoute)
 
+# Descriptions up to this many characters are parsed on the event loop (about 1 ms a
+# sentence); longer ones on a thread. Measured in docs/benchmarks.md, "HTTP".
+INLINE_TEXT_CHARS = 300
+_T = TypeVar("_T")
+
+
+async def _compute(text: str | None, function: Callable[..., _T], *args: Any) -> _T:
+    """``function(*args)``: here on the event loop, or on a thread when ``text`` is long."""
+    if text is not None and len(text) > INLINE_TEXT_CHARS:
+        return await run_in_threadpool(function, *args)
+    return function(*args)
+
 
 def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
@@ -49,8 +71,11 @@ def _evidence(engine: Engine, items: list[EvidenceIn], text: str | None) -> Evid
 
 
 @router.post("/parse", summary="Free text → findings with polarity and character spans")
-def parse(body: ParseRequest, request: Request) -> dict[str, Any]:
-    engine = _engine(request)
+async def parse(body: ParseRequest, request: Request) -> dict[str, Any]:
+    return await _compute(body.text, _parse, _engine(request), body)
+
+
+def _parse(engine: Engine, body: ParseRequest) -> dict[str, Any]:
     mentions, evidence = engine.parse(body.text)
     return {
         "mentions": [m.as_dict() for m in mentions],
@@ -64,10 +89,12 @@ def parse(body: ParseRequest, request: Request) -> dict[str, Any]:
     summary="The assessment of a description (docs/contract.md)",
     response_class=JSONResponse,
 )
-def assess(body: AssessRequest, request: Request) -> JSONResponse:
+async def assess(body: AssessRequest, request: Request) -> JSONResponse:
     if not body.text.strip():
         raise ApiError(422, "invalid_request", "text: describe the spasms in a few words")
-    return JSONResponse(_engine(request).assess(body.text, body.age, body.sex).as_dict())
+    engine = _engine(request)
+    result = await _compute(body.text, engine.assess, body.text, body.age, body.sex)
+    return JSONResponse(result.as_dict())
 
 
 @router.post(
@@ -75,13 +102,16 @@ def assess(body: AssessRequest, request: Request) -> JSONResponse:
     summary="One interview step: evidence in, next question out",
     response_class=JSONResponse,
 )
-def interview(body: InterviewRequest, request: Request) -> JSONResponse:
+async def interview(body: InterviewRequest, request: Request) -> JSONResponse:
     """The first question is the emergency screen (``id`` ``emergency_screen``, a
     multiple-choice list of the warning signs the text did not settle): answer it with the
     signs chosen, ``"none"`` (None of these) or ``"dont_know"``. A chosen sign ends the
     interview with the emergency result. Every multiple-choice question takes ``"none"``;
     options not chosen are recorded as absent."""
-    engine = _engine(request)
+    return await _compute(body.text, _interview, _engine(request), body)
+
+
+def _interview(engine: Engine, body: InterviewRequest) -> JSONResponse:
     evidence = _evidence(engine, body.evidence, body.text)
     if body.answer is not None:
         answer = body.answer
@@ -114,8 +144,11 @@ def interview(body: InterviewRequest, request: Request) -> JSONResponse:
 
 
 @router.post("/triage", summary="How urgently to seek care, with the reasons")
-def triage(body: TriageRequest, request: Request) -> dict[str, Any]:
-    engine = _engine(request)
+async def triage(body: TriageRequest, request: Request) -> dict[str, Any]:
+    return await _compute(body.text, _triage, _engine(request), body)
+
+
+def _triage(engine: Engine, body: TriageRequest) -> dict[str, Any]:
     result = engine.evaluate(_evidence(engine, body.evidence, body.text), body.age, body.sex)
     data = result.as_dict()
     return {
@@ -130,8 +163,11 @@ def triage(body: TriageRequest, request: Request) -> dict[str, Any]:
 
 
 @router.post("/explain", summary="One condition: evidence for, against, and not yet asked")
-def explain(body: ExplainRequest, request: Request) -> dict[str, Any]:
-    engine = _engine(request)
+async def explain(body: ExplainRequest, request: Request) -> dict[str, Any]:
+    return await _compute(body.text, _explain, _engine(request), body)
+
+
+def _explain(engine: Engine, body: ExplainRequest) -> dict[str, Any]:
     condition = engine.kb.condition_by_id.get(body.condition)
     if condition is None:
         raise ApiError(404, "not_found", f"no such condition: {body.condition}")
