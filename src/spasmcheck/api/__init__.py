@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -21,19 +21,19 @@ DESCRIPTION = (
 
 
 def install_api(app: FastAPI) -> None:
-    from spasmcheck.api.errors import ERROR_SCHEMA
+    from spasmcheck.api.openapi import ErrorPublic, document_errors
     from spasmcheck.api.routes import ROUTERS, engine
 
-    invalid: dict[str, Any] = {
-        "description": "Invalid request",
-        "content": {"application/json": {"schema": ERROR_SCHEMA}},
-    }
-    limited: dict[str, Any] = {
+    limited: dict[str, object] = {
         "description": "POST only: too many requests from this address in the last minute "
         "(SPASMCHECK_ENGINE_RATE_LIMIT); see Retry-After",
-        "content": {"application/json": {"schema": ERROR_SCHEMA}},
+        "model": ErrorPublic,
     }
     for router in ROUTERS:
+        # Each route's 400/401/404/413/422, with the one error model (spasmcheck.api.openapi).
+        document_errors(router)
         # The engine routes are rate limited per address (spasmcheck.server.EngineRateLimit).
-        extra: dict[int | str, dict[str, Any]] = {429: limited} if router is engine.router else {}
-        app.include_router(router, prefix=PREFIX, responses={422: invalid, **extra})
+        extra: dict[int | str, dict[str, object]] = (
+            {429: limited} if router is engine.router else {}
+        )
+        app.include_router(router, prefix=PREFIX, responses=extra)

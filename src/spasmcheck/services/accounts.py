@@ -15,10 +15,10 @@ from spasmcheck.services.errors import EmailTaken, WeakPassword, WrongPassword
 from spasmcheck.services.schemas import (
     AccountCreate,
     AccountPublic,
-    AssessmentPublic,
     EpisodePublic,
     ExportPublic,
     LoginRequest,
+    SavedAssessmentPublic,
 )
 from spasmcheck.services.security import (
     TOO_MANY,
@@ -139,7 +139,8 @@ def export(session: Session, *, user: User) -> ExportPublic:
         account=public(user),
         episodes=[EpisodePublic.of(e) for e in repository.list_episodes(session, user_id=user.id)],
         assessments=[
-            AssessmentPublic.of(a) for a in repository.list_assessments(session, user_id=user.id)
+            SavedAssessmentPublic.of(a)
+            for a in repository.list_assessments(session, user_id=user.id)
         ],
     )
 

@@ -13,7 +13,7 @@ import unicodedata
 import zoneinfo
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -37,6 +37,7 @@ from spasmcheck.diary.model import (
     EpisodeKind,
     Remedy,
 )
+from spasmcheck.reasoning.public import AssessmentInput, AssessmentPublic
 from spasmcheck.storage.models import Assessment as SavedAssessment
 
 # email-validator is not a dependency: a deliberately plain shape check, then lower case.
@@ -231,22 +232,34 @@ class EpisodeList(BaseModel):
 
 
 # -- saved assessments --------------------------------------------------------------------------
-class AssessmentPublic(BaseModel):
+class SavedAssessmentPublic(BaseModel):
+    """A saved assessment: what was asked and the engine's result, both typed.
+
+    The stored result carries its ``schema_version`` (:class:`StoredAssessment`; migrations
+    bring older rows to it); the answer leaves it out, as the client has no use for it.
+    """
+
     id: int
     created_at: datetime
-    input: dict[str, Any]
-    result: dict[str, Any]
+    input: AssessmentInput
+    result: AssessmentPublic
 
     @classmethod
-    def of(cls, row: SavedAssessment) -> AssessmentPublic:
-        return cls(id=row.id, created_at=row.created_at, input=row.input, result=row.result)
+    def of(cls, row: SavedAssessment) -> SavedAssessmentPublic:
+        return cls(
+            id=row.id,
+            created_at=row.created_at,
+            input=AssessmentInput.model_validate(row.input),
+            # a plain AssessmentPublic: the stored schema_version is not the client's business
+            result=AssessmentPublic.model_validate(row.result),
+        )
 
 
 class AssessmentList(BaseModel):
     total: int
     limit: int
     offset: int
-    items: list[AssessmentPublic]
+    items: list[SavedAssessmentPublic]
 
 
 # -- export ----------------------------------------------------------------------------------------
@@ -256,4 +269,4 @@ class ExportPublic(BaseModel):
     exported_at: datetime
     account: AccountPublic
     episodes: list[EpisodePublic]
-    assessments: list[AssessmentPublic]
+    assessments: list[SavedAssessmentPublic]

@@ -12,7 +12,9 @@ from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
 from spasmcheck.api.errors import ApiError, ApiRoute
 from spasmcheck.api.schemas import known_evidence
 from spasmcheck.reasoning.engine import InputError
-from spasmcheck.services.schemas import MAX_ID, AssessmentList, AssessmentPublic
+from spasmcheck.reasoning.public import AssessmentInput, AssessmentPublic
+from spasmcheck.services import assessments
+from spasmcheck.services.schemas import MAX_ID, AssessmentList, SavedAssessmentPublic
 from spasmcheck.storage import repository
 
 router = APIRouter(prefix="/assessments", tags=["assessments"], route_class=ApiRoute)
@@ -27,16 +29,15 @@ AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 )
 def create_assessment(
     body: AssessmentCreate, user: CurrentUser, session: SessionDep, engine: EngineDep
-) -> AssessmentPublic:
+) -> SavedAssessmentPublic:
     evidence = known_evidence(engine.kb, body.evidence)
     try:
-        result = engine.assess(body.text, body.age, body.sex, evidence).as_dict()
+        result = AssessmentPublic.of(engine.assess(body.text, body.age, body.sex, evidence))
     except InputError as error:
         raise ApiError(422, "invalid_request", str(error)) from error
-    row = repository.add_assessment(
-        session, user_id=user.id, input=body.model_dump(mode="json"), result=result
-    )
-    return AssessmentPublic.of(row)
+    asked = AssessmentInput.model_validate(body.model_dump())
+    row = assessments.save(session, user_id=user.id, input=asked, result=result)
+    return SavedAssessmentPublic.of(row)
 
 
 @router.get("", summary="My saved assessments, newest first")
@@ -51,18 +52,18 @@ def list_assessments(
         total=repository.count_assessments(session, user_id=user.id),
         limit=limit,
         offset=offset,
-        items=[AssessmentPublic.of(row) for row in rows],
+        items=[SavedAssessmentPublic.of(row) for row in rows],
     )
 
 
 @router.get("/{assessment_id}", summary="One of my saved assessments")
 def get_assessment(
     assessment_id: AssessmentId, user: CurrentUser, session: SessionDep
-) -> AssessmentPublic:
+) -> SavedAssessmentPublic:
     row = repository.get_assessment(session, user_id=user.id, assessment_id=assessment_id)
     if row is None:
         raise ApiError(404, "not_found", NOT_FOUND)
-    return AssessmentPublic.of(row)
+    return SavedAssessmentPublic.of(row)
 
 
 @router.delete(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -23,16 +23,34 @@ from spasmcheck.services.schemas import MAX_ID, Day
 router = APIRouter(tags=["reports"], route_class=ApiRoute)
 
 
+def _fhir_resource(resource_type: str, about: str) -> dict[str, object]:
+    """The schema of a FHIR R4B resource, as far as this document describes it: its type and
+    where its full definition is (the resource itself is FHIR's, validated by FHIR tools)."""
+    return {
+        "type": "object",
+        "description": f"{about}: https://hl7.org/fhir/R4B/{resource_type.lower()}.html",
+        "required": ["resourceType"],
+        "properties": {"resourceType": {"type": "string", "enum": [resource_type]}},
+        "additionalProperties": True,
+    }
+
+
+BUNDLE = _fhir_resource("Bundle", "A FHIR R4B document Bundle of the same facts as the report")
+QUESTIONNAIRE = _fhir_resource("Questionnaire", "The interview as a FHIR R4B Questionnaire")
+CSV = {"type": "string", "description": "The diary, one row per episode, with a header row"}
+
+
 @router.get(
     "/assessments/{assessment_id}/report",
     summary="Report on a saved assessment and my diary: PDF, FHIR bundle or CSV",
     response_model=None,
+    response_class=Response,
     responses={
         200: {
             "content": {
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                FHIR_JSON: {"schema": {"type": "object"}},
-                "text/csv": {"schema": {"type": "string"}},
+                FHIR_JSON: {"schema": BUNDLE},
+                "text/csv": {"schema": CSV},
             }
         }
     },
@@ -61,7 +79,8 @@ def assessment_report(
     "/diary/export.csv",
     summary="My diary as CSV, one row per episode",
     response_model=None,
-    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": CSV}}}},
 )
 def diary_export(
     user: CurrentUser,
@@ -76,9 +95,9 @@ def diary_export(
     "/fhir/Questionnaire",
     summary="The canonical FHIR Questionnaire of the interview",
     response_class=FhirResponse,
-    responses={200: {"content": {FHIR_JSON: {"schema": {"type": "object"}}}}},
+    responses={200: {"content": {FHIR_JSON: {"schema": QUESTIONNAIRE}}}},
 )
-def fhir_questionnaire(engine: EngineDep) -> Any:
+def fhir_questionnaire(engine: EngineDep) -> FhirResponse:
     from spasmcheck.export.fhir import questionnaire
 
     return FhirResponse(questionnaire(engine))
