@@ -15,6 +15,7 @@ from spasmcheck.export import report
 from spasmcheck.knowledge.loader import collect
 from spasmcheck.knowledge.policy import (
     POLICY_FILES,
+    BodyMapPolicy,
     DoctorQuestionPolicy,
     InterviewPolicy,
     PatternId,
@@ -127,3 +128,21 @@ def test_a_category_with_two_questions_is_refused() -> None:
     data["categories"].append({**data["categories"][0]})
     with pytest.raises(ValueError, match="has two questions"):
         DoctorQuestionPolicy.model_validate(data)
+
+
+def test_a_body_map_region_must_be_a_location_finding(data_copy: Path) -> None:
+    def change(d: dict[str, object]) -> None:
+        regions = d["regions"]
+        assert isinstance(regions, list)
+        regions[0]["finding"] = "cramp"  # a finding, but not a place
+
+    edit(data_copy, "bodymap.yaml", change)
+    _, problems = collect(data_copy)
+    assert "policy/bodymap.yaml: unknown location finding 'cramp'" in problems
+
+
+def test_a_body_map_part_is_exactly_one_shape() -> None:
+    data = yaml.safe_load((DATA / "policy" / "bodymap.yaml").read_text())
+    data["regions"][0]["parts"][0]["shape"] = "arm"  # an ellipse already
+    with pytest.raises(ValueError, match="exactly one of path, ellipse or shape"):
+        BodyMapPolicy.model_validate(data)

@@ -32,6 +32,7 @@ from spasmcheck.knowledge.schema import (
     Finding,
     FindingFamily,
     FindingFile,
+    FindingKind,
     GuidanceFile,
     LevelGuidance,
     QuestionGroup,
@@ -438,6 +439,7 @@ def _check_policy(
     known = {
         RefKind.FINDING: {f.id for _, f in findings},
         RefKind.GROUP: {g.id for _, g in groups},
+        RefKind.LOCATION: {f.id for _, f in findings if f.kind is FindingKind.LOCATION},
     }
     source_by_id = {s.id: s for _, s in sources}
     for name, model in POLICY_FILES.items():
@@ -454,7 +456,8 @@ def _check_policy(
             continue
         for kind, ref in policy.references():
             if ref not in known[kind]:
-                problems.append(f"{label}: unknown {kind.value} {ref!r}")
+                what = "location finding" if kind is RefKind.LOCATION else kind.value
+                problems.append(f"{label}: unknown {what} {ref!r}")
         for citation in policy.citations():
             source = source_by_id.get(citation.source)
             if source is None:

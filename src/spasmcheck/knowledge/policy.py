@@ -37,6 +37,7 @@ class RefKind(StrEnum):
 
     FINDING = "finding"
     GROUP = "group"
+    LOCATION = "location"  # a finding of kind location
 
 
 Reference = tuple[RefKind, str]
@@ -279,6 +280,71 @@ class DoctorQuestionPolicy(PolicyModel):
             yield from part.cite
 
 
+class MapView(StrEnum):
+    FRONT = "front"
+    BACK = "back"
+
+
+_SVG_PATH = r"^[MLCAZmlcaz0-9 ,.\-]+$"
+
+
+class MapPart(BaseModel):
+    """One shape: SVG path data, an ellipse (cx, cy, rx, ry) or a named shape; with
+    ``both_sides`` its mirror image about the figure's midline too."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    views: list[MapView] = Field(default_factory=lambda: [MapView.FRONT, MapView.BACK])
+    path: Annotated[str, Field(pattern=_SVG_PATH)] | None = None
+    ellipse: tuple[float, float, float, float] | None = None
+    shape: Identifier | None = None
+    both_sides: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> MapPart:
+        if sum(x is not None for x in (self.path, self.ellipse, self.shape)) != 1:
+            raise ValueError("a part is exactly one of path, ellipse or shape")
+        if not self.views:
+            raise ValueError("a part needs at least one view")
+        return self
+
+
+class MapRegion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    finding: Identifier
+    parts: list[MapPart] = Field(min_length=1)
+
+
+class BodyMapPolicy(PolicyModel):
+    """``policy/bodymap.yaml``: the body map's shapes and the location finding of each
+    region (:mod:`spasmcheck.web.bodymap`)."""
+
+    shapes: dict[Identifier, Annotated[str, Field(pattern=_SVG_PATH)]]
+    outline: list[MapPart] = Field(min_length=1)
+    regions: list[MapRegion] = Field(min_length=1)
+    non_spatial: list[Identifier]
+    labels: dict[Identifier, Annotated[str, Field(min_length=3)]]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BodyMapPolicy:
+        parts = [*self.outline, *(p for r in self.regions for p in r.parts)]
+        unknown = sorted({p.shape for p in parts if p.shape and p.shape not in self.shapes})
+        if unknown:
+            raise ValueError(f"unknown shape {unknown[0]!r}")
+        ids = [r.finding for r in self.regions] + list(self.non_spatial)
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"{twice[0]!r} is listed twice (a region or non-spatial, once)")
+        return self
+
+    def references(self) -> Iterator[Reference]:
+        for finding in [r.finding for r in self.regions] + list(self.non_spatial):
+            yield RefKind.LOCATION, finding
+        for finding in self.labels:
+            yield RefKind.FINDING, finding
+
+
 P = TypeVar("P", bound=PolicyModel)
 
 # Every policy file and its model; the loader validates exactly these (and refuses others).
@@ -286,6 +352,7 @@ POLICY_FILES: dict[str, type[PolicyModel]] = {
     "interview.yaml": InterviewPolicy,
     "durations.yaml": DurationPolicy,
     "doctor_questions.yaml": DoctorQuestionPolicy,
+    "bodymap.yaml": BodyMapPolicy,
 }
 
 
@@ -336,3 +403,9 @@ def duration_policy() -> DurationPolicy:
 def doctor_question_policy() -> DoctorQuestionPolicy:
     """The packaged ``policy/doctor_questions.yaml``."""
     return _packaged("doctor_questions.yaml", DoctorQuestionPolicy)
+
+
+@cache
+def body_map_policy() -> BodyMapPolicy:
+    """The packaged ``policy/bodymap.yaml``."""
+    return _packaged("bodymap.yaml", BodyMapPolicy)

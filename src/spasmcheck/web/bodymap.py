@@ -3,7 +3,9 @@
 A location finding of the knowledge base (``kind: location``) is either *spatial*, with one or
 more shapes in :data:`REGIONS` (left and right limbs share one id: both calves are
 ``loc_calf``), or listed in :data:`NON_SPATIAL` ("both legs", "all over", "one side only"),
-which have no place to point at and are offered only as inputs. A test fails when a new
+which have no place to point at and are offered only as inputs. Both come from
+``knowledge/data/policy/bodymap.yaml`` (validated, and checked by ``kb check`` to name location
+findings); this module draws them. A test fails when a new
 location finding is neither, so the map never silently lacks a place the engine asks about.
 
 Shapes are SVG path data in one view's coordinates (:data:`VIEW_WIDTH` x :data:`VIEW_HEIGHT`,
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.knowledge.policy import MapPart, body_map_policy
 from spasmcheck.knowledge.schema import FindingKind
 from spasmcheck.web.templating import TEMPLATES
 
@@ -44,8 +47,6 @@ SIDES: Final[Mapping[View, tuple[str, str]]] = {
 # Above each shoulder, clear of the head, and far from the next view's label.
 SIDE_X: Final = 34
 SIDE_Y: Final = 64
-# A finding's name where it alone would be unclear on the map: "Back" beside a "Back" button.
-MAP_LABELS: Final[Mapping[str, str]] = {"loc_back": "Back (spine and back muscles)"}
 
 _PAIR = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
 
@@ -62,111 +63,36 @@ def _ellipse(cx: float, cy: float, rx: float, ry: float) -> str:
     )
 
 
-def _both_sides(d: str, *views: View) -> tuple[Shape, ...]:
-    """A limb's shape and its mirror image on each of ``views``."""
-    return tuple((view, side) for view in views for side in (d, _mirror(d)))
+def _part(part: MapPart, shapes: Mapping[str, str]) -> tuple[Shape, ...]:
+    """One part of ``policy/bodymap.yaml`` as shapes: on each of its views, the path and, for
+    ``both_sides``, its mirror image."""
+    if part.ellipse is not None:
+        d = _ellipse(*part.ellipse)
+    else:
+        d = part.path if part.path is not None else shapes[part.shape or ""]
+    d = " ".join(d.split())
+    sides = (d, _mirror(d)) if part.both_sides else (d,)
+    return tuple((view.value, side) for view in part.views for side in sides)
 
 
-# The figure's right side (the viewer's left on the front view); x = 90 is the midline.
-_ARM = "M56,78 C46,82 42,94 42,108 L36,160 L30,222 L40,224 L48,164 L56,118 Z"
-_HAND = "M30,222 C26,236 26,250 30,262 C33,269 38,269 40,262 C42,250 42,237 40,224 Z"
-_LEG = (
-    "M58,205 C56,240 60,275 64,300 C60,320 62,350 70,392 L82,392 C84,360 88,330 86,300 "
-    "C88,270 89,240 89,218 Z"
-)
-_THIGH = "M58.5,206 C56.5,240 60,274 63.5,296 L86.5,296 C88,270 88.5,240 88.5,219 Z"
-_CALF = "M63,306 C60,326 62,352 69,380 L83,380 C84,356 88,332 86.5,306 Z"
-_FOOT = "M70,384 L84,384 C85,396 88,408 88,417 C85,424 71,424 66,418 C64,411 67,398 70,384 Z"
-_TORSO = (
-    "M82,68 C72,71 62,73 56,78 C50,83 48,92 50,104 C54,120 60,140 66,165 "
-    "C62,178 58,192 58,208 C66,214 78,218 90,222 C102,218 114,214 122,208 "
-    "C122,192 118,178 114,165 C120,140 126,120 130,104 C132,92 130,83 124,78 "
-    "C118,73 108,71 98,68 Z"
-)
-_FLANK = (
-    "M63,150 C68,151 73,153 77,156 L77,196 L61,196 C60,184 62,172 65,164 C64,159 63.5,155 63,150 Z"
-)
+_POLICY = body_map_policy()
 
 # The outline of the figure, the same on both views; drawn under the regions.
-BODY: Final[tuple[str, ...]] = (
-    "M80,50 L100,50 L100,74 L80,74 Z",
-    _ellipse(90, 32, 19, 24),
-    _TORSO,
-    _ARM,
-    _mirror(_ARM),
-    _HAND,
-    _mirror(_HAND),
-    _LEG,
-    _mirror(_LEG),
-    _FOOT,
-    _mirror(_FOOT),
+BODY: Final[tuple[str, ...]] = tuple(
+    d for part in _POLICY.outline for _, d in _part(part, _POLICY.shapes)[: 1 + part.both_sides]
 )
 
-# Finding id -> its shapes, in drawing order: a region that sits inside another (eyelid in
-# face, upper right belly in belly, bladder in lower belly, flank on back) comes after it, so
-# it is drawn on top and stays clickable. The order is also the list's head-to-toe order.
+# Finding id -> its shapes, in the drawing order of policy/bodymap.yaml (a region inside
+# another comes after it, so it is drawn on top; also the list's head-to-toe order).
 REGIONS: Final[Mapping[str, tuple[Shape, ...]]] = {
-    "loc_face": (("front", _ellipse(90, 31, 14, 16)),),
-    "loc_eyelid": (("front", _ellipse(84, 27, 5.5, 3.5)), ("front", _ellipse(96, 27, 5.5, 3.5))),
-    "loc_jaw": (
-        (
-            "front",
-            "M75,40 C76,50 83,55 90,55 C97,55 104,50 105,40 L101,43 "
-            "C100,48 96,50.5 90,50.5 C84,50.5 80,48 79,43 Z",
-        ),
-    ),
-    "loc_neck": (
-        (
-            "back",
-            "M81,52 L99,52 L99,68 C108,70 118,72 124,78 L114,86 C106,82 98,80 90,80 "
-            "C82,80 74,82 66,86 L56,78 C62,72 72,70 81,68 Z",
-        ),
-    ),
-    "loc_throat": (("front", "M83,58 L97,58 L97,71 L83,71 Z"),),
-    "loc_arm": _both_sides(_ARM, "front", "back"),
-    "loc_hand": _both_sides(_HAND, "front", "back"),
-    "loc_chest": (
-        (
-            "front",
-            "M60,80 C70,77 80,76 90,76 C100,76 110,77 120,80 C124,92 122,120 120,138 "
-            "L60,138 C58,120 56,92 60,80 Z",
-        ),
-    ),
-    "loc_back": (
-        (
-            "back",
-            "M66,90 C74,86 82,84 90,84 C98,84 106,86 114,90 C120,100 120,116 118,130 "
-            "C116,146 112,160 112,198 L68,198 C68,160 64,146 62,130 C60,116 60,100 66,90 Z",
-        ),
-    ),
-    "loc_abdomen": (
-        ("front", "M60,140 L120,140 C119,152 116,162 115,172 L65,172 C64,162 61,152 60,140 Z"),
-    ),
-    "loc_upper_right_abdomen": (
-        ("front", "M62.5,142 L88,142 L88,156 C80,161 72,162 64.5,162 C63.5,155 63,149 62.5,142 Z"),
-    ),
-    "loc_lower_abdomen": (
-        (
-            "front",
-            "M65,174 L115,174 C116,186 119,198 120,206 C110,212 100,215 90,217 "
-            "C80,215 70,212 60,206 C61,198 64,186 65,174 Z",
-        ),
-    ),
-    # the person's right lower belly: the viewer's left on the front view
-    "loc_lower_right_abdomen": (
-        ("front", "M65,176 L88,176 L88,200 C80,204 71,205 62,203 C63,193 64,184 65,176 Z"),
-    ),
-    "loc_flank": _both_sides(_FLANK, "back"),
-    "loc_bladder": (("front", _ellipse(90, 203, 12, 8)),),
-    "loc_rectum": (("back", _ellipse(90, 214, 6, 5)),),
-    "loc_thigh": _both_sides(_THIGH, "front", "back"),
-    "loc_calf": _both_sides(_CALF, "back"),
-    "loc_shin": _both_sides(_CALF, "front"),
-    "loc_foot": _both_sides(_FOOT, "front", "back"),
+    region.finding: tuple(s for part in region.parts for s in _part(part, _POLICY.shapes))
+    for region in _POLICY.regions
 }
 
 # Location findings with no single place on the body: offered as inputs only.
-NON_SPATIAL: Final[tuple[str, ...]] = ("loc_legs_both", "loc_widespread", "one_sided")
+NON_SPATIAL: Final[tuple[str, ...]] = tuple(_POLICY.non_spatial)
+# A finding's name where it alone would be unclear on the map: "Back" beside a "Back" button.
+MAP_LABELS: Final[Mapping[str, str]] = dict(_POLICY.labels)
 
 
 @dataclass(frozen=True)
