@@ -17,6 +17,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -77,6 +79,8 @@ class KnowledgeBase:
     source_by_id: dict[str, Source] = field(init=False, repr=False)
     group_by_id: dict[str, QuestionGroup] = field(init=False, repr=False)
     level_guidance: dict[TriageLevel, LevelGuidance] = field(init=False, repr=False)
+    # Each condition's usual level as its urgency (triage sums the posterior by it).
+    condition_urgency: npt.NDArray[np.int64] = field(init=False, repr=False, compare=False)
     # The interview's first question (screen/emergency_screen.yaml); None: no screen.
     screen: EmergencyScreen | None = None
 
@@ -86,6 +90,9 @@ class KnowledgeBase:
         object.__setattr__(self, "source_by_id", {s.id: s for s in self.sources})
         object.__setattr__(self, "group_by_id", {g.id: g for g in self.groups})
         object.__setattr__(self, "level_guidance", {g.level: g for g in self.guidance.levels})
+        urgency = np.array([c.triage.urgency for c in self.conditions], dtype=np.int64)
+        urgency.setflags(write=False)
+        object.__setattr__(self, "condition_urgency", urgency)
 
     def condition_summary(self, condition_id: str) -> dict[str, Any]:
         """A condition's public summary: names, category, codes, usual triage and sources."""

@@ -12,6 +12,7 @@ self-care tips from a benign cause that happens to rank high.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -23,7 +24,7 @@ from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import Citation, Condition, TriageLevel
 from spasmcheck.language.parser import Mention, TextParser, semantic_index
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
-from spasmcheck.reasoning.inference import BayesModel, Contribution
+from spasmcheck.reasoning.inference import BayesModel, Contribution, FloatArray
 from spasmcheck.reasoning.triage import TriageResult, causes_explaining, triage
 
 MAX_RANKED = 10
@@ -153,14 +154,27 @@ def validate_inputs(age: int | None, sex: str | None) -> None:
 
 
 class Engine:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, *, build_parser: bool = True) -> None:
+        """``build_parser=False`` leaves the text parser to its first use: what reads no text
+        (the interview step's benchmark on a synthetic knowledge base) never builds it."""
         self.kb = kb
         self.model = BayesModel(kb)
+        self._parser: TextParser | None = None
+        self._parser_lock = threading.Lock()
+        if build_parser:
+            self._parser = self._build_parser()
+
+    def _build_parser(self) -> TextParser:
         # The semantic fallback embeds nothing until a fragment needs it.
-        self.parser = TextParser(
-            kb,
-            semantic=semantic_index(kb),
-        )
+        return TextParser(self.kb, semantic=semantic_index(self.kb))
+
+    @property
+    def parser(self) -> TextParser:
+        if self._parser is None:
+            with self._parser_lock:
+                if self._parser is None:
+                    self._parser = self._build_parser()
+        return self._parser
 
     # -- text -----------------------------------------------------------------------------
     def parse(self, text: str) -> tuple[list[Mention], list[Evidence]]:
@@ -179,22 +193,39 @@ class Engine:
         mentions: Iterable[Mention] = (),
         posterior: np.ndarray | None = None,
     ) -> Assessment:
+        return self.evaluate_with_posterior(evidence, age, sex, mentions, posterior)[0]
+
+    def evaluate_with_posterior(
+        self,
+        evidence: EvidenceSet,
+        age: int | None = None,
+        sex: str | None = None,
+        mentions: Iterable[Mention] = (),
+        posterior: FloatArray | None = None,
+    ) -> tuple[Assessment, FloatArray]:
+        """:meth:`evaluate`, with the posterior it ranked by. The evidence's log-likelihood
+        ratios are computed once, for the posterior and every ranked cause's evidence."""
         validate_inputs(age, sex)
+        model = self.model
+        present = evidence.present
+        llr = model.evidence_llr(present, evidence.absent)
         if posterior is None:
-            posterior = self.posterior(evidence, age, sex)
-        result = triage(self.kb, posterior, evidence.present, evidence.possible, age)
+            posterior = model.normalise(model.log_joint_from(model.log_prior(age, sex), llr[0]))
+        result = triage(self.kb, posterior, present, evidence.possible, age)
         signals = [
             f for fired in result.red_flags if fired.flag.level.is_emergency for f in fired.findings
         ]
         explaining = causes_explaining(self.kb, posterior, result.level, signals)
-        others = [int(i) for i in np.argsort(-posterior, kind="stable") if i not in explaining]
-        ranked = [self._ranked(i, float(posterior[i]), evidence, True) for i in explaining]
+        # Only the first MAX_RANKED of the rest are shown, so only they are listed.
+        order = np.argsort(-posterior, kind="stable")[: MAX_RANKED + len(explaining)]
+        others = [int(i) for i in order if i not in explaining]
+        ranked = [self._ranked(i, float(posterior[i]), llr, True) for i in explaining]
         ranked += [
-            self._ranked(i, float(posterior[i]), evidence)
+            self._ranked(i, float(posterior[i]), llr)
             for i in others[: max(0, MAX_RANKED - len(ranked))]
         ]
         guidance = self.kb.level_guidance[result.level]
-        return Assessment(
+        assessment = Assessment(
             conditions=ranked,
             triage=result,
             advice=self._advice(ranked, result),
@@ -206,6 +237,7 @@ class Engine:
             level_label=guidance.label,
             level_action=guidance.action,
         )
+        return assessment, posterior
 
     def assess(
         self,
@@ -226,10 +258,14 @@ class Engine:
 
     # -- explanation ----------------------------------------------------------------------
     def _ranked(
-        self, index: int, probability: float, evidence: EvidenceSet, explains: bool = False
+        self,
+        index: int,
+        probability: float,
+        llr: tuple[FloatArray, list[str], list[bool]],
+        explains: bool = False,
     ) -> RankedCondition:
         condition = self.kb.conditions[index]
-        contributions = self.model.contributions(condition.id, evidence.present, evidence.absent)
+        contributions = self.model.contributions_from(condition.id, *llr)
         notes_for = [self._note(c) for c in contributions if c.log_lr > SHOWN_LOG_LR]
         notes_against = [self._note(c) for c in contributions if c.log_lr < -SHOWN_LOG_LR]
         return RankedCondition(

@@ -241,6 +241,10 @@ class BayesModel:
     ) -> FloatArray:
         """log P(c) + τ · (combined evidence log-likelihood ratios), up to a constant."""
         llr, _, _ = self.evidence_llr(present, absent)
+        return self.log_joint_from(log_prior, llr)
+
+    def log_joint_from(self, log_prior: FloatArray, llr: FloatArray) -> FloatArray:
+        """:meth:`log_joint` from the matrix :meth:`evidence_llr` already returned."""
         joint: FloatArray = log_prior + self.evidence_weight * llr.sum(axis=1)
         return joint
 
@@ -268,8 +272,14 @@ class BayesModel:
         A family member whose evidence another member of its family already carries (a more
         specific "yes", a more general "no") contributes 0, so the list explains the posterior.
         """
+        return self.contributions_from(condition_id, *self.evidence_llr(present, absent))
+
+    def contributions_from(
+        self, condition_id: str, llr: FloatArray, ids: list[str], states: list[bool]
+    ) -> list[Contribution]:
+        """:meth:`contributions` from what :meth:`evidence_llr` already returned (the engine
+        computes it once per assessment, not once per ranked cause)."""
         i = self.condition_index[condition_id]
-        llr, ids, states = self.evidence_llr(present, absent)
         items = [
             Contribution(f, state, float(llr[i, k]))
             for k, (f, state) in enumerate(zip(ids, states, strict=True))

@@ -46,19 +46,24 @@ The thresholds and the measurements that chose them are in docs/model.md ("The i
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+import weakref
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.knowledge.schema import EmergencyScreen, RedFlag, TriageLevel
 from spasmcheck.reasoning.engine import Assessment, Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
-from spasmcheck.reasoning.inference import FloatArray
-from spasmcheck.reasoning.triage import FiredFlag, condition_level, fired_red_flags
+from spasmcheck.reasoning.inference import BayesModel, FloatArray
+from spasmcheck.reasoning.triage import FiredFlag, condition_level, condition_levels
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 # The thresholds and choice groups are data: knowledge/data/policy/interview.yaml.
 _POLICY = interview_policy()
@@ -214,6 +219,26 @@ def emergency_stop(fired: Iterable[FiredFlag], *, doubtful_too: bool = False) ->
 def emergency_found(fired: Iterable[FiredFlag]) -> bool:
     """True when an affirmed red flag sends the person to an emergency department (or more)."""
     return any(f.flag.level.is_emergency and not f.uncertain for f in fired)
+
+
+def affirmed_flags(fired: Iterable[FiredFlag], present: Collection[str]) -> list[FiredFlag]:
+    """The rules that fire on the affirmed findings alone, from those that fire when doubtful
+    mentions count too (triage's list): the same as :func:`~.triage.fired_red_flags` without
+    ``possible``, without evaluating every rule a second time.
+
+    A rule that fires on ``present`` fires on ``present`` ∪ ``possible`` (its ``unless``
+    context is read from ``present`` in both), so filtering triage's list loses none.
+    """
+    affirmed = []
+    for item in fired:
+        flag = item.flag
+        if not all(f in present for f in flag.all_of):
+            continue
+        hits = [f for f in flag.any_of if f in present]
+        if flag.any_of and not hits:
+            continue
+        affirmed.append(FiredFlag(flag, (*flag.all_of, *hits), False))
+    return affirmed
 
 
 # -- 2. the emergency screen ----------------------------------------------------------------
@@ -432,9 +457,14 @@ def ranking_stable(
     p_yes: FloatArray,
     p_no: FloatArray,
     level: Callable[[FloatArray], TriageLevel],
+    *,
+    levels: Callable[[FloatArray], Sequence[TriageLevel]] | None = None,
 ) -> bool:
     """True when no answer to any of the candidate findings (the columns of ``p_yes`` and
-    ``p_no``) would change the top cause or the condition-based triage level."""
+    ``p_no``) would change the top cause or the condition-based triage level.
+
+    ``levels``, when given, is ``level`` of every column of a matrix at once (the same
+    levels, one call instead of one per column)."""
     top = int(np.argmax(posterior))
     now = level(posterior)
     for table in (p_yes, p_no):
@@ -442,9 +472,251 @@ def ranking_stable(
         updated /= updated.sum(axis=0)
         if np.any(np.argmax(updated, axis=0) != top):
             return False
-        if any(level(updated[:, j]) is not now for j in range(updated.shape[1])):
+        if levels is not None:
+            if any(lv is not now for lv in levels(updated)):
+                return False
+        elif any(level(updated[:, j]) is not now for j in range(updated.shape[1])):
             return False
     return True
+
+
+# -- tables built once per knowledge base ----------------------------------------------------
+
+
+def _padded(rows: Sequence[Sequence[int]], pad: int) -> IntArray:
+    """Rows of finding indices as one matrix, short rows filled with ``pad``."""
+    width = max((len(row) for row in rows), default=0) or 1
+    table = np.full((len(rows), width), pad, dtype=np.int64)
+    for i, row in enumerate(rows):
+        table[i, : len(row)] = row
+    return table
+
+
+@dataclass(frozen=True)
+class _AnswerTerms:
+    """One answer's likelihoods: the background row and, on the links, what differs from it."""
+
+    background: FloatArray  # b (yes) or 1 − b (no), per finding
+    background_log: FloatArray  # the same times its log2
+    rows: IntArray  # condition of each link that differs from the background
+    cols: IntArray  # its finding
+    delta: FloatArray  # Y − b on those links
+    delta_log: FloatArray  # Y log2 Y − b log2 b on those links
+
+
+class AnswerLikelihoods:
+    """P(yes | c) and P(no | c) of every finding as a background row plus the links, so that
+    the expected information gain of every finding comes from a few sums over the links.
+
+    With ``Y[c, f]`` = P(yes to f | c) (the link's ``p``, else the base rate ``b_f``) and the
+    posterior π, the probability of a yes is ``m_f = Σ_c π_c Y[c, f]`` and
+
+        m_f H(C | yes to f) = m_f log m_f − Σ_c (π_c log π_c) Y[c,f] − Σ_c π_c Y[c,f] log Y[c,f]
+
+    (logs base 2), and the same for a no with ``N``. Each of the three sums is a vector–matrix
+    product; writing ``Y = 1 bᵀ + S``, where ``S`` is non-zero only on the knowledge base's
+    links, makes each one a scalar times the background row plus a sum over the links. No
+    conditions × findings array is made per step: the cost grows with the links, not with
+    conditions × findings. :func:`expected_information_gain` is the same formula written on
+    the full arrays (the tests hold the two to 1e-9 bits).
+    """
+
+    def __init__(self, model: BayesModel) -> None:
+        self.n_findings = len(model.finding_ids)
+        base = model.base_rate
+        self.answers: list[_AnswerTerms] = []
+        for table, background in ((model.p_present, base), (model.p_absent, 1.0 - base)):
+            rows, cols = np.nonzero(table != background[None, :])
+            values = table[rows, cols]
+            bg = background[cols]
+            self.answers.append(
+                _AnswerTerms(
+                    background=background,
+                    background_log=background * np.log2(background),
+                    rows=rows.astype(np.int64),
+                    cols=cols.astype(np.int64),
+                    delta=values - bg,
+                    delta_log=values * np.log2(values) - bg * np.log2(bg),
+                )
+            )
+
+    def gains(self, posterior: FloatArray) -> FloatArray:
+        """Expected information gain (bits) of every finding: ``H(C) − Σ_a m_a H(C | a)``,
+        normalised by ``Σ_a m_a`` as :func:`expected_information_gain` does."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            plogp = np.where(posterior > 0, posterior * np.log2(posterior), 0.0)
+        total, total_plogp = float(posterior.sum()), float(plogp.sum())
+        n = self.n_findings
+        masses = []
+        weighted = []
+        for t in self.answers:
+            pi_links = posterior[t.rows]
+            mass = total * t.background + np.bincount(t.cols, pi_links * t.delta, n)
+            a = total_plogp * t.background + np.bincount(t.cols, plogp[t.rows] * t.delta, n)
+            b = total * t.background_log + np.bincount(t.cols, pi_links * t.delta_log, n)
+            masses.append(mass)
+            weighted.append(mass * np.log2(mass) - a - b)
+        expected = (weighted[0] + weighted[1]) / (masses[0] + masses[1])
+        gains: FloatArray = -total_plogp - expected
+        return gains
+
+
+class ScreeningIndex:
+    """The screened red-flag rules as index matrices, so that :func:`rule_odds` of every rule
+    (and :func:`screening_target` over them) is a few array operations per step.
+
+    Row r of ``all_of`` / ``any_of`` / ``when`` / ``parts`` holds the finding indices of rule
+    r's ``all_of``, ``any_of``, ``screen_when`` and ``all_of + any_of``, padded with the index
+    one past the last finding, which the per-step vectors hold as "not there, not unknown".
+    """
+
+    def __init__(self, rules: Sequence[RedFlag], index: Mapping[str, int], n_findings: int):
+        self.rules = tuple(rules)
+        self.pad = n_findings
+
+        def table(ids: Callable[[RedFlag], Sequence[str]]) -> IntArray:
+            return _padded([[index[f] for f in ids(r)] for r in self.rules], self.pad)
+
+        self.all_of = table(lambda r: r.all_of)
+        self.any_of = table(lambda r: r.any_of)
+        self.when = table(lambda r: r.screen_when)
+        self.parts = table(lambda r: r.finding_ids)
+        self.has_all = np.array([bool(r.all_of) for r in self.rules], dtype=bool)
+        self.has_any = np.array([bool(r.any_of) for r in self.rules], dtype=bool)
+        no_min, no_max = -1, 10**6
+        self.min_age = np.array([no_min if r.min_age is None else r.min_age for r in rules])
+        self.max_age = np.array([no_max if r.max_age is None else r.max_age for r in rules])
+        self.weight = np.array([SCREEN_LEVELS[r.level] for r in self.rules], dtype=np.float64)
+        self.urgency = np.array([r.level.urgency for r in self.rules], dtype=np.float64)
+
+    def target(
+        self,
+        evidence: EvidenceSet,
+        index: Mapping[str, int],
+        predictive: FloatArray,
+        background: FloatArray,
+        age: int | None,
+        *,
+        nearly_only: bool = False,
+    ) -> RuleOdds | None:
+        """``screening_target(rule_odds(r, ...) for r in rules if r.applies_to(age))``."""
+        size = self.pad + 1
+        present = np.zeros(size, dtype=bool)
+        there = np.zeros(size, dtype=bool)
+        known = np.zeros(size, dtype=bool)
+        answered = np.zeros(size, dtype=bool)
+        for item in evidence:
+            j = index.get(item.finding_id)
+            if j is None:
+                continue
+            known[j] = True
+            if item.status is Status.PRESENT:
+                present[j] = there[j] = True
+            if item.possible:
+                there[j] = True
+            if item.origin is Origin.ANSWER:
+                answered[j] = True
+        unknown: BoolArray = ~known
+        unknown[self.pad] = False
+        unknown_all = unknown[self.all_of]
+        not_there: BoolArray = known & ~there
+        blocked = not_there[self.all_of].any(axis=1)
+        any_done: BoolArray = np.logical_or.reduce(there[self.any_of], axis=1)
+        unknown_any = unknown[self.any_of] & ~any_done[:, None]
+        n_all = unknown_all.sum(axis=1)
+        n_any = unknown_any.sum(axis=1)
+        open_ = ~blocked & ((n_all > 0) | (n_any > 0))
+        open_ &= ~(self.has_any & ~any_done & (n_any == 0))
+        if age is not None:
+            open_ &= (self.min_age <= age) & (age <= self.max_age)
+        if nearly_only:
+            open_ &= self.has_all & (n_all == 0)
+        if not open_.any():
+            return None
+
+        def fire(p: FloatArray) -> FloatArray:
+            p = np.append(p, 1.0)
+            p_all = np.where(unknown_all, p[self.all_of], 1.0).prod(axis=1)
+            p_none = np.where(unknown_any, 1.0 - p[self.any_of], 1.0).prod(axis=1)
+            result: FloatArray = np.where(n_any > 0, p_all * (1.0 - p_none), p_all)
+            return result
+
+        p_fire, p_background = fire(predictive), fire(background)
+        presented: BoolArray = np.logical_or.reduce(
+            present[self.when], axis=1
+        ) & ~np.logical_or.reduce(answered[self.parts], axis=1)
+        weight = self.weight
+        plausible = (
+            presented
+            | (p_fire >= SCREEN_LIFT * weight * p_background)
+            | (p_fire >= SCREEN_MIN_PROBABILITY * weight)
+        ) & open_
+        if not plausible.any():
+            return None
+        score = presented.astype(np.float64) + p_fire * self.urgency
+        best = int(np.argmax(np.where(plausible, score, -np.inf)))  # the first on a tie
+        rule = self.rules[best]
+
+        def likely(finding_id: str) -> float:
+            return float(predictive[index[finding_id]])
+
+        unknown_ids = [f for f in rule.all_of if not known[index[f]]]
+        if unknown_ids:
+            target = min(unknown_ids, key=likely)
+        else:
+            target = max((f for f in rule.any_of if not known[index[f]]), key=likely)
+        return RuleOdds(
+            rule, float(p_fire[best]), float(p_background[best]), target, bool(presented[best])
+        )
+
+
+@dataclass(frozen=True)
+class InterviewTables:
+    """What the interview needs of one engine, computed once: an Interviewer is made per
+    request, so nothing here may be rebuilt per request or per step."""
+
+    askable: BoolArray
+    group_members: dict[str, list[str]]
+    screen_rules: list[RedFlag]
+    screening: ScreeningIndex
+    likelihoods: AnswerLikelihoods
+    # finding id → the emergency rules that name it, in the knowledge base's order
+    emergency_rules: dict[str, list[RedFlag]]
+
+    @classmethod
+    def build(cls, engine: Engine) -> InterviewTables:
+        kb, model = engine.kb, engine.model
+        group_members: dict[str, list[str]] = {}
+        for finding in kb.findings:
+            if finding.group in CHOICE_GROUPS:
+                group_members.setdefault(finding.group, []).append(finding.id)
+        screen_rules = [r for r in kb.red_flags if r.level in SCREEN_LEVELS]
+        emergency_rules: dict[str, list[RedFlag]] = {}
+        for rule in kb.red_flags:
+            if rule.level.is_emergency:
+                for finding_id in dict.fromkeys(rule.finding_ids):
+                    emergency_rules.setdefault(finding_id, []).append(rule)
+        askable = np.array([f.ask for f in kb.findings], dtype=bool)
+        askable.setflags(write=False)
+        return cls(
+            askable=askable,
+            group_members=group_members,
+            screen_rules=screen_rules,
+            screening=ScreeningIndex(screen_rules, model.finding_index, len(model.finding_ids)),
+            likelihoods=AnswerLikelihoods(model),
+            emergency_rules=emergency_rules,
+        )
+
+
+_TABLES: weakref.WeakKeyDictionary[Engine, InterviewTables] = weakref.WeakKeyDictionary()
+
+
+def interview_tables(engine: Engine) -> InterviewTables:
+    """The engine's tables, built on first use and kept as long as the engine lives."""
+    tables = _TABLES.get(engine)
+    if tables is None:
+        tables = _TABLES[engine] = InterviewTables.build(engine)
+    return tables
 
 
 # -- the interviewer --------------------------------------------------------------------------
@@ -458,20 +730,16 @@ class Interviewer:
         self.kb = engine.kb
         self.model = engine.model
         self.max_questions = max_questions
-        kb = self.kb
-        self.askable = np.array([f.ask for f in kb.findings], dtype=bool)
-        self.group_members: dict[str, list[str]] = {}
-        for finding in kb.findings:
-            if finding.group in CHOICE_GROUPS:
-                self.group_members.setdefault(finding.group, []).append(finding.id)
-        self.screen_rules = [r for r in kb.red_flags if r.level in SCREEN_LEVELS]
+        self.tables = interview_tables(engine)
+        self.askable = self.tables.askable
+        self.group_members = self.tables.group_members
+        self.screen_rules = self.tables.screen_rules
 
     def step(self, evidence: EvidenceSet, age: int | None = None, sex: str | None = None) -> Step:
         """The next question (or the stop) for this evidence: steps 1 to 7 of the module
         docstring, in that order."""
         engine, model = self.engine, self.model
-        posterior = engine.posterior(evidence, age, sex)
-        assessment = engine.evaluate(evidence, age, sex, posterior=posterior)
+        assessment, posterior = engine.evaluate_with_posterior(evidence, age, sex)
         asked = questions_asked(evidence)
 
         def ask(question: Question) -> Step:
@@ -481,7 +749,7 @@ class Interviewer:
             return Step(None, assessment, True, reason.value, asked, list(evidence))
 
         # Affirmed signs only: a doubtful one is asked (the screen or step 4), not obeyed.
-        affirmed = fired_red_flags(self.kb, evidence.present, age=age)
+        affirmed = affirmed_flags(assessment.triage.red_flags, set(evidence.present))
         if emergency_stop(affirmed):
             return stop(StopReason.EMERGENCY_SIGN)
         screen = screen_question(self.kb.screen, evidence)
@@ -492,9 +760,6 @@ class Interviewer:
 
         def likely(finding_id: str) -> float:
             return float(predictive[index[finding_id]])
-
-        def background(finding_id: str) -> float:
-            return float(model.base_rate[index[finding_id]])
 
         if emergency_found(affirmed):
             # "Go to A&E now" is already the result; ask at most MAX_ESCALATION questions
@@ -526,10 +791,9 @@ class Interviewer:
             {e.question for e in evidence if e.origin is Origin.ANSWER and e.screening}
         )
         nearly_only = screening_asked >= MAX_SCREENING
-        screening = screening_target(
-            rule_odds(r, evidence, likely, background, nearly_only=nearly_only)
-            for r in self.screen_rules
-            if r.applies_to(age)
+        # = screening_target(rule_odds(r, ...) for every screened rule that applies to age)
+        screening = self.tables.screening.target(
+            evidence, index, predictive, model.base_rate, age, nearly_only=nearly_only
         )
         if screening is not None:
             rule = screening.rule
@@ -567,12 +831,8 @@ class Interviewer:
             item = evidence.get(finding_id)
             if item is None or item.status is not Status.UNKNOWN or item.origin is Origin.ANSWER:
                 continue
-            for rule in self.kb.red_flags:
-                if (
-                    rule.level.is_emergency
-                    and finding_id in rule.finding_ids
-                    and rule.applies_to(age)
-                ):
+            for rule in self.tables.emergency_rules.get(finding_id, ()):
+                if rule.applies_to(age):
                     return self._yes_no(
                         finding_id,
                         f"You mentioned this with some doubt. {rule.name} can be a warning sign: "
@@ -613,7 +873,7 @@ class Interviewer:
     def _gains(self, posterior: FloatArray, evidence: EvidenceSet) -> FloatArray:
         """Expected information gain (bits) of every finding; -inf if known or not askable."""
         model = self.model
-        gains = expected_information_gain(posterior, model.p_present, model.p_absent)
+        gains = self.tables.likelihoods.gains(posterior)
         known = np.zeros(len(model.finding_ids), dtype=bool)
         for item in evidence:
             j = model.finding_index.get(item.finding_id)
@@ -633,6 +893,7 @@ class Interviewer:
             self.model.p_present[:, candidates],
             self.model.p_absent[:, candidates],
             lambda p: condition_level(self.kb, p)[0],
+            levels=lambda posteriors: condition_levels(self.kb, posteriors),
         )
 
     # -- question building ----------------------------------------------------------------

@@ -91,14 +91,33 @@ def fired_red_flags(
     return fired
 
 
+# The levels of LEVEL_THRESHOLDS from the most urgent down, the order they are tried in.
+_LEVELS_DOWN = sorted(LEVEL_THRESHOLDS, key=lambda lv: -lv.urgency)
+
+
 def condition_level(kb: KnowledgeBase, posterior: FloatArray) -> tuple[TriageLevel, float]:
     """The most urgent level whose cumulative probability reaches its threshold."""
-    urgencies = np.array([c.triage.urgency for c in kb.conditions])
-    for level in sorted(LEVEL_THRESHOLDS, key=lambda lv: -lv.urgency):
+    urgencies = kb.condition_urgency
+    for level in _LEVELS_DOWN:
         mass = float(posterior[urgencies >= level.urgency].sum())
         if mass >= LEVEL_THRESHOLDS[level]:
             return level, mass
     return TriageLevel.SELF_CARE, float(posterior[urgencies == 0].sum())
+
+
+def condition_levels(kb: KnowledgeBase, posteriors: FloatArray) -> list[TriageLevel]:
+    """:func:`condition_level`'s level for every column of ``posteriors`` at once (the
+    interview asks it of every answer it considers; the sums may differ in the last bit)."""
+    urgencies = kb.condition_urgency
+    levels: list[TriageLevel] = [TriageLevel.SELF_CARE] * posteriors.shape[1]
+    undecided = np.ones(posteriors.shape[1], dtype=bool)
+    for level in _LEVELS_DOWN:
+        masses = posteriors[urgencies >= level.urgency].sum(axis=0)
+        reached = undecided & (masses >= LEVEL_THRESHOLDS[level])
+        for j in np.flatnonzero(reached):
+            levels[j] = level
+        undecided &= ~reached
+    return levels
 
 
 def triage(

@@ -1,0 +1,182 @@
+"""The interview step's per-knowledge-base tables give what the plain computations give.
+
+Issue 16 item 5 made the step's arithmetic matrix–vector products over tables built once
+(:class:`~spasmcheck.reasoning.interview.InterviewTables`). Each fast path is held here to the
+computation it replaced, on the tiny knowledge base and on the packaged one, for evidence
+states reached by real interviews and for random ones:
+
+- the expected information gain of every finding, against a scalar loop written straight
+  from the definition ``H(C) − Σ_a P(a) H(C | a)`` and against the full-array
+  :func:`expected_information_gain`, to 1e-9 bits;
+- the screening target, against :func:`screening_target` over :func:`rule_odds` per rule;
+- the affirmed red flags, against :func:`fired_red_flags` on the affirmed findings alone;
+- the triage level of many posteriors at once, against :func:`condition_level` per column.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
+from spasmcheck.reasoning.interview import (
+    Interviewer,
+    affirmed_flags,
+    answer_evidence,
+    expected_information_gain,
+    interview_tables,
+    rule_odds,
+    screening_target,
+)
+from spasmcheck.reasoning.triage import condition_level, condition_levels, fired_red_flags
+
+TEXTS = [
+    "cramps in my calves at night, no weakness",
+    "my eyelid keeps twitching",
+    "sudden weakness in my left arm and my face drooped",
+    "muscle aches since I started a statin, dark urine",
+    "my jaw is stiff and I cut my foot last week",
+    "tingling around my lips and fingers after I breathed fast",
+]
+AGES = [None, 8, 35, 70]
+
+
+def scalar_gain(posterior: list[float], p_yes: list[float], p_no: list[float]) -> float:
+    """The expected information gain of one finding, one condition at a time."""
+
+    def entropy(weights: list[float]) -> float:
+        total = sum(weights)
+        return -sum(w / total * math.log2(w / total) for w in weights if w > 0)
+
+    joint_yes = [p * y for p, y in zip(posterior, p_yes, strict=True)]
+    joint_no = [p * n for p, n in zip(posterior, p_no, strict=True)]
+    yes, no = sum(joint_yes), sum(joint_no)
+    expected = (yes * entropy(joint_yes) + no * entropy(joint_no)) / (yes + no)
+    return entropy(posterior) - expected
+
+
+def interview_states(engine: Engine, seed: int, n_random: int) -> list[EvidenceSet]:
+    """Evidence states of real interviews (every step, answered by a seeded coin) and random
+    ones with every status, origin and doubt."""
+    rng = random.Random(seed)
+    states: list[EvidenceSet] = [EvidenceSet()]
+    interviewer = Interviewer(engine)
+    finding_ids = [f.id for f in engine.kb.findings]
+    texts = TEXTS if engine.kb.finding_by_id.keys() >= {"cramp", "loc_calf"} else []
+    for text in texts:
+        evidence = EvidenceSet(engine.parse(text)[1])
+        for _ in range(25):
+            states.append(evidence.copy())
+            step = interviewer.step(evidence, 50, "female")
+            if step.should_stop or step.question is None:
+                break
+            question = step.question
+            if question.options:
+                answer: str | list[str] = rng.choice(
+                    ["none", "dont_know", [rng.choice(question.options).finding_id]]
+                )
+            else:
+                answer = rng.choice(["yes", "no", "no", "dont_know"])
+            for item in answer_evidence(question, answer):
+                evidence.add(item)
+    for _ in range(n_random):
+        items = []
+        for finding_id in rng.sample(finding_ids, rng.randint(0, min(12, len(finding_ids)))):
+            status = rng.choice(list(Status))
+            items.append(
+                Evidence(
+                    finding_id,
+                    status,
+                    rng.choice(list(Origin)),
+                    possible=status is Status.UNKNOWN and rng.random() < 0.5,
+                    question=finding_id,
+                    screening=rng.random() < 0.3,
+                )
+            )
+        states.append(EvidenceSet(items))
+    return states
+
+
+@pytest.fixture(params=["tiny", "packaged"])
+def any_engine(request: pytest.FixtureRequest, tiny_engine: Engine, engine: Engine) -> Engine:
+    return tiny_engine if request.param == "tiny" else engine
+
+
+def test_the_gains_are_the_scalar_definitions(any_engine: Engine) -> None:
+    model = any_engine.model
+    likelihoods = interview_tables(any_engine).likelihoods
+    rng = random.Random(3)
+    columns = list(range(len(model.finding_ids)))
+    for evidence in interview_states(any_engine, seed=1, n_random=10)[::3]:
+        posterior = any_engine.posterior(evidence, rng.choice(AGES), "male")
+        fast = likelihoods.gains(posterior)
+        full = expected_information_gain(posterior, model.p_present, model.p_absent)
+        np.testing.assert_allclose(fast, full, rtol=0, atol=1e-9)
+        pi = posterior.tolist()
+        for j in rng.sample(columns, min(25, len(columns))):
+            slow = scalar_gain(pi, model.p_present[:, j].tolist(), model.p_absent[:, j].tolist())
+            assert abs(fast[j] - slow) < 1e-9
+
+
+def test_a_posterior_with_impossible_causes_keeps_the_same_gains(engine: Engine) -> None:
+    """A zero prior (an age band with factor 0) leaves exact zeros in the posterior."""
+    model = engine.model
+    posterior = np.zeros(len(model.conditions))
+    posterior[:3] = [0.5, 0.3, 0.2]
+    fast = interview_tables(engine).likelihoods.gains(posterior)
+    full = expected_information_gain(posterior, model.p_present, model.p_absent)
+    np.testing.assert_allclose(fast, full, rtol=0, atol=1e-9)
+
+
+def test_the_screening_index_picks_what_rule_odds_picks(any_engine: Engine) -> None:
+    model = any_engine.model
+    tables = interview_tables(any_engine)
+    index = model.finding_index
+    rng = random.Random(5)
+    for evidence in interview_states(any_engine, seed=2, n_random=40):
+        age = rng.choice(AGES)
+        predictive = any_engine.posterior(evidence, age, None) @ model.p_present
+        for nearly_only in (False, True):
+            expected = screening_target(
+                rule_odds(
+                    rule,
+                    evidence,
+                    lambda f: float(predictive[index[f]]),
+                    lambda f: float(model.base_rate[index[f]]),
+                    nearly_only=nearly_only,
+                )
+                for rule in tables.screen_rules
+                if rule.applies_to(age)
+            )
+            got = tables.screening.target(
+                evidence, index, predictive, model.base_rate, age, nearly_only=nearly_only
+            )
+            assert got == expected
+
+
+def test_affirmed_flags_are_those_fired_on_the_affirmed_findings(any_engine: Engine) -> None:
+    kb = any_engine.kb
+    rng = random.Random(7)
+    for evidence in interview_states(any_engine, seed=3, n_random=60):
+        age = rng.choice(AGES)
+        both = fired_red_flags(kb, evidence.present, evidence.possible, age)
+        assert affirmed_flags(both, set(evidence.present)) == fired_red_flags(
+            kb, evidence.present, age=age
+        )
+
+
+def test_levels_of_many_posteriors_are_condition_level_of_each(any_engine: Engine) -> None:
+    kb = any_engine.kb
+    rng = np.random.default_rng(11)
+    posteriors = rng.dirichlet(np.full(len(kb.conditions), 0.3), size=200).T
+    expected = [condition_level(kb, posteriors[:, j])[0] for j in range(posteriors.shape[1])]
+    assert condition_levels(kb, posteriors) == expected
+
+
+def test_the_tables_are_built_once_per_engine(engine: Engine) -> None:
+    """The API and the web make an Interviewer per request: it must not rebuild them."""
+    assert Interviewer(engine).tables is Interviewer(engine).tables
