@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response, status
 
 from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
 from spasmcheck.api.errors import ApiError, ApiRoute
 from spasmcheck.api.schemas import Age, Sex
+from spasmcheck.diary.public import DiarySummaryPublic
 from spasmcheck.services import diary
 from spasmcheck.services.schemas import (
     MAX_ID,
@@ -127,9 +128,8 @@ def diary_summary(
     end: Annotated[Day, Query(alias="to")],
     age: Annotated[Age | None, Query()] = None,
     sex: Annotated[Sex | None, Query()] = None,
-) -> dict[str, Any]:
+) -> DiarySummaryPublic:
     result = diary.summary(
         session, user=user, engine=engine, start=start, end=end, age=age, sex=sex
     )
-    summary: dict[str, Any] = result.as_dict()
-    return summary
+    return DiarySummaryPublic.of(result)
