@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from spasmcheck.export import report
+from spasmcheck.diary import summary
+from spasmcheck.diary.model import KIND_FINDINGS, EpisodeKind
+from spasmcheck.export import fhir, report
 from spasmcheck.knowledge.loader import collect
 from spasmcheck.knowledge.policy import (
     POLICY_FILES,
@@ -21,6 +23,7 @@ from spasmcheck.knowledge.policy import (
     PatternId,
     doctor_question_policy,
     interview_policy,
+    retriage_policy,
 )
 from spasmcheck.knowledge.schema import Category
 from spasmcheck.reasoning import interview
@@ -146,3 +149,28 @@ def test_a_body_map_part_is_exactly_one_shape() -> None:
     data["regions"][0]["parts"][0]["shape"] = "arm"  # an ellipse already
     with pytest.raises(ValueError, match="exactly one of path, ellipse or shape"):
         BodyMapPolicy.model_validate(data)
+
+
+def test_one_episode_kind_map_for_the_diary_and_fhir() -> None:
+    table = retriage_policy().kind_findings
+    assert {k.value: v for k, v in KIND_FINDINGS.items()} == table
+    assert set(table) == {kind.value for kind in EpisodeKind}
+    assert vars(fhir)["KIND_FINDINGS"] is KIND_FINDINGS  # imported, not a copy
+
+
+def test_the_diary_reads_its_rules_from_the_policy() -> None:
+    rules = retriage_policy()
+    assert rules.night_start_hour == summary.NIGHT_START_HOUR
+    assert rules.patterns.night_disturbance.min_share == summary.NIGHT_SHARE
+    assert rules.patterns.new_medicine.first_days == summary.MEDICINE_ONSET_DAYS
+
+
+def test_an_unknown_retriage_finding_is_a_problem(data_copy: Path) -> None:
+    def change(d: dict[str, object]) -> None:
+        patterns = d["patterns"]
+        assert isinstance(patterns, dict)
+        patterns["spread"]["findings"] = ["spreding"]
+
+    edit(data_copy, "retriage.yaml", change)
+    _, problems = collect(data_copy)
+    assert "policy/retriage.yaml: unknown finding 'spreding'" in problems

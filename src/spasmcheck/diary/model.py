@@ -18,6 +18,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from spasmcheck.knowledge.policy import PolicyError, retriage_policy
+
 MAX_LOCATIONS = 10
 MAX_CONTEXT = 11  # every factor at most once
 MAX_REMEDIES = 11  # every remedy at most once
@@ -53,6 +55,23 @@ class ContextFactor(StrEnum):
 
 
 MEDICINE_FACTORS = frozenset({ContextFactor.NEW_MEDICINE, ContextFactor.CHANGED_MEDICINE})
+
+
+def _kind_findings() -> dict[EpisodeKind, str]:
+    """Each episode kind's finding, from ``policy/retriage.yaml`` (which names every kind)."""
+    table = retriage_policy().kind_findings
+    kinds = {kind.value for kind in EpisodeKind}
+    if set(table) != kinds:
+        raise PolicyError(
+            f"policy/retriage.yaml: kind_findings must name exactly the episode kinds "
+            f"{sorted(kinds)}, not {sorted(table)}"
+        )
+    return {kind: table[kind.value] for kind in EpisodeKind}
+
+
+# The knowledge-base finding that describes each kind of episode: the one map, read by the
+# summary's re-triage and by the FHIR export (kb check confirms the findings exist).
+KIND_FINDINGS: dict[EpisodeKind, str] = _kind_findings()
 
 
 class RemedyName(StrEnum):

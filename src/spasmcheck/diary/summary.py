@@ -69,6 +69,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from spasmcheck.diary.model import (
+    KIND_FINDINGS,
     MEDICINE_FACTORS,
     ContextFactor,
     EpisodeKind,
@@ -83,34 +84,28 @@ from spasmcheck.diary.stats import (
     poisson_trend,
     rate_ratio,
 )
+from spasmcheck.knowledge.policy import duration_policy, retriage_policy
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 
 MAX_RANGE_DAYS = 3660  # ten years: keeps a summary bounded whatever a client asks for
-SIGNIFICANCE = 0.05
-MIN_TREND_WEEKS = 3
+# The re-triage rules and their thresholds are data: knowledge/data/policy/retriage.yaml.
+_RULES = retriage_policy()
+_PATTERNS = _RULES.patterns
+SIGNIFICANCE = _RULES.significance
+MIN_TREND_WEEKS = _RULES.min_trend_weeks
 MIN_DAYS_EACH = 3  # context: days with and days without the factor
 MIN_TRIES = 3  # remedies: recorded outcomes
-NIGHT_START_HOUR = 22
-NIGHT_END_HOUR = 6
+NIGHT_START_HOUR = _RULES.night_start_hour
+NIGHT_END_HOUR = _RULES.night_end_hour
 DIARY_DAY_START_HOUR = 6
-BASELINE_DAYS = 14
-MIN_SPREAD_SPAN_DAYS = 14
-MIN_NIGHT_EPISODES = 4
-NIGHT_SHARE = 0.5
-FREQUENT_DAYS_PER_WEEK = 5
-HISTORY_WEEKS_DAYS = 14
-HISTORY_MONTHS_DAYS = 60
-MEDICINE_ONSET_EPISODES = 3
-MEDICINE_ONSET_DAYS = 7
-
-KIND_FINDINGS: dict[EpisodeKind, str] = {
-    EpisodeKind.CRAMP: "cramp",
-    EpisodeKind.TWITCH: "twitching",
-    EpisodeKind.JERK: "jerks",
-    EpisodeKind.SUSTAINED_PULL: "twisting_pulling",
-    EpisodeKind.INTERNAL_COLICKY: "colicky_pain",
-}
+BASELINE_DAYS = _PATTERNS.spread.baseline_days
+MIN_SPREAD_SPAN_DAYS = _PATTERNS.spread.min_span_days
+MIN_NIGHT_EPISODES = _PATTERNS.night_disturbance.min_episodes
+NIGHT_SHARE = _PATTERNS.night_disturbance.min_share
+FREQUENT_DAYS_PER_WEEK = _PATTERNS.frequent.min_days_per_week
+MEDICINE_ONSET_EPISODES = _PATTERNS.new_medicine.first_episodes
+MEDICINE_ONSET_DAYS = _PATTERNS.new_medicine.first_days
 
 NOT_ENOUGH_DAYS = "not enough days yet"
 NOT_ENOUGH_TRIES = "not enough tries yet"
@@ -719,13 +714,13 @@ def _retriage(
         return Retriage([], [])
     patterns: list[Pattern] = []
 
-    recent = weeks[-4:]
+    recent = weeks[-_PATTERNS.persistence.of_last_weeks :]
     recent_with = sum(1 for w in recent if w.episodes)
-    if recent_with >= 3:
+    if recent_with >= _PATTERNS.persistence.min_weeks:
         patterns.append(
             Pattern(
                 "persistence",
-                ("persistent",),
+                tuple(_PATTERNS.persistence.findings),
                 f"Episodes in {recent_with} of the last {len(recent)} weeks.",
             )
         )
@@ -733,11 +728,14 @@ def _retriage(
     first_day, last_day = local[0].day, local[-1].day
     span = (last_day - first_day).days + 1
     episode_days = len({item.day for item in local})
-    if span >= 2 * 7 and episode_days * 7 >= FREQUENT_DAYS_PER_WEEK * span:
+    if (
+        span >= _PATTERNS.frequent.min_span_days
+        and episode_days * 7 >= FREQUENT_DAYS_PER_WEEK * span
+    ):
         patterns.append(
             Pattern(
                 "frequent",
-                ("frequent_daily", "persistent"),
+                tuple(_PATTERNS.frequent.findings),
                 f"Episodes on {episode_days} of {span} days.",
             )
         )
@@ -746,20 +744,24 @@ def _retriage(
         patterns.append(
             Pattern(
                 "worsening",
-                ("worsening",),
+                tuple(_PATTERNS.worsening.findings),
                 f"Episodes are becoming more frequent (about {trend.fit.rate_ratio:.2f} times"
                 f" as many each week, {_p(trend.fit.p_value)}).",
             )
         )
     elif trend.rising:
         patterns.append(
-            Pattern("worsening", ("worsening",), "Episodes are becoming more frequent.")
+            Pattern(
+                "worsening",
+                tuple(_PATTERNS.worsening.findings),
+                "Episodes are becoming more frequent.",
+            )
         )
     if severity.rising and severity.fit is not None:
         patterns.append(
             Pattern(
                 "worsening",
-                ("worsening",),
+                tuple(_PATTERNS.worsening.findings),
                 f"Episodes are getting stronger (severity up {severity.fit.slope:.2f} points a"
                 f" week, {_p(severity.fit.p_value)}).",
             )
@@ -767,7 +769,11 @@ def _retriage(
 
     if areas.new:
         patterns.append(
-            Pattern("spread", ("spreading",), f"New body areas: {', '.join(areas.new)}.")
+            Pattern(
+                "spread",
+                tuple(_PATTERNS.spread.findings),
+                f"New body areas: {', '.join(areas.new)}.",
+            )
         )
 
     share = night.share
@@ -775,7 +781,7 @@ def _retriage(
         patterns.append(
             Pattern(
                 "night_disturbance",
-                ("disturbs_sleep",),
+                tuple(_PATTERNS.night_disturbance.findings),
                 f"{night.episodes} of {night.total} episodes were at night.",
             )
         )
@@ -793,7 +799,7 @@ def _retriage(
         patterns.append(
             Pattern(
                 "new_medicine",
-                ("med_new_or_changed",),
+                tuple(_PATTERNS.new_medicine.findings),
                 f"The first episodes came with a new or changed medicine{which}.",
             )
         )
@@ -802,13 +808,14 @@ def _retriage(
     kinds = {i.episode.kind for i in local}
     descriptive += [KIND_FINDINGS[k] for k in EpisodeKind if k in kinds]
     if share is not None and share >= NIGHT_SHARE:
-        descriptive.append("at_night")
+        descriptive.append(_RULES.at_night)
     if ContextFactor.PREGNANCY in {f for i in local for f in i.episode.context}:
-        descriptive.append("pregnant")
-    if span >= HISTORY_MONTHS_DAYS:
-        descriptive.append("history_months")
-    elif span >= HISTORY_WEEKS_DAYS:
-        descriptive.append("history_weeks")
+        descriptive.append(_RULES.pregnancy)
+    # How long it has been going on, by the parser's own day bands (policy/durations.yaml); a
+    # diary shorter than the first band says nothing about when the problem began.
+    bands = duration_policy()
+    if span >= bands.history[1].from_days:
+        descriptive.append(bands.history_finding(span))
 
     pattern_findings = [f for p in patterns for f in p.findings]
     baseline_ids = list(dict.fromkeys(descriptive))

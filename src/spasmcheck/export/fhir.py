@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from spasmcheck.diary.model import Episode, Remedy
+from spasmcheck.diary.model import KIND_FINDINGS, Episode, Remedy
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.knowledge.schema import Finding
@@ -75,14 +75,6 @@ LINK_AGE = "input.age"
 LINK_SEX = "input.sex"
 GROUP_PREFIX = "group."
 
-# The knowledge-base finding that describes each kind of episode (as in diary.summary).
-KIND_FINDINGS = {
-    "cramp": "cramp",
-    "twitch": "twitching",
-    "jerk": "jerks",
-    "sustained_pull": "twisting_pulling",
-    "internal_colicky": "colicky_pain",
-}
 
 # Remedy outcome -> diary component code.
 REMEDY_CODES = {True: "remedy-helped", False: "remedy-did-not-help", None: "remedy-tried"}
@@ -560,7 +552,7 @@ def _remedy_component(remedy: Remedy) -> dict[str, Any]:
 
 def _episode_observation(episode: Episode, engine: Engine, patient: str) -> dict[str, Any]:
     kind = episode.kind.value
-    kind_finding = engine.kb.finding_by_id.get(KIND_FINDINGS.get(kind, ""))
+    kind_finding = engine.kb.finding_by_id.get(KIND_FINDINGS[episode.kind])
     kind_concept: dict[str, Any] = {
         "coding": [_coding(EPISODE_KIND_SYSTEM, kind), *_finding_codings(kind_finding)],
         "text": kind_finding.name if kind_finding is not None else kind.replace("_", " "),

@@ -137,7 +137,7 @@ class DurationPolicy(PolicyModel):
     episode: EpisodeFindings
     started_recently: Identifier
     days_per_unit: dict[DurationUnit, Annotated[int, Field(ge=1, le=366)]]
-    history: list[HistoryBand] = Field(min_length=1)
+    history: list[HistoryBand] = Field(min_length=2)
     lifelong: Identifier
     for_ages: Identifier
     vague_amount: Annotated[int, Field(ge=1, le=100)]
@@ -345,6 +345,85 @@ class BodyMapPolicy(PolicyModel):
             yield RefKind.FINDING, finding
 
 
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    findings: list[Identifier] = Field(min_length=1)
+
+
+class PersistenceRule(_Rule):
+    min_weeks: Annotated[int, Field(ge=1, le=52)]
+    of_last_weeks: Annotated[int, Field(ge=1, le=52)]
+
+    @model_validator(mode="after")
+    def _within(self) -> PersistenceRule:
+        if self.min_weeks > self.of_last_weeks:
+            raise ValueError("min_weeks is more than of_last_weeks")
+        return self
+
+
+class FrequentRule(_Rule):
+    min_span_days: Annotated[int, Field(ge=1, le=3660)]
+    min_days_per_week: Annotated[int, Field(ge=1, le=7)]
+
+
+class SpreadRule(_Rule):
+    baseline_days: Annotated[int, Field(ge=1, le=3660)]
+    min_span_days: Annotated[int, Field(ge=1, le=3660)]
+
+
+class NightRule(_Rule):
+    min_episodes: Annotated[int, Field(ge=1, le=1000)]
+    min_share: Share
+
+
+class NewMedicineRule(_Rule):
+    first_episodes: Annotated[int, Field(ge=1, le=1000)]
+    first_days: Annotated[int, Field(ge=1, le=3660)]
+
+
+class RetriagePatterns(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    persistence: PersistenceRule
+    frequent: FrequentRule
+    worsening: _Rule
+    spread: SpreadRule
+    night_disturbance: NightRule
+    new_medicine: NewMedicineRule
+
+    def rule(self, pattern: PatternId) -> _Rule:
+        rule: _Rule = getattr(self, pattern.value)
+        return rule
+
+
+Hour = Annotated[int, Field(ge=0, le=23)]
+
+
+class RetriagePolicy(PolicyModel):
+    """``policy/retriage.yaml``: the diary patterns that become evidence, their thresholds and
+    findings, and the diary's descriptive findings (:mod:`spasmcheck.diary.summary`)."""
+
+    patterns: RetriagePatterns
+    night_start_hour: Hour
+    night_end_hour: Hour
+    significance: Annotated[float, Field(gt=0.0, lt=1.0)]
+    min_trend_weeks: Annotated[int, Field(ge=2, le=520)]
+    kind_findings: dict[Identifier, Identifier] = Field(min_length=1)
+    at_night: Identifier
+    pregnancy: Identifier
+    cite: Citations
+
+    def references(self) -> Iterator[Reference]:
+        ids = [f for p in PatternId for f in self.patterns.rule(p).findings]
+        ids += [*self.kind_findings.values(), self.at_night, self.pregnancy]
+        for finding in ids:
+            yield RefKind.FINDING, finding
+
+    def citations(self) -> Iterator[Citation]:
+        yield from self.cite
+
+
 P = TypeVar("P", bound=PolicyModel)
 
 # Every policy file and its model; the loader validates exactly these (and refuses others).
@@ -353,6 +432,7 @@ POLICY_FILES: dict[str, type[PolicyModel]] = {
     "durations.yaml": DurationPolicy,
     "doctor_questions.yaml": DoctorQuestionPolicy,
     "bodymap.yaml": BodyMapPolicy,
+    "retriage.yaml": RetriagePolicy,
 }
 
 
@@ -409,3 +489,9 @@ def doctor_question_policy() -> DoctorQuestionPolicy:
 def body_map_policy() -> BodyMapPolicy:
     """The packaged ``policy/bodymap.yaml``."""
     return _packaged("bodymap.yaml", BodyMapPolicy)
+
+
+@cache
+def retriage_policy() -> RetriagePolicy:
+    """The packaged ``policy/retriage.yaml``."""
+    return _packaged("retriage.yaml", RetriagePolicy)
