@@ -70,7 +70,7 @@ def lua_string(text: str) -> str:
 def lua_script(method: str, path: str, headers: dict[str, str], bodies: list[str]) -> str:
     """A wrk script: each connection cycles through ``bodies`` from its own offset."""
     header_lines = "\n".join(
-        f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()
+        f"wrk.headers[ {lua_string(k)} ] = {lua_string(v)}" for k, v in headers.items()
     )
     items = ",\n".join(lua_string(b) for b in bodies) if bodies else ""
     return f"""

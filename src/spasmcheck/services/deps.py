@@ -5,14 +5,21 @@ and the database session factory on ``app.state``; the API's and the web's route
 them from here, so neither front reads the other's modules to get them.
 
 Every dependency here is ``async def``: none of them waits on anything, so none takes one of
-the worker threads (issue 16). A session opens no connection until a query needs one (an
-anonymous page never does), and is closed on the event loop when it holds none; one that holds
-a connection is closed on a thread of its own, outside the shared thread limiter, so releasing
-a connection never waits for a thread that may itself be waiting for that connection.
+the worker threads (issue 16). At most :data:`~spasmcheck.storage.db.THREADS` sessions are
+open at once per process, as many as the PostgreSQL pool has connections: a request holds its
+connection from its first query until its session closes, across several thread hand-offs
+(each dependency, the route, FastAPI's response check), so without this bound 60 concurrent
+signed-in requests held 60 connections, and threads waiting for a connection could stall the
+requests holding one, which need a thread to go on. The 41st request now waits here, on the
+event loop, before it takes a connection or a thread. A session opens no connection until a
+query needs one; it is closed on the event loop when it holds none, otherwise on a thread of
+its own, outside the shared thread limiter, so giving a connection back never waits for a
+thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -23,15 +30,29 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from spasmcheck.config import Settings
 from spasmcheck.reasoning.engine import Engine
+from spasmcheck.storage.db import THREADS
+
+
+def _session_slots(request: Request) -> asyncio.Semaphore:
+    """The app's bound on open sessions, one per event loop (a test client may run several)."""
+    loop = asyncio.get_running_loop()
+    held: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = getattr(
+        request.app.state, "session_slots", None
+    )
+    if held is None or held[0] is not loop:
+        held = (loop, asyncio.Semaphore(THREADS))
+        request.app.state.session_slots = held
+    return held[1]
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     factory: sessionmaker[Session] = request.app.state.session_factory
-    session = factory()
-    try:
-        yield session
-    finally:
-        await close_session(session)
+    async with _session_slots(request):
+        session = factory()
+        try:
+            yield session
+        finally:
+            await close_session(session)
 
 
 async def close_session(session: Session) -> None:
