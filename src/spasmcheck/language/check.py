@@ -6,7 +6,8 @@ checked here, after normalisation and stemming:
 * no two findings share a phrase once stemmed ("cramping" and "cramps" are one phrase);
 * every concept and denial compiles to word groups that are not empty;
 * every phrase of ``data/hpo_synonyms.yaml`` belongs to a finding that still exists and
-  still carries that HPO id.
+  still carries that HPO id;
+* the parser's word lists (``data/word_lists.yaml``) are valid.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.language.concepts import compile_concept
 from spasmcheck.language.parser import hpo_terms
 from spasmcheck.language.tokens import phrase_keys
+from spasmcheck.language.wordlists import word_list_problems
 
 __all__ = ["language_problems"]
 
 
 def language_problems(kb: KnowledgeBase) -> list[str]:
-    problems: list[str] = []
+    problems: list[str] = word_list_problems()
     owner: dict[tuple[str, ...], str] = {}
     for finding in kb.findings:
         for phrase in (*finding.synonyms, *finding.misspellings):

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.language.tokens import SENTENCE_END, Token, phrase_keys
+from spasmcheck.language.wordlists import word_lists
 
 
 class Polarity(StrEnum):
@@ -82,46 +83,14 @@ def load_rules() -> tuple[ContextRule, ...]:
     return tuple(_RuleFile.model_validate(load_yaml(raw)).rules)
 
 
-FORWARD_SCOPE = 12
-BACKWARD_SCOPE = 6
-LIST_WORDS = frozenset({"or", "nor", "and", "&", "/"})
-LIST_FILLERS = frozenset({"any", "a", "an", "some", "other", "real", "much", "even", "of"})
-CLAUSE_STARTERS = frozenset(
-    [
-        "i",
-        "i'm",
-        "im",
-        "i've",
-        "ive",
-        "i'd",
-        "my",
-        "it",
-        "it's",
-        "its",
-        "they",
-        "their",
-        "he",
-        "she",
-        "his",
-        "her",
-        "we",
-        "our",
-        "you",
-        "the",
-        "this",
-        "that",
-        "there",
-        "these",
-        "those",
-        "sometimes",
-        "also",
-        "then",
-        "now",
-        "when",
-        "so",
-    ]
-)
-BARE_ANSWERS = frozenset({"no", "nope", "none", "nah", "not", "really", "never", "at", "all"})
+# The scopes and word lists are data: language/data/word_lists.yaml.
+_WORDS = word_lists().context
+FORWARD_SCOPE = _WORDS.forward_scope
+BACKWARD_SCOPE = _WORDS.backward_scope
+LIST_WORDS = _WORDS.list_words
+LIST_FILLERS = _WORDS.list_fillers
+CLAUSE_STARTERS = _WORDS.clause_starters
+BARE_ANSWERS = _WORDS.bare_answers
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from rapidfuzz.distance import OSA
 
 from spasmcheck.language.concepts import Concept, ConceptMatcher
 from spasmcheck.language.tokens import Token, english_words, fold, phrase_keys, tokenize
+from spasmcheck.language.wordlists import word_lists
 
 MIN_FUZZY_LENGTH = 6
 # Corrections remembered per lexicon: enough for every word of a busy day, bounded so that
@@ -24,19 +25,16 @@ MIN_FUZZY_LENGTH = 6
 MAX_REMEMBERED = 50_000
 
 
-# Words people put inside a phrase without changing it: "face WAS drooping", "calf IS
-# swollen". Skipped only between the words of a multi-word phrase, at most MAX_SKIPPED.
-FILLERS = frozenset(
-    """is was are were been being has have had feels felt keeps kept gets got getting went
-    goes becomes became very really so quite a bit little all my the slightly more in any
-    suddenly completely totally now just ,""".split()
-)
-FILLERS = frozenset(fold(word) for word in FILLERS)
-MAX_SKIPPED = 2
-INNER_NEGATIONS = frozenset({"not", "isn't", "wasn't", "aren't", "weren't", "never", "no"})
-# Head words that an elliptical list shares: "trouble breathing or swallowing".
-LIST_HEADS = frozenset(fold(w) for w in ("trouble", "difficulty", "problem", "pain", "hard"))
-LIST_JOINERS = frozenset({"or", "and", ",", "nor", "/"})
+# Words people put inside a phrase without changing it ("face WAS drooping"), skipped only
+# between the words of a multi-word phrase, at most MAX_SKIPPED; negations inside a phrase;
+# the head words an elliptical list shares ("trouble breathing or swallowing"). All data:
+# language/data/word_lists.yaml.
+_WORDS = word_lists().lexicon
+FILLERS = frozenset(fold(word) for word in _WORDS.phrase_fillers)
+MAX_SKIPPED = _WORDS.max_skipped
+INNER_NEGATIONS = _WORDS.inner_negations
+LIST_HEADS = frozenset(fold(w) for w in _WORDS.list_heads)
+LIST_JOINERS = _WORDS.list_joiners
 
 
 @dataclass(frozen=True, slots=True)

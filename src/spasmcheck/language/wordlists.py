@@ -1,0 +1,93 @@
+"""The parser's closed word lists, loaded from ``language/data/word_lists.yaml``.
+
+Each list is one string of words in the file (so YAML never reads "no" as false) and a
+``frozenset`` here. The words are stored as written; each user folds them as it folds text
+(:func:`spasmcheck.language.tokens.fold`), as it did when they were literals in the code.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from spasmcheck.knowledge.parsed import load_yaml
+
+WORD_LISTS_FILE = "word_lists.yaml"
+
+
+def _words(value: object) -> frozenset[str]:
+    if not isinstance(value, str):
+        raise ValueError("a word list is one string of words separated by spaces")
+    words = value.split()
+    if not words:
+        raise ValueError("a word list needs at least one word")
+    if any(w != w.lower() for w in words):
+        raise ValueError(f"word lists are lowercase: {next(w for w in words if w != w.lower())!r}")
+    if len(set(words)) != len(words):
+        raise ValueError(f"{next(w for w in words if words.count(w) > 1)!r} is listed twice")
+    return frozenset(words)
+
+
+WordSet = Annotated[frozenset[str], BeforeValidator(_words)]
+Scope = Annotated[int, Field(ge=1, le=50)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ContextWords(_Strict):
+    """:mod:`spasmcheck.language.context`: ConText scope and list handling."""
+
+    forward_scope: Scope
+    backward_scope: Scope
+    list_words: WordSet
+    list_fillers: WordSet
+    clause_starters: WordSet
+    bare_answers: WordSet
+
+
+class LexiconWords(_Strict):
+    """:mod:`spasmcheck.language.lexicon`: what may sit inside or between phrases."""
+
+    phrase_fillers: WordSet
+    max_skipped: Annotated[int, Field(ge=0, le=10)]
+    inner_negations: WordSet
+    list_heads: WordSet
+    list_joiners: WordSet
+
+
+class WordLists(_Strict):
+    context: ContextWords
+    lexicon: LexiconWords
+
+
+def _raw() -> bytes:
+    return resources.files("spasmcheck.language.data").joinpath(WORD_LISTS_FILE).read_bytes()
+
+
+def word_list_problems(raw: bytes | None = None) -> list[str]:
+    """Every problem of the word-list file, for ``spasmcheck kb check`` (empty when valid)."""
+    label = f"language/data/{WORD_LISTS_FILE}"
+    try:
+        data = load_yaml(_raw() if raw is None else raw)
+    except yaml.YAMLError as error:
+        return [f"{label}: not valid YAML: {error}".replace("\n", " ")]
+    try:
+        WordLists.model_validate(data)
+    except ValidationError as error:
+        return [
+            f"{label}: {'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
+            for item in error.errors()
+        ]
+    return []
+
+
+@cache
+def word_lists() -> WordLists:
+    """The packaged word lists, validated (pydantic's ValidationError when they are not)."""
+    return WordLists.model_validate(load_yaml(_raw()))

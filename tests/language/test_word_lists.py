@@ -1,0 +1,40 @@
+"""The parser's word lists are data (language/data/word_lists.yaml), checked by kb check."""
+
+from __future__ import annotations
+
+import pytest
+
+from spasmcheck.language import context, lexicon
+from spasmcheck.language.wordlists import word_list_problems, word_lists
+
+
+def test_the_packaged_word_lists_are_valid_and_used() -> None:
+    assert word_list_problems() == []
+    words = word_lists()
+    assert words.context.clause_starters == context.CLAUSE_STARTERS
+    assert words.context.forward_scope == context.FORWARD_SCOPE
+    assert words.lexicon.inner_negations == lexicon.INNER_NEGATIONS
+    assert "no" in context.BARE_ANSWERS  # a string list: YAML never turns "no" into false
+
+
+GOOD = """
+context: {forward_scope: 12, backward_scope: 6, list_words: "or", list_fillers: "any",
+          clause_starters: "i", bare_answers: "no"}
+lexicon: {phrase_fillers: "is", max_skipped: 2, inner_negations: "not", list_heads: "pain",
+          list_joiners: "or"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('bare_answers: "no"', "bare_answers: [no]"), "context.bare_answers: Value error"),
+        (('list_heads: "pain"', 'list_heads: "Pain"'), "lowercase: 'Pain'"),
+        (('list_words: "or"', 'list_words: "or or"'), "'or' is listed twice"),
+        (("max_skipped: 2", "max_skiped: 2"), "lexicon.max_skiped: Extra inputs"),
+    ],
+)
+def test_a_bad_word_list_is_a_problem(change: tuple[str, str], message: str) -> None:
+    assert word_list_problems(GOOD.encode()) == []
+    problems = word_list_problems(GOOD.replace(*change).encode())
+    assert any(message in p for p in problems), problems
