@@ -33,7 +33,7 @@ from spasmcheck.language.tokens import SENTENCE_END, fold, phrase_keys, tokenize
 MAX_SPAN = 10
 # A denial is said in few words ("his speech is normal", "I can breathe fine"); a longer
 # reach would let "swallowed rat poison, he seems fine" deny trouble swallowing.
-MAX_DENIAL_SPAN = 5
+MAX_DENIAL_SPAN = 5  # a group of several words ("same as always") counts as one
 MAX_OCCURRENCES = 4  # per group and clause: enough for any real sentence, bounded work
 # A comma ends a clause only when a new clause starts after it ("on Lasix for my heart, now
 # getting cramps"): people list what they feel with commas ("my fingers and face feel weird,
@@ -139,7 +139,9 @@ class ConceptMatcher:
                     continue  # one word cannot fill two groups
                 first, last = min(positions), max(positions) + 1
                 limit = concept.max_span or (MAX_DENIAL_SPAN if concept.denies else MAX_SPAN)
-                if last - first > limit:
+                # A group's words count as one: "speech is the same as always" is as short
+                # as "speech is the same" once "same as always" is one expression.
+                if last - first - sum(b - a - 1 for a, b in choice) > limit:
                     continue
                 if best is None or last - first < best[1] - best[0]:
                     best = (first, last, frozenset(positions))

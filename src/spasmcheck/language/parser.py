@@ -158,6 +158,8 @@ SEMANTIC_KINDS = frozenset({"symptom", "movement"})
 # dev half's emergency sensitivity is 0.883 (0.850 without the fallback), under-triage
 # 0.126 (0.149), over-triage 0.362 (0.322). docs/language.md, "Semantic fallback".
 SEMANTIC_THRESHOLD = 0.70
+# The word of a simile ("like being hit on the head"): see _says_whole_phrasing.
+_SIMILE = frozenset({fold("like")})
 
 
 class TextParser:
@@ -371,6 +373,10 @@ class TextParser:
                 polarity, trigger = Polarity.POSSIBLE, "semantic"
             if polarity is not Polarity.ABSENT and finding_id not in self._semantic_signs:
                 continue  # a guess can deny anything, but it may only raise a warning sign
+            if polarity is not Polarity.ABSENT and not _says_whole_phrasing(
+                fragment_content | keys, phrasing_keys - fillers, phrasing_keys
+            ):
+                continue
             start, end = tokens[first].start, tokens[last].end
             found.append(
                 Mention(
@@ -445,6 +451,27 @@ class TextParser:
                 found.append((Span(inside[0], inside[-1] + 1), duration.finding_id, False))
                 used.update(inside)
         return found
+
+
+def _says_whole_phrasing(
+    fragment: set[str], phrasing_content: set[str], phrasing: set[str]
+) -> bool:
+    """Whether a fragment may raise the finding of its nearest phrasing by resemblance.
+
+    The embedding rewards shared words, so a fragment that shares a topic word but lacks
+    the word that makes the phrasing a problem lands near it: "the area is painful" near
+    "extremely painful", "went to make tea" near "color of tea", "just less strength" near
+    "lack of strength". An affirmed reading therefore needs every content word of the
+    phrasing (as a stem, or as the start of one: "stiff" in "stiffly") in the fragment —
+    the fallback then reads new word orders, fillers and pronouns ("dragging that leg" for
+    "dragging my leg"), not new meanings. A phrasing that is a simile ("like being hit on
+    the head") describes a feeling; the fragment must say "like" too, or it tells of an
+    event ("he hit his head").
+    """
+    for key in phrasing_content:
+        if not any(word == key or word.startswith(key) for word in fragment):
+            return False
+    return not (phrasing & _SIMILE and not fragment & _SIMILE)
 
 
 def _fragment_text(text: str, tokens: list[Token], first: int, last: int) -> str:

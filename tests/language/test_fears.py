@@ -1,0 +1,55 @@
+"""Fears, questions and 'normal as ever': a warning sign named but not described stays calm.
+
+Our own phrasings (none from the real-world corpus or the probes). Each row names a finding
+that must not come out present or possible — the riskier readings that fire a red flag —
+and, beside it, rows whose sign is really there, so a fix cannot simply stop reading it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from spasmcheck.language.context import Polarity
+from spasmcheck.reasoning.engine import Engine
+
+RAISING = {Polarity.PRESENT, Polarity.POSSIBLE}
+
+CALM = [
+    # A diagnosis asked about or feared is not a sign described.
+    ("my foot keeps twitching, is this a seizure?", "seizure"),
+    ("could this be a sign of a stroke? my eyelid flickers", "face_droop"),
+    ("my cheek jumps, i read online it can be bells palsy", "face_droop"),
+    ("i looked up twitching and read about muscle atrophy", "muscle_wasting"),
+    ("scared its a seizure thing, my leg jerked once falling asleep", "seizure"),
+    ("my calf twitches and im worried that its muscle wasting", "muscle_wasting"),
+    ("i thought i was having a heart attack but it was a rib cramp", "hx_heart_disease"),
+    # Normal as ever.
+    ("cramps in both feet, my eyesight is unchanged", "vision_change"),
+    ("hamstring cramp, my grip is as strong as ever", "weakness"),
+    ("toe cramps, my speech is the same as always", "slurred_speech"),
+    ("sore neck spasm, breathing as usual", "trouble_breathing"),
+    # A word that shares a topic with a warning sign but not its point (semantic fallback).
+    ("my back spasmed when i bent over and he hit his head on the shelf", "worst_headache"),
+    ("the spasm in my calf, the whole area is painful", "severe_pain"),
+    ("my thumb twitches when i try to hold a knife properly", "agitation"),
+    ("my calf cramps when i make tea in the morning", "dark_urine"),
+]
+
+AFFIRMED = [
+    ("is this normal? my face is drooping on one side", "face_droop"),
+    ("i thought it was a cramp but now she cant lift her arm", "weakness"),
+    ("worst headache of my life, like being hit on the head with a bat", "worst_headache"),
+    ("my eyesight went blurry all of a sudden", "vision_change"),
+]
+
+
+@pytest.mark.parametrize(("text", "finding"), CALM, ids=[t for t, _ in CALM])
+def test_named_but_not_described(engine: Engine, text: str, finding: str) -> None:
+    got = {m.polarity for m in engine.parser.parse(text) if m.finding_id == finding}
+    assert not got & RAISING, got
+
+
+@pytest.mark.parametrize(("text", "finding"), AFFIRMED, ids=[t for t, _ in AFFIRMED])
+def test_described_signs_stay(engine: Engine, text: str, finding: str) -> None:
+    got = {m.polarity for m in engine.parser.parse(text) if m.finding_id == finding}
+    assert Polarity.PRESENT in got, got
