@@ -14,6 +14,7 @@ import yaml
 from spasmcheck.diary import summary
 from spasmcheck.diary.model import KIND_FINDINGS, EpisodeKind
 from spasmcheck.export import fhir, report
+from spasmcheck.knowledge import ids
 from spasmcheck.knowledge.loader import collect
 from spasmcheck.knowledge.policy import (
     POLICY_FILES,
@@ -26,6 +27,7 @@ from spasmcheck.knowledge.policy import (
     retriage_policy,
 )
 from spasmcheck.knowledge.schema import Category
+from spasmcheck.language import parser
 from spasmcheck.reasoning import interview
 
 DATA = Path(str(resources.files("spasmcheck.knowledge.data")))
@@ -174,3 +176,17 @@ def test_an_unknown_retriage_finding_is_a_problem(data_copy: Path) -> None:
     edit(data_copy, "retriage.yaml", change)
     _, problems = collect(data_copy)
     assert "policy/retriage.yaml: unknown finding 'spreding'" in problems
+
+
+def test_an_id_that_code_names_must_stay_in_the_knowledge_base(data_copy: Path) -> None:
+    (path,) = [
+        p for p in (data_copy / "findings").glob("*.yaml") if "id: sudden_onset\n" in p.read_text()
+    ]
+    path.write_text(path.read_text().replace("id: sudden_onset\n", "id: sudden_start\n"))
+    _, problems = collect(data_copy)
+    assert "knowledge/ids.py: 'sudden_onset' must be a finding of kind course" in problems
+
+
+def test_code_uses_the_named_ids() -> None:
+    assert parser.SUDDEN_ONSET == ids.SUDDEN_ONSET
+    assert set(ids.FINDINGS) == {ids.FAMILY_HISTORY, ids.SUDDEN_ONSET, ids.NEW_OR_CHANGED_MEDICINE}

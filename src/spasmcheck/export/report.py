@@ -44,6 +44,7 @@ from spasmcheck._version import __version__
 from spasmcheck.diary.model import Episode
 from spasmcheck.diary.summary import NOT_ENOUGH_DAYS, NOT_ENOUGH_TRIES, DiarySummary, summarise
 from spasmcheck.export.model import ReportInput
+from spasmcheck.knowledge.ids import NEW_OR_CHANGED_MEDICINE
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.policy import doctor_question_policy
 from spasmcheck.knowledge.schema import Category, FindingKind
@@ -496,7 +497,7 @@ def doctor_questions(
             linked = [
                 _lower_first(m.name)
                 for fid, m in present_drugs.items()
-                if fid in ids and fid != "med_new_or_changed"
+                if fid in ids and fid != NEW_OR_CHANGED_MEDICINE
             ]
             if not linked:
                 linked = ["medicines" if category is Category.MEDICATION else "a substance"]

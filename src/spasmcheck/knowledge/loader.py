@@ -22,6 +22,8 @@ import numpy.typing as npt
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from spasmcheck.knowledge.ids import FINDINGS as NAMED_FINDINGS
+from spasmcheck.knowledge.ids import GROUPS as NAMED_GROUPS
 from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.knowledge.policy import POLICY_FILES, POLICY_FOLDER, RefKind, validate_policy
 from spasmcheck.knowledge.schema import (
@@ -433,7 +435,8 @@ def _check_policy(
     """Validate the policy files (:mod:`.policy`) and check what they name against the rest.
 
     A knowledge base without a ``policy`` folder (the tests' tiny one) has no policy to check;
-    one with it must hold every file of :data:`POLICY_FILES` and nothing else. Each reference
+    one with it must hold every file of :data:`POLICY_FILES` and nothing else, and every id
+    that code names (:mod:`.ids`) with the kind the code uses it as. Each reference
     must be a known finding or group, and each citation a known source (a seed with one of its
     sections), exactly as for the medical data.
     """
@@ -449,6 +452,15 @@ def _check_policy(
         RefKind.LOCATION: {f.id for _, f in findings if f.kind is FindingKind.LOCATION},
     }
     source_by_id = {s.id: s for _, s in sources}
+    kind_of = {f.id: f.kind for _, f in findings}
+    for finding_id, finding_kind in NAMED_FINDINGS.items():
+        if kind_of.get(finding_id) is not finding_kind:
+            problems.append(
+                f"knowledge/ids.py: {finding_id!r} must be a finding of kind {finding_kind}"
+            )
+    for group_id in NAMED_GROUPS:
+        if group_id not in known[RefKind.GROUP]:
+            problems.append(f"knowledge/ids.py: unknown group {group_id!r}")
     for name, model in POLICY_FILES.items():
         label = f"{POLICY_FOLDER}/{name}"
         if name not in present:

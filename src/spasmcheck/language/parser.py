@@ -12,6 +12,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from spasmcheck.knowledge import ids
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.knowledge.schema import FindingKind
@@ -122,7 +123,7 @@ def _onset() -> _OnsetFile:
     return _OnsetFile.model_validate(load_yaml(raw))
 
 
-SUDDEN_ONSET = "sudden_onset"
+SUDDEN_ONSET = ids.SUDDEN_ONSET  # checked against the knowledge base by kb check
 
 
 class _FillerFile(BaseModel):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import ClassVar
 
+from spasmcheck.knowledge.ids import FAMILY_HISTORY
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.language.context import Polarity
 from spasmcheck.language.parser import Mention
@@ -158,8 +159,8 @@ def evidence_from_mentions(kb: KnowledgeBase, mentions: Iterable[Mention]) -> li
             items.append(
                 Evidence(finding.id, Status.UNKNOWN, Origin.TEXT, possible=True, text=mention.text)
             )
-        elif polarity is Polarity.FAMILY and "hx_family_history" in kb.finding_by_id:
+        elif polarity is Polarity.FAMILY and FAMILY_HISTORY in kb.finding_by_id:
             items.append(
-                Evidence("hx_family_history", Status.PRESENT, Origin.TEXT, text=mention.text)
+                Evidence(FAMILY_HISTORY, Status.PRESENT, Origin.TEXT, text=mention.text)
             )
     return items

@@ -34,6 +34,7 @@ from starlette.concurrency import run_in_threadpool
 
 from spasmcheck.config import Settings
 from spasmcheck.export.model import ReportInput
+from spasmcheck.knowledge.ids import LOCATION_GROUP
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.reasoning.engine import SEXES, Engine, InputError
@@ -540,7 +541,7 @@ def _show(
     context = {
         "nav": "check",
         "question": question.as_dict(),
-        "is_location": question.id == "location",
+        "is_location": question.id == LOCATION_GROUP,
         "is_screen": engine.kb.screen is not None and question.id == engine.kb.screen.id,
         "safety_check": is_safety_check(question),
         "choices": [(o.finding_id, o.label) for o in question.options],
