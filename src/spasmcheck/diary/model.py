@@ -11,6 +11,8 @@ timezone when it asks "was this at night?" or "which day was this?".
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
@@ -55,6 +57,20 @@ class ContextFactor(StrEnum):
 
 
 MEDICINE_FACTORS = frozenset({ContextFactor.NEW_MEDICINE, ContextFactor.CHANGED_MEDICINE})
+
+
+def name_places(text: str, names: Mapping[str, str]) -> str:
+    """``text`` with each body-location id of ``names`` in words: "New body areas: loc_calf."
+    becomes "New body areas: calf.". Whole ids only, so "loc_calf" is never found inside a
+    longer id, and only the ids given (the diary's own places), so no ordinary word is taken
+    for an id. The web's diary page and the clinician report both word the re-triage so."""
+    if not names:
+        return text
+    ids = sorted(names, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, ids)) + r")(?![A-Za-z0-9_])"
+    )
+    return pattern.sub(lambda m: names[m[1]].lower(), text)
 
 
 def _kind_findings() -> dict[EpisodeKind, str]:

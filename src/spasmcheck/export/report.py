@@ -41,7 +41,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from spasmcheck._version import __version__
-from spasmcheck.diary.model import Episode
+from spasmcheck.diary.model import Episode, name_places
 from spasmcheck.diary.summary import NOT_ENOUGH_DAYS, NOT_ENOUGH_TRIES, DiarySummary, summarise
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.ids import NEW_OR_CHANGED_MEDICINE
@@ -660,12 +660,6 @@ def remedy_table(summary: DiarySummary) -> tuple[list[TableRow], str]:
     return rows, note
 
 
-def _named(text: str, names: dict[str, str]) -> str:
-    for fid, name in names.items():
-        text = text.replace(fid, name.lower())
-    return text
-
-
 def retriage_message(summary: DiarySummary, names: dict[str, str] | None = None) -> str:
     """The diary's re-triage in one sentence; ``names`` turns finding ids into names."""
     r = summary.retriage
@@ -673,7 +667,7 @@ def retriage_message(summary: DiarySummary, names: dict[str, str] | None = None)
         if summary.episodes == 0:
             return "No episodes in this range."
         return "The diary shows no pattern that changes the advice."
-    found = "; ".join(_named(p.reason.rstrip("."), names or {}) for p in r.patterns)
+    found = "; ".join(name_places(p.reason.rstrip("."), names or {}) for p in r.patterns)
     if r.label and r.raised:
         return f"The diary raises the level to “{r.label}”: {found}."
     if r.label:

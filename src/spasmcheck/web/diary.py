@@ -39,6 +39,7 @@ from spasmcheck.diary.model import (
     Remedy,
     RemedyName,
     location_ids,
+    name_places,
 )
 from spasmcheck.diary.summary import DiarySummary, summarise
 from spasmcheck.reasoning.engine import Engine, InputError
@@ -541,13 +542,6 @@ class RetriageView:
     reasons: list[str]
 
 
-def _named(text: str, names: dict[str, str]) -> str:
-    for fid in sorted(names, key=len, reverse=True):
-        if fid.startswith("loc_") and fid in text:
-            text = text.replace(fid, names[fid].lower())
-    return text
-
-
 # A pattern's statistics in brackets ("(about 1.31 times as many each week, p = 0.012)"):
 # for the clinician's report, not for the person (issue 14 item 14).
 STATISTICS = re.compile(r"\s*\([^()]*\bp\s*[=<][^()]*\)")
@@ -564,12 +558,13 @@ def _retriage(summary: DiarySummary, names: dict[str, str]) -> RetriageView | No
     r = summary.retriage
     if not summary.episodes or r.level is None:
         return None
+    places = {loc: names.get(loc, loc) for loc in summary.body_areas.counts}
     return RetriageView(
         needs_doctor=r.level != "self_care",
         level=r.level,
         label=r.label or "",
         action=r.action or "",
-        patterns=[_named(plain_words(p.reason), names) for p in r.patterns],
+        patterns=[name_places(plain_words(p.reason), places) for p in r.patterns],
         reasons=list(r.reasons),
     )
 

@@ -1,0 +1,93 @@
+"""The web interview does not recompute (issue 16 item 6): the signed state carries the
+findings read in the description and the question on the page, so answering parses nothing
+and computes no step, and showing the next page computes exactly one step."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.interview import Interviewer
+from tests.api.conftest import TestClient
+
+
+def hidden_state(page: str) -> str:
+    found = re.search(r'name="state" value="([^"]*)"', page)
+    assert found, "no interview state on the page"
+    return html.unescape(found.group(1))
+
+
+def first_choice(page: str) -> str:
+    return "none" if 'value="none"' in page else "no"
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    counted: Counter[str] = Counter()
+    parse, step = Engine.parse, Interviewer.step
+
+    def counting_parse(self: Engine, *args: Any, **kwargs: Any) -> Any:
+        counted["parse"] += 1
+        return parse(self, *args, **kwargs)
+
+    def counting_step(self: Interviewer, *args: Any, **kwargs: Any) -> Any:
+        counted["step"] += 1
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "parse", counting_parse)
+    monkeypatch.setattr(Interviewer, "step", counting_step)
+    return counted
+
+
+def test_the_text_is_parsed_once_and_each_page_is_one_step(
+    web: TestClient, calls: Counter[str]
+) -> None:
+    started = web.post("/interview", data={"text": "my calf cramps at night", "action": "start"})
+    assert started.status_code == 303
+    assert calls == {"parse": 1}
+    page = web.get(started.headers["location"])
+    assert page.status_code == 200
+    assert calls == {"parse": 1, "step": 1}
+    for number in range(1, 4):
+        calls.clear()
+        data = {"state": hidden_state(page.text), "answer": first_choice(page.text)}
+        answered = web.post("/interview", data=data)
+        assert answered.status_code == 303
+        assert answered.headers["location"] == f"/interview?step={number}"
+        assert calls == {}  # the answer is applied to the question the state names
+        page = web.get(answered.headers["location"])
+        assert page.status_code == 200
+        assert calls == {"step": 1}  # the next question, from the parsed findings in the state
+        if 'name="answer"' not in page.text:
+            break
+
+
+def test_the_answer_goes_to_the_question_the_state_names(web: TestClient) -> None:
+    """Two tabs at different steps: each answer is recorded for its own tab's question."""
+    started = web.post("/interview", data={"text": "my calf cramps at night", "action": "start"})
+    first = web.get(started.headers["location"])
+    first_state = hidden_state(first.text)
+    answered = web.post(
+        "/interview", data={"state": first_state, "answer": first_choice(first.text)}
+    )
+    second = web.get(answered.headers["location"])
+    assert hidden_state(second.text) != first_state
+    # the first tab answers again: its own question, so step 1 again (not step 2)
+    again = web.post("/interview", data={"state": first_state, "answer": first_choice(first.text)})
+    assert again.headers["location"] == "/interview?step=1"
+
+
+def test_an_answer_that_does_not_fit_the_question_is_shown_with_the_question(
+    web: TestClient,
+) -> None:
+    started = web.post("/interview", data={"text": "my calf cramps at night", "action": "start"})
+    page = web.get(started.headers["location"])
+    refused = web.post("/interview", data={"state": hidden_state(page.text), "answer": "zzz"})
+    assert refused.status_code == 422
+    assert hidden_state(refused.text)
+    assert "choose" in refused.text.lower() or "tick" in refused.text.lower()
