@@ -35,18 +35,22 @@ def red_flag_reference() -> str:
         "",
         "Generated from the knowledge base by `scripts/gen_docs.py`. A rule fires when all of",
         "its *all of* findings and, if listed, one of its *any of* findings are present (or",
-        "mentioned with doubt), unless every one of its *unless* findings is affirmed (the",
-        "context that makes it less urgent, e.g. breathlessness on exertion for months). A denied",
-        "finding never fires a rule; a context not given, or given with doubt, never silences one.",
+        "mentioned with doubt), unless every one of its *unless* findings, and one of the",
+        'findings listed after "one of", is affirmed (the context that makes it less urgent,',
+        "e.g. breathlessness on exertion for months). A denied finding never fires a rule; a",
+        "context not given, or given with doubt, never silences one.",
         "",
         "| id | warning sign | level | all of | any of | unless | sources |",
         "|---|---|---|---|---|---|---|",
     ]
     for flag in sorted(kb.red_flags, key=lambda f: (-f.level.urgency, f.id)):
         cites = "; ".join(kb.cite(c) for c in flag.cite)
+        unless = ", ".join(flag.unless)
+        if flag.unless_any:
+            unless += ("; " if unless else "") + "one of " + ", ".join(flag.unless_any)
         lines.append(
             f"| `{flag.id}` | {flag.name} | `{flag.level.value}` | {', '.join(flag.all_of) or '—'} "
-            f"| {', '.join(flag.any_of) or '—'} | {', '.join(flag.unless) or '—'} | {cites} |"
+            f"| {', '.join(flag.any_of) or '—'} | {unless or '—'} | {cites} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -17,6 +17,7 @@ Probabilities in this schema are read by :mod:`spasmcheck.reasoning.inference`:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Annotated
 
@@ -286,9 +287,11 @@ class RedFlag(_Strict):
 
     The rule fires when every finding in ``all_of`` is present and, if ``any_of`` is not
     empty, at least one finding in it is present — unless every one of the ``unless``
-    findings is affirmed (e.g. breathlessness on exertion that has gone on for months is not an
-    ambulance matter). ``unless`` is read from affirmed findings only: when the context is not
-    given, or given with doubt, the rule fires (the riskier reading).
+    findings and, if ``unless_any`` is not empty, one of the ``unless_any`` findings is
+    affirmed (e.g. breathlessness on exertion that has gone on for months is not an ambulance
+    matter; severe pain that is a cramp with a cramp's course needs no same-day visit). The
+    context is read from affirmed findings only: when it is not given, or given with doubt,
+    the rule fires (the riskier reading).
     """
 
     id: Identifier
@@ -297,6 +300,7 @@ class RedFlag(_Strict):
     all_of: list[Identifier] = Field(default_factory=list)
     any_of: list[Identifier] = Field(default_factory=list)
     unless: list[Identifier] = Field(default_factory=list)
+    unless_any: list[Identifier] = Field(default_factory=list)
     reason: str = Field(min_length=10)  # shown to the user: why this matters
     do_now: str = Field(min_length=10)  # shown to the user: what to do now
     cite: Citations
@@ -325,6 +329,14 @@ class RedFlag(_Strict):
     @property
     def finding_ids(self) -> list[str]:
         return [*self.all_of, *self.any_of]
+
+    def silenced_by(self, affirmed: Collection[str]) -> bool:
+        """True when the affirmed findings give the context that makes this rule not apply."""
+        if not self.unless and not self.unless_any:
+            return False
+        return all(f in affirmed for f in self.unless) and (
+            not self.unless_any or any(f in affirmed for f in self.unless_any)
+        )
 
 
 class FindingFamily(_Strict):

@@ -4,8 +4,9 @@ The level is the most urgent of
 
 1. every red-flag rule that fires — a rule fires when all of its ``all_of`` findings and (if
    it has any) one of its ``any_of`` findings are present, or were mentioned with doubt, and
-   not every finding of its ``unless`` context is affirmed (a context that is not given, or
-   given with doubt, leaves the rule firing: the riskier reading)
+   its context is not affirmed — every ``unless`` finding and, if listed, one of the
+   ``unless_any`` findings (a context that is not given, or given with doubt, leaves the rule
+   firing: the riskier reading)
    ("I think my face drooped"): for a warning sign, doubt is a reason to act, not to wait;
    a denied sign never fires;
 2. the condition-based level: the most urgent level L for which the probability that the
@@ -82,7 +83,7 @@ def fired_red_flags(
         hits = [f for f in flag.any_of if f in known]
         if flag.any_of and not hits:
             continue
-        if flag.unless and all(f in present for f in flag.unless):
+        if flag.silenced_by(present):
             continue
         used = (*flag.all_of, *hits)
         uncertain = any(f not in present for f in used)

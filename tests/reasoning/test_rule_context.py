@@ -1,0 +1,111 @@
+"""Red-flag context (issue 11 item 5): the findings that make a rule not apply.
+
+A rule is silenced when every ``unless`` finding and, if listed, one ``unless_any`` finding
+is affirmed. Each row below is a clinical reading of the packaged rules, with its source in
+the rule's own citation (red_flags.yaml).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.knowledge.schema import RedFlag, TriageLevel
+from spasmcheck.reasoning.triage import fired_red_flags
+
+
+def rule(unless: list[str], unless_any: list[str]) -> RedFlag:
+    return RedFlag(
+        id="test_rule",
+        name="A test rule",
+        level=TriageLevel.CONSULTATION,
+        any_of=["sign"],
+        unless=unless,
+        unless_any=unless_any,
+        reason="Only for this test.",
+        do_now="Nothing, this is a test.",
+        cite=[{"source": "seed_widespread"}],
+    )
+
+
+@pytest.mark.parametrize(
+    ("unless", "unless_any", "affirmed", "silenced"),
+    [
+        ([], [], {"ctx_b", "ctx_c"}, False),  # no context: never silenced
+        (["ctx_b"], [], {"ctx_b"}, True),
+        (["ctx_b", "ctx_c"], [], {"ctx_b"}, False),  # every unless finding is needed
+        ([], ["ctx_b", "ctx_c"], {"ctx_c"}, True),  # one unless_any finding is enough
+        ([], ["ctx_b", "ctx_c"], set(), False),
+        (["ctx_b"], ["ctx_c", "ctx_d"], {"ctx_b"}, False),  # both parts are needed
+        (["ctx_b"], ["ctx_c", "ctx_d"], {"ctx_c"}, False),
+        (["ctx_b"], ["ctx_c", "ctx_d"], {"ctx_b", "ctx_d"}, True),
+    ],
+)
+def test_silenced_by(
+    unless: list[str], unless_any: list[str], affirmed: set[str], silenced: bool
+) -> None:
+    assert rule(unless, unless_any).silenced_by(affirmed) is silenced
+
+
+def fired(kb: KnowledgeBase, present: list[str], age: int | None = 40) -> set[str]:
+    return {f.flag.id for f in fired_red_flags(kb, present, age=age)}
+
+
+def test_every_context_finding_exists(kb: KnowledgeBase) -> None:
+    ids = {f.id for f in kb.findings}
+    for flag in kb.red_flags:
+        assert set(flag.unless) | set(flag.unless_any) <= ids, flag.id
+
+
+@pytest.mark.parametrize(
+    ("present", "rule_id", "fires"),
+    [
+        # A cramp's own course explains its pain (NICE CKS Leg cramps)...
+        (["severe_pain", "cramp", "at_night"], "severe_unexplained_pain", False),
+        (["severe_pain", "cramp", "episode_minutes"], "severe_unexplained_pain", False),
+        (["severe_pain", "cramp", "relief_stretching"], "severe_unexplained_pain", False),
+        # ...but not a severe pain with no cramp, or a cramp whose course is not given.
+        (["severe_pain", "at_night"], "severe_unexplained_pain", True),
+        (["severe_pain", "cramp"], "severe_unexplained_pain", True),
+        # Severe belly pain is never explained away by a cramp.
+        (["abdominal_pain_severe", "cramp", "at_night"], "severe_belly_pain", True),
+        # Tingling lips and clawing hands while overbreathing is hyperventilation (Gardner 1996).
+        (["tingling_lips_fingers", "hand_claw_spasm"], "tetany_signs", True),
+        (["tingling_lips_fingers", "hand_claw_spasm", "fast_breathing"], "tetany_signs", False),
+        (
+            ["tingling_lips_fingers", "hand_claw_spasm", "trigger_overbreathing"],
+            "tetany_signs",
+            False,
+        ),
+        (["tingling_lips_fingers", "tingling", "fast_breathing"], "numbness_or_tingling", False),
+        # Numbness without the hyperventilation pattern still needs a doctor.
+        (["numbness", "fast_breathing"], "numbness_or_tingling", True),
+        # A low that sugar has put right is treated at home (ADA 2024, section 6).
+        (["shaky_sweaty_hungry", "hx_diabetes"], "low_sugar_diabetes_medicine", True),
+        (
+            ["shaky_sweaty_hungry", "hx_diabetes", "relief_eating_sugar"],
+            "low_sugar_diabetes_medicine",
+            False,
+        ),
+    ],
+)
+def test_context_of_packaged_rules(
+    kb: KnowledgeBase, present: list[str], rule_id: str, fires: bool
+) -> None:
+    assert (rule_id in fired(kb, present)) is fires
+
+
+def test_overbreathing_never_silences_the_emergency_tetany_rules(kb: KnowledgeBase) -> None:
+    signs = ["tingling_lips_fingers", "hand_claw_spasm", "fast_breathing"]
+    assert "tetany_in_a_child" in fired(kb, signs, age=8)
+    assert "tetany_after_neck_surgery" in fired(kb, [*signs, "hx_neck_surgery"])
+
+
+def test_confusion_is_the_emergency_department_unless_more_is_wrong(kb: KnowledgeBase) -> None:
+    # NHS, Sudden confusion (2021): "Go to A&E or call 999".
+    by_id = {f.id: f for f in kb.red_flags}
+    assert by_id["confusion_flag"].level is TriageLevel.EMERGENCY
+    levels = {f.flag.level for f in fired_red_flags(kb, ["confusion", "face_droop"])}
+    assert TriageLevel.EMERGENCY_AMBULANCE in levels
+    levels = {f.flag.level for f in fired_red_flags(kb, ["confusion", "shaky_sweaty_hungry"])}
+    assert TriageLevel.EMERGENCY_AMBULANCE in levels
