@@ -53,3 +53,26 @@ def test_named_but_not_described(engine: Engine, text: str, finding: str) -> Non
 def test_described_signs_stay(engine: Engine, text: str, finding: str) -> None:
     got = {m.polarity for m in engine.parser.parse(text) if m.finding_id == finding}
     assert Polarity.PRESENT in got, got
+
+
+# When a time word dates something else: a medicine, an operation, a past event.
+DATED = [
+    ("had my gallbladder out 3 years ago, now my eyelid twitches", "history_months"),
+    ("stopped smoking 2 years ago and get calf cramps", "history_months"),
+    ("started a new statin and my thighs ache", "sudden_onset"),
+    ("on a new inhaler, my hands tremble, no shortness of breath", "sudden_onset"),
+]
+KEPT = [
+    ("the twitching started 2 weeks ago", "history_weeks"),
+    ("a new weakness in my right leg", "sudden_onset"),
+]
+
+
+@pytest.mark.parametrize(("text", "finding"), DATED, ids=[t for t, _ in DATED])
+def test_time_words_date_the_event_they_follow(engine: Engine, text: str, finding: str) -> None:
+    assert finding not in {m.finding_id for m in engine.parser.parse(text)}
+
+
+@pytest.mark.parametrize(("text", "finding"), KEPT, ids=[t for t, _ in KEPT])
+def test_time_words_of_the_symptom_stay(engine: Engine, text: str, finding: str) -> None:
+    assert finding in {m.finding_id for m in engine.parser.parse(text)}

@@ -161,6 +161,12 @@ SEMANTIC_KINDS = frozenset({"symptom", "movement"})
 SEMANTIC_THRESHOLD = 0.70
 # The word of a simile ("like being hit on the head"): see _says_whole_phrasing.
 _SIMILE = frozenset({fold("like")})
+_AGO = fold("ago")
+# An onset word qualifies what follows it within this many tokens ("new blood pressure pill").
+ONSET_QUALIFIES = 3
+# "had my thyroid out 2 years ago": how far back a duration ending in "ago" looks for the
+# event it dates.
+AGO_REACH = 3
 
 
 class TextParser:
@@ -209,6 +215,11 @@ class TextParser:
         ]
         self.lexicon = Lexicon(entries, self.context.vocabulary, misspelt, concepts)
         self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
+        self._dated_kinds = {
+            f.id
+            for f in kb.findings
+            if f.kind in (FindingKind.HISTORY, FindingKind.MEDICINE, FindingKind.SUBSTANCE)
+        }
         self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
         self._binds: list[dict[str, str]] = []
         attribute_entries: list[tuple[str, str]] = []
@@ -394,9 +405,20 @@ class TextParser:
             return []
         sentence_of = sentence_ids(tokens)
         sensitive = {sentence_of[span.first] for span, f, _ in taken if f in self._onset_sensitive}
+        # "a new antipsychotic", "started new blood pressure tablets": an onset word that
+        # qualifies a medicine, a substance or a past event dates that, not a symptom.
+        dated = {
+            k
+            for span, f, _ in taken
+            if f in self._dated_kinds
+            for k in range(span.first, span.last)
+        }
         for match in self._onset_lexicon.match(tokens):
-            if sentence_of[match.first] in sensitive:
-                return [(Span(match.first, match.last), SUDDEN_ONSET, match.corrected)]
+            if sentence_of[match.first] not in sensitive:
+                continue
+            if dated.intersection(range(match.last, match.last + ONSET_QUALIFIES)):
+                continue
+            return [(Span(match.first, match.last), SUDDEN_ONSET, match.corrected)]
         return []
 
     def _attribute_spans(
@@ -448,10 +470,33 @@ class TextParser:
                 for i, t in enumerate(tokens)
                 if t.start >= duration.start and t.end <= duration.end
             ]
-            if inside and not used.intersection(inside):
-                found.append((Span(inside[0], inside[-1] + 1), duration.finding_id, False))
-                used.update(inside)
+            if not inside or used.intersection(inside):
+                continue
+            if tokens[inside[-1]].key == _AGO and self._dates_an_event(tokens, inside[0], taken):
+                continue
+            found.append((Span(inside[0], inside[-1] + 1), duration.finding_id, False))
+            used.update(inside)
         return found
+
+    def _dates_an_event(
+        self, tokens: list[Token], first: int, taken: list[tuple[Span, str, bool]]
+    ) -> bool:
+        """Whether "... ago" at ``first`` tells when a past event or a medicine began.
+
+        "had my thyroid out 2 years ago", "started lithium 3 weeks ago": the time belongs to
+        the operation or the medicine named just before it, not to how long the spasms have
+        gone on ("the cramps started 3 weeks ago" still dates the cramps).
+        """
+        sentence_of = sentence_ids(tokens)
+        before = [
+            (span, f)
+            for span, f, _ in taken
+            if span.last <= first and sentence_of[span.first] == sentence_of[first]
+        ]
+        if not before:
+            return False
+        span, finding_id = max(before, key=lambda item: item[0].last)
+        return finding_id in self._dated_kinds and first - span.last <= AGO_REACH
 
 
 def _says_whole_phrasing(
