@@ -96,6 +96,12 @@ class Settings:
     def is_development(self) -> bool:
         return self.environment != "production"
 
+    @property
+    def https(self) -> bool:
+        """Served over HTTPS, so cookies are ``Secure`` and HSTS is sent: everywhere but in
+        development (plain http://localhost). The one place this is decided."""
+        return self.environment != "development"
+
     @classmethod
     def from_env(cls) -> Settings:
         def number(name: str, default: int) -> int:

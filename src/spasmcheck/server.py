@@ -104,7 +104,7 @@ def create_app(
             return http_error_response(exc, path)
         return http_error_page(request, exc)
 
-    app.add_middleware(SecurityHeaders, https=settings.environment != "development")
+    app.add_middleware(SecurityHeaders, https=settings.https)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     # Outside the others: a refused request costs no body read, thread or database write.
     app.add_middleware(SignInGate, limit=2 * settings.max_concurrent_hashes)

@@ -209,7 +209,7 @@ def sign_in(session: Session, *, user: User, settings: Settings) -> SignIn:
 
 
 def set_session_cookies(response: Response, *, issued: SignIn, settings: Settings) -> None:
-    secure = settings.environment != "development"
+    secure = settings.https
     cookie = _signer(settings).sign(issued.session_token).decode("ascii")
     response.set_cookie(
         session_cookie(settings),
@@ -232,7 +232,7 @@ def set_session_cookies(response: Response, *, issued: SignIn, settings: Setting
 
 
 def clear_session_cookies(response: Response, *, settings: Settings) -> None:
-    secure = settings.environment != "development"
+    secure = settings.https
     for name, httponly in ((session_cookie(settings), True), (csrf_cookie(settings), False)):
         response.delete_cookie(name, path="/", secure=secure, httponly=httponly, samesite="lax")
 

@@ -471,7 +471,7 @@ def _redirect_to_current(
         INTERVIEW_COOKIE,
         state,
         httponly=True,
-        secure=settings.environment != "development",
+        secure=settings.https,
         samesite="lax",
         path="/interview",
     )
@@ -688,7 +688,7 @@ def save_result(
             state,
             max_age=PENDING_MAX_AGE_S,
             httponly=True,
-            secure=settings.environment != "development",
+            secure=settings.https,
             samesite="lax",
             path="/result/save",
         )
