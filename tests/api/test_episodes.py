@@ -71,7 +71,7 @@ def test_patch_changes_only_what_is_sent(alice: User) -> None:
 @pytest.mark.parametrize(
     "change",
     [
-        {"severity": None},
+        {"kind": None},
         {"severity": 11},
         {"locations": []},
         {"locations": ["loc_moon"]},

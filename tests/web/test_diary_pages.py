@@ -98,8 +98,9 @@ def test_the_form_offers_the_body_map_and_quick_controls(diary_alice: User) -> N
     html = page.text
     assert 'name="locations" value="loc_calf"' in html
     assert 'type="radio" name="kind" value="cramp"' in html
-    assert re.search(r'<input type="range" id="severity" name="severity" min="0" max="10"', html)
-    assert '<output id="severity-value"' in html
+    # a choice of 0 to 10 with none made for the person: untouched, it is "not recorded"
+    assert [f'type="radio" name="severity" value="{n}" >' in html for n in range(11)] == [True] * 11
+    assert 'type="radio" name="severity" value="" checked' in html
     assert 'name="context" value="caffeine"' in html
     assert 'name="helped" value="stretching"' in html
     assert '<select id="duration_seconds" name="duration_seconds"' in html
@@ -211,7 +212,7 @@ def test_log_three_episodes_then_see_the_list_the_summary_and_the_charts(
     ids = EPISODE_ITEM.findall(html)
     assert len(ids) == 3
     assert [int(i) for i in ids] == sorted((int(i) for i in ids), reverse=True)  # newest first
-    assert "Twitch" in html and "severity <strong>8</strong>/10" in html
+    assert "Twitch" in html and "severity <strong>8/10</strong>" in html
     assert "Calf, Foot or toes" in html
     assert "Stretching (helped)" in html and "Heat (did not help)" in html
     assert "&lt;b&gt;ouch&lt;/b&gt;" in html and "<b>ouch" not in html
@@ -346,10 +347,10 @@ def test_an_entry_older_than_26_weeks_opens_the_whole_diary_and_is_listed(
         ({"locations": ["loc_nowhere"]}, "Choose where you felt it from the list."),
         ({"kind": None}, "Choose what it felt like."),
         ({"kind": "hiccup"}, "Choose what it felt like."),
-        ({"severity": "11"}, "Choose how strong it was, from 0 to 10."),
-        ({"severity": "-1"}, "Choose how strong it was, from 0 to 10."),
-        ({"severity": "lots"}, "Choose how strong it was, from 0 to 10."),
-        ({"duration_seconds": "86401"}, "Choose how long it lasted."),
+        ({"severity": "11"}, "Choose how strong it was, from 0 to 10, or leave it out."),
+        ({"severity": "-1"}, "Choose how strong it was, from 0 to 10, or leave it out."),
+        ({"severity": "lots"}, "Choose how strong it was, from 0 to 10, or leave it out."),
+        ({"duration_seconds": "86401"}, "Choose how long it lasted, or leave it out."),
         ({"started_at": ""}, "Enter the date and time it started"),
         ({"started_at": "yesterday"}, "Enter the date and time it started"),
         ({"started_at": "1850-01-01T10:00"}, "Enter a date after 1900."),

@@ -140,10 +140,12 @@ class Episode(BaseModel):
 
     id: int | None = None
     started_at: AwareDatetime
-    duration_seconds: Annotated[int, Field(strict=True, ge=0, le=MAX_DURATION_SECONDS)]
+    # None: not recorded. Required all the same, so a caller says so: a form left untouched
+    # must not become "5 out of 10, under a minute" (issue 14 item 12).
+    duration_seconds: Annotated[int, Field(strict=True, ge=0, le=MAX_DURATION_SECONDS)] | None
     locations: Annotated[list[str], Field(min_length=1, max_length=MAX_LOCATIONS)]
     kind: EpisodeKind
-    severity: Annotated[int, Field(strict=True, ge=0, le=10)]
+    severity: Annotated[int, Field(strict=True, ge=0, le=10)] | None  # None: not recorded
     context: Annotated[list[ContextFactor], Field(max_length=MAX_CONTEXT)] = Field(
         default_factory=list
     )

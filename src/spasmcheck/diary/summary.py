@@ -21,7 +21,9 @@ the range are ignored. The pieces, and the exact rules:
   that is under two weeks nothing counts as new: too short to tell spread from the first days.
 * **Severity.** Mean severity per week, and the least-squares slope of each episode's severity
   on its time (in weeks since the start of the range) with a t test (:func:`.stats.ols_slope`);
-  ``rising`` when p < 0.05, the slope is positive and the range spans at least 3 weeks.
+  ``rising`` when p < 0.05, the slope is positive and the range spans at least 3 weeks. Only
+  the severities recorded count here (``SeverityTrend.rated``); an episode logged without one is
+  left out of this part alone.
 * **Context associations.** The unit is a *diary day* that runs from 06:00 to 06:00 the next
   morning in local time: the night belongs to the evening before, so the coffee logged on an
   episode at 20:00 (any time from 06:00 on) counts for the cramp at 02:00 the following night.
@@ -273,6 +275,7 @@ class SeverityTrend:
     weeks: int
     fit: Slope | None
     rising: bool
+    rated: int = 0  # episodes with a severity recorded; the mean and the slope use only these
 
     def as_dict(self) -> dict[str, Any]:
         f = self.fit
@@ -636,7 +639,7 @@ def _severity(local: list[_Local], start: date, n_weeks: int) -> SeverityTrend:
         and fit.p_value < SIGNIFICANCE
         and fit.slope > 0
     )
-    return SeverityTrend(sum(values) / len(values), n_weeks, fit, rising)
+    return SeverityTrend(sum(values) / len(values), n_weeks, fit, rising, len(values))
 
 
 def _context(local: list[_Local], start: date, end: date) -> list[ContextAssociation]:

@@ -78,14 +78,16 @@ def episodes_per_week(summary: DiarySummary) -> bytes:
 def severity_over_time(
     episodes: Sequence[Episode], summary: DiarySummary, timezone: str = "UTC"
 ) -> bytes:
-    """Dots: each episode's severity on its local date; line: the weekly mean."""
+    """Dots: each episode's severity on its local date (none for a severity not recorded);
+    line: the weekly mean."""
     fig = _figure()
     ax = fig.add_subplot()
     zone = ZoneInfo(timezone)
     points = [
         (e.started_at.astimezone(zone).date(), e.severity)
         for e in episodes
-        if summary.start <= e.started_at.astimezone(zone).date() <= summary.end
+        if e.severity is not None
+        and summary.start <= e.started_at.astimezone(zone).date() <= summary.end
     ]
     points.sort()
 

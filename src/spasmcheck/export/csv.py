@@ -38,6 +38,9 @@ COLUMNS: tuple[str, ...] = (
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "'")
 LIST_SEPARATOR = ";"
 HELPED = {True: "yes", False: "no", None: "unknown"}
+# A severity or duration the person did not give: words, not an empty or made-up number (a
+# spreadsheet's AVERAGE and SUM skip text cells, so it does not count as 0 either).
+NOT_RECORDED = "not recorded"
 
 
 def guard(cell: str) -> str:
@@ -71,9 +74,11 @@ def episode_row(episode: Episode, zone: ZoneInfo) -> dict[str, str]:
         "id": "" if episode.id is None else str(episode.id),
         "started_at_utc": episode.started_at.isoformat(),
         "started_at_local": episode.started_at.astimezone(zone).isoformat(),
-        "duration_seconds": str(episode.duration_seconds),
+        "duration_seconds": (
+            NOT_RECORDED if episode.duration_seconds is None else str(episode.duration_seconds)
+        ),
         "kind": episode.kind.value,
-        "severity": str(episode.severity),
+        "severity": NOT_RECORDED if episode.severity is None else str(episode.severity),
         "locations": LIST_SEPARATOR.join(episode.locations),
         "location_names": _location_names(episode.locations),
         "context": LIST_SEPARATOR.join(factor.value for factor in episode.context),

@@ -63,6 +63,18 @@ DIARY_SYSTEM = f"{BASE}/CodeSystem/diary"  # codes of the episode Observation an
 EPISODE_KIND_SYSTEM = f"{BASE}/CodeSystem/episode-kind"
 CONTEXT_SYSTEM = f"{BASE}/CodeSystem/context-factor"
 REMEDY_SYSTEM = f"{BASE}/CodeSystem/remedy"
+# FHIR R4's reason for a missing value (terminology.hl7.org CodeSystem data-absent-reason):
+# the person logged the episode without a severity.
+DATA_NOT_RECORDED: dict[str, Any] = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
+            "code": "unknown",
+            "display": "Unknown",
+        }
+    ],
+    "text": "not recorded",
+}
 
 MAX_CONDITIONS = 5
 PROVISIONAL_PROBABILITY = 0.5
@@ -557,11 +569,13 @@ def _episode_observation(episode: Episode, engine: Engine, patient: str) -> dict
         "coding": [_coding(EPISODE_KIND_SYSTEM, kind), *_finding_codings(kind_finding)],
         "text": kind_finding.name if kind_finding is not None else kind.replace("_", " "),
     }
+    severity: dict[str, Any] = (
+        {"valueInteger": episode.severity}
+        if episode.severity is not None
+        else {"dataAbsentReason": DATA_NOT_RECORDED}
+    )
     components: list[dict[str, Any]] = [
-        {
-            "code": _diary_code("severity", "Severity (0-10, self-rated)"),
-            "valueInteger": episode.severity,
-        },
+        {"code": _diary_code("severity", "Severity (0-10, self-rated)"), **severity},
         {
             "code": _diary_code("episode-kind", "Kind of episode"),
             "valueCodeableConcept": kind_concept,
@@ -600,7 +614,7 @@ def _episode_observation(episode: Episode, engine: Engine, patient: str) -> dict
         "subject": _ref(patient),
     }
     start = episode.started_at
-    if episode.duration_seconds > 0:
+    if episode.duration_seconds:  # None: not recorded, so only the start is known
         end = start + timedelta(seconds=episode.duration_seconds)
         observation["effectivePeriod"] = {"start": _instant(start), "end": _instant(end)}
     else:

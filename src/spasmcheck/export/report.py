@@ -549,7 +549,8 @@ def what_changed(
     second_eps = [e for e, d in dated if second_start <= d <= end]
 
     def period(items: list[Episode], a: date, b: date) -> Period:
-        mean = sum(e.severity for e in items) / len(items) if items else None
+        rated = [e.severity for e in items if e.severity is not None]  # "not recorded" left out
+        mean = sum(rated) / len(rated) if rated else None
         return Period(a, b, len(items), mean)
 
     first = period(first_eps, start, first_end)
@@ -685,8 +686,11 @@ def diary_facts(summary: DiarySummary) -> list[str]:
         facts.append(f"episodes in {weeks.weeks_with_episodes} of {weeks.weeks} weeks")
         share = summary.night.share or 0.0
         facts.append(f"{summary.night.episodes} at night ({share * 100:.0f} %)")
+        unrated = summary.episodes - summary.severity.rated
         if summary.severity.mean is not None:
             facts.append(f"mean severity {summary.severity.mean:.1f}/10")
+        if unrated:
+            facts.append(f"severity not recorded on {unrated}")
     rr = summary.trend.fit.rate_ratio
     p = summary.trend.fit.p_value
     if rr is not None and p is not None and summary.trend.weeks >= 3:

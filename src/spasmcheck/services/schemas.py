@@ -152,13 +152,15 @@ class AccountPublic(BaseModel):
 
 # -- episodes ------------------------------------------------------------------------------------
 class EpisodeCreate(_Strict):
-    """One episode as logged: only when, how long, where, what kind and how bad are required."""
+    """One episode as logged: only when, how long, where, what kind and how bad are required
+    (how long and how bad may be null: not recorded, never a default the person did not
+    give)."""
 
     started_at: Moment
-    duration_seconds: Duration
+    duration_seconds: Duration | None
     locations: Locations
     kind: EpisodeKind
-    severity: Severity
+    severity: Severity | None
     context: Context = []
     medicine_name: MedicineName | None = None
     remedies: Remedies = []
@@ -176,9 +178,13 @@ class EpisodeCreate(_Strict):
             raise ValueError(episode_problem(error)) from error
 
 
+NULLABLE = frozenset({"medicine_name", "duration_seconds", "severity"})
+
+
 class EpisodeUpdate(_Strict):
     """A partial change: the fields sent replace the stored ones (``medicine_name`` may be
-    null to clear it; the other fields may not)."""
+    null to clear it, ``duration_seconds`` and ``severity`` null for "not recorded"; the other
+    fields may not)."""
 
     started_at: Moment | None = None
     duration_seconds: Duration | None = None
@@ -192,7 +198,7 @@ class EpisodeUpdate(_Strict):
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> EpisodeUpdate:
-        for name in self.model_fields_set - {"medicine_name"}:
+        for name in self.model_fields_set - NULLABLE:
             if getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         return self
@@ -210,10 +216,10 @@ class EpisodeUpdate(_Strict):
 class EpisodePublic(BaseModel):
     id: int
     started_at: datetime
-    duration_seconds: int
+    duration_seconds: int | None  # None: not recorded
     locations: list[str]
     kind: EpisodeKind
-    severity: int
+    severity: int | None  # None: not recorded
     context: list[ContextFactor]
     medicine_name: str | None
     remedies: list[Remedy]

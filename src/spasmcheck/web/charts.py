@@ -298,13 +298,15 @@ def severity_over_time(
     *,
     chart_id: str = "chart-severity",
 ) -> Chart:
-    """Dots: each episode's severity on its local day; solid line: the weekly mean."""
+    """Dots: each episode's severity on its local day; solid line: the weekly mean. An
+    episode logged without a severity has no dot (it is not a 0)."""
     title = "Severity over time"
     zone = ZoneInfo(summary.timezone)
     points = sorted(
         (local.date(), e.severity)
         for e in episodes
-        if summary.start <= (local := e.started_at.astimezone(zone)).date() <= summary.end
+        if e.severity is not None
+        and summary.start <= (local := e.started_at.astimezone(zone)).date() <= summary.end
     )
     top, bottom, left, right = 34.0, 164.0, 30.0, WIDTH - 6.0
     line_height = SMALL_SIZE * LINE
@@ -324,8 +326,8 @@ def severity_over_time(
         if w.mean_severity is not None
     ]
     if not points:
-        description = "No episodes in this range, so no severity to show."
-        body = _message(height, "No episodes in this range")
+        description = "No episodes with a severity in this range, so no severity to show."
+        body = _message(height, "No severity recorded in this range")
     else:
         body = []
         for tick in (0, 5, 10):

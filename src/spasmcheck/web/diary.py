@@ -7,7 +7,11 @@ far"), which gives one bar per week. The summary and its re-triage come from
 saved check exists, its age and sex go in too, so the re-triage speaks about the same person.
 
 The episode form needs no JavaScript: every control is a real input, the body map's regions
-mirror checkboxes, and the time defaults to now in the person's timezone. Everything posted
+mirror checkboxes, and the time defaults to now in the person's timezone. Nothing else is
+preset (issue 14 item 12): a severity or duration left untouched is saved as "not recorded",
+never as a number the person did not choose. "It's happening now" starts a timer: the start
+time goes into a signed, HTTP-only cookie of the account, and "Stop" fills in the start and
+the measured length (the script only shows the time running). Everything posted
 is read as text and checked here against the diary's closed vocabularies before the
 :class:`~spasmcheck.diary.model.Episode` validates it again, so a bad value comes back as the
 form with a message in plain words (status 422), never a traceback. Episode ids outside the
@@ -25,9 +29,11 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
+from spasmcheck.config import Settings
 from spasmcheck.diary.model import (
     MAX_DURATION_SECONDS,
     MAX_MEDICINE_NAME_CHARS,
@@ -112,11 +118,13 @@ DURATIONS: tuple[tuple[int, str], ...] = (
     (600, "10 minutes or more"),
     (3600, "An hour or more"),
 )
-DEFAULT_DURATION = 30
-DEFAULT_SEVERITY = 5
+SEVERITIES = tuple(range(11))
+NOT_RECORDED = "not recorded"
 
 
-def duration_words(seconds: int) -> str:
+def duration_words(seconds: int | None) -> str:
+    if seconds is None:
+        return f"duration {NOT_RECORDED}"
     if seconds < 10:
         return "under 10 seconds"
     if seconds < 60:
@@ -174,8 +182,8 @@ class EpisodeForm(BaseModel):
     csrf_token: str = ""
     locations: list[str] = Field(default_factory=list)
     kind: str = ""
-    severity: str = str(DEFAULT_SEVERITY)
-    duration_seconds: str = str(DEFAULT_DURATION)
+    severity: str = ""  # "": not recorded
+    duration_seconds: str = ""  # "": not recorded
     started_at: str = ""
     context: list[str] = Field(default_factory=list)
     helped: list[str] = Field(default_factory=list)
@@ -184,6 +192,7 @@ class EpisodeForm(BaseModel):
     medicine_name: str = ""
     notes: str = ""
     date_confirmed: str = ""  # "yes": a start more than a year ago is meant (not a typo)
+    timer: str = ""  # "stop": the timer's button, which does not save
 
     @classmethod
     def of(cls, episode: Episode, zone: ZoneInfo) -> EpisodeForm:
@@ -191,8 +200,10 @@ class EpisodeForm(BaseModel):
             date_confirmed="yes",  # saved before: its date was accepted then
             locations=list(episode.locations),
             kind=episode.kind.value,
-            severity=str(episode.severity),
-            duration_seconds=str(episode.duration_seconds),
+            severity="" if episode.severity is None else str(episode.severity),
+            duration_seconds=(
+                "" if episode.duration_seconds is None else str(episode.duration_seconds)
+            ),
             started_at=_local_input(episode.started_at.astimezone(zone)),
             context=[c.value for c in episode.context],
             helped=[r.name.value for r in episode.remedies if r.helped is True],
@@ -255,14 +266,15 @@ def parse_episode(
     if form.kind not in {k.value for k in EpisodeKind}:
         errors["kind"] = "Choose what it felt like."
 
-    severity = int(form.severity) if form.severity.strip().isdigit() else -1
-    if not 0 <= severity <= 10:
-        errors["severity"] = "Choose how strong it was, from 0 to 10."
+    text = form.severity.strip()
+    severity = None if not text else int(text) if text.isdigit() and len(text) <= 2 else -1
+    if severity is not None and not 0 <= severity <= 10:
+        errors["severity"] = "Choose how strong it was, from 0 to 10, or leave it out."
 
     text = form.duration_seconds.strip()
-    duration = int(text) if text.isdigit() and len(text) <= 6 else -1
-    if not 0 <= duration <= MAX_DURATION_SECONDS:
-        errors["duration_seconds"] = "Choose how long it lasted."
+    duration = None if not text else int(text) if text.isdigit() and len(text) <= 6 else -1
+    if duration is not None and not 0 <= duration <= MAX_DURATION_SECONDS:
+        errors["duration_seconds"] = "Choose how long it lasted, or leave it out."
 
     started = _started_at(form.started_at, zone, now)
     if isinstance(started, str):
@@ -346,7 +358,7 @@ FIELD_ORDER = (
 
 
 def _duration_options(current: str) -> list[tuple[str, str]]:
-    options = [(str(seconds), label) for seconds, label in DURATIONS]
+    options = [("", "Not recorded"), *((str(seconds), label) for seconds, label in DURATIONS)]
     if current not in {value for value, _ in options} and current.isdigit():
         # Logged elsewhere (the API) with an exact length: keep it unless changed.
         seconds = int(current)
@@ -364,6 +376,9 @@ def _form_page(
     *,
     episode_id: int | None,
     errors: dict[str, str] | None = None,
+    timer: datetime | None = None,
+    notice: str = "",
+    status_code: int | None = None,
 ) -> Response:
     errors = errors or {}
     ordered = [(name, errors[name]) for name in FIELD_ORDER if name in errors]
@@ -383,15 +398,18 @@ def _form_page(
         "medicine_factors": sorted(f.value for f in MEDICINE_FACTORS),
         "remedies": [(r.value, REMEDY_LABELS[r]) for r in RemedyName],
         "durations": _duration_options(form.duration_seconds),
-        "severity_value": (
-            form.severity if form.severity in {str(n) for n in range(11)} else DEFAULT_SEVERITY
-        ),
+        "severities": [str(n) for n in SEVERITIES],
+        "timer_since": _local_input(timer.astimezone(_zone(user))) if timer else "",
+        "timer_since_words": f"{timer.astimezone(_zone(user)):%H:%M}" if timer else "",
+        "timer_epoch_ms": int(timer.timestamp() * 1000) if timer else 0,
+        "notice": notice,
         "max_started_at": _local_input(now + FUTURE_SLACK),
         "timezone": user.timezone,
         "max_notes": MAX_NOTES_CHARS,
         "max_medicine": MAX_MEDICINE_NAME_CHARS,
     }
-    return render(request, "diary_form.html", context, status_code=422 if errors else 200)
+    status = status_code if status_code is not None else 422 if errors else 200
+    return render(request, "diary_form.html", context, status_code=status)
 
 
 def _after_save(episode: Episode, zone: ZoneInfo, done: str) -> RedirectResponse:
@@ -414,11 +432,113 @@ def _own_episode(session: Session, user: User, episode_id: int) -> Episode:
         raise PageError(404, NOT_FOUND) from error
 
 
+# -- "it is happening now": the timer ----------------------------------------------------------
+TIMER_COOKIE = "spasmcheck_diary_timer"
+TIMER_NOT_RUNNING = "The timer was not running (or ran for more than a day). Start it again."
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _timer_serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt="spasmcheck.diary-timer")
+
+
+def running_timer(request: Request, user: User, now: datetime) -> datetime | None:
+    """When this account's timer was started in this browser, or None: no cookie, a forged or
+    another account's one, or one older than the longest episode the diary keeps."""
+    cookie = request.cookies.get(TIMER_COOKIE)
+    if not cookie:
+        return None
+    try:
+        data = _timer_serializer(_settings(request)).loads(cookie, max_age=MAX_DURATION_SECONDS)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("user") != user.id:
+        return None
+    try:
+        started = datetime.fromisoformat(str(data.get("start")))
+    except ValueError:
+        return None
+    if started.tzinfo is None or started > now:
+        return None
+    return started.astimezone(UTC)
+
+
+def _timer_cookie(response: Response, request: Request, value: str | None) -> Response:
+    if value is None:
+        response.delete_cookie(TIMER_COOKIE, path="/diary")
+        return response
+    settings = _settings(request)
+    response.set_cookie(
+        TIMER_COOKIE,
+        value,
+        max_age=MAX_DURATION_SECONDS,
+        httponly=True,
+        secure=settings.https,
+        samesite="lax",
+        path="/diary",
+    )
+    return response
+
+
+@router.post("/diary/timer")
+def start_timer(
+    request: Request, session: SessionDep, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    """Start the timer now, and back to the form, which shows it running."""
+    user = form_user(request, session, csrf_token)
+    now = datetime.now(UTC)
+    value = _timer_serializer(_settings(request)).dumps({"user": user.id, "start": now.isoformat()})
+    return _timer_cookie(RedirectResponse("/diary/new", status_code=303), request, value)
+
+
+def _stop_timer(
+    request: Request, engine: Engine, user: User, form: EpisodeForm, now: datetime
+) -> Response:
+    """The form with its start and measured length (to the second) set from the timer, which
+    ends. It does not save: the person still says where it was and what it felt like."""
+    zone = _zone(user)
+    started = running_timer(request, user, now)
+    if started is None:
+        return _form_page(
+            request, engine, user, form, episode_id=None, errors={"timer": TIMER_NOT_RUNNING}
+        )
+    seconds = min(int((now - started).total_seconds()), MAX_DURATION_SECONDS)
+    form = form.model_copy(
+        update={
+            "started_at": _local_input(started.astimezone(zone)),
+            "duration_seconds": str(seconds),
+        }
+    )
+    page = _form_page(
+        request,
+        engine,
+        user,
+        form,
+        episode_id=None,
+        notice=f"It lasted {_exact(seconds)}. Say where it was and what it felt like, then save.",
+    )
+    return _timer_cookie(page, request, None)
+
+
+def _exact(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {rest} s" if minutes else f"{rest} seconds"
+
+
 @router.get("/diary/new")
 def new_episode_page(request: Request, session: SessionDep, engine: EngineDep) -> Response:
     user = require_user(request, session)
-    form = EpisodeForm(started_at=_local_input(datetime.now(_zone(user))))
-    return _form_page(request, engine, user, form, episode_id=None)
+    now = datetime.now(UTC)
+    timer = running_timer(request, user, now)
+    form = EpisodeForm(started_at=_local_input((timer or now).astimezone(_zone(user))))
+    return _form_page(request, engine, user, form, episode_id=None, timer=timer)
 
 
 @router.post("/diary/new")
@@ -430,11 +550,18 @@ def new_episode(
 ) -> Response:
     user = form_user(request, session, form.csrf_token)
     zone = _zone(user)
-    episode, errors = parse_episode(form, zone, datetime.now(UTC))
+    now = datetime.now(UTC)
+    if form.timer == "stop":
+        return _stop_timer(request, engine, user, form, now)
+    episode, errors = parse_episode(form, zone, now)
     if episode is None:
-        return _form_page(request, engine, user, form, episode_id=None, errors=errors)
+        timer = running_timer(request, user, now)
+        return _form_page(request, engine, user, form, episode_id=None, errors=errors, timer=timer)
     diary.add_episode(session, user=user, episode=episode)
-    return _after_save(episode, zone, "saved")
+    saved = _after_save(episode, zone, "saved")
+    if TIMER_COOKIE in request.cookies:  # the episode it timed is logged now
+        _timer_cookie(saved, request, None)
+    return saved
 
 
 @router.get("/diary/{episode_id}/edit")
@@ -499,7 +626,7 @@ class EpisodeView:
     when: str
     iso: str
     kind: str
-    severity: int
+    severity: str  # "7/10", or "not recorded"
     places: str
     duration: str
     context: str
@@ -521,7 +648,7 @@ def _episode_view(episode: Episode, zone: ZoneInfo, names: dict[str, str]) -> Ep
         when=f"{local:%a} {local.day} {local:%b %Y, %H:%M}",
         iso=local.isoformat(timespec="minutes"),
         kind=KIND_LABELS[episode.kind][0],
-        severity=episode.severity,
+        severity=NOT_RECORDED if episode.severity is None else f"{episode.severity}/10",
         places=", ".join(names.get(loc, loc) for loc in episode.locations),
         duration=duration_words(episode.duration_seconds),
         context=", ".join(context),

@@ -1,16 +1,22 @@
-// The diary pages, enhanced: the severity number follows the slider, the medicine name shows
+// The diary pages, enhanced: a running timer shows its minutes and seconds, the medicine name shows
 // when "New medicine" or "Changed medicine" is ticked, a remedy ticked as "helped" clears the
 // same remedy in the "did not help" and "not sure" groups (and so on), and deleting asks first.
 // Without this script every control still works and submits the same values.
 (function () {
   "use strict";
 
-  var slider = document.getElementById("severity");
-  var shown = document.getElementById("severity-value");
-  if (slider && shown) {
-    var update = function () { shown.textContent = slider.value; };
-    slider.addEventListener("input", update);
-    update();
+  // The timer's start comes from the server; the page only shows how long it has run.
+  var clock = document.querySelector(".timer-clock[data-timer-start]");
+  if (clock) {
+    var since = Number(clock.getAttribute("data-timer-start"));
+    var tick = function () {
+      var seconds = Math.max(0, Math.floor((Date.now() - since) / 1000));
+      var minutes = Math.floor(seconds / 60);
+      var rest = seconds % 60;
+      clock.textContent = "(" + minutes + ":" + (rest < 10 ? "0" : "") + rest + ")";
+    };
+    tick();
+    window.setInterval(tick, 1000);
   }
 
   var medicine = document.querySelector(".medicine-field");
