@@ -34,6 +34,18 @@ SHOWN_LOG_LR = 0.18
 SEXES = ("female", "male")
 
 
+def shown_evidence(
+    contributions: Iterable[Contribution],
+) -> tuple[list[Contribution], list[Contribution]]:
+    """The evidence for and against a cause worth showing a person: likelihood ratios beyond
+    ``e^SHOWN_LOG_LR`` either way. The one cut-off for the assessment and ``/v1/explain``."""
+    items = list(contributions)
+    return (
+        [c for c in items if c.log_lr > SHOWN_LOG_LR],
+        [c for c in items if c.log_lr < -SHOWN_LOG_LR],
+    )
+
+
 class InputError(ValueError):
     """Input the engine cannot work with (empty text, age out of range, unknown sex...)."""
 
@@ -266,8 +278,9 @@ class Engine:
     ) -> RankedCondition:
         condition = self.kb.conditions[index]
         contributions = self.model.contributions_from(condition.id, *llr)
-        notes_for = [self._note(c) for c in contributions if c.log_lr > SHOWN_LOG_LR]
-        notes_against = [self._note(c) for c in contributions if c.log_lr < -SHOWN_LOG_LR]
+        shown_for, shown_against = shown_evidence(contributions)
+        notes_for = [self._note(c) for c in shown_for]
+        notes_against = [self._note(c) for c in shown_against]
         return RankedCondition(
             condition,
             probability,
