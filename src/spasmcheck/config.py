@@ -25,6 +25,11 @@ def default_database_url() -> str:
     return f"sqlite:///{Path(base) / 'spasmcheck' / 'spasmcheck.sqlite3'}"
 
 
+def default_mail_dir() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "spasmcheck" / "outbox")
+
+
 def database_url_from_env() -> str:
     return os.environ.get("SPASMCHECK_DATABASE_URL") or default_database_url()
 
@@ -56,6 +61,24 @@ class Settings:
     # argon2-cffi's cheapest profile instead of its defaults: for the test suite only, where
     # production hashing would cost half a second per sign-up. Not read from the environment.
     fast_password_hashing: bool = False
+    # The https address people open, e.g. https://spasmcheck.example.org: the links that are
+    # mailed (confirm an address, reset a password) point there. Required in production, so a
+    # forged Host header can never put another site's address into a reset link; elsewhere
+    # the request's own address is used when it is empty.
+    public_url: str = ""
+    # Mail: an smtp:// or smtps:// URL, or empty to write each message into mail_dir.
+    smtp_url: str = ""
+    mail_dir: str = field(default_factory=default_mail_dir)
+    mail_from: str = "spasmcheck <no-reply@localhost>"
+    # Sign-up by e-mail confirmation: None means on in production, off in development and
+    # tests (a local trial has no mailbox). On, a sign-up answers the same whether or not the
+    # address already has an account, and an account is used only once its address is
+    # confirmed (OWASP ASVS 4.0 2.2.x, no user enumeration).
+    verify_email: bool | None = None
+
+    @property
+    def confirms_email(self) -> bool:
+        return self.environment == "production" if self.verify_email is None else self.verify_email
 
     def __post_init__(self) -> None:
         if self.environment not in ENVIRONMENTS:
@@ -89,6 +112,17 @@ class Settings:
                 ) from error
         if self.engine_rate_limit < 0:
             raise SettingsError("engine_rate_limit must be 0 (off) or more")
+        if self.environment == "production" and not self.public_url:
+            raise SettingsError(
+                "SPASMCHECK_PUBLIC_URL must be set in production to the https address people "
+                "open (mailed links point there)"
+            )
+        if self.public_url and not self.public_url.startswith(("https://", "http://")):
+            raise SettingsError("SPASMCHECK_PUBLIC_URL must start with https:// or http://")
+        if self.smtp_url and not self.smtp_url.startswith(("smtp://", "smtps://")):
+            raise SettingsError(
+                "SPASMCHECK_SMTP_URL must look like smtp://host:587 or smtps://host"
+            )
         if not self.database_url.startswith(("sqlite", "postgresql")):
             raise SettingsError("SPASMCHECK_DATABASE_URL must be a sqlite:// or postgresql:// URL")
 
@@ -113,6 +147,16 @@ class Settings:
             except ValueError as error:
                 raise SettingsError(f"{name} must be a whole number, got {raw!r}") from error
 
+        def switch(name: str) -> bool | None:
+            raw = os.environ.get(name, "").strip().lower()
+            if not raw:
+                return None
+            if raw in ("1", "true", "yes", "on"):
+                return True
+            if raw in ("0", "false", "no", "off"):
+                return False
+            raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
         return cls(
             environment=os.environ.get("SPASMCHECK_ENV", "production"),
             database_url=database_url_from_env(),
@@ -125,6 +169,11 @@ class Settings:
             register_rate_limit=number("SPASMCHECK_REGISTER_RATE_LIMIT", 10),
             max_concurrent_hashes=number("SPASMCHECK_MAX_CONCURRENT_HASHES", 2),
             engine_rate_limit=number("SPASMCHECK_ENGINE_RATE_LIMIT", 120),
+            public_url=os.environ.get("SPASMCHECK_PUBLIC_URL", "").rstrip("/"),
+            smtp_url=os.environ.get("SPASMCHECK_SMTP_URL", ""),
+            mail_dir=os.environ.get("SPASMCHECK_MAIL_DIR") or default_mail_dir(),
+            mail_from=os.environ.get("SPASMCHECK_MAIL_FROM", "spasmcheck <no-reply@localhost>"),
+            verify_email=switch("SPASMCHECK_VERIFY_EMAIL"),
             trusted_proxies=tuple(
                 part.strip()
                 for part in os.environ.get("SPASMCHECK_TRUSTED_PROXIES", "").split(",")

@@ -86,6 +86,7 @@ def create_app(
         lifespan=_lifespan,
     )
     app.state.settings = settings
+    hide_query_strings()
     app.state.engine = engine or server_engine()
     if session_factory is None:
         from spasmcheck.storage.db import make_session_factory
@@ -368,6 +369,24 @@ class SlowHeadersTimeout(H11Protocol):
 
 
 LOG = logging.getLogger("spasmcheck.server")
+
+
+class PathOnlyAccessLog(logging.Filter):
+    """Drop the query string from uvicorn's access log: it can hold a mailed link's one-time
+    token (``/reset?token=…``), a range of dates, or words a page put there."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+        return True
+
+
+def hide_query_strings() -> None:
+    """Install :class:`PathOnlyAccessLog` once on uvicorn's access logger."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(known, PathOnlyAccessLog) for known in access.filters):
+        access.addFilter(PathOnlyAccessLog())
 
 
 class UnexpectedErrors:

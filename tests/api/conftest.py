@@ -61,6 +61,7 @@ def make_app(tmp_path: Path, **overrides: Any) -> FastAPI:
         "database_url": f"sqlite:///{database}",
         "fast_password_hashing": True,
         "engine_rate_limit": 0,  # the tests send hundreds from one address; tests/security checks it
+        "mail_dir": str(tmp_path / "outbox"),  # never the developer's own outbox folder
         **overrides,
     }
     settings = Settings(**fields)

@@ -243,4 +243,4 @@ def test_production_refuses_the_default_secret() -> None:
 
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         Settings(environment="production")
-    Settings(environment="production", secret_key="x" * 40)
+    Settings(environment="production", secret_key="x" * 40, public_url="https://example.org")

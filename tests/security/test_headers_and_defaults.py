@@ -53,7 +53,12 @@ def test_hsts_outside_development(tmp_path: Path, environment: str, hsts: bool) 
 
 def test_production_cookies_are_host_prefixed_and_work(tmp_path: Path) -> None:
     app = make_app(
-        tmp_path, environment="production", secret_key=SECRET, fast_password_hashing=False
+        tmp_path,
+        environment="production",
+        secret_key=SECRET,
+        fast_password_hashing=False,
+        public_url="https://testserver",
+        verify_email=False,  # the cookies are under test here; confirmation: test_enumeration
     )
     with TestClient(app, base_url=BASE_URL, follow_redirects=False) as client:
         signup = client.post("/signup", data={"email": "pat@example.org", "password": PASSWORD})

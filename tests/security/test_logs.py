@@ -191,6 +191,17 @@ def sweep(base: str) -> set[str]:
         ask(api, "GET", f"{v}/me/export", f"{v}/me/export")
         ask(api, "DELETE", one, f"{v}/episodes/{made['id']}")
         ask(api, "DELETE", kept, f"{v}/assessments/{saved.json()['id']}")
+        me = f"{v}/me"
+        ask(api, "PATCH", me, me, json={"email": f"{MARKER}2@example.org", "password": "no"})
+        ask(api, "PATCH", me, me, json={"timezone": "Asia/Shanghai"})
+        change = {"current_password": f"{MARKER}-no", "new_password": PASSWORD + "!"}
+        ask(api, "POST", f"{me}/password", f"{me}/password", json=change)
+        bad_link = {"token": f"{MARKER}" * 3, "password": PASSWORD}
+        reset = f"{v}/accounts/password-reset"
+        ask(api, "POST", reset, reset, json={"email": email})
+        ask(api, "POST", f"{reset}/confirm", f"{reset}/confirm", json=bad_link)
+        confirm = f"{v}/accounts/confirm"
+        ask(api, "POST", confirm, confirm, json={"token": bad_link["token"]})
         ask(api, "POST", f"{v}/accounts/logout", f"{v}/accounts/logout")
         api.headers.pop("Authorization")
         token = ask(api, "POST", f"{v}/accounts/login", f"{v}/accounts/login", json=login).json()
@@ -272,6 +283,17 @@ def sweep(base: str) -> set[str]:
         ask(web, "POST", "/diary/{episode_id}/delete", f"{edit}/delete", data={"csrf_token": csrf})
         ask(web, "GET", "/account", "/account")
         ask(web, "GET", "/account/export", "/account/export")
+        moved = {"csrf_token": csrf, "email": f"{MARKER}3@example.org", "timezone": "UTC"}
+        ask(web, "POST", "/account/settings", "/account/settings", data={**moved, "password": "no"})
+        change = {"csrf_token": csrf, "current_password": f"{MARKER}-no", "new_password": PASSWORD}
+        ask(web, "POST", "/account/password", "/account/password", data=change)
+        ask(web, "GET", "/account/email", f"/account/email?token={MARKER}")
+        ask(web, "GET", "/forgot", "/forgot")
+        ask(web, "POST", "/forgot", "/forgot", data={"email": email})
+        ask(web, "GET", "/reset", f"/reset?token={MARKER * 3}")
+        ask(web, "POST", "/reset", "/reset", data={"token": MARKER * 3, "password": PASSWORD})
+        ask(web, "GET", "/confirm", f"/confirm?token={MARKER * 3}")
+        ask(web, "POST", "/confirm", "/confirm", data={"token": MARKER * 3})
         wrong = {"csrf_token": csrf, "password": f"{MARKER}-no"}
         ask(web, "POST", "/account/delete", "/account/delete", data=wrong)
         ask(web, "POST", "/account/delete", "/account/delete", data={**wrong, "password": PASSWORD})
@@ -312,6 +334,7 @@ def test_no_marker_reaches_any_log(
     logged = "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in server)
     for marker in (MARKER, *CJK, "PrEP"):
         assert marker not in logged, marker
+    assert "GET /reset HTTP" in logged  # the path is logged, its one-time token is not
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

@@ -40,11 +40,22 @@ class DuplicateEmailError(ValueError):
 
 # -- accounts --------------------------------------------------------------------------------
 def create_user(
-    session: Session, *, email: str, password_hash: str, timezone: str = "UTC"
+    session: Session,
+    *,
+    email: str,
+    password_hash: str,
+    timezone: str = "UTC",
+    confirmed: bool = True,
 ) -> models.User:
+    """A new account; ``confirmed=False`` when its address is still to be confirmed."""
     if get_user_by_email(session, email=email) is not None:
         raise DuplicateEmailError("an account with this email address already exists")
-    user = models.User(email=email, password_hash=password_hash, timezone=timezone)
+    user = models.User(
+        email=email,
+        password_hash=password_hash,
+        timezone=timezone,
+        email_verified_at=models.utcnow() if confirmed else None,
+    )
     session.add(user)
     try:
         session.commit()
@@ -60,6 +71,33 @@ def get_user(session: Session, *, user_id: int) -> models.User | None:
 
 def get_user_by_email(session: Session, *, email: str) -> models.User | None:
     return session.scalars(select(models.User).where(models.User.email == email)).first()
+
+
+def update_user(
+    session: Session,
+    *,
+    user: models.User,
+    password_hash: str | None = None,
+    email: str | None = None,
+    timezone: str | None = None,
+    confirmed: bool = False,
+) -> models.User:
+    """Change what is given (``confirmed``: the address is confirmed now); a taken ``email``
+    is :class:`DuplicateEmailError` and changes nothing."""
+    if password_hash is not None:
+        user.password_hash = password_hash
+    if email is not None:
+        user.email = email
+    if timezone is not None:
+        user.timezone = timezone
+    if confirmed and user.email_verified_at is None:
+        user.email_verified_at = models.utcnow()
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise DuplicateEmailError("an account with this email address already exists") from error
+    return user
 
 
 def delete_user(session: Session, *, user_id: int) -> bool:
@@ -149,6 +187,20 @@ def delete_token_family(session: Session, *, user_id: int, family: str) -> int:
             models.AuthToken.user_id == user_id, models.AuthToken.family == family
         ),
     )
+    session.commit()
+    return int(deleted)
+
+
+def delete_user_tokens(
+    session: Session, *, user_id: int, keep_family: str | None = None, kind: str | None = None
+) -> int:
+    """End every token of the user (of one ``kind`` if given), except one sign-in's family."""
+    where: list[Any] = [models.AuthToken.user_id == user_id]
+    if keep_family is not None:
+        where.append(models.AuthToken.family != keep_family)
+    if kind is not None:
+        where.append(models.AuthToken.kind == kind)
+    deleted = _delete(session, delete(models.AuthToken).where(*where))
     session.commit()
     return int(deleted)
 

@@ -21,9 +21,25 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from spasmcheck.services import accounts
+from spasmcheck.config import Settings
+from spasmcheck.services import account_links, accounts
 from spasmcheck.services.deps import SessionDep, SettingsDep
-from spasmcheck.services.errors import EmailTaken, TooManyAttempts, WeakPassword, WrongPassword
+from spasmcheck.services.errors import (
+    Conflict,
+    EmailTaken,
+    Invalid,
+    NotConfirmed,
+    TooManyAttempts,
+    WeakPassword,
+    WrongPassword,
+)
+from spasmcheck.services.link_schemas import (
+    ConfirmRequest,
+    PasswordChange,
+    ResetConfirm,
+    ResetRequest,
+    SettingsUpdate,
+)
 from spasmcheck.services.schemas import (
     PASSWORD_MAX,
     PASSWORD_MIN,
@@ -78,6 +94,12 @@ TAKEN = (
     "An account with this email address already exists. "
     "Sign in instead, or use another email address."
 )
+NOT_CONFIRMED = (
+    "Confirm your email address first: we have sent a new link to it. Look in your spam folder too."
+)
+MAIL_DOWN = "We could not send the message just now. Please try again in a few minutes."
+TOO_MANY_MAILS = "Too many messages were asked for. Please try again in an hour."
+BAD_LINK = "This link has expired or was already used."
 
 # Offered in the sign-up form; any other IANA zone is accepted too (the browser's own zone is
 # added by the page's script, and the schema checks the value against the full database).
@@ -221,6 +243,40 @@ def sign_up(
         body = AccountCreate(email=email, password=password, timezone=timezone)
     except ValidationError as error:
         return again(field_errors(error, SIGN_UP_PROBLEMS))
+    if settings.confirms_email:
+        try:
+            account_links.sign_up(
+                session,
+                account=body,
+                client=client_address(request, settings),
+                base_url=account_links.link_base(str(request.base_url), settings),
+                settings=settings,
+            )
+        except WeakPassword:
+            return again({"password": WEAK_PASSWORD})
+        except TooManyAttempts as error:
+            return _sign_up_form(
+                request,
+                email=email,
+                timezone=timezone,
+                next_path=next_path,
+                errors={"email": TOO_MANY_SIGN_UPS},
+                status_code=429,
+                headers={"Retry-After": str(error.retry_after_s)},
+            )
+        except account_links.MailUnavailable:
+            return _sign_up_form(
+                request,
+                email=email,
+                timezone=timezone,
+                next_path=next_path,
+                errors={"email": MAIL_DOWN},
+                status_code=503,
+                headers={"Retry-After": str(account_links.MailUnavailable.retry_after_s)},
+            )
+        return _check_email(
+            request, settings, body.email, "confirm it and start using it", "/signup"
+        )
     try:
         user = accounts.register(
             session, account=body, client=client_address(request, settings), settings=settings
@@ -291,8 +347,20 @@ def sign_in_submit(
             request, email=email, next_path=next_path, errors=problems, status_code=422
         )
     try:
-        _, issued = accounts.log_in(
-            session, credentials=body, client=client_address(request, settings), settings=settings
+        _, issued = account_links.log_in(
+            session,
+            credentials=body,
+            client=client_address(request, settings),
+            base_url=account_links.link_base(str(request.base_url), settings),
+            settings=settings,
+        )
+    except NotConfirmed:
+        return _sign_in_form(
+            request,
+            email=email,
+            next_path=next_path,
+            errors={"email": NOT_CONFIRMED},
+            status_code=403,
         )
     except TooManyAttempts as error:
         return _sign_in_form(
@@ -364,6 +432,9 @@ def _account_page(
     *,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    notice: str = "",
+    open_section: str = "",
+    settings_email: str = "",
 ) -> Response:
     zone = ZoneInfo(user.timezone)
     rows = repository.list_assessments(session, user_id=user.id)
@@ -377,14 +448,20 @@ def _account_page(
             "checks": [saved_check(row, zone) for row in rows],
             "episode_count": repository.count_episodes(session, user_id=user.id),
             "errors": errors or {},
+            "notice": notice,
+            "open_section": open_section,
+            "settings_email": settings_email,
+            "timezones": timezone_options(user.timezone),
+            "password_hint": PASSWORD_HINT,
         },
         status_code=status_code,
     )
 
 
 @router.get("/account")
-def account(request: Request, session: SessionDep) -> Response:
-    return _account_page(request, session, require_user(request, session))
+def account(request: Request, session: SessionDep, changed: str = "") -> Response:
+    user = require_user(request, session)
+    return _account_page(request, session, user, notice=CHANGED.get(changed, ""))
 
 
 @router.get("/account/export")
@@ -436,3 +513,329 @@ def account_delete(
     response = render(request, "account_deleted.html", {"email": email})
     clear_session_cookies(response, settings=settings)
     return response
+
+
+# -- mailed links: confirm an address, reset a password -------------------------------------------
+def _check_email(
+    request: Request, settings: Settings, email: str, purpose: str, again_url: str
+) -> Response:
+    """The same page whatever the server found, naming the outbox folder when mail is not
+    sent (a local trial)."""
+    return render(
+        request,
+        "check_email.html",
+        {
+            "nav": "signin",
+            "email": email,
+            "purpose": purpose,
+            "again_url": again_url,
+            "outbox": "" if settings.smtp_url else settings.mail_dir,
+        },
+    )
+
+
+def _forgot_form(
+    request: Request,
+    *,
+    email: str = "",
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        request,
+        "forgot.html",
+        {"nav": "signin", "email": email, "errors": errors or {}},
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+@router.get("/forgot")
+def forgot_page(request: Request, session: SessionDep) -> Response:
+    page_user(request, session)
+    return _forgot_form(request)
+
+
+@router.post("/forgot")
+def forgot(
+    request: Request, session: SessionDep, settings: SettingsDep, email: FormText = ""
+) -> Response:
+    _same_origin(request)
+    page_user(request, session)
+    email = email.strip()
+    try:
+        body = ResetRequest(email=email)
+    except ValidationError:
+        return _forgot_form(
+            request, email=email, errors={"email": SIGN_IN_PROBLEMS["email"]}, status_code=422
+        )
+    try:
+        account_links.request_reset(
+            session,
+            email=body.email,
+            client=client_address(request, settings),
+            base_url=account_links.link_base(str(request.base_url), settings),
+            settings=settings,
+        )
+    except TooManyAttempts as error:
+        return _forgot_form(
+            request,
+            email=email,
+            errors={"email": TOO_MANY_MAILS},
+            status_code=429,
+            headers={"Retry-After": str(error.retry_after_s)},
+        )
+    except account_links.MailUnavailable:
+        return _forgot_form(request, email=email, errors={"email": MAIL_DOWN}, status_code=503)
+    return _check_email(request, settings, body.email, "choose a new password", "/forgot")
+
+
+def _reset_form(
+    request: Request,
+    *,
+    token: str,
+    email: str,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "reset.html",
+        {
+            "nav": "signin",
+            "token": token,
+            "email": email,
+            "errors": errors or {},
+            "password_hint": PASSWORD_HINT,
+        },
+        status_code=status_code,
+    )
+
+
+def _live_reset(session: Session, token: str) -> User | None:
+    try:
+        return account_links.check_reset(session, token=ConfirmRequest(token=token).token)
+    except (ValidationError, Invalid):
+        return None
+
+
+@router.get("/reset")
+def reset_page(request: Request, session: SessionDep, token: str = "") -> Response:
+    page_user(request, session)
+    user = _live_reset(session, token)
+    if user is None:
+        return _reset_form(request, token="", email="", status_code=410)
+    return _reset_form(request, token=token, email=user.email)
+
+
+@router.post("/reset")
+def reset(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: FormText = "",
+    password: FormText = "",
+) -> Response:
+    _same_origin(request)
+    page_user(request, session)
+    user = _live_reset(session, token)
+    if user is None:
+        return _reset_form(request, token="", email="", status_code=410)
+    try:
+        body = ResetConfirm(token=token, password=password)
+    except ValidationError as error:
+        errors = field_errors(error, {"password": SIGN_UP_PROBLEMS["password"]})
+        return _reset_form(request, token=token, email=user.email, errors=errors, status_code=422)
+    try:
+        user = account_links.reset(
+            session, token=body.token, password=body.password, settings=settings
+        )
+    except WeakPassword:
+        errors = {"password": WEAK_PASSWORD}
+        return _reset_form(request, token=token, email=user.email, errors=errors, status_code=422)
+    except Invalid:
+        return _reset_form(request, token="", email="", status_code=410)
+    response = RedirectResponse("/account?changed=password", status_code=303)
+    issued = accounts.start_session(session, user=user, settings=settings)
+    set_session_cookies(response, issued=issued, settings=settings)
+    return response
+
+
+@router.get("/confirm")
+def confirm_page(request: Request, session: SessionDep, token: str = "") -> Response:
+    """A button, not a confirmation on GET: mail scanners open links by themselves, and must
+    not confirm an address for whoever signed up with it."""
+    page_user(request, session)
+    try:
+        account_links.check_confirm(session, token=ConfirmRequest(token=token).token)
+    except (ValidationError, Invalid):
+        token = ""
+    return render(
+        request,
+        "confirm.html",
+        {"nav": "signin", "token": token},
+        status_code=200 if token else 410,
+    )
+
+
+@router.post("/confirm")
+def confirm(
+    request: Request, session: SessionDep, settings: SettingsDep, token: FormText = ""
+) -> Response:
+    _same_origin(request)
+    page_user(request, session)
+    try:
+        user = account_links.confirm(session, token=ConfirmRequest(token=token).token)
+    except (ValidationError, Invalid):
+        return render(request, "confirm.html", {"nav": "signin", "token": ""}, status_code=410)
+    response = RedirectResponse(AFTER_SIGN_IN, status_code=303)
+    issued = accounts.start_session(session, user=user, settings=settings)
+    set_session_cookies(response, issued=issued, settings=settings)
+    return response
+
+
+# -- the account's settings and password -----------------------------------------------------------
+CHANGED = {
+    "password": "Your password was changed. Every other device was signed out.",
+    "settings": "Your changes were saved.",
+    "email": "Your e-mail address was changed.",
+}
+SETTINGS_PROBLEMS = {
+    "email": "Enter the new email address in the form name@example.com.",
+    "timezone": "Choose your time zone from the list.",
+    "password": "Enter your password to change your email address.",
+}
+
+
+@router.post("/account/settings")
+def account_settings(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    csrf_token: FormText = "",
+    email: FormText = "",
+    timezone: FormText = "",
+    password: FormText = "",
+) -> Response:
+    user = form_user(request, session, csrf_token)
+    email = email.strip()
+
+    def again(errors: dict[str, str], status_code: int = 422) -> Response:
+        return _account_page(
+            request,
+            session,
+            user,
+            errors=errors,
+            status_code=status_code,
+            open_section="settings",
+            settings_email=email,
+        )
+
+    try:
+        body = SettingsUpdate(
+            email=email or None, timezone=timezone or None, password=password or None
+        )
+    except ValidationError as error:
+        problems = field_errors(error, SETTINGS_PROBLEMS)
+        return again({f"settings-{name}": message for name, message in problems.items()})
+    try:
+        change = account_links.change_settings(
+            session,
+            user=user,
+            timezone=body.timezone,
+            email=body.email,
+            password=body.password,
+            client=client_address(request, settings),
+            base_url=account_links.link_base(str(request.base_url), settings),
+            settings=settings,
+        )
+    except Invalid:
+        return again({"settings-password": SETTINGS_PROBLEMS["password"]})
+    except WrongPassword:
+        return again({"settings-password": "That is not your password. Nothing was changed."})
+    except TooManyAttempts as error:
+        return _retry(again({"settings-password": f"{TOO_MANY} Nothing was changed."}, 429), error)
+    except Conflict:
+        return again({"settings-email": "Another account uses this email address."}, 409)
+    except account_links.MailUnavailable:
+        return again({"settings-email": MAIL_DOWN}, 503)
+    if change.email_pending:
+        notice = (
+            f"We have sent a link to {change.email_pending}. Your email address changes when "
+            "you open it while signed in (within 24 hours)."
+        )
+        return _account_page(request, session, change.user, notice=notice)
+    return RedirectResponse("/account?changed=settings", status_code=303)
+
+
+def _retry(response: Response, error: TooManyAttempts) -> Response:
+    response.headers["Retry-After"] = str(error.retry_after_s)
+    return response
+
+
+@router.post("/account/password")
+def account_password(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    csrf_token: FormText = "",
+    current_password: FormText = "",
+    new_password: FormText = "",
+) -> Response:
+    user = form_user(request, session, csrf_token)
+
+    def again(errors: dict[str, str], status_code: int = 422) -> Response:
+        return _account_page(
+            request, session, user, errors=errors, status_code=status_code, open_section="password"
+        )
+
+    try:
+        body = PasswordChange(current_password=current_password, new_password=new_password)
+    except ValidationError as error:
+        problems = field_errors(
+            error,
+            {
+                "current_password": "Enter your current password.",
+                "new_password": SIGN_UP_PROBLEMS["password"],
+            },
+        )
+        return again({name.replace("_", "-"): message for name, message in problems.items()})
+    token: AuthToken = request.state.token
+    try:
+        account_links.change_password(
+            session,
+            user=user,
+            current=body.current_password,
+            new=body.new_password,
+            keep_family=token.family,
+            client=client_address(request, settings),
+            settings=settings,
+        )
+    except WrongPassword:
+        return again({"current-password": "That is not your current password."})
+    except WeakPassword:
+        return again({"new-password": WEAK_PASSWORD})
+    except TooManyAttempts as error:
+        return _retry(again({"current-password": TOO_MANY}, 429), error)
+    return RedirectResponse("/account?changed=password", status_code=303)
+
+
+@router.get("/account/email")
+def account_email(
+    request: Request, session: SessionDep, settings: SettingsDep, token: str = ""
+) -> Response:
+    """Opened from the link mailed to a new address, in the owner's signed-in browser."""
+    user = require_user(request, session)
+    try:
+        account_links.confirm_email_change(
+            session, user=user, token=token[:1024], settings=settings
+        )
+    except Invalid:
+        return _account_page(
+            request, session, user, errors={"settings-email": BAD_LINK}, status_code=410
+        )
+    except Conflict:
+        errors = {"settings-email": "Another account uses this email address now."}
+        return _account_page(request, session, user, errors=errors, status_code=409)
+    return RedirectResponse("/account?changed=email", status_code=303)
