@@ -67,7 +67,9 @@ def lua_string(text: str) -> str:
     return f"[{level}[{text}]{level}]"
 
 
-def lua_script(method: str, path: str, headers: dict[str, str], bodies: list[str]) -> str:
+def lua_script(
+    method: str, path: str, headers: dict[str, str], bodies: list[str], timeline: bool = False
+) -> str:
     """A wrk script: each connection cycles through ``bodies`` from its own offset."""
     header_lines = "\n".join(
         f"wrk.headers[ {lua_string(k)} ] = {lua_string(v)}" for k, v in headers.items()
@@ -91,6 +93,45 @@ function request()
   end
   index = index + 1
   return wrk.format(nil, path, nil, bodies[(index % count) + 1])
+end
+""" + (TIMELINE if timeline else "")
+
+
+# Answers per wall-clock second, counted by each wrk thread and summed at the end: a stall
+# shows as a second with no answer. (Each answer costs a Lua call, so only on request.)
+TIMELINE = """
+local threads = {}
+local setup_counter = setup
+function setup(thread)
+  setup_counter(thread)
+  table.insert(threads, thread)
+end
+seconds = {}
+function response(status, headers, body)
+  local now = os.time()
+  seconds[now] = (seconds[now] or 0) + 1
+end
+function done(summary, latency, requests)
+  local total = {}
+  local first, last = nil, nil
+  for _, thread in ipairs(threads) do
+    for second, n in pairs(thread:get("seconds")) do
+      total[second] = (total[second] or 0) + n
+      if first == nil or second < first then first = second end
+      if last == nil or second > last then last = second end
+    end
+  end
+  local fewest, counts = nil, {}
+  if first ~= nil then
+    for second = first, last do
+      local n = total[second] or 0
+      table.insert(counts, n)
+      -- the first and last seconds are partial
+      if second > first and second < last and (fewest == nil or n < fewest) then fewest = n end
+    end
+  end
+  io.write("TIMELINE " .. table.concat(counts, ",") .. "\\n")
+  io.write("FEWEST_PER_SECOND " .. tostring(fewest or -1) .. "\\n")
 end
 """
 
@@ -162,6 +203,12 @@ def parse_wrk(output: str) -> dict[str, Any]:
     errors["status"] = int(bad.group(1)) if bad else 0
     result["errors"] = sum(errors.values())
     result["error_kinds"] = {k: v for k, v in errors.items() if v}
+    fewest = re.search(r"FEWEST_PER_SECOND (-?\d+)", output)
+    if fewest:
+        # the fewest answers in any whole second of the run: 0 is a gap, a stall
+        result["fewest_answers_in_a_second"] = int(fewest.group(1))
+        timeline = re.search(r"TIMELINE ([\d,]*)", output)
+        result["answers_per_second"] = timeline.group(1) if timeline else ""
     return result
 
 
@@ -231,6 +278,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--scenarios", default="interview,web")
+    parser.add_argument(
+        "--app-src",
+        type=Path,
+        help="run spasmcheck from this source folder (a `git worktree` of another commit's "
+        "src/) to compare commits; the minimal app always runs on this one",
+    )
     args = parser.parse_args(argv)
     scenarios = [s for s in args.scenarios.split(",") if s]
     if shutil.which("wrk") is None:
@@ -257,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
             "int(sys.argv[1]), int(sys.argv[2]), app='minimal_app:app', factory=False))",
             str(minimal_port), str(args.workers),
         ]  # fmt: skip
+        app_env = dict(env)
+        if args.app_src is not None:
+            app_env["PYTHONPATH"] = os.pathsep.join([str(args.app_src.resolve()), str(HERE)])
         app_cmd = [
             sys.executable,
             "-m",
@@ -271,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             serving(
                 minimal_cmd, env, folder / "minimal.log", minimal_port, "POST /echo"
             ) as minimal,
-            serving(app_cmd, env, folder / "app.log", app_port, "GET /v1/info") as base,
+            serving(app_cmd, app_env, folder / "app.log", app_port, "GET /v1/info") as base,
         ):
             plans: dict[str, tuple[str, str]] = {}
             json_headers = {"Content-Type": "application/json"}
@@ -309,8 +365,11 @@ def main(argv: list[str] | None = None) -> int:
                         )  # fmt: skip
                         if made.status_code != 201:
                             raise SystemExit(f"episode: {made.status_code} {made.text}")
-                plans["me"] = ("/v1/me", lua_script("GET", "/v1/me", auth, []))
-                plans["episodes"] = ("/v1/episodes", lua_script("GET", "/v1/episodes", auth, []))
+                plans["me"] = ("/v1/me", lua_script("GET", "/v1/me", auth, [], timeline=True))
+                plans["episodes"] = (
+                    "/v1/episodes",
+                    lua_script("GET", "/v1/episodes", auth, [], timeline=True),
+                )
             minimal_script = lua_script("POST", "/echo", json_headers, [MINIMAL_BODY])
             for round_number in range(1, args.rounds + 1):
                 for scenario in scenarios:

@@ -47,7 +47,14 @@ from spasmcheck.diary.model import (
     location_ids,
     name_places,
 )
-from spasmcheck.diary.summary import DiarySummary, summarise
+from spasmcheck.diary.summary import (
+    MIN_TREND_WEEKS,
+    NIGHT_END_HOUR,
+    NIGHT_START_HOUR,
+    SIGNIFICANCE,
+    DiarySummary,
+    summarise,
+)
 from spasmcheck.reasoning.engine import Engine, InputError
 from spasmcheck.services import diary
 from spasmcheck.services.deps import EngineDep, SessionDep
@@ -712,13 +719,13 @@ def summary_lines(summary: DiarySummary, names: dict[str, str]) -> list[str]:
         " A few weeks of a diary can change by chance, and bad spells make a trend look"
         " stronger than it is: take it as a hint, not a measurement."
     )
-    if summary.trend.weeks < 3 or fit.rate_ratio is None or fit.p_value is None:
+    if summary.trend.weeks < MIN_TREND_WEEKS or fit.rate_ratio is None or fit.p_value is None:
         lines.append("Too few weeks yet to tell whether episodes are becoming more frequent.")
     else:
         # plain words for the person; the rate ratio and its interval are in the report
         if summary.trend.rising:
             lines.append(f"Episodes are becoming more frequent{REAL_CHANGE}.{caution}")
-        elif fit.p_value < 0.05 and fit.rate_ratio < 1:
+        elif fit.p_value < SIGNIFICANCE and fit.rate_ratio < 1:
             lines.append(f"Episodes are becoming less frequent{REAL_CHANGE}.{caution}")
         else:
             lines.append(
@@ -729,7 +736,7 @@ def summary_lines(summary: DiarySummary, names: dict[str, str]) -> list[str]:
     night = summary.night
     lines.append(
         f"{night.episodes} of {_plural(n, 'episode')} ({(night.share or 0) * 100:.0f} %)"
-        " started at night, between 22:00 and 06:00."
+        f" started at night, between {NIGHT_START_HOUR:02d}:00 and {NIGHT_END_HOUR:02d}:00."
     )
 
     areas = summary.body_areas
@@ -745,11 +752,11 @@ def summary_lines(summary: DiarySummary, names: dict[str, str]) -> list[str]:
     if severity.mean is not None:
         text = f"Average severity {severity.mean:.1f} out of 10"
         slope = severity.fit
-        if slope is None or severity.weeks < 3:
+        if slope is None or severity.weeks < MIN_TREND_WEEKS:
             text += "; too few episodes or weeks to tell a change."
         elif severity.rising:
             text += f"; episodes are getting stronger, about {slope.slope:+.2f} points a week."
-        elif slope.p_value < 0.05 and slope.slope < 0:
+        elif slope.p_value < SIGNIFICANCE and slope.slope < 0:
             text += f"; episodes are getting milder, about {slope.slope:+.2f} points a week."
         else:
             text += "; no clear change in strength."
