@@ -15,7 +15,6 @@ from typing import Annotated, Any, TypeVar
 
 import numpy as np
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from spasmcheck._version import __version__
@@ -31,12 +30,28 @@ from spasmcheck.api.schemas import (
     known_evidence,
 )
 from spasmcheck.knowledge.schema import FindingKind
-from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.engine import Engine, shown_evidence
 from spasmcheck.reasoning.evidence import EvidenceSet
+from spasmcheck.reasoning.inference import Contribution
 from spasmcheck.reasoning.interview import (
     Interviewer,
     Question,
     answer_evidence,
+)
+from spasmcheck.reasoning.public import (
+    AdvicePublic,
+    AssessmentPublic,
+    ConditionDetailPublic,
+    ConditionSummaryPublic,
+    EvidenceNotePublic,
+    ExplanationPublic,
+    FindingLinkPublic,
+    FindingListPublic,
+    FindingPublic,
+    InterviewStepPublic,
+    NotYetAskedPublic,
+    ParsePublic,
+    TriageAnswerPublic,
 )
 
 router = APIRouter(tags=["engine"], route_class=ApiRoute)
@@ -71,38 +86,38 @@ def _evidence(engine: Engine, items: list[EvidenceIn], text: str | None) -> Evid
 
 
 @router.post("/parse", summary="Free text → findings with polarity and character spans")
-async def parse(body: ParseRequest, request: Request) -> dict[str, Any]:
+async def parse(body: ParseRequest, request: Request) -> ParsePublic:
     return await _compute(body.text, _parse, _engine(request), body)
 
 
-def _parse(engine: Engine, body: ParseRequest) -> dict[str, Any]:
+def _parse(engine: Engine, body: ParseRequest) -> ParsePublic:
     mentions, evidence = engine.parse(body.text)
-    return {
-        "mentions": [m.as_dict() for m in mentions],
-        "evidence": [e.as_dict() for e in evidence],
-        "not_understood": engine.parser.not_understood(body.text, mentions),
-    }
+    return ParsePublic.model_validate(
+        {
+            "mentions": [m.as_dict() for m in mentions],
+            "evidence": [e.as_dict() for e in evidence],
+            "not_understood": engine.parser.not_understood(body.text, mentions),
+        }
+    )
 
 
 @router.post(
     "/assess",
     summary="The assessment of a description (docs/contract.md)",
-    response_class=JSONResponse,
 )
-async def assess(body: AssessRequest, request: Request) -> JSONResponse:
+async def assess(body: AssessRequest, request: Request) -> AssessmentPublic:
     if not body.text.strip():
         raise ApiError(422, "invalid_request", "text: describe the spasms in a few words")
     engine = _engine(request)
     result = await _compute(body.text, engine.assess, body.text, body.age, body.sex)
-    return JSONResponse(result.as_dict())
+    return AssessmentPublic.of(result)
 
 
 @router.post(
     "/interview",
     summary="One interview step: evidence in, next question out",
-    response_class=JSONResponse,
 )
-async def interview(body: InterviewRequest, request: Request) -> JSONResponse:
+async def interview(body: InterviewRequest, request: Request) -> InterviewStepPublic:
     """The first question is the emergency screen (``id`` ``emergency_screen``, a
     multiple-choice list of the warning signs the text did not settle): answer it with the
     signs chosen, ``"none"`` (None of these) or ``"dont_know"``. A chosen sign ends the
@@ -111,7 +126,7 @@ async def interview(body: InterviewRequest, request: Request) -> JSONResponse:
     return await _compute(body.text, _interview, _engine(request), body)
 
 
-def _interview(engine: Engine, body: InterviewRequest) -> JSONResponse:
+def _interview(engine: Engine, body: InterviewRequest) -> InterviewStepPublic:
     evidence = _evidence(engine, body.evidence, body.text)
     if body.answer is not None:
         answer = body.answer
@@ -137,37 +152,29 @@ def _interview(engine: Engine, body: InterviewRequest) -> JSONResponse:
         for item in items:
             evidence.add(item)
     step = Interviewer(engine, max_questions=body.max_questions).step(evidence, body.age, body.sex)
-    result = step.as_dict()
-    result["evidence"] = [e.as_dict() for e in step.evidence]
-    # Already plain JSON types: skip FastAPI's per-value encoder (most of a step's HTTP cost).
-    return JSONResponse(result)
+    return InterviewStepPublic.of(step)
 
 
 @router.post("/triage", summary="How urgently to seek care, with the reasons")
-async def triage(body: TriageRequest, request: Request) -> dict[str, Any]:
+async def triage(body: TriageRequest, request: Request) -> TriageAnswerPublic:
     return await _compute(body.text, _triage, _engine(request), body)
 
 
-def _triage(engine: Engine, body: TriageRequest) -> dict[str, Any]:
+def _triage(engine: Engine, body: TriageRequest) -> TriageAnswerPublic:
     result = engine.evaluate(_evidence(engine, body.evidence, body.text), body.age, body.sex)
-    data = result.as_dict()
-    return {
-        "level": data["triage"]["level"],
-        "label": data["triage"]["label"],
-        "action": data["triage"]["action"],
-        "reasons": data["triage"]["reasons"],
-        "do_now": data["triage"]["do_now"],
-        "red_flags": data["red_flags_detail"],
-        "disclaimer": data["disclaimer"],
-    }
+    return TriageAnswerPublic.of(AssessmentPublic.of(result))
 
 
-@router.post("/explain", summary="One condition: evidence for, against, and not yet asked")
-async def explain(body: ExplainRequest, request: Request) -> dict[str, Any]:
+@router.post(
+    "/explain",
+    summary="One condition: evidence for, against, and not yet asked",
+    responses={404: {"description": "No such condition"}},
+)
+async def explain(body: ExplainRequest, request: Request) -> ExplanationPublic:
     return await _compute(body.text, _explain, _engine(request), body)
 
 
-def _explain(engine: Engine, body: ExplainRequest) -> dict[str, Any]:
+def _explain(engine: Engine, body: ExplainRequest) -> ExplanationPublic:
     condition = engine.kb.condition_by_id.get(body.condition)
     if condition is None:
         raise ApiError(404, "not_found", f"no such condition: {body.condition}")
@@ -176,62 +183,70 @@ def _explain(engine: Engine, body: ExplainRequest) -> dict[str, Any]:
     index = engine.model.condition_index[condition.id]
     contributions = engine.model.contributions(condition.id, evidence.present, evidence.absent)
     model = engine.model
-    not_asked: list[dict[str, Any]] = []
+    not_asked: list[NotYetAskedPublic] = []
     for link in condition.findings:
         if link.id in evidence:
             continue
         j = model.finding_index[link.id]
         not_asked.append(
-            {
-                "finding": link.id,
-                "name": engine.kb.finding_by_id[link.id].name,
-                "question": engine.kb.finding_by_id[link.id].question,
-                "likelihood_ratio_if_yes": round(float(np.exp(model.llr_present[index, j])), 3),
-                "likelihood_ratio_if_no": round(float(np.exp(model.llr_absent[index, j])), 3),
-            }
+            NotYetAskedPublic(
+                finding=link.id,
+                name=engine.kb.finding_by_id[link.id].name,
+                question=engine.kb.finding_by_id[link.id].question,
+                likelihood_ratio_if_yes=round(float(np.exp(model.llr_present[index, j])), 3),
+                likelihood_ratio_if_no=round(float(np.exp(model.llr_absent[index, j])), 3),
+            )
         )
-    not_asked.sort(key=lambda item: -abs(float(np.log(float(item["likelihood_ratio_if_yes"])))))
+    not_asked.sort(key=lambda item: -abs(float(np.log(item.likelihood_ratio_if_yes))))
 
-    def note(c: Any) -> dict[str, Any]:
-        return {
-            "finding": c.finding_id,
-            "name": engine.kb.finding_by_id[c.finding_id].name,
-            "status": "present" if c.present else "absent",
-            "likelihood_ratio": round(c.likelihood_ratio, 3),
-        }
+    def note(c: Contribution) -> EvidenceNotePublic:
+        return EvidenceNotePublic(
+            finding=c.finding_id,
+            name=engine.kb.finding_by_id[c.finding_id].name,
+            status="present" if c.present else "absent",
+            likelihood_ratio=round(c.likelihood_ratio, 3),
+        )
 
-    return {
-        "condition": _condition_detail(engine, condition.id),
-        "probability": round(float(posterior[index]), 4),
-        "evidence_for": [note(c) for c in contributions if c.log_lr > 0],
-        "evidence_against": [note(c) for c in contributions if c.log_lr < 0],
-        "not_yet_asked": not_asked,
-        "estimate_note": engine.kb.guidance.estimate_note,
-    }
+    shown_for, shown_against = shown_evidence(contributions)  # the engine's own cut-off
+    return ExplanationPublic(
+        condition=_condition_detail(engine, condition.id),
+        probability=round(float(posterior[index]), 4),
+        evidence_for=[note(c) for c in shown_for],
+        evidence_against=[note(c) for c in shown_against],
+        not_yet_asked=not_asked,
+        estimate_note=engine.kb.guidance.estimate_note,
+    )
 
 
-def _condition_detail(engine: Engine, condition_id: str) -> dict[str, Any]:
+def _condition_detail(engine: Engine, condition_id: str) -> ConditionDetailPublic:
     c = engine.kb.condition_by_id[condition_id]
-    detail = engine.kb.condition_summary(condition_id)
-    detail["summary"] = c.summary
-    detail["advice"] = [
-        {"text": a.text, "sources": [engine.kb.cite(x) for x in a.cite]} for a in c.advice
-    ]
-    detail["findings"] = [
-        {"finding": link.id, "p": link.p, "sources": [engine.kb.cite(x) for x in link.cite]}
-        for link in c.findings
-    ]
-    return detail
+    return ConditionDetailPublic(
+        **_condition_summary(engine, condition_id).model_dump(),
+        summary=c.summary,
+        advice=[
+            AdvicePublic(text=a.text, sources=[engine.kb.cite(x) for x in a.cite]) for a in c.advice
+        ],
+        findings=[
+            FindingLinkPublic(
+                finding=link.id, p=link.p, sources=[engine.kb.cite(x) for x in link.cite]
+            )
+            for link in c.findings
+        ],
+    )
+
+
+def _condition_summary(engine: Engine, condition_id: str) -> ConditionSummaryPublic:
+    return ConditionSummaryPublic.model_validate(engine.kb.condition_summary(condition_id))
 
 
 @router.get("/conditions", summary="Every condition with its codes and sources")
-def conditions(request: Request) -> list[dict[str, Any]]:
+def conditions(request: Request) -> list[ConditionSummaryPublic]:
     engine = _engine(request)
-    return [engine.kb.condition_summary(c.id) for c in engine.kb.conditions]
+    return [_condition_summary(engine, c.id) for c in engine.kb.conditions]
 
 
 @router.get("/conditions/{condition_id}", summary="One condition in full")
-def condition(condition_id: str, request: Request) -> dict[str, Any]:
+def condition(condition_id: str, request: Request) -> ConditionDetailPublic:
     engine = _engine(request)
     if condition_id not in engine.kb.condition_by_id:
         raise ApiError(404, "not_found", f"no such condition: {condition_id[:64]}")
@@ -245,7 +260,7 @@ def findings(
     kind: FindingKind | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-) -> dict[str, Any]:
+) -> FindingListPublic:
     engine = _engine(request)
     words = (q or "").lower().split()
     selected = []
@@ -255,21 +270,21 @@ def findings(
         haystack = " ".join([f.id, f.name, f.question, *f.synonyms]).lower()
         if all(w in haystack for w in words):
             selected.append(f)
-    return {
-        "total": len(selected),
-        "items": [
-            {
-                "id": f.id,
-                "kind": f.kind.value,
-                "name": f.name,
-                "question": f.question,
-                "group": f.group,
-                "snomed": f.codes.snomed,
-                "hpo": f.codes.hpo,
-            }
+    return FindingListPublic(
+        total=len(selected),
+        items=[
+            FindingPublic(
+                id=f.id,
+                kind=f.kind,
+                name=f.name,
+                question=f.question,
+                group=f.group,
+                snomed=f.codes.snomed,
+                hpo=f.codes.hpo,
+            )
             for f in selected[offset : offset + limit]
         ],
-    }
+    )
 
 
 @router.get("/info", summary="Versions and knowledge-base counts")
