@@ -299,6 +299,22 @@ def test_a_tampered_state_is_refused_with_a_page_not_a_traceback(web: TestClient
     assert too_long.headers["content-type"].startswith("text/html")
 
 
+def test_after_signing_in_the_waiting_result_is_saved_without_asking_again(
+    web: TestClient,
+) -> None:
+    result = answer_until_result(web, start(web, "calf cramps at night after running"))[-1]
+    web.post("/result/save", data={"state": state_of(result)})
+    register_and_sign_in(web, "kai@example.org")
+    cross_site = web.get("/result/save", headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross_site.status_code == 200 and "Save this result" in cross_site.text
+    saved = web.get("/result/save", headers={"Sec-Fetch-Site": "same-origin"})
+    assert saved.status_code == 303
+    assert re.fullmatch(r"/assessments/\d+\?saved=1", saved.headers["location"])
+    # The pending result is used once: going back saves nothing more.
+    assert web.get("/result/save", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 303
+    assert web.get("/v1/assessments").json()["total"] == 1
+
+
 def test_the_interview_never_puts_health_data_in_a_url(web: TestClient) -> None:
     first = start(web, "calf cramps at night")
     for html in answer_until_result(web, first):
@@ -314,8 +330,10 @@ def test_saving_after_signing_in_keeps_the_result_and_offers_the_report(
     saved = web.post("/result/save", data={"state": state_of(result)})
     assert saved.status_code == 303
     assert saved.headers["location"] == "/signin?next=/result/save"
+    signin = web.get(saved.headers["location"])
+    assert "Your result is waiting" in signin.text
     user = register_and_sign_in(web, "sam@example.org")
-    confirm = web.get("/result/save")
+    confirm = web.get("/result/save")  # no Sec-Fetch-Site: the browser's origin is unknown
     assert confirm.status_code == 200
     assert "calf cramps at night after running" in confirm.text
     done = web.post("/result/save", data={"state": state_of(confirm.text), "csrf_token": user.csrf})

@@ -215,7 +215,7 @@ def report(
     else:
         from spasmcheck.export.csv import diary_csv
 
-        content = diary_csv(data.episodes, timezone=data.timezone).encode()
+        content = diary_csv(data.episodes, timezone=data.timezone, kb=engine.kb).encode()
     try:
         output.write_bytes(content)
     except OSError as error:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from spasmcheck.diary.model import Episode, Remedy
+from spasmcheck.knowledge.loader import KnowledgeBase
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -57,10 +58,7 @@ def _remedy(remedy: Remedy) -> str:
     return f"{remedy.name.value}:{HELPED[remedy.helped]}"
 
 
-def _location_names(locations: Sequence[str]) -> str:
-    from spasmcheck.knowledge.loader import load_knowledge_base
-
-    kb = load_knowledge_base()
+def _location_names(locations: Sequence[str], kb: KnowledgeBase) -> str:
     names = []
     for location in locations:
         finding = kb.finding_by_id.get(location)
@@ -68,8 +66,8 @@ def _location_names(locations: Sequence[str]) -> str:
     return LIST_SEPARATOR.join(names)
 
 
-def episode_row(episode: Episode, zone: ZoneInfo) -> dict[str, str]:
-    """One episode as the CSV's cells (before the formula guard)."""
+def episode_row(episode: Episode, zone: ZoneInfo, kb: KnowledgeBase) -> dict[str, str]:
+    """One episode as the CSV's cells (before the formula guard); ``kb`` names the places."""
     return {
         "id": "" if episode.id is None else str(episode.id),
         "started_at_utc": episode.started_at.isoformat(),
@@ -80,7 +78,7 @@ def episode_row(episode: Episode, zone: ZoneInfo) -> dict[str, str]:
         "kind": episode.kind.value,
         "severity": NOT_RECORDED if episode.severity is None else str(episode.severity),
         "locations": LIST_SEPARATOR.join(episode.locations),
-        "location_names": _location_names(episode.locations),
+        "location_names": _location_names(episode.locations, kb),
         "context": LIST_SEPARATOR.join(factor.value for factor in episode.context),
         "medicine_name": episode.medicine_name or "",
         "remedies": LIST_SEPARATOR.join(_remedy(remedy) for remedy in episode.remedies),
@@ -88,10 +86,12 @@ def episode_row(episode: Episode, zone: ZoneInfo) -> dict[str, str]:
     }
 
 
-def diary_csv(episodes: Sequence[Episode], *, timezone: str = "UTC") -> str:
+def diary_csv(episodes: Sequence[Episode], *, kb: KnowledgeBase, timezone: str = "UTC") -> str:
     """The episodes as RFC 4180 CSV text (header row first), oldest episode first.
 
-    ``timezone`` is the person's IANA timezone, used for ``started_at_local``.
+    ``kb`` is the engine's knowledge base, which names the places (passed in, never the
+    packaged one loaded here, so the export can be tested with any); ``timezone`` is the
+    person's IANA timezone, used for ``started_at_local``.
     """
     zone = ZoneInfo(timezone)
     buffer = io.StringIO(newline="")
@@ -99,7 +99,7 @@ def diary_csv(episodes: Sequence[Episode], *, timezone: str = "UTC") -> str:
     writer.writerow(COLUMNS)
     ordered = sorted(episodes, key=lambda e: (e.started_at, e.id or 0))
     for episode in ordered:
-        row = episode_row(episode, zone)
+        row = episode_row(episode, zone, kb)
         writer.writerow([guard(row[column]) for column in COLUMNS])
     return buffer.getvalue()
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from spasmcheck.diary.model import Episode
 from spasmcheck.diary.summary import MAX_RANGE_DAYS
 from spasmcheck.export.model import ReportInput
+from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.services.errors import Invalid
 from spasmcheck.services.schemas import FIRST_YEAR, LAST_YEAR
@@ -110,21 +111,25 @@ def report_response(report: ReportInput, *, engine: Engine, format: str, name: s
             fhir_bundle(report, engine=engine),
             headers={"Content-Disposition": f'attachment; filename="{name}.fhir.json"'},
         )
-    return csv_response(report.episodes, timezone=report.timezone, name=f"{name}-diary")
+    return csv_response(
+        report.episodes, timezone=report.timezone, name=f"{name}-diary", kb=engine.kb
+    )
 
 
-def csv_response(episodes: Sequence[Episode], *, timezone: str, name: str) -> Response:
+def csv_response(
+    episodes: Sequence[Episode], *, timezone: str, name: str, kb: KnowledgeBase
+) -> Response:
     from spasmcheck.export.csv import diary_csv
 
     return Response(
-        diary_csv(episodes, timezone=timezone),
+        diary_csv(episodes, timezone=timezone, kb=kb),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
 
 
 def diary_csv_response(
-    session: Session, *, user: User, start: date | None, end: date | None
+    session: Session, *, user: User, start: date | None, end: date | None, kb: KnowledgeBase
 ) -> Response:
     """``user``'s diary as CSV, every episode or those of the local days from ``start`` to
     ``end``; :class:`Invalid` for a range :func:`check_range` refuses."""
@@ -133,4 +138,4 @@ def diary_csv_response(
     if start is not None and end is not None:
         lower, upper = local_day_bounds(start, end, user.timezone)
     episodes = repository.list_episodes(session, user_id=user.id, start=lower, end=upper)
-    return csv_response(episodes, timezone=user.timezone, name="spasmcheck-diary")
+    return csv_response(episodes, timezone=user.timezone, name="spasmcheck-diary", kb=kb)

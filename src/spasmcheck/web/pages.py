@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from spasmcheck.config import Settings
@@ -53,6 +54,7 @@ from spasmcheck.services.deps import EngineDep, SessionDep
 from spasmcheck.services.reports import report_response
 from spasmcheck.services.schemas import MAX_ID, MAX_TEXT
 from spasmcheck.storage import repository
+from spasmcheck.storage.models import User
 from spasmcheck.web import bodymap  # noqa: F401  (registers the body map's Jinja globals)
 from spasmcheck.web.errors import PageError, WebRoute, error_page, with_policy
 from spasmcheck.web.session import form_user, page_user, require_user, visitor
@@ -694,6 +696,13 @@ def save_result(
         )
         return response
     user = form_user(request, session, csrf_token)
+    return _save_pending(session, engine, user, current)
+
+
+def _save_pending(
+    session: Session, engine: Engine, user: User, current: InterviewState
+) -> Response:
+    """Store the result of ``current`` for ``user`` and open it."""
     evidence = current.answer_evidence()
     result = current.assessment(engine, evidence)
     stored_input = {
@@ -710,12 +719,18 @@ def save_result(
 
 @router.get("/result/save")
 def confirm_save(request: Request, session: SessionDep, engine: EngineDep) -> Response:
-    """After signing in to save: ask once more, with the pending result's description."""
-    require_user(request, session)
+    """After signing in to save: the person already chose "Save to my account", so when the
+    browser says the sign-in form of this site sent them here (``Sec-Fetch-Site:
+    same-origin``), the result is saved at once (issue 14 item 17: no second "Save this
+    result?" page). A link from elsewhere, or a browser that does not say, gets the question,
+    so no other site can make a browser save anything."""
+    user = require_user(request, session)
     raw = request.cookies.get(PENDING_COOKIE)
     if not raw:
         return RedirectResponse("/account", status_code=303)
     current = InterviewState.load(raw, _settings(request), engine)
+    if request.headers.get("sec-fetch-site") == "same-origin":
+        return _save_pending(session, engine, user, current)
     return render(request, "result_save.html", {"nav": "check", "state": raw, "text": current.text})
 
 

@@ -85,10 +85,11 @@ def assessment_report(
 def diary_export(
     user: CurrentUser,
     session: SessionDep,
+    engine: EngineDep,
     start: Annotated[Day | None, Query(alias="from")] = None,
     end: Annotated[Day | None, Query(alias="to")] = None,
 ) -> Response:
-    return diary_csv_response(session, user=user, start=start, end=end)
+    return diary_csv_response(session, user=user, start=start, end=end, kb=engine.kb)
 
 
 @router.get(
