@@ -84,21 +84,21 @@ def episode_from_row(row: dict[str, str]) -> Episode:
     )
 
 
-def test_header_is_the_documented_columns() -> None:
-    text = diary_csv(EPISODES, timezone=TZ)
+def test_header_is_the_documented_columns(kb: KnowledgeBase) -> None:
+    text = diary_csv(EPISODES, timezone=TZ, kb=kb)
     assert next(csv.reader(io.StringIO(text))) == list(COLUMNS)
     assert text.startswith(",".join(COLUMNS) + "\r\n")  # RFC 4180: CRLF line ends
 
 
-def test_parsed_back_gives_the_same_episodes_oldest_first() -> None:
-    rows = parse(diary_csv(EPISODES, timezone=TZ))
+def test_parsed_back_gives_the_same_episodes_oldest_first(kb: KnowledgeBase) -> None:
+    rows = parse(diary_csv(EPISODES, timezone=TZ, kb=kb))
     assert len(rows) == len(EPISODES)
     expected = sorted(EPISODES, key=lambda e: e.started_at)
     assert [episode_from_row(row) for row in rows] == expected
 
 
 def test_values_of_one_row(kb: KnowledgeBase) -> None:
-    rows = parse(diary_csv(EPISODES, timezone=TZ))
+    rows = parse(diary_csv(EPISODES, timezone=TZ, kb=kb))
     row = next(r for r in rows if r["id"] == "2")
     assert row["started_at_utc"] == "2026-11-04T04:45:00+00:00"
     assert row["started_at_local"] == "2026-11-03T23:45:00-05:00"
@@ -118,8 +118,8 @@ def test_values_of_one_row(kb: KnowledgeBase) -> None:
     assert next(r for r in rows if r["id"] == "")["duration_seconds"] == "86400"
 
 
-def test_commas_quotes_and_newlines_are_quoted() -> None:
-    text = diary_csv(EPISODES, timezone=TZ)
+def test_commas_quotes_and_newlines_are_quoted(kb: KnowledgeBase) -> None:
+    text = diary_csv(EPISODES, timezone=TZ, kb=kb)
     assert '"Woke me up, ""worst yet""\nhad to stand; then walked"' in text
     assert '"Amlodipine, 5 mg"' in text
     rows = parse(text)
@@ -128,8 +128,8 @@ def test_commas_quotes_and_newlines_are_quoted() -> None:
     )
 
 
-def test_formula_cells_get_a_leading_apostrophe() -> None:
-    rows = parse(diary_csv(EPISODES, timezone=TZ))
+def test_formula_cells_get_a_leading_apostrophe(kb: KnowledgeBase) -> None:
+    rows = parse(diary_csv(EPISODES, timezone=TZ, kb=kb))
     row = next(r for r in rows if r["id"] == "")
     assert row["medicine_name"] == '\'=HYPERLINK("http://evil.example","x")'
     assert row["notes"] == "'-1+2 looks like a formula"
@@ -157,22 +157,30 @@ def test_guard_and_unguard(cell: str, guarded: str) -> None:
     assert unguard(guard(cell)) == cell
 
 
-def test_notes_starting_with_an_apostrophe_round_trip() -> None:
+def test_notes_starting_with_an_apostrophe_round_trip(kb: KnowledgeBase) -> None:
     episode = EPISODES[1].model_copy(update={"notes": "'tis the season"})
-    (row,) = parse(diary_csv([episode]))
+    (row,) = parse(diary_csv([episode], kb=kb))
     assert row["notes"] == "''tis the season"
     assert episode_from_row(row) == episode
 
 
-def test_empty_diary_is_the_header_only() -> None:
-    assert diary_csv([]) == ",".join(COLUMNS) + "\r\n"
+def test_empty_diary_is_the_header_only(kb: KnowledgeBase) -> None:
+    assert diary_csv([], kb=kb) == ",".join(COLUMNS) + "\r\n"
 
 
-def test_default_timezone_is_utc() -> None:
-    (row,) = parse(diary_csv([EPISODES[1]]))
+def test_default_timezone_is_utc(kb: KnowledgeBase) -> None:
+    (row,) = parse(diary_csv([EPISODES[1]], kb=kb))
     assert row["started_at_local"] == row["started_at_utc"] == "2026-11-01T05:30:00+00:00"
 
 
-def test_unknown_timezone_is_an_error() -> None:
+def test_unknown_timezone_is_an_error(kb: KnowledgeBase) -> None:
     with pytest.raises(Exception, match="No time zone"):
-        diary_csv(EPISODES, timezone="Mars/Olympus")
+        diary_csv(EPISODES, timezone="Mars/Olympus", kb=kb)
+
+
+def test_the_places_are_named_by_the_knowledge_base_given(tiny_kb: KnowledgeBase) -> None:
+    # The tiny knowledge base has no body places: any finding shows whose names are used.
+    finding = tiny_kb.findings[0]
+    episode = EPISODES[0].model_copy(update={"locations": [finding.id]})
+    (row,) = parse(diary_csv([episode], kb=tiny_kb))
+    assert row["location_names"] == finding.name
