@@ -2,8 +2,9 @@
 
 :class:`Episode` is shared by storage, the HTTP API and the summary (docs/plan contract,
 issue 4). It is frozen and validated: every field is bounded, unknown fields are refused, and
-body locations must be finding ids of kind ``location`` in the packaged knowledge base, so the
-diary speaks the same vocabulary as the reasoning engine it feeds.
+body locations must be finding ids of kind ``location`` of the knowledge base given in the
+validation context (:func:`episode_context`), so the diary speaks the same vocabulary as the
+engine it feeds; only a caller that gives none falls back to the packaged knowledge base.
 
 Times are timezone-aware and normalised to UTC; the summary converts them to the person's own
 timezone when it asks "was this at night?" or "which day was this?".
@@ -16,11 +17,23 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from spasmcheck.knowledge.policy import PolicyError, retriage_policy
+from spasmcheck.knowledge.schema import FindingKind
+
+if TYPE_CHECKING:
+    from spasmcheck.knowledge.loader import KnowledgeBase
 
 MAX_LOCATIONS = 10
 MAX_CONTEXT = 11  # every factor at most once
@@ -106,14 +119,29 @@ class RemedyName(StrEnum):
     OTHER = "other"
 
 
+# The validation context's key for the body locations an episode may name.
+LOCATIONS_CONTEXT = "locations"
+
+
+def kb_location_ids(kb: KnowledgeBase) -> frozenset[str]:
+    """The finding ids of kind ``location`` in ``kb``."""
+    return frozenset(f.id for f in kb.findings if f.kind is FindingKind.LOCATION)
+
+
+def episode_context(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """The validation context that checks an episode's places against ``kb``:
+    ``Episode.model_validate(data, context=episode_context(engine.kb))``."""
+    return {LOCATIONS_CONTEXT: kb_location_ids(kb)}
+
+
 @cache
 def location_ids() -> frozenset[str]:
-    """The finding ids of kind ``location`` in the packaged knowledge base."""
+    """The location ids of the packaged knowledge base: only for a caller that gives no
+    :func:`episode_context` (the API's request models, which validate before any engine is
+    at hand)."""
     from spasmcheck.knowledge.loader import load_knowledge_base
-    from spasmcheck.knowledge.schema import FindingKind
 
-    kb = load_knowledge_base()
-    return frozenset(f.id for f in kb.findings if f.kind is FindingKind.LOCATION)
+    return kb_location_ids(load_knowledge_base())
 
 
 class Remedy(BaseModel):
@@ -169,8 +197,9 @@ class Episode(BaseModel):
 
     @field_validator("locations")
     @classmethod
-    def _known_locations(cls, value: list[str]) -> list[str]:
-        known = location_ids()
+    def _known_locations(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        given = info.context.get(LOCATIONS_CONTEXT) if isinstance(info.context, dict) else None
+        known = given if given is not None else location_ids()
         unknown = [v for v in value if v not in known]
         if unknown:
             raise ValueError(
