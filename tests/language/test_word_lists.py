@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.language import context, lexicon
+from spasmcheck.language.check import language_problems
 from spasmcheck.language.wordlists import word_list_problems, word_lists
 
 
@@ -38,3 +40,12 @@ def test_a_bad_word_list_is_a_problem(change: tuple[str, str], message: str) -> 
     assert word_list_problems(GOOD.encode()) == []
     problems = word_list_problems(GOOD.replace(*change).encode())
     assert any(message in p for p in problems), problems
+
+
+def test_kb_check_names_an_unknown_finding_in_the_language_data(
+    kb: KnowledgeBase, tiny_kb: KnowledgeBase
+) -> None:
+    assert [p for p in language_problems(kb) if "attributes.yaml" in p or "onset.yaml" in p] == []
+    problems = language_problems(tiny_kb)  # a knowledge base without these findings
+    assert "language/data/attributes.yaml: unknown finding 'muscle_wasting'" in problems
+    assert any(p.startswith("language/data/onset.yaml: unknown finding") for p in problems)

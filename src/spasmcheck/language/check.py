@@ -7,14 +7,15 @@ checked here, after normalisation and stemming:
 * every concept and denial compiles to word groups that are not empty;
 * every phrase of ``data/hpo_synonyms.yaml`` belongs to a finding that still exists and
   still carries that HPO id;
-* the parser's word lists (``data/word_lists.yaml``) are valid.
+* the parser's word lists (``data/word_lists.yaml``) are valid, and every finding id in
+  ``data/attributes.yaml`` and ``data/onset.yaml`` exists.
 """
 
 from __future__ import annotations
 
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.language.concepts import compile_concept
-from spasmcheck.language.parser import hpo_terms
+from spasmcheck.language.parser import _attributes, _onset, hpo_terms
 from spasmcheck.language.tokens import phrase_keys
 from spasmcheck.language.wordlists import word_list_problems
 
@@ -42,6 +43,11 @@ def language_problems(kb: KnowledgeBase) -> list[str]:
                 if not compiled.groups or not all(compiled.groups):
                     problems.append(f"finding {finding.id}: {kind} {groups!r} has an empty group")
     by_id = kb.finding_by_id
+    attribute_ids = {i for a in _attributes() for pair in a.binds.items() for i in pair}
+    for finding_id in sorted(attribute_ids - set(by_id)):
+        problems.append(f"language/data/attributes.yaml: unknown finding {finding_id!r}")
+    for finding_id in sorted(set(_onset().applies_to) - set(by_id)):
+        problems.append(f"language/data/onset.yaml: unknown finding {finding_id!r}")
     for finding_id, (hpo, _) in hpo_terms().items():
         known = by_id.get(finding_id)
         if known is None:
