@@ -145,7 +145,7 @@ def test_the_screening_index_picks_what_rule_odds_picks(any_engine: Engine) -> N
                 rule_odds(
                     rule,
                     evidence,
-                    lambda f: float(predictive[index[f]]),
+                    lambda f, p=predictive: float(p[index[f]]),
                     lambda f: float(model.base_rate[index[f]]),
                     nearly_only=nearly_only,
                 )

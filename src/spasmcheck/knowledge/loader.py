@@ -83,6 +83,8 @@ class KnowledgeBase:
     level_guidance: dict[TriageLevel, LevelGuidance] = field(init=False, repr=False)
     # Each condition's usual level as its urgency (triage sums the posterior by it).
     condition_urgency: npt.NDArray[np.int64] = field(init=False, repr=False, compare=False)
+    # finding id → the positions in red_flags of the rules whose all_of or any_of name it
+    red_flags_naming: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
     # The interview's first question (screen/emergency_screen.yaml); None: no screen.
     screen: EmergencyScreen | None = None
 
@@ -95,6 +97,11 @@ class KnowledgeBase:
         urgency = np.array([c.triage.urgency for c in self.conditions], dtype=np.int64)
         urgency.setflags(write=False)
         object.__setattr__(self, "condition_urgency", urgency)
+        naming: dict[str, list[int]] = {}
+        for i, flag in enumerate(self.red_flags):
+            for finding_id in dict.fromkeys(flag.finding_ids):
+                naming.setdefault(finding_id, []).append(i)
+        object.__setattr__(self, "red_flags_naming", {f: tuple(i) for f, i in naming.items()})
 
     def condition_summary(self, condition_id: str) -> dict[str, Any]:
         """A condition's public summary: names, category, codes, usual triage and sources."""

@@ -25,7 +25,12 @@ from spasmcheck.knowledge.schema import Citation, Condition, TriageLevel
 from spasmcheck.language.parser import Mention, TextParser, semantic_index
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
 from spasmcheck.reasoning.inference import BayesModel, Contribution, FloatArray
-from spasmcheck.reasoning.triage import TriageResult, causes_explaining, triage
+from spasmcheck.reasoning.triage import (
+    TriageResult,
+    causes_explaining,
+    triage,
+    with_signal_evidence,
+)
 
 MAX_RANKED = 10
 MAX_EVIDENCE_ITEMS = 6
@@ -227,13 +232,14 @@ class Engine:
         signals = [
             f for fired in result.red_flags if fired.flag.level.is_emergency for f in fired.findings
         ]
-        explaining = causes_explaining(self.kb, posterior, result.level, signals)
+        shown = with_signal_evidence(self.kb, posterior, result.level, signals)
+        explaining = causes_explaining(self.kb, shown, result.level, signals)
         # Only the first MAX_RANKED of the rest are shown, so only they are listed.
-        order = np.argsort(-posterior, kind="stable")[: MAX_RANKED + len(explaining)]
+        order = np.argsort(-shown, kind="stable")[: MAX_RANKED + len(explaining)]
         others = [int(i) for i in order if i not in explaining]
-        ranked = [self._ranked(i, float(posterior[i]), llr, True) for i in explaining]
+        ranked = [self._ranked(i, float(shown[i]), llr, True) for i in explaining]
         ranked += [
-            self._ranked(i, float(posterior[i]), llr)
+            self._ranked(i, float(shown[i]), llr)
             for i in others[: max(0, MAX_RANKED - len(ranked))]
         ]
         guidance = self.kb.level_guidance[result.level]

@@ -154,6 +154,9 @@ class BayesModel:
         # Log-likelihood ratios against the background, for explanations.
         self.llr_present = self.log_present - np.log(base)
         self.llr_absent = self.log_absent - np.log(1.0 - base)
+        # Finding by finding: the evidence's columns are read as contiguous rows of these.
+        self._llr_present_by_finding = np.ascontiguousarray(self.llr_present.T)
+        self._llr_absent_by_finding = np.ascontiguousarray(self.llr_absent.T)
         # family_of[j]: the index of finding j's family, or -1 when it is in none.
         self.family_ids = tuple(family.id for family in kb.families)
         family_of = np.full(n_f, -1, dtype=np.int64)
@@ -206,24 +209,30 @@ class BayesModel:
         """
         ids: list[str] = []
         states: list[bool] = []
+        seen: set[str] = set()
         for state, group in ((True, present), (False, absent)):
             for f in group:
-                if f in self.finding_index and f not in ids:
+                if f in self.finding_index and f not in seen:
+                    seen.add(f)
                     ids.append(f)
                     states.append(state)
         columns = [self.finding_index[f] for f in ids]
         state_array = np.array(states, dtype=bool)
-        llr: FloatArray = np.where(
-            state_array[None, :],
-            self.llr_present[:, columns],
-            self.llr_absent[:, columns],
+        llr: FloatArray = np.ascontiguousarray(
+            np.where(
+                state_array[:, None],
+                self._llr_present_by_finding[columns],
+                self._llr_absent_by_finding[columns],
+            ).T
         )
-        families = self.family_of[columns] if columns else np.zeros(0, dtype=np.int64)
-        for family in set(families[families >= 0].tolist()):
-            cols = np.flatnonzero(families == family)
+        members: dict[int, list[int]] = {}  # family → its known members' columns
+        for k, family in enumerate(self.family_of[columns].tolist()):
+            if family >= 0:
+                members.setdefault(family, []).append(k)
+        for cols in members.values():
             if len(cols) < 2:
-                continue
-            rank = {int(k): int(self.member_rank[columns[k]]) for k in cols}
+                continue  # a lone member speaks for its family
+            rank = {k: int(self.member_rank[columns[k]]) for k in cols}
             present_cols = [k for k in rank if states[k]]
             absent_cols = [k for k in rank if not states[k]]
             keep = set()
@@ -275,14 +284,49 @@ class BayesModel:
         return self.contributions_from(condition_id, *self.evidence_llr(present, absent))
 
     def contributions_from(
-        self, condition_id: str, llr: FloatArray, ids: list[str], states: list[bool]
+        self,
+        condition_id: str,
+        llr: FloatArray,
+        ids: list[str],
+        states: list[bool],
+        *,
+        beyond: float | None = None,
     ) -> list[Contribution]:
         """:meth:`contributions` from what :meth:`evidence_llr` already returned (the engine
-        computes it once per assessment, not once per ranked cause)."""
-        i = self.condition_index[condition_id]
-        items = [
-            Contribution(f, state, float(llr[i, k]))
-            for k, (f, state) in enumerate(zip(ids, states, strict=True))
+        computes it once per assessment, not once per ranked cause); with ``beyond``, only
+        those whose log-likelihood ratio is beyond it either way (what is shown)."""
+        row = llr[self.condition_index[condition_id]]
+        # strongest first; a stable sort keeps the evidence's order among equals
+        order = np.argsort(-np.abs(row), kind="stable")
+        if beyond is not None:
+            order = order[np.abs(row[order]) > beyond]
+        values = row.tolist()
+        return [Contribution(ids[k], states[k], values[k]) for k in order.tolist()]
+
+    def contributions_of(
+        self,
+        condition_indices: list[int],
+        llr: FloatArray,
+        ids: list[str],
+        states: list[bool],
+        *,
+        beyond: float,
+    ) -> list[list[Contribution]]:
+        """:meth:`contributions_from` with ``beyond`` for several conditions (by position)
+        at once: one sort for all of them."""
+        if not ids:
+            return [[] for _ in condition_indices]
+        rows = llr[condition_indices]
+        order = np.argsort(-np.abs(rows), axis=1, kind="stable")
+        values = np.take_along_axis(rows, order, axis=1)
+        shown = np.abs(values) > beyond
+        return [
+            [
+                Contribution(ids[k], states[k], v)
+                for k, v, keep in zip(order_row, value_row, shown_row, strict=True)
+                if keep
+            ]
+            for order_row, value_row, shown_row in zip(
+                order.tolist(), values.tolist(), shown.tolist(), strict=True
+            )
         ]
-        items.sort(key=lambda c: -abs(c.log_lr))
-        return items

@@ -459,14 +459,17 @@ def ranking_stable(
     level: Callable[[FloatArray], TriageLevel],
     *,
     levels: Callable[[FloatArray], Sequence[TriageLevel]] | None = None,
+    now: TriageLevel | None = None,
 ) -> bool:
     """True when no answer to any of the candidate findings (the columns of ``p_yes`` and
     ``p_no``) would change the top cause or the condition-based triage level.
 
     ``levels``, when given, is ``level`` of every column of a matrix at once (the same
-    levels, one call instead of one per column)."""
+    levels, one call instead of one per column); ``now``, when given, is
+    ``level(posterior)``, already known."""
     top = int(np.argmax(posterior))
-    now = level(posterior)
+    if now is None:
+        now = level(posterior)
     for table in (p_yes, p_no):
         updated = posterior[:, None] * table
         updated /= updated.sum(axis=0)
@@ -494,14 +497,40 @@ def _padded(rows: Sequence[Sequence[int]], pad: int) -> IntArray:
 
 @dataclass(frozen=True)
 class _AnswerTerms:
-    """One answer's likelihoods: the background row and, on the links, what differs from it."""
+    """One answer's likelihoods: the background row and, on the links, what differs from it.
+    The links are sorted by finding; ``starts[k]`` is where the links of finding
+    ``columns[k]`` begin, so a sum over each finding's links is one ``np.add.reduceat``."""
 
     background: FloatArray  # b (yes) or 1 − b (no), per finding
     background_log: FloatArray  # the same times its log2
     rows: IntArray  # condition of each link that differs from the background
-    cols: IntArray  # its finding
+    starts: IntArray
+    columns: IntArray
     delta: FloatArray  # Y − b on those links
     delta_log: FloatArray  # Y log2 Y − b log2 b on those links
+
+    @classmethod
+    def build(cls, table: FloatArray, background: FloatArray) -> _AnswerTerms:
+        cols, rows = np.nonzero(background[:, None] != table.T)  # finding by finding
+        values = table[rows, cols]
+        bg = background[cols]
+        starts = np.flatnonzero(np.r_[True, cols[1:] != cols[:-1]]) if len(cols) else cols
+        return cls(
+            background=background,
+            background_log=background * np.log2(background),
+            rows=rows.astype(np.int64),
+            starts=starts.astype(np.int64),
+            columns=cols[starts].astype(np.int64),
+            delta=values - bg,
+            delta_log=values * np.log2(values) - bg * np.log2(bg),
+        )
+
+    def per_finding(self, on_links: FloatArray) -> FloatArray:
+        """The sum of ``on_links`` (one value per link) over each finding's links."""
+        sums = np.zeros(len(self.background))
+        if len(self.starts):
+            sums[self.columns] = np.add.reduceat(on_links, self.starts)
+        return sums
 
 
 class AnswerLikelihoods:
@@ -513,49 +542,47 @@ class AnswerLikelihoods:
 
         m_f H(C | yes to f) = m_f log m_f − Σ_c (π_c log π_c) Y[c,f] − Σ_c π_c Y[c,f] log Y[c,f]
 
-    (logs base 2), and the same for a no with ``N``. Each of the three sums is a vector–matrix
-    product; writing ``Y = 1 bᵀ + S``, where ``S`` is non-zero only on the knowledge base's
-    links, makes each one a scalar times the background row plus a sum over the links. No
-    conditions × findings array is made per step: the cost grows with the links, not with
-    conditions × findings. :func:`expected_information_gain` is the same formula written on
-    the full arrays (the tests hold the two to 1e-9 bits).
+    (logs base 2), and the same for a no with ``N``: vector–matrix products. Writing
+    ``Y = 1 bᵀ + S``, where ``S`` is non-zero only on the knowledge base's links, makes each
+    one a scalar times the background row plus a sum over the links, and the last two sums
+    one sum. No conditions × findings array is made per step: the cost grows with the links,
+    not with conditions × findings. :func:`expected_information_gain` is the same formula
+    written on the full arrays (the tests hold the two to 1e-9 bits).
     """
 
     def __init__(self, model: BayesModel) -> None:
-        self.n_findings = len(model.finding_ids)
         base = model.base_rate
-        self.answers: list[_AnswerTerms] = []
-        for table, background in ((model.p_present, base), (model.p_absent, 1.0 - base)):
-            rows, cols = np.nonzero(table != background[None, :])
-            values = table[rows, cols]
-            bg = background[cols]
-            self.answers.append(
-                _AnswerTerms(
-                    background=background,
-                    background_log=background * np.log2(background),
-                    rows=rows.astype(np.int64),
-                    cols=cols.astype(np.int64),
-                    delta=values - bg,
-                    delta_log=values * np.log2(values) - bg * np.log2(bg),
-                )
-            )
+        self.yes = _AnswerTerms.build(model.p_present, base)
+        self.no = _AnswerTerms.build(model.p_absent, 1.0 - base)
 
-    def gains(self, posterior: FloatArray) -> FloatArray:
+    def predictive(self, posterior: FloatArray) -> FloatArray:
+        """P(yes) to every finding, ``posterior @ P(yes | c)``, from the links."""
+        t = self.yes
+        mass: FloatArray = float(posterior.sum()) * t.background + t.per_finding(
+            posterior[t.rows] * t.delta
+        )
+        return mass
+
+    def gains(self, posterior: FloatArray, predictive: FloatArray | None = None) -> FloatArray:
         """Expected information gain (bits) of every finding: ``H(C) − Σ_a m_a H(C | a)``,
-        normalised by ``Σ_a m_a`` as :func:`expected_information_gain` does."""
+        normalised by ``Σ_a m_a`` as :func:`expected_information_gain` does. ``predictive``:
+        what :meth:`predictive` gave for this posterior, if already computed."""
         with np.errstate(divide="ignore", invalid="ignore"):
             plogp = np.where(posterior > 0, posterior * np.log2(posterior), 0.0)
         total, total_plogp = float(posterior.sum()), float(plogp.sum())
-        n = self.n_findings
         masses = []
         weighted = []
-        for t in self.answers:
-            pi_links = posterior[t.rows]
-            mass = total * t.background + np.bincount(t.cols, pi_links * t.delta, n)
-            a = total_plogp * t.background + np.bincount(t.cols, plogp[t.rows] * t.delta, n)
-            b = total * t.background_log + np.bincount(t.cols, pi_links * t.delta_log, n)
+        for t in (self.yes, self.no):
+            pi = posterior[t.rows]
+            if predictive is not None and t is self.yes:
+                mass = predictive
+            else:
+                mass = total * t.background + t.per_finding(pi * t.delta)
+            # Σ_c (π_c log π_c) Y[c, f] + Σ_c π_c Y[c, f] log Y[c, f], together
+            sums = total_plogp * t.background + total * t.background_log
+            sums += t.per_finding(plogp[t.rows] * t.delta + pi * t.delta_log)
             masses.append(mass)
-            weighted.append(mass * np.log2(mass) - a - b)
+            weighted.append(mass * np.log2(mass) - sums)
         expected = (weighted[0] + weighted[1]) / (masses[0] + masses[1])
         gains: FloatArray = -total_plogp - expected
         return gains
@@ -634,14 +661,13 @@ class ScreeningIndex:
         if not open_.any():
             return None
 
-        def fire(p: FloatArray) -> FloatArray:
-            p = np.append(p, 1.0)
-            p_all = np.where(unknown_all, p[self.all_of], 1.0).prod(axis=1)
-            p_none = np.where(unknown_any, 1.0 - p[self.any_of], 1.0).prod(axis=1)
-            result: FloatArray = np.where(n_any > 0, p_all * (1.0 - p_none), p_all)
-            return result
-
-        p_fire, p_background = fire(predictive), fire(background)
+        # row 0: now (predictive), row 1: the background (base rates); the pad reads 1
+        p = np.ones((2, size))
+        p[0, :-1] = predictive
+        p[1, :-1] = background
+        p_all = np.where(unknown_all, p[:, self.all_of], 1.0).prod(axis=2)
+        p_none = np.where(unknown_any, 1.0 - p[:, self.any_of], 1.0).prod(axis=2)
+        p_fire, p_background = np.where(n_any > 0, p_all * (1.0 - p_none), p_all)
         presented: BoolArray = np.logical_or.reduce(
             present[self.when], axis=1
         ) & ~np.logical_or.reduce(answered[self.parts], axis=1)
@@ -682,6 +708,8 @@ class InterviewTables:
     likelihoods: AnswerLikelihoods
     # finding id → the emergency rules that name it, in the knowledge base's order
     emergency_rules: dict[str, list[RedFlag]]
+    # SELF_CARE_CHECKS: each group's members and its question (the same every time)
+    self_care_questions: tuple[tuple[list[str], Question], ...]
 
     @classmethod
     def build(cls, engine: Engine) -> InterviewTables:
@@ -698,6 +726,20 @@ class InterviewTables:
                     emergency_rules.setdefault(finding_id, []).append(rule)
         askable = np.array([f.ask for f in kb.findings], dtype=bool)
         askable.setflags(write=False)
+        why = (
+            "Before suggesting you manage this at home: spasms that go on for weeks, get "
+            "worse, spread, or disturb your sleep or daily life should be seen by a doctor."
+        )
+        self_care_questions = []
+        for group_id in SELF_CARE_CHECKS:
+            members = group_members.get(group_id, [])
+            if not members:
+                continue
+            group = kb.group_by_id[group_id]
+            options = tuple(Option(f, kb.finding_by_id[f].name) for f in members)
+            kind = QuestionKind.MULTIPLE if group.multiple else QuestionKind.SINGLE
+            question = Question(group_id, kind, group.question, why, True, options)
+            self_care_questions.append((members, question))
         return cls(
             askable=askable,
             group_members=group_members,
@@ -705,6 +747,7 @@ class InterviewTables:
             screening=ScreeningIndex(screen_rules, model.finding_index, len(model.finding_ids)),
             likelihoods=AnswerLikelihoods(model),
             emergency_rules=emergency_rules,
+            self_care_questions=tuple(self_care_questions),
         )
 
 
@@ -756,7 +799,8 @@ class Interviewer:
         if screen is not None and asked < self.max_questions:
             return ask(screen)
         index = model.finding_index
-        predictive = posterior @ model.p_present  # P(finding present) for every finding
+        # P(finding present) for every finding: posterior @ model.p_present, from the links
+        predictive = self.tables.likelihoods.predictive(posterior)
 
         def likely(finding_id: str) -> float:
             return float(predictive[index[finding_id]])
@@ -800,7 +844,7 @@ class Interviewer:
             why = f"Checking for a warning sign — {lower_first(rule.name)}: {rule.reason}"
             return ask(self._yes_no(screening.target, why, screening=True))
 
-        gains = self._gains(posterior, evidence)
+        gains = self._gains(posterior, evidence, predictive)
         best = int(np.argmax(gains))
         unknown_answers = len(
             {
@@ -815,7 +859,11 @@ class Interviewer:
             best_gain=float(gains[best]),
             unknown_answers=unknown_answers,
         )
-        if reason is None and asked >= MIN_QUESTIONS and self._stable(posterior, gains):
+        if (
+            reason is None
+            and asked >= MIN_QUESTIONS
+            and self._stable(posterior, gains, assessment.triage.condition_level)
+        ):
             reason = StopReason.RANKING_AND_TRIAGE_STABLE
         if reason is not None:
             if assessment.triage.level is TriageLevel.SELF_CARE:
@@ -854,26 +902,19 @@ class Interviewer:
 
     def _self_care_checks(self, evidence: EvidenceSet) -> list[Question]:
         """How long, and is it getting worse: asked before any self-care result."""
-        checks = []
-        for group_id in SELF_CARE_CHECKS:
-            members = self.group_members.get(group_id, [])
-            if not members or any(f in evidence for f in members):
-                continue
-            group = self.kb.group_by_id[group_id]
-            options = tuple(Option(f, self.kb.finding_by_id[f].name) for f in members)
-            kind = QuestionKind.MULTIPLE if group.multiple else QuestionKind.SINGLE
-            why = (
-                "Before suggesting you manage this at home: spasms that go on for weeks, get "
-                "worse, spread, or disturb your sleep or daily life should be seen by a doctor."
-            )
-            checks.append(Question(group_id, kind, group.question, why, True, options))
-        return checks
+        return [
+            question
+            for members, question in self.tables.self_care_questions
+            if not any(f in evidence for f in members)
+        ]
 
     # -- information gain -----------------------------------------------------------------
-    def _gains(self, posterior: FloatArray, evidence: EvidenceSet) -> FloatArray:
+    def _gains(
+        self, posterior: FloatArray, evidence: EvidenceSet, predictive: FloatArray
+    ) -> FloatArray:
         """Expected information gain (bits) of every finding; -inf if known or not askable."""
         model = self.model
-        gains = self.tables.likelihoods.gains(posterior)
+        gains = self.tables.likelihoods.gains(posterior, predictive)
         known = np.zeros(len(model.finding_ids), dtype=bool)
         for item in evidence:
             j = model.finding_index.get(item.finding_id)
@@ -882,8 +923,9 @@ class Interviewer:
         gains[known | ~self.askable] = -np.inf
         return gains
 
-    def _stable(self, posterior: FloatArray, gains: FloatArray) -> bool:
-        """Would any of the most informative questions change the top cause or triage?"""
+    def _stable(self, posterior: FloatArray, gains: FloatArray, now: TriageLevel) -> bool:
+        """Would any of the most informative questions change the top cause or triage?
+        ``now``: the condition-based level of ``posterior`` (triage's, already computed)."""
         candidates = np.argsort(-gains)[:STABILITY_CANDIDATES]
         candidates = candidates[np.isfinite(gains[candidates])]
         if len(candidates) == 0:
@@ -894,6 +936,7 @@ class Interviewer:
             self.model.p_absent[:, candidates],
             lambda p: condition_level(self.kb, p)[0],
             levels=lambda posteriors: condition_levels(self.kb, posteriors),
+            now=now,
         )
 
     # -- question building ----------------------------------------------------------------

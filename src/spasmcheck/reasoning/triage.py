@@ -35,12 +35,20 @@ import numpy as np
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import RedFlag, TriageLevel
 from spasmcheck.reasoning.chance import chance_words
-from spasmcheck.reasoning.inference import FloatArray
+from spasmcheck.reasoning.inference import FloatArray, cap_probabilities
 
 # Emergency-level causes shown first besides the most likely one: at most this many, each at
 # least this likely (a 1-in-20 chance of a dangerous cause is worth naming up front).
 MAX_EXPLAINING = 3
 EXPLAINING_MIN_PROBABILITY = 0.05
+
+# The likelihood ratio of a fired emergency warning sign for the emergency-level causes it
+# points to (with_signal_evidence). Chosen once on the public vignettes by the Brier score of
+# the first cause (1, 3, 5, 10, 20 tried; docs/model.md): 10 is the best in text mode and
+# meets 0.15 in interview mode, and it also lowered the Brier score on the real-world
+# development half, which chose nothing. The same order as published likelihood ratios of a
+# single stroke sign for stroke (about 5-10: Goldstein and Simel, JAMA 2005).
+SIGNAL_LIKELIHOOD_RATIO = 10.0
 
 LEVEL_THRESHOLDS: dict[TriageLevel, float] = {
     TriageLevel.EMERGENCY_AMBULANCE: 0.25,
@@ -158,6 +166,58 @@ def triage(
     if level.is_emergency and guidance.do_now and guidance.do_now not in do_now:
         do_now.append(guidance.do_now)
     return TriageResult(level, reasons, flags, do_now, by_conditions)
+
+
+def signalled_causes(
+    kb: KnowledgeBase, level: TriageLevel, signals: Collection[str] = ()
+) -> list[int]:
+    """Indices of the emergency-level causes that the fired warning signs point to.
+
+    Empty below the emergency levels. A cause is pointed to when it links one of ``signals``
+    (the findings of the emergency red flags that fired) more likely than the finding's
+    background rate. When no emergency-level cause links any of them, every emergency-level
+    cause is returned: the level itself says the cause is likely one of them.
+    """
+    if not level.is_emergency:
+        return []
+    wanted = set(signals)
+    emergency = [i for i, c in enumerate(kb.conditions) if c.triage.is_emergency]
+    pointed = [
+        i
+        for i in emergency
+        if any(
+            link.id in wanted and link.p > kb.finding_by_id[link.id].base_rate
+            for link in kb.conditions[i].findings
+        )
+    ]
+    return pointed or emergency
+
+
+def with_signal_evidence(
+    kb: KnowledgeBase,
+    posterior: FloatArray,
+    level: TriageLevel,
+    signals: Collection[str] = (),
+    ratio: float | None = None,
+) -> FloatArray:
+    """The posterior shown at an emergency level: the fired signs as evidence (issue 11).
+
+    A warning-sign rule that fires is itself evidence for the emergency-level causes it
+    points to (:func:`signalled_causes`): each of them is multiplied by
+    ``SIGNAL_LIKELIHOOD_RATIO`` and the posterior renormalised and capped, so the order
+    within them and within the rest is unchanged. The links of the signs' findings already
+    count once in the model; the ratio corrects what the public vignettes measured: the
+    first cause of an emergency result was right far more often than its probability said
+    (docs/model.md, "Warning signs as evidence"). Below the emergency levels the posterior
+    is returned unchanged.
+    """
+    factor = SIGNAL_LIKELIHOOD_RATIO if ratio is None else ratio
+    pointed = signalled_causes(kb, level, signals)
+    if not pointed or factor == 1.0:
+        return posterior
+    weights: FloatArray = np.array(posterior, dtype=np.float64)
+    weights[pointed] *= factor
+    return cap_probabilities(weights / weights.sum())
 
 
 def causes_explaining(
