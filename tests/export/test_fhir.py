@@ -32,6 +32,7 @@ from spasmcheck.knowledge.schema import ICD10CM_PATTERN, TriageLevel
 from spasmcheck.reasoning.chance import chance_percent, chance_words
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, Origin, Status
+from spasmcheck.reasoning.public import AssessmentInput, AssessmentPublic
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "export.md"
 
@@ -167,6 +168,11 @@ def episodes() -> list[Episode]:
 IN_RANGE = 3
 
 
+def result_json(report: ReportInput) -> dict[str, Any]:
+    """The saved result as JSON, as an outside tool reads it."""
+    return report.result.model_dump(mode="json")
+
+
 def make_report(
     engine: Engine,
     text: str = TEXT,
@@ -175,11 +181,11 @@ def make_report(
     evidence: tuple[Evidence, ...] = (),
     **extra: Any,
 ) -> ReportInput:
-    result = engine.assess(text, age, sex, evidence).as_dict()
+    result = AssessmentPublic.of(engine.assess(text, age, sex, evidence))
     defaults: dict[str, Any] = {
         "assessment_id": 7,
         "created_at": datetime(2026, 11, 21, 9, 30, tzinfo=UTC),
-        "input": {"text": text, "age": age, "sex": sex},
+        "input": AssessmentInput.model_validate({"text": text, "age": age, "sex": sex}),
         "result": result,
         "episodes": episodes(),
         "start": date(2026, 11, 1),
@@ -364,8 +370,8 @@ def test_unknown_age_and_sex_are_left_out(engine: Engine) -> None:
 def test_an_observation_per_known_finding_with_knowledge_base_codes(
     bundle: dict[str, Any], report: ReportInput, kb: KnowledgeBase
 ) -> None:
-    known = [f for f in report.result["findings"] if f["status"] in ("present", "absent")]
-    skipped = [f for f in report.result["findings"] if f["status"] == "unknown"]
+    known = [f for f in result_json(report)["findings"] if f["status"] in ("present", "absent")]
+    skipped = [f for f in result_json(report)["findings"] if f["status"] == "unknown"]
     assert skipped, "the fixture has a don't-know answer"
     observations = finding_observations(bundle)
     assert len(observations) == len(known)
@@ -402,14 +408,15 @@ def test_a_finding_without_codes_is_text_only(engine: Engine, kb: KnowledgeBase)
 
 def test_an_older_result_with_ids_the_knowledge_base_lost_still_exports(engine: Engine) -> None:
     report = make_report(engine)
-    result = dict(report.result)
+    result = result_json(report)
     result["findings"] = [
         *result["findings"],
         {"finding": "retired_finding", "status": "present", "origin": "answer"},
     ]
     gone = {**result["conditions"][0], "id": "retired_cause", "snomed": None}
     result["conditions"] = [gone, *result["conditions"][1:]]
-    bundle = fhir_bundle(ReportInput(**{**report.__dict__, "result": result}), engine=engine)
+    older = AssessmentPublic.model_validate(result)
+    bundle = fhir_bundle(ReportInput(**{**report.__dict__, "result": older}), engine=engine)
     texts = [o["code"] for o in finding_observations(bundle)]
     assert {"text": "retired finding"} in texts
     (response,) = resources_of(bundle, "QuestionnaireResponse")
@@ -423,7 +430,7 @@ def test_conditions_are_the_top_five_with_icd10_and_snomed(
     bundle: dict[str, Any], report: ReportInput, kb: KnowledgeBase
 ) -> None:
     conditions = resources_of(bundle, "Condition")
-    ranked = report.result["conditions"][: fhir.MAX_CONDITIONS]
+    ranked = result_json(report)["conditions"][: fhir.MAX_CONDITIONS]
     assert len(conditions) == len(ranked) == 5
     for cause, condition in zip(ranked, conditions, strict=True):
         source = kb.condition_by_id[cause["id"]]
@@ -445,7 +452,7 @@ def test_conditions_are_the_top_five_with_icd10_and_snomed(
 def test_the_top_cause_is_differential_below_half(
     bundle: dict[str, Any], report: ReportInput
 ) -> None:
-    assert report.result["conditions"][0]["probability"] < 0.5
+    assert result_json(report)["conditions"][0]["probability"] < 0.5
     statuses = [
         codings(c["verificationStatus"])[0]["code"] for c in resources_of(bundle, "Condition")
     ]
@@ -458,7 +465,7 @@ def test_the_top_cause_is_provisional_from_half(engine: Engine) -> None:
         "my left eyelid keeps flickering for a few seconds at a time when I am tired and "
         "drink lots of coffee",
     )
-    assert report.result["conditions"][0]["probability"] >= 0.5
+    assert result_json(report)["conditions"][0]["probability"] >= 0.5
     bundle = fhir_bundle(report, engine=engine)
     statuses = [
         codings(c["verificationStatus"])[0]["code"] for c in resources_of(bundle, "Condition")
@@ -500,7 +507,7 @@ def test_risk_assessment_has_every_probability_and_the_triage(
     assert risk["status"] in RISK_STATUS
     predictions = risk["prediction"]
     assert [p["probabilityDecimal"] for p in predictions] == [
-        c["probability"] for c in report.result["conditions"]
+        c["probability"] for c in result_json(report)["conditions"]
     ]
     assert all(0 <= p["probabilityDecimal"] <= 1 for p in predictions)
     (extension,) = risk["extension"]
@@ -508,24 +515,24 @@ def test_risk_assessment_has_every_probability_and_the_triage(
     (level,) = codings(extension["valueCodeableConcept"])
     assert level["system"] == fhir.TRIAGE_SYSTEM
     assert level["code"] in {t.value for t in TriageLevel}
-    assert level["code"] == report.result["triage"]["level"]
+    assert level["code"] == result_json(report)["triage"]["level"]
     notes = [n["text"] for n in risk["note"]]
-    for reason in report.result["triage"]["reasons"]:
+    for reason in result_json(report)["triage"]["reasons"]:
         assert f"Triage reason: {reason}" in notes
     swelling = kb.finding_by_id["calf_swelling"].name
     assert any("denied" in n and swelling in n for n in notes)
-    assert risk["mitigation"] == report.result["triage"]["action"]
+    assert risk["mitigation"] == result_json(report)["triage"]["action"]
 
 
 def test_red_flags_reach_the_risk_assessment(engine: Engine) -> None:
     report = make_report(
         engine, "sudden cramps in my legs with weakness and I cannot breathe properly"
     )
-    assert report.result["red_flags"]
+    assert result_json(report)["red_flags"]
     (risk,) = resources_of(fhir_bundle(report, engine=engine), "RiskAssessment")
     assert codings(risk["extension"][0]["valueCodeableConcept"])[0]["code"] == "emergency_ambulance"
     notes = [n["text"] for n in risk["note"]]
-    for flag in report.result["red_flags"]:
+    for flag in result_json(report)["red_flags"]:
         assert f"Warning sign present: {flag}" in notes
 
 
@@ -733,7 +740,7 @@ def test_response_links_to_the_questionnaire_and_its_items(
     assert answers[fhir.LINK_TEXT] == {"valueString": TEXT}
     assert answers[fhir.LINK_AGE] == {"valueInteger": 50}
     assert answers[fhir.LINK_SEX]["valueCoding"]["code"] == "female"
-    for finding in report.result["findings"]:
+    for finding in result_json(report)["findings"]:
         if finding["status"] == "unknown":
             assert finding["finding"] not in answers
         else:

@@ -15,6 +15,7 @@ from spasmcheck.export import fhir, pdf
 from spasmcheck.export.model import ReportInput
 from spasmcheck.export.report import build_report
 from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.public import AssessmentInput, AssessmentPublic
 
 TEXT = "one side of my face has drooped and my eyelid keeps twitching"
 SELF_CARE_WORDS = ("wait for it to pass", "lid flicker is harmless", "warm compress")
@@ -22,17 +23,17 @@ SELF_CARE_WORDS = ("wait for it to pass", "lid flicker is harmless", "warm compr
 
 @pytest.fixture(scope="module")
 def droop(engine: Engine) -> ReportInput:
-    result = engine.assess(TEXT, age=70, sex="male").as_dict()
+    result = AssessmentPublic.of(engine.assess(TEXT, age=70, sex="male"))
     return ReportInput(
         assessment_id=1,
         created_at=datetime(2026, 12, 5, 10, 0, tzinfo=UTC),
-        input={"text": TEXT, "age": 70, "sex": "male"},
+        input=AssessmentInput(text=TEXT, age=70, sex="male"),
         result=result,
     )
 
 
 def test_the_json_puts_the_stroke_first(droop: ReportInput) -> None:
-    result = droop.result
+    result = droop.result.model_dump(mode="json")
     assert result["triage"]["level"] == "emergency_ambulance"
     first = result["conditions"][0]
     assert first["id"] == "stroke" and first["explains_level"]

@@ -23,6 +23,7 @@ from spasmcheck.export.model import ReportInput
 from spasmcheck.export.pdf import render_pdf
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, Origin, Status
+from spasmcheck.reasoning.public import AssessmentInput, AssessmentPublic
 
 TZ = "Europe/London"
 START, END = date(2026, 1, 5), date(2026, 2, 15)  # six weeks
@@ -76,7 +77,7 @@ def diary(seed: int = 4) -> list[Episode]:
 
 
 @pytest.fixture(scope="module")
-def result(engine: Engine) -> dict[str, Any]:
+def result(engine: Engine) -> AssessmentPublic:
     answers = [
         Evidence(
             "calf_swelling", Status.ABSENT, Origin.ANSWER, question="calf_swelling", screening=True
@@ -84,14 +85,14 @@ def result(engine: Engine) -> dict[str, Any]:
         Evidence("dark_urine", Status.ABSENT, Origin.ANSWER, question="dark_urine", screening=True),
         Evidence("hx_kidney_disease", Status.UNKNOWN, Origin.ANSWER, question="hx_kidney_disease"),
     ]
-    return engine.assess(TEXT, 67, "female", answers).as_dict()
+    return AssessmentPublic.of(engine.assess(TEXT, 67, "female", answers))
 
 
-def report_input(result: dict[str, Any], *, with_diary: bool, **extra: Any) -> ReportInput:
+def report_input(result: AssessmentPublic, *, with_diary: bool, **extra: Any) -> ReportInput:
     return ReportInput(
         assessment_id=7,
         created_at=datetime(2026, 2, 16, 9, 0, tzinfo=UTC),
-        input={"text": TEXT, "age": 67, "sex": "female"},
+        input=AssessmentInput(text=TEXT, age=67, sex="female"),
         result=result,
         episodes=diary() if with_diary else (),
         start=START if with_diary else None,
@@ -103,12 +104,12 @@ def report_input(result: dict[str, Any], *, with_diary: bool, **extra: Any) -> R
 
 
 @pytest.fixture(scope="module")
-def pdf_with_diary(engine: Engine, result: dict[str, Any]) -> bytes:
+def pdf_with_diary(engine: Engine, result: AssessmentPublic) -> bytes:
     return render_pdf(report_input(result, with_diary=True), engine=engine)
 
 
 @pytest.fixture(scope="module")
-def pdf_without_diary(engine: Engine, result: dict[str, Any]) -> bytes:
+def pdf_without_diary(engine: Engine, result: AssessmentPublic) -> bytes:
     return render_pdf(report_input(result, with_diary=False), engine=engine)
 
 
@@ -151,7 +152,7 @@ def test_is_a_pdf(pdf_with_diary: bytes, pdf_without_diary: bytes) -> None:
     assert pdf_with_diary.startswith(b"%PDF-") and pdf_without_diary.startswith(b"%PDF-")
 
 
-def test_same_input_same_charts(result: dict[str, Any]) -> None:
+def test_same_input_same_charts(result: AssessmentPublic) -> None:
     summary = summarise(diary(), start=START, end=END, timezone=TZ)
     first = charts.episodes_per_week(summary)
     assert first == charts.episodes_per_week(summary)
@@ -180,13 +181,13 @@ def test_diary_report_is_one_to_two_pages(pdf_with_diary: bytes, tmp_path: Path)
 
 @needs_poppler
 def test_text_has_triage_causes_and_disclaimer(
-    pdf_with_diary: bytes, result: dict[str, Any], tmp_path: Path
+    pdf_with_diary: bytes, result: AssessmentPublic, tmp_path: Path
 ) -> None:
     text = squash("\n".join(pages_text(pdf_with_diary, tmp_path)))
-    assert f"Triage: {result['triage']['label']}" in text
-    for cause in result["conditions"][:3]:
-        assert squash(cause["name"]) in text
-    assert result["conditions"][0]["icd10"][0] in text
+    assert f"Triage: {result.triage.label}" in text
+    for cause in result.conditions[:3]:
+        assert squash(cause.name) in text
+    assert result.conditions[0].icd10[0] in text
     assert "Decision support, not a diagnosis" in text
     assert "≥ 7/10" in text and "“really bad”" in text  # Unicode survives
     assert "known to cause spasms" in text
@@ -198,7 +199,7 @@ def test_text_has_triage_causes_and_disclaimer(
 
 @needs_poppler
 def test_footer_on_every_page(
-    pdf_with_diary: bytes, result: dict[str, Any], tmp_path: Path
+    pdf_with_diary: bytes, result: AssessmentPublic, tmp_path: Path
 ) -> None:
     pages = pages_text(pdf_with_diary, tmp_path)
     for number, page in enumerate(pages, start=1):
@@ -206,7 +207,7 @@ def test_footer_on_every_page(
         assert f"page {number} of {len(pages)}" in flat
         assert "decision support, not a diagnosis" in flat
         assert f"spasmcheck {spasmcheck.__version__}" in flat
-        assert f"knowledge base {result['kb_version']}" in flat
+        assert f"knowledge base {result.kb_version}" in flat
         assert "generated 2026-02-16" in flat
 
 
@@ -231,13 +232,13 @@ def test_pages_are_drawn_and_the_charts_have_ink(pdf_with_diary: bytes, tmp_path
 
 @needs_poppler
 def test_report_without_diary(
-    pdf_without_diary: bytes, result: dict[str, Any], tmp_path: Path
+    pdf_without_diary: bytes, result: AssessmentPublic, tmp_path: Path
 ) -> None:
     pages = pages_text(pdf_without_diary, tmp_path)
     assert 1 <= len(pages) <= 2
     text = squash("\n".join(pages))
-    assert result["triage"]["label"] in text
-    assert squash(result["conditions"][0]["name"]) in text
+    assert result.triage.label in text
+    assert squash(result.conditions[0].name) in text
     assert "Diary," not in text and "What changed" not in text
     assert f"page 1 of {len(pages)}" in text
     for image in page_images(pdf_without_diary, tmp_path):
@@ -246,7 +247,7 @@ def test_report_without_diary(
 
 @needs_poppler
 def test_non_latin_name_does_not_crash(
-    engine: Engine, result: dict[str, Any], tmp_path: Path
+    engine: Engine, result: AssessmentPublic, tmp_path: Path
 ) -> None:
     pdf = render_pdf(
         report_input(result, with_diary=False, person_label="Анна Müller 李 Ωμέγα"), engine=engine
@@ -256,17 +257,15 @@ def test_non_latin_name_does_not_crash(
 
 
 def test_emergency_report_renders(engine: Engine) -> None:
-    result = engine.assess(
-        "sudden spasms and my face is drooping, slurred speech", 70, "male"
-    ).as_dict()
+    result = AssessmentPublic.of(
+        engine.assess("sudden spasms and my face is drooping, slurred speech", 70, "male")
+    )
     report = ReportInput(
         assessment_id=9,
         created_at=GENERATED,
-        input={
-            "text": "sudden spasms and my face is drooping, slurred speech",
-            "age": 70,
-            "sex": "male",
-        },
+        input=AssessmentInput(
+            text="sudden spasms and my face is drooping, slurred speech", age=70, sex="male"
+        ),
         result=result,
         generated_at=GENERATED,
     )
@@ -274,13 +273,13 @@ def test_emergency_report_renders(engine: Engine) -> None:
     assert pdf.startswith(b"%PDF-")
 
 
-def test_empty_diary_range_renders(engine: Engine, result: dict[str, Any]) -> None:
+def test_empty_diary_range_renders(engine: Engine, result: AssessmentPublic) -> None:
     report = report_input(result, with_diary=False)
     report = ReportInput(**{**report.__dict__, "start": START, "end": END})
     assert render_pdf(report, engine=engine).startswith(b"%PDF-")
 
 
-def test_long_diary_stays_within_two_pages(engine: Engine, result: dict[str, Any]) -> None:
+def test_long_diary_stays_within_two_pages(engine: Engine, result: AssessmentPublic) -> None:
     """Sixteen weeks with every circumstance and remedy logged still fits two pages."""
     rnd = random.Random(1)
     factors = ["exercise", "heat", "caffeine", "alcohol", "poor_sleep", "stress", "dehydration"]
@@ -312,7 +311,7 @@ def test_long_diary_stays_within_two_pages(engine: Engine, result: dict[str, Any
     report = ReportInput(
         assessment_id=1,
         created_at=GENERATED,
-        input={"text": TEXT * 3, "age": 67, "sex": "female"},
+        input=AssessmentInput(text=TEXT * 3, age=67, sex="female"),
         result=result,
         episodes=episodes,
         start=start,

@@ -22,6 +22,12 @@ from spasmcheck.export.report import (
 )
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, Origin, Status
+from spasmcheck.reasoning.public import (
+    AssessmentInput,
+    AssessmentPublic,
+    ConditionPublic,
+    EvidencePublic,
+)
 
 TZ = "Europe/London"
 
@@ -36,24 +42,28 @@ def episode(day: date, *, severity: int = 5, locations: tuple[str, ...] = ("loc_
     )
 
 
-def finding(fid: str, status: str = "present", **extra: Any) -> dict[str, Any]:
-    return {"finding": fid, "status": status, "origin": "answer", **extra}
+def finding(fid: str, status: str = "present", **extra: Any) -> EvidencePublic:
+    return EvidencePublic.model_validate(
+        {"finding": fid, "status": status, "origin": "answer", **extra}
+    )
 
 
 @pytest.fixture(scope="module")
-def diuretic_result(engine: Engine) -> dict[str, Any]:
+def diuretic_result(engine: Engine) -> AssessmentPublic:
     evidence = [
         Evidence(
             "calf_swelling", Status.ABSENT, Origin.ANSWER, question="calf_swelling", screening=True
         ),
         Evidence("numbness", Status.ABSENT, Origin.ANSWER, question="numbness"),
     ]
-    return engine.assess(
-        "Calf cramps at night, I take a water pill. No weakness.",
-        67,
-        "female",
-        evidence,
-    ).as_dict()
+    return AssessmentPublic.of(
+        engine.assess(
+            "Calf cramps at night, I take a water pill. No weakness.",
+            67,
+            "female",
+            evidence,
+        )
+    )
 
 
 # -- findings -----------------------------------------------------------------------------------
@@ -130,7 +140,7 @@ def test_marking_follows_the_knowledge_base(engine: Engine) -> None:
 
 # -- red flags and causes ----------------------------------------------------------------------
 def test_red_flags_denied_are_the_absent_warning_signs(
-    engine: Engine, diuretic_result: dict[str, Any]
+    engine: Engine, diuretic_result: AssessmentPublic
 ) -> None:
     flags = red_flags_screened(diuretic_result, engine.kb)
     assert flags.fired == []
@@ -143,20 +153,20 @@ def test_red_flags_denied_are_the_absent_warning_signs(
 
 
 def test_fired_red_flag_is_not_listed_as_denied(engine: Engine) -> None:
-    result = engine.assess(
-        "cramps in my calf and the calf is swollen, no numbness", 50, "male"
-    ).as_dict()
+    result = AssessmentPublic.of(
+        engine.assess("cramps in my calf and the calf is swollen, no numbness", 50, "male")
+    )
     flags = red_flags_screened(result, engine.kb)
     assert flags.fired and all(f.name for f in flags.fired)
     fired_names = {f.name for f in flags.fired}
     assert all(not set(d.rules) & fired_names for d in flags.denied)
 
 
-def test_ranked_causes_top_five_with_words(diuretic_result: dict[str, Any]) -> None:
+def test_ranked_causes_top_five_with_words(diuretic_result: AssessmentPublic) -> None:
     causes = ranked_causes(diuretic_result)
     assert len(causes) == 5
     assert [c.rank for c in causes] == [1, 2, 3, 4, 5]
-    assert causes[0].name == diuretic_result["conditions"][0]["name"]
+    assert causes[0].name == diuretic_result.conditions[0].name
     assert causes[0].icd10 and causes[0].evidence_for
     assert all(line.startswith("no ") for c in causes for line in c.evidence_against)
 
@@ -177,9 +187,9 @@ def test_probability_words(p: float, words: str) -> None:
 
 # -- questions ----------------------------------------------------------------------------------
 def test_questions_name_the_medicine_and_the_blood_tests(
-    engine: Engine, diuretic_result: dict[str, Any]
+    engine: Engine, diuretic_result: AssessmentPublic
 ) -> None:
-    reported = medicines(diuretic_result["findings"], engine.kb)
+    reported = medicines(diuretic_result.findings, engine.kb)
     questions = doctor_questions(diuretic_result, engine.kb, reported)
     text = " ".join(questions)
     assert "Could my water tablets (diuretics) be causing this" in text
@@ -188,21 +198,29 @@ def test_questions_name_the_medicine_and_the_blood_tests(
     assert len(questions) == len(set(questions)) <= 6
 
 
-def test_questions_follow_the_category_not_the_case(engine: Engine) -> None:
+def test_questions_follow_the_category_not_the_case(
+    engine: Engine, diuretic_result: AssessmentPublic
+) -> None:
     """A made-up result whose top cause is an electrolyte condition asks for that blood test."""
     kb = engine.kb
     low_calcium = kb.condition_by_id["hypocalcemia"]
-    result = {
-        "conditions": [
-            {
-                "id": low_calcium.id,
-                "name": low_calcium.name,
-                "category": "electrolyte",
-                "probability": 0.6,
-            }
-        ],
-        "findings": [],
-    }
+    assert low_calcium.category.value == "electrolyte"
+    cause = ConditionPublic(
+        id=low_calcium.id,
+        name=low_calcium.name,
+        clinical_name=low_calcium.clinical_name,
+        probability=0.6,
+        icd10=low_calcium.icd10,
+        snomed=low_calcium.snomed,
+        category=low_calcium.category,
+        usual_triage=low_calcium.triage,
+        explains_level=False,
+        summary=low_calcium.summary,
+        evidence_for=[],
+        evidence_against=[],
+        evidence=[],
+    )
+    result = diuretic_result.model_copy(update={"conditions": [cause], "findings": []})
     questions = doctor_questions(result, kb, [])
     assert questions[0] == "Should I have a blood test for low calcium?"
 
@@ -270,39 +288,43 @@ def test_what_changed_uses_the_local_date() -> None:
 
 
 # -- the whole report ---------------------------------------------------------------------------
-def test_build_report_without_diary(engine: Engine, diuretic_result: dict[str, Any]) -> None:
+def test_build_report_without_diary(engine: Engine, diuretic_result: AssessmentPublic) -> None:
     report = ReportInput(
         assessment_id=3,
         created_at=datetime(2026, 2, 1, 9, tzinfo=UTC),
-        input={"text": "Calf cramps at night", "age": 67, "sex": "female"},
+        input=AssessmentInput(text="Calf cramps at night", age=67, sex="female"),
         result=diuretic_result,
     )
     data = build_report(report, engine)
     assert data.diary is None
     assert data.person.describe() == "age 67, female"  # no name unless the person adds one
-    assert data.kb_version == diuretic_result["kb_version"]
-    assert data.triage.label == diuretic_result["triage"]["label"]
+    assert data.kb_version == diuretic_result.kb_version
+    assert data.triage.label == diuretic_result.triage.label
     assert data.questions and data.questions[-1] == "What signs should make me seek help sooner?"
 
 
 def test_build_report_names_the_person_only_when_given(
-    engine: Engine, diuretic_result: dict[str, Any]
+    engine: Engine, diuretic_result: AssessmentPublic
 ) -> None:
     report = ReportInput(
         assessment_id=3,
         created_at=datetime(2026, 2, 1, 9, tzinfo=UTC),
-        input={"text": "cramps"},
+        input=AssessmentInput(text="cramps"),
         result=diuretic_result,
         person_label="Zoë",
     )
     assert build_report(report, engine).person.describe() == "Zoë, age not given, sex not given"
 
 
-def test_medicine_not_taken_is_a_negative_finding_not_a_warning_sign(engine: Engine) -> None:
+def test_medicine_not_taken_is_a_negative_finding_not_a_warning_sign(
+    engine: Engine, diuretic_result: AssessmentPublic
+) -> None:
     # med_statin belongs to a red-flag rule (statin muscle symptoms) but "no statins" is no sign
-    result = {"findings": [finding("med_statin", "absent")], "red_flags_detail": []}
+    result = diuretic_result.model_copy(
+        update={"findings": [finding("med_statin", "absent")], "red_flags_detail": []}
+    )
     assert red_flags_screened(result, engine.kb).denied == []
-    groups = group_findings(result["findings"], engine.kb)
+    groups = group_findings(result.findings, engine.kb)
     assert [(g.label, g.names) for g in groups.negative] == [
         ("Medicines", [engine.kb.finding_by_id["med_statin"].name])
     ]

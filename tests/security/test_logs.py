@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from spasmcheck.export.model import ReportInput
 from spasmcheck.export.pdf import needs_fallback_font, render_pdf
 from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.public import AssessmentInput, AssessmentPublic
 from spasmcheck.storage import repository
 from spasmcheck.storage.models import User
 from tests.api.conftest import BASE_URL, TestClient, make_app
@@ -342,12 +343,12 @@ def test_cjk_and_hangul_render_in_the_pdf_instead_of_vanishing(
     engine: Engine, tmp_path: Path
 ) -> None:
     text = "calf cramps at night 腿抽筋 怀孕 다리 경련 こむら返り"
-    result = engine.assess(text, 40, "female", []).as_dict()
+    result = AssessmentPublic.of(engine.assess(text, 40, "female", []))
     when = datetime(2026, 2, 16, tzinfo=UTC)
     report = ReportInput(
         assessment_id=1,
         created_at=when,
-        input={"text": text, "age": 40, "sex": "female"},
+        input=AssessmentInput(text=text, age=40, sex="female"),
         result=result,
         generated_at=when,
     )
@@ -359,8 +360,11 @@ def test_cjk_and_hangul_render_in_the_pdf_instead_of_vanishing(
     ).stdout
     for words in ("腿抽筋", "怀孕", "다리 경련", "こむら返り"):
         assert words in shown, words
-    latin = engine.assess("calf cramps at night", 40, "female", []).as_dict()
+    latin = AssessmentPublic.of(engine.assess("calf cramps at night", 40, "female", []))
     latin_only = ReportInput(
-        assessment_id=1, created_at=when, input={"text": "calf cramps at night"}, result=latin
+        assessment_id=1,
+        created_at=when,
+        input=AssessmentInput(text="calf cramps at night"),
+        result=latin,
     )
     assert not needs_fallback_font(latin_only)  # the big font is loaded only when needed

@@ -13,8 +13,9 @@ from html import unescape
 import pytest
 
 from spasmcheck.reasoning.engine import Engine, default_engine
-from spasmcheck.reasoning.evidence import EvidenceSet
+from spasmcheck.reasoning.evidence import EvidenceSet, Status
 from spasmcheck.reasoning.interview import Interviewer
+from spasmcheck.reasoning.public import EvidencePublic
 from spasmcheck.web.pages import denied_warning_signs, is_safety_check, warning_sign_ids
 from tests.api.conftest import TestClient
 from tests.web.test_pages import answer_until_result, start
@@ -66,8 +67,8 @@ def test_only_denied_warning_signs_are_listed(
     kb = engine.kb
     if finding not in kb.finding_by_id:
         pytest.skip(f"no finding {finding} in this knowledge base")
-    absent = {"finding": finding, "status": "absent", **extra}
-    present = {**absent, "status": "present"}
+    absent = EvidencePublic.model_validate({"finding": finding, "status": "absent", **extra})
+    present = absent.model_copy(update={"status": Status.PRESENT})
     name = kb.finding_by_id[finding].name
     assert denied_warning_signs(kb, [absent]) == ([name] if listed else [])
     assert denied_warning_signs(kb, [present]) == []  # a sign they have is not "denied"

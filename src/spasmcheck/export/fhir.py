@@ -30,16 +30,18 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from spasmcheck.diary.model import KIND_FINDINGS, Episode, Remedy
-from spasmcheck.export.model import ReportInput
+from spasmcheck.export.model import JsonObject, JsonValue, ReportInput
 from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.knowledge.schema import Finding
 from spasmcheck.reasoning.chance import chance_percent, chance_words
+from spasmcheck.reasoning.evidence import Origin, Status
+from spasmcheck.reasoning.public import ConditionPublic, EvidencePublic
 
 if TYPE_CHECKING:
     from spasmcheck.reasoning.engine import Engine
@@ -65,7 +67,7 @@ CONTEXT_SYSTEM = f"{BASE}/CodeSystem/context-factor"
 REMEDY_SYSTEM = f"{BASE}/CodeSystem/remedy"
 # FHIR R4's reason for a missing value (terminology.hl7.org CodeSystem data-absent-reason):
 # the person logged the episode without a severity.
-DATA_NOT_RECORDED: dict[str, Any] = {
+DATA_NOT_RECORDED: JsonObject = {
     "coding": [
         {
             "system": "http://terminology.hl7.org/CodeSystem/data-absent-reason",
@@ -108,14 +110,14 @@ def _instant(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
-    coding: dict[str, Any] = {"system": system, "code": code}
+def _coding(system: str, code: str, display: str | None = None) -> JsonObject:
+    coding: JsonObject = {"system": system, "code": code}
     if display:
         coding["display"] = display
     return coding
 
 
-def _finding_codings(finding: Finding | None) -> list[dict[str, Any]]:
+def _finding_codings(finding: Finding | None) -> list[JsonObject]:
     if finding is None:
         return []
     codings = []
@@ -126,9 +128,9 @@ def _finding_codings(finding: Finding | None) -> list[dict[str, Any]]:
     return codings
 
 
-def _finding_concept(finding_id: str, finding: Finding | None) -> dict[str, Any]:
+def _finding_concept(finding_id: str, finding: Finding | None) -> JsonObject:
     """SNOMED CT / HPO codings where the knowledge base has them, always the name as text."""
-    concept: dict[str, Any] = {}
+    concept: JsonObject = {}
     codings = _finding_codings(finding)
     if codings:
         concept["coding"] = codings
@@ -136,14 +138,14 @@ def _finding_concept(finding_id: str, finding: Finding | None) -> dict[str, Any]
     return concept
 
 
-def _category(code: str, display: str) -> list[dict[str, Any]]:
+def _category(code: str, display: str) -> list[JsonObject]:
     return [{"coding": [_coding(OBSERVATION_CATEGORY, code, display)]}]
 
 
 SURVEY = ("survey", "Survey")
 
 
-def _ref(full_url: str) -> dict[str, Any]:
+def _ref(full_url: str) -> JsonObject:
     return {"reference": full_url}
 
 
@@ -157,12 +159,12 @@ class _Ids:
         return str(uuid.uuid5(_NAMESPACE, "/".join((self.seed, *parts))))
 
 
-def _digest(value: Any) -> str:
+def _digest(value: JsonValue) -> str:
     text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _entry(uid: str, resource: dict[str, Any]) -> dict[str, Any]:
+def _entry(uid: str, resource: JsonObject) -> JsonObject:
     ordered = {"resourceType": resource["resourceType"], "id": uid, **resource}
     return {"fullUrl": f"urn:uuid:{uid}", "resource": ordered}
 
@@ -170,8 +172,8 @@ def _entry(uid: str, resource: dict[str, Any]) -> dict[str, Any]:
 # --- the Questionnaire ------------------------------------------------------------------------
 
 
-def _finding_item(finding: Finding) -> dict[str, Any]:
-    item: dict[str, Any] = {"linkId": finding.id}
+def _finding_item(finding: Finding) -> JsonObject:
+    item: JsonObject = {"linkId": finding.id}
     codings = _finding_codings(finding)
     if codings:
         item["code"] = codings
@@ -203,7 +205,7 @@ def _layout(engine: Engine) -> list[tuple[str | None, list[Finding]]]:
     return layout
 
 
-def questionnaire(engine: Engine) -> dict[str, Any]:
+def questionnaire(engine: Engine) -> JsonObject:
     """The canonical FHIR R4B ``Questionnaire`` of the interview (validated).
 
     One boolean item per askable finding (linkId = finding id, text = its question, code =
@@ -213,7 +215,7 @@ def questionnaire(engine: Engine) -> dict[str, Any]:
     from fhir.resources.R4B.questionnaire import Questionnaire
 
     kb = engine.kb
-    items: list[dict[str, Any]] = [
+    items: list[JsonObject] = [
         {
             "linkId": LINK_TEXT,
             "text": "Describe your spasms in your own words.",
@@ -244,7 +246,7 @@ def questionnaire(engine: Engine) -> dict[str, Any]:
                 "item": [_finding_item(f) for f in members],
             }
         )
-    resource: dict[str, Any] = {
+    resource: JsonObject = {
         "resourceType": "Questionnaire",
         "id": "spasmcheck-interview",
         "url": QUESTIONNAIRE_URL,
@@ -284,17 +286,16 @@ def diary_episodes(report: ReportInput) -> list[Episode]:
     return sorted(chosen, key=lambda e: (e.started_at, e.id or 0))
 
 
-def _patient(report: ReportInput) -> dict[str, Any]:
-    patient: dict[str, Any] = {"resourceType": "Patient"}
+def _patient(report: ReportInput) -> JsonObject:
+    patient: JsonObject = {"resourceType": "Patient"}
     if report.person_label:
         patient["name"] = [{"text": report.person_label}]
-    sex = report.input.get("sex")
-    if sex in ("female", "male"):
-        patient["gender"] = sex
+    if report.input.sex is not None:
+        patient["gender"] = report.input.sex
     return patient
 
 
-def _age_observation(age: int, patient: str, when: str) -> dict[str, Any]:
+def _age_observation(age: int, patient: str, when: str) -> JsonObject:
     return {
         "resourceType": "Observation",
         "status": "final",
@@ -306,23 +307,21 @@ def _age_observation(age: int, patient: str, when: str) -> dict[str, Any]:
     }
 
 
-def _known_findings(report: ReportInput) -> list[dict[str, Any]]:
+def _known_findings(report: ReportInput) -> list[EvidencePublic]:
     """The result's findings known present or absent (unknown ones are skipped)."""
-    found = report.result.get("findings") or []
-    return [f for f in found if f.get("status") in ("present", "absent") and f.get("finding")]
+    return [f for f in report.result.findings if f.status is not Status.UNKNOWN and f.finding]
 
 
-def _origin_note(item: dict[str, Any], finding: Finding | None) -> str:
-    origin = item.get("origin")
-    if origin == "text":
-        text = item.get("text")
+def _origin_note(item: EvidencePublic, finding: Finding | None) -> str:
+    if item.origin is Origin.TEXT:
+        text = item.text
         note = f'From the person\'s own words: "{text}"' if text else "From the person's words"
-    elif origin == "diary":
+    elif item.origin is Origin.DIARY:
         note = "From the pattern of the symptom diary"
     else:
-        question = item.get("question") or (finding.question if finding else None)
+        question = item.question or (finding.question if finding else None)
         note = f'Answer to: "{question}"' if question else "Interview answer"
-    if item.get("screening"):
+    if item.screening:
         note += " (warning sign screened)"
     return note
 
@@ -332,24 +331,24 @@ def _questionnaire_response(
     engine: Engine,
     patient: str,
     when: str,
-    known: list[dict[str, Any]],
-) -> dict[str, Any]:
-    answers = {item["finding"]: item["status"] == "present" for item in known}
-    items: list[dict[str, Any]] = []
-    text = report.input.get("text")
-    if isinstance(text, str) and text.strip():
+    known: list[EvidencePublic],
+) -> JsonObject:
+    answers = {item.finding: item.status is Status.PRESENT for item in known}
+    items: list[JsonObject] = []
+    text = report.input.text
+    if text.strip():
         items.append({"linkId": LINK_TEXT, "answer": [{"valueString": text}]})
-    age = report.input.get("age")
-    if isinstance(age, int) and not isinstance(age, bool):
+    age = report.input.age
+    if age is not None:
         items.append({"linkId": LINK_AGE, "answer": [{"valueInteger": age}]})
-    sex = report.input.get("sex")
-    if sex in ("female", "male"):
+    sex = report.input.sex
+    if sex is not None:
         display = "Female" if sex == "female" else "Male"
         items.append(
             {"linkId": LINK_SEX, "answer": [{"valueCoding": _coding(GENDER_SYSTEM, sex, display)}]}
         )
 
-    def answered(finding: Finding) -> dict[str, Any]:
+    def answered(finding: Finding) -> JsonObject:
         return {
             "linkId": finding.id,
             "text": finding.question,
@@ -376,20 +375,20 @@ def _questionnaire_response(
 
 
 def _finding_observation(
-    item: dict[str, Any],
+    item: EvidencePublic,
     finding: Finding | None,
     patient: str,
     when: str,
     response: str | None,
-) -> dict[str, Any]:
-    observation: dict[str, Any] = {
+) -> JsonObject:
+    observation: JsonObject = {
         "resourceType": "Observation",
         "status": "final",
         "category": _category(*SURVEY),
-        "code": _finding_concept(item["finding"], finding),
+        "code": _finding_concept(item.finding, finding),
         "subject": _ref(patient),
         "effectiveDateTime": when,
-        "valueBoolean": item["status"] == "present",
+        "valueBoolean": item.status is Status.PRESENT,
         "note": [{"text": _origin_note(item, finding)}],
     }
     if response is not None:
@@ -397,14 +396,14 @@ def _finding_observation(
     return observation
 
 
-def _condition_concept(cause: dict[str, Any]) -> dict[str, Any]:
-    codings = [_coding(ICD10CM, code) for code in cause.get("icd10") or []]
-    if cause.get("snomed"):
-        codings.append(_coding(SNOMED, cause["snomed"]))
-    concept: dict[str, Any] = {}
+def _condition_concept(cause: ConditionPublic) -> JsonObject:
+    codings = [_coding(ICD10CM, code) for code in cause.icd10]
+    if cause.snomed:
+        codings.append(_coding(SNOMED, cause.snomed))
+    concept: JsonObject = {}
     if codings:
         concept["coding"] = codings
-    concept["text"] = cause.get("clinical_name") or cause.get("name") or cause["id"]
+    concept["text"] = cause.clinical_name or cause.name or cause.id
     return concept
 
 
@@ -422,12 +421,12 @@ def verification_status(rank: int, probability: float) -> str:
 
 def _condition(
     rank: int,
-    cause: dict[str, Any],
+    cause: ConditionPublic,
     patient: str,
     when: str,
     observations: dict[str, str],
-) -> dict[str, Any]:
-    probability = float(cause["probability"])
+) -> JsonObject:
+    probability = cause.probability
     status = verification_status(rank, probability)
     notes = [
         {
@@ -437,13 +436,13 @@ def _condition(
             )
         }
     ]
-    if cause.get("explains_level"):
+    if cause.explains_level:
         notes.append({"text": "Explains the emergency triage level: listed before other causes."})
-    if cause.get("evidence_for"):
-        notes.append({"text": "Evidence for: " + "; ".join(cause["evidence_for"])})
-    if cause.get("evidence_against"):
-        notes.append({"text": "Evidence against: " + "; ".join(cause["evidence_against"])})
-    condition: dict[str, Any] = {
+    if cause.evidence_for:
+        notes.append({"text": "Evidence for: " + "; ".join(cause.evidence_for)})
+    if cause.evidence_against:
+        notes.append({"text": "Evidence against: " + "; ".join(cause.evidence_against)})
+    condition: JsonObject = {
         "resourceType": "Condition",
         "verificationStatus": {"coding": [_coding(VER_STATUS_SYSTEM, status, status.capitalize())]},
         "code": _condition_concept(cause),
@@ -451,11 +450,7 @@ def _condition(
         "recordedDate": when,
         "note": notes,
     }
-    details = [
-        _ref(observations[e["finding"]])
-        for e in cause.get("evidence") or []
-        if e.get("finding") in observations
-    ]
+    details = [_ref(observations[e.finding]) for e in cause.evidence if e.finding in observations]
     if details:
         condition["evidence"] = [{"detail": details}]
     return condition
@@ -467,37 +462,30 @@ def _risk_assessment(
     patient: str,
     when: str,
     basis: list[str],
-) -> dict[str, Any]:
-    triage = report.result.get("triage") or {}
-    level = str(triage.get("level") or "")
-    label = str(triage.get("label") or level)
-    predictions = [
+) -> JsonObject:
+    result = report.result
+    triage = result.triage
+    level = triage.level.value
+    label = triage.label or level
+    predictions: list[JsonObject] = [
         {
             "outcome": _condition_concept(cause),
-            "probabilityDecimal": float(cause["probability"]),
+            "probabilityDecimal": cause.probability,
             "rationale": f"Rank {rank + 1}: {NOT_A_DIAGNOSIS}",
         }
-        for rank, cause in enumerate(report.result.get("conditions") or [])
+        for rank, cause in enumerate(result.conditions)
     ]
-    notes = [{"text": f"Triage reason: {reason}"} for reason in triage.get("reasons") or []]
-    notes += [{"text": f"Do now: {step}"} for step in triage.get("do_now") or []]
-    notes += [
-        {"text": f"Warning sign present: {flag}"} for flag in report.result.get("red_flags") or []
-    ]
-    denied = [
-        f["finding"]
-        for f in report.result.get("findings") or []
-        if f.get("screening") and f.get("status") == "absent"
-    ]
+    notes: list[JsonObject] = [{"text": f"Triage reason: {reason}"} for reason in triage.reasons]
+    notes += [{"text": f"Do now: {step}"} for step in triage.do_now]
+    notes += [{"text": f"Warning sign present: {flag}"} for flag in result.red_flags]
+    denied = [f.finding for f in result.findings if f.screening and f.status is Status.ABSENT]
     if denied:
         names = [
             engine.kb.finding_by_id[i].name if i in engine.kb.finding_by_id else i for i in denied
         ]
         notes.append({"text": "Warning signs asked about and denied: " + "; ".join(names)})
-    for key in ("estimate_note", "disclaimer"):
-        if report.result.get(key):
-            notes.append({"text": str(report.result[key])})
-    risk: dict[str, Any] = {
+    notes += [{"text": text} for text in (result.estimate_note, result.disclaimer) if text]
+    risk: JsonObject = {
         "resourceType": "RiskAssessment",
         "status": "final",
         "code": {"text": "Likely causes of muscle spasms and triage (spasmcheck)"},
@@ -506,7 +494,7 @@ def _risk_assessment(
         "method": {
             "text": (
                 "spasmcheck Bayesian model, knowledge base "
-                f"{report.result.get('kb_version') or engine.kb.version}"
+                f"{result.kb_version or engine.kb.version}"
             )
         },
         "basis": [_ref(b) for b in basis],
@@ -523,8 +511,8 @@ def _risk_assessment(
                 },
             }
         ]
-    if triage.get("action"):
-        risk["mitigation"] = str(triage["action"])
+    if triage.action:
+        risk["mitigation"] = triage.action
     if not basis:
         del risk["basis"]
     if not predictions:
@@ -532,20 +520,20 @@ def _risk_assessment(
     return risk
 
 
-def _location_concept(location: str, engine: Engine) -> dict[str, Any]:
+def _location_concept(location: str, engine: Engine) -> JsonObject:
     finding = engine.kb.finding_by_id.get(location)
-    concept: dict[str, Any] = {}
+    concept: JsonObject = {}
     if finding is not None and finding.codes.snomed:
         concept["coding"] = [_coding(SNOMED, finding.codes.snomed)]
     concept["text"] = finding.name if finding is not None else location.replace("_", " ")
     return concept
 
 
-def _diary_code(code: str, display: str) -> dict[str, Any]:
+def _diary_code(code: str, display: str) -> JsonObject:
     return {"coding": [_coding(DIARY_SYSTEM, code, display)], "text": display}
 
 
-def _remedy_component(remedy: Remedy) -> dict[str, Any]:
+def _remedy_component(remedy: Remedy) -> JsonObject:
     code = REMEDY_CODES[remedy.helped]
     display = {
         "remedy-helped": "Remedy tried, helped",
@@ -562,19 +550,19 @@ def _remedy_component(remedy: Remedy) -> dict[str, Any]:
     }
 
 
-def _episode_observation(episode: Episode, engine: Engine, patient: str) -> dict[str, Any]:
+def _episode_observation(episode: Episode, engine: Engine, patient: str) -> JsonObject:
     kind = episode.kind.value
     kind_finding = engine.kb.finding_by_id.get(KIND_FINDINGS[episode.kind])
-    kind_concept: dict[str, Any] = {
+    kind_concept: JsonObject = {
         "coding": [_coding(EPISODE_KIND_SYSTEM, kind), *_finding_codings(kind_finding)],
         "text": kind_finding.name if kind_finding is not None else kind.replace("_", " "),
     }
-    severity: dict[str, Any] = (
+    severity: JsonObject = (
         {"valueInteger": episode.severity}
         if episode.severity is not None
         else {"dataAbsentReason": DATA_NOT_RECORDED}
     )
-    components: list[dict[str, Any]] = [
+    components: list[JsonObject] = [
         {"code": _diary_code("severity", "Severity (0-10, self-rated)"), **severity},
         {
             "code": _diary_code("episode-kind", "Kind of episode"),
@@ -606,7 +594,7 @@ def _episode_observation(episode: Episode, engine: Engine, patient: str) -> dict
             }
         )
     components += [_remedy_component(remedy) for remedy in episode.remedies]
-    observation: dict[str, Any] = {
+    observation: JsonObject = {
         "resourceType": "Observation",
         "status": "final",
         "category": _category(*SURVEY),
@@ -635,14 +623,14 @@ def _seed(report: ReportInput) -> str:
         {
             "assessment": report.assessment_id,
             "created_at": _instant(report.created_at),
-            "input": report.input,
-            "result": report.result,
+            "input": report.input.model_dump(mode="json"),
+            "result": report.result.model_dump(mode="json"),
             "person_label": report.person_label,
         }
     )
 
 
-def fhir_bundle(report: ReportInput, *, engine: Engine) -> dict[str, Any]:
+def fhir_bundle(report: ReportInput, *, engine: Engine) -> JsonObject:
     """The assessment and its diary range as a validated FHIR R4B ``Bundle`` (JSON-able dict).
 
     The same input always gives the same bundle: identifiers are uuid5 of the content, and the
@@ -653,15 +641,15 @@ def fhir_bundle(report: ReportInput, *, engine: Engine) -> dict[str, Any]:
     kb = engine.kb
     ids = _Ids(_seed(report))
     when = _instant(report.created_at)
-    entries: list[dict[str, Any]] = []
+    entries: list[JsonObject] = []
 
     patient_id = ids.make("Patient")
     patient = f"urn:uuid:{patient_id}"
     entries.append(_entry(patient_id, _patient(report)))
 
     basis: list[str] = []
-    age = report.input.get("age")
-    if isinstance(age, int) and not isinstance(age, bool):
+    age = report.input.age
+    if age is not None:
         age_id = ids.make("Observation", "age")
         entries.append(_entry(age_id, _age_observation(age, patient, when)))
         basis.append(f"urn:uuid:{age_id}")
@@ -676,7 +664,7 @@ def fhir_bundle(report: ReportInput, *, engine: Engine) -> dict[str, Any]:
 
     observations: dict[str, str] = {}
     for item in known:
-        finding_id = item["finding"]
+        finding_id = item.finding
         if finding_id in observations:
             continue
         finding = kb.finding_by_id.get(finding_id)
@@ -686,9 +674,9 @@ def fhir_bundle(report: ReportInput, *, engine: Engine) -> dict[str, Any]:
         entries.append(_entry(uid, _finding_observation(item, finding, patient, when, source)))
     basis += observations.values()
 
-    causes = (report.result.get("conditions") or [])[:MAX_CONDITIONS]
+    causes = report.result.conditions[:MAX_CONDITIONS]
     for rank, cause in enumerate(causes):
-        uid = ids.make("Condition", str(cause["id"]))
+        uid = ids.make("Condition", cause.id)
         entries.append(_entry(uid, _condition(rank, cause, patient, when, observations)))
 
     risk_id = ids.make("RiskAssessment")
@@ -702,7 +690,7 @@ def fhir_bundle(report: ReportInput, *, engine: Engine) -> dict[str, Any]:
         entries.append(_entry(uid, _episode_observation(episode, engine, patient)))
 
     bundle_id = ids.make("Bundle")
-    bundle: dict[str, Any] = {
+    bundle: JsonObject = {
         "resourceType": "Bundle",
         "id": bundle_id,
         "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{bundle_id}"},
@@ -717,10 +705,15 @@ def fhir_bundle(report: ReportInput, *, engine: Engine) -> dict[str, Any]:
     return bundle
 
 
-def resources_of(bundle: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:
+def resources_of(bundle: JsonObject, resource_type: str) -> list[Mapping[str, JsonValue]]:
     """The bundle's resources of one type, in order (a helper for callers and tests)."""
-    entries: Iterable[dict[str, Any]] = bundle.get("entry") or []
-    return [e["resource"] for e in entries if e["resource"]["resourceType"] == resource_type]
+    entries = bundle.get("entry")
+    found: list[Mapping[str, JsonValue]] = []
+    for entry in entries if isinstance(entries, list) else []:
+        resource = entry.get("resource") if isinstance(entry, Mapping) else None
+        if isinstance(resource, Mapping) and resource.get("resourceType") == resource_type:
+            found.append(resource)
+    return found
 
 
 __all__ = [

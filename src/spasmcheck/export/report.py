@@ -37,11 +37,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from spasmcheck._version import __version__
 from spasmcheck.diary.model import Episode, name_places
+from spasmcheck.diary.public import ContextPublic, Interval, RemedyPublic
 from spasmcheck.diary.summary import NOT_ENOUGH_DAYS, NOT_ENOUGH_TRIES, DiarySummary, summarise
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.ids import NEW_OR_CHANGED_MEDICINE
@@ -50,6 +50,13 @@ from spasmcheck.knowledge.policy import doctor_question_policy
 from spasmcheck.knowledge.schema import Category, FindingKind
 from spasmcheck.reasoning.chance import chance_percent, chance_words
 from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.evidence import Origin, Status
+from spasmcheck.reasoning.public import (
+    AssessmentPublic,
+    ConditionPublic,
+    EvidenceNotePublic,
+    EvidencePublic,
+)
 
 MAX_CAUSES = 5
 MAX_EVIDENCE_FOR = 3
@@ -275,7 +282,7 @@ def red_flag_finding_ids(kb: KnowledgeBase) -> frozenset[str]:
     return frozenset(fid for flag in kb.red_flags for fid in flag.finding_ids)
 
 
-def group_findings(findings: Iterable[dict[str, Any]], kb: KnowledgeBase) -> Findings:
+def group_findings(findings: Iterable[EvidencePublic], kb: KnowledgeBase) -> Findings:
     """Present, absent and unsure findings by kind. Medicines and substances taken, and denied
     warning signs (findings of red-flag rules other than medicines), have their own sections."""
     flag_ids = red_flag_finding_ids(kb)
@@ -283,20 +290,20 @@ def group_findings(findings: Iterable[dict[str, Any]], kb: KnowledgeBase) -> Fin
     negative: dict[FindingKind, list[str]] = {}
     unsure: list[str] = []
     for item in findings:
-        fid = str(item.get("finding", ""))
+        fid = item.finding
         finding = kb.finding_by_id.get(fid)
         kind = finding.kind if finding is not None else FindingKind.SYMPTOM
         name = finding_name(kb, fid)
-        status = item.get("status")
-        if kind in _DRUG_KINDS and status == "present":
+        status = item.status
+        if kind in _DRUG_KINDS and status is Status.PRESENT:
             continue
-        if status == "present":
+        if status is Status.PRESENT:
             positive.setdefault(kind, []).append(name)
-        elif status == "absent":
+        elif status is Status.ABSENT:
             if fid in flag_ids and kind not in _DRUG_KINDS:
                 continue
             negative.setdefault(kind, []).append(name)
-        elif item.get("possible") or item.get("origin") == "answer":
+        elif item.possible or item.origin is Origin.ANSWER:
             unsure.append(name)
 
     def groups(by_kind: dict[FindingKind, list[str]]) -> list[FindingGroup]:
@@ -309,15 +316,15 @@ def group_findings(findings: Iterable[dict[str, Any]], kb: KnowledgeBase) -> Fin
     return Findings(groups(positive), groups(negative), list(dict.fromkeys(unsure)))
 
 
-def medicines(findings: Iterable[dict[str, Any]], kb: KnowledgeBase) -> list[Medicine]:
+def medicines(findings: Iterable[EvidencePublic], kb: KnowledgeBase) -> list[Medicine]:
     """The medicines and substances reported (present), with those known to cause spasms
     marked and the conditions linking them named (medication/toxic ones first)."""
     result: list[Medicine] = []
     seen: set[str] = set()
     for item in findings:
-        fid = str(item.get("finding", ""))
+        fid = item.finding
         finding = kb.finding_by_id.get(fid)
-        if finding is None or finding.kind not in _DRUG_KINDS or item.get("status") != "present":
+        if finding is None or finding.kind not in _DRUG_KINDS or item.status is not Status.PRESENT:
             continue
         if fid in seen:
             continue
@@ -331,7 +338,7 @@ def medicines(findings: Iterable[dict[str, Any]], kb: KnowledgeBase) -> list[Med
         # Name the conditions where the link is strong (or else the strongest one).
         named = causal or links
         ordered = [c for p, c in named if p >= STRONG_LINK] or [c for _, c in named[:1]]
-        text = item.get("text")
+        text = item.text
         result.append(
             Medicine(
                 finding=fid,
@@ -339,7 +346,7 @@ def medicines(findings: Iterable[dict[str, Any]], kb: KnowledgeBase) -> list[Med
                 kind=finding.kind.value,
                 known_to_cause=known,
                 via=[c.name for c in ordered] if known else [],
-                words=str(text) if text and str(text).lower() != finding.name.lower() else None,
+                words=text if text and text.lower() != finding.name.lower() else None,
             )
         )
     result.sort(key=lambda m: (not m.known_to_cause, m.kind != "medicine"))
@@ -347,35 +354,28 @@ def medicines(findings: Iterable[dict[str, Any]], kb: KnowledgeBase) -> list[Med
 
 
 # -- triage and red flags ---------------------------------------------------------------------
-def triage_section(result: dict[str, Any]) -> Triage:
-    t = result.get("triage") or {}
+def triage_section(result: AssessmentPublic) -> Triage:
+    t = result.triage
     return Triage(
-        level=str(t.get("level", "")),
-        label=str(t.get("label", "")),
-        action=str(t.get("action", "")),
-        reasons=[str(r) for r in t.get("reasons", [])],
-        do_now=[str(s) for s in t.get("do_now", [])],
+        level=t.level.value,
+        label=t.label,
+        action=t.action,
+        reasons=list(t.reasons),
+        do_now=list(t.do_now),
     )
 
 
-def red_flags_screened(result: dict[str, Any], kb: KnowledgeBase) -> RedFlags:
+def red_flags_screened(result: AssessmentPublic, kb: KnowledgeBase) -> RedFlags:
     """The red flags that fired, and the warning signs asked about and denied: the findings of
     red-flag rules (that did not fire) stated absent, each with the rules it belongs to. A
     medicine not taken is not a warning sign denied: it is listed with the negative findings."""
-    details = result.get("red_flags_detail") or []
+    details = result.red_flags_detail
     fired = [
-        FiredFlag(
-            name=str(d.get("name", "")),
-            level=str(d.get("level", "")),
-            reason=str(d.get("reason", "")),
-            uncertain=bool(d.get("uncertain", False)),
-        )
+        FiredFlag(name=d.name, level=d.level.value, reason=d.reason, uncertain=d.uncertain)
         for d in details
     ]
-    fired_ids = {str(d.get("id")) for d in details}
-    absent = [
-        str(f.get("finding")) for f in result.get("findings") or [] if f.get("status") == "absent"
-    ]
+    fired_ids = {d.id for d in details}
+    absent = [f.finding for f in result.findings if f.status is Status.ABSENT]
     denied: list[DeniedFlag] = []
     for fid in dict.fromkeys(absent):
         rules = [
@@ -390,35 +390,34 @@ def red_flags_screened(result: dict[str, Any], kb: KnowledgeBase) -> RedFlags:
 
 
 # -- causes -----------------------------------------------------------------------------------
-def _evidence_line(item: dict[str, Any]) -> str:
-    lr = item.get("likelihood_ratio")
-    state = "" if item.get("status") == "present" else "no "
-    name = str(item.get("name", item.get("finding", "")))
+def _evidence_line(item: EvidenceNotePublic) -> str:
+    state = "" if item.status == "present" else "no "
+    name = item.name or item.finding
     name = _lower_first(name) if state else name
-    return f"{state}{name} (LR {lr:.1f})" if isinstance(lr, int | float) else f"{state}{name}"
+    return f"{state}{name} (LR {item.likelihood_ratio:.1f})"
 
 
-def ranked_causes(result: dict[str, Any], limit: int = MAX_CAUSES) -> list[Cause]:
+def ranked_causes(result: AssessmentPublic, limit: int = MAX_CAUSES) -> list[Cause]:
     causes = []
-    for rank, c in enumerate((result.get("conditions") or [])[:limit], start=1):
-        evidence = c.get("evidence") or []
-        p = float(c.get("probability", 0.0))
+    for rank, c in enumerate(result.conditions[:limit], start=1):
+        evidence = c.evidence
+        p = c.probability
         causes.append(
             Cause(
                 rank=rank,
-                name=str(c.get("name", "")),
-                clinical_name=str(c.get("clinical_name", "")),
-                category=str(c.get("category", "")),
+                name=c.name,
+                clinical_name=c.clinical_name,
+                category=c.category.value,
                 probability=p,
                 words=probability_words(p),
-                icd10=[str(code) for code in c.get("icd10", [])],
-                evidence_for=[
-                    _evidence_line(e) for e in evidence if (e.get("likelihood_ratio") or 0) > 1
-                ][:MAX_EVIDENCE_FOR],
-                evidence_against=[
-                    _evidence_line(e) for e in evidence if (e.get("likelihood_ratio") or 0) < 1
-                ][:MAX_EVIDENCE_AGAINST],
-                explains_level=bool(c.get("explains_level", False)),
+                icd10=list(c.icd10),
+                evidence_for=[_evidence_line(e) for e in evidence if e.likelihood_ratio > 1][
+                    :MAX_EVIDENCE_FOR
+                ],
+                evidence_against=[_evidence_line(e) for e in evidence if e.likelihood_ratio < 1][
+                    :MAX_EVIDENCE_AGAINST
+                ],
+                explains_level=c.explains_level,
             )
         )
     return causes
@@ -438,35 +437,29 @@ def _blood_test_subject(name: str) -> str:
 
 
 def doctor_questions(
-    result: dict[str, Any],
+    result: AssessmentPublic,
     kb: KnowledgeBase,
     reported: Sequence[Medicine],
     diary: DiarySection | None = None,
     limit: int = MAX_QUESTIONS,
 ) -> list[str]:
     """Questions from the categories of the likeliest causes (see the module docstring)."""
-    ranked = result.get("conditions") or []
+    ranked = result.conditions
     top = [
-        c
-        for c in ranked[:QUESTION_CAUSES]
-        if float(c.get("probability", 0)) >= QUESTION_MIN_PROBABILITY
+        c for c in ranked[:QUESTION_CAUSES] if c.probability >= QUESTION_MIN_PROBABILITY
     ] or ranked[:1]
     present_drugs = {m.finding: m for m in reported}
-    by_category: dict[Category, list[dict[str, Any]]] = {}
+    by_category: dict[Category, list[ConditionPublic]] = {}
     for c in top:
-        try:
-            category = Category(str(c.get("category")))
-        except ValueError:
-            continue
-        by_category.setdefault(category, []).append(c)
+        by_category.setdefault(c.category, []).append(c)
 
     # Blood tests: conditions of the blood-test categories among the top causes, and those that
     # share a reported medicine with a medicine-caused top cause (water tablets -> potassium).
     tests: list[str] = []
     for category in BLOOD_TEST_CATEGORIES:
-        tests += [str(c["name"]) for c in by_category.get(category, [])]
+        tests += [c.name for c in by_category.get(category, [])]
     for c in by_category.get(Category.MEDICATION, []):
-        condition = kb.condition_by_id.get(str(c.get("id")))
+        condition = kb.condition_by_id.get(c.id)
         if condition is None:
             continue
         drugs = {link.id for link in condition.findings} & set(present_drugs)
@@ -486,12 +479,12 @@ def doctor_questions(
         template = CATEGORY_QUESTIONS.get(category)
         if template is None:
             continue
-        names = join_words([_lower_first(str(c["name"])) for c in conditions], "or")
+        names = join_words([_lower_first(c.name) for c in conditions], "or")
         drugs_text = ""
         if "{drugs}" in template:
             ids: set[str] = set()
             for c in conditions:
-                condition = kb.condition_by_id.get(str(c.get("id")))
+                condition = kb.condition_by_id.get(c.id)
                 if condition is not None:
                     ids |= {link.id for link in condition.findings}
             linked = [
@@ -592,11 +585,11 @@ def what_changed(
     return WhatChanged(first, second, new_areas, sentences)
 
 
-def _ratio(value: Any, ci: Any) -> str:
-    if not isinstance(value, int | float):
+def _ratio(value: float | None, ci: Interval) -> str:
+    if value is None:
         return "–"
-    low, high = (ci or [None, None])[:2]
-    if isinstance(low, int | float) and isinstance(high, int | float):
+    low, high = ci
+    if low is not None and high is not None:
         return f"{value:.1f} ({low:.1f}–{high:.1f})"
     return f"{value:.1f}"
 
@@ -609,7 +602,7 @@ def context_table(summary: DiarySummary) -> tuple[list[TableRow], str]:
     rows: list[TableRow] = []
     short: list[str] = []
     for item in summary.context:
-        d = item.as_dict()
+        d = ContextPublic.model_validate(item.as_dict())
         if not item.enough:
             short.append(_label(item.factor.value))
             continue
@@ -618,8 +611,8 @@ def context_table(summary: DiarySummary) -> tuple[list[TableRow], str]:
                 [
                     _label(item.factor.value),
                     f"{item.days_with} / {item.days_without}",
-                    f"{d['rate_with']:.1f} / {d['rate_without']:.1f}",
-                    _ratio(d["rate_ratio"], d["ci95"]),
+                    f"{d.rate_with or 0:.1f} / {d.rate_without or 0:.1f}",
+                    _ratio(d.rate_ratio, d.ci95),
                 ]
             )
         )
@@ -638,20 +631,23 @@ def _signed(share: float) -> str:
 def remedy_table(summary: DiarySummary) -> tuple[list[TableRow], str]:
     rows: list[TableRow] = []
     for item in summary.remedies:
-        d = item.as_dict()
-        share = d["share_helped"]
-        vs = d["vs_others"]
+        d = RemedyPublic.model_validate(item.as_dict())
+        share = d.share_helped
+        vs = d.vs_others
         rows.append(
             TableRow(
                 [
                     _label(item.remedy.value),
                     str(item.tried),
                     f"{item.helped} of {item.recorded}" if item.recorded else "not recorded",
-                    f"{share * 100:.0f} %" if isinstance(share, int | float) else "–",
+                    f"{share * 100:.0f} %" if share is not None else "–",
                     (
-                        f"{_signed(vs['difference'])} points"
-                        f" ({_signed(vs['ci95'][0])} to {_signed(vs['ci95'][1])})"
-                        if vs and vs["ci95"][0] is not None
+                        f"{_signed(vs.difference)} points"
+                        f" ({_signed(vs.ci95[0])} to {_signed(vs.ci95[1])})"
+                        if vs is not None
+                        and vs.difference is not None
+                        and vs.ci95[0] is not None
+                        and vs.ci95[1] is not None
                         else NOT_ENOUGH_TRIES
                     ),
                 ]
@@ -703,16 +699,14 @@ def diary_facts(summary: DiarySummary) -> list[str]:
 def diary_section(report: ReportInput, engine: Engine) -> DiarySection | None:
     if report.start is None or report.end is None:
         return None
-    age = report.input.get("age")
-    sex = report.input.get("sex")
     summary = summarise(
         report.episodes,
         start=report.start,
         end=report.end,
         timezone=report.timezone,
         engine=engine,
-        age=age if isinstance(age, int) else None,
-        sex=sex if isinstance(sex, str) else None,
+        age=report.input.age,
+        sex=report.input.sex,
     )
     context_rows, context_note = context_table(summary)
     remedy_rows, remedy_note = remedy_table(summary)
@@ -734,31 +728,27 @@ def diary_section(report: ReportInput, engine: Engine) -> DiarySection | None:
 def build_report(report: ReportInput, engine: Engine) -> ReportData:
     kb = engine.kb
     result = report.result
-    findings = list(result.get("findings") or [])
+    findings = result.findings
     reported = medicines(findings, kb)
     diary = diary_section(report, engine)
-    age = report.input.get("age")
-    sex = report.input.get("sex")
     generated = report.generated_at or datetime.now(UTC)
     locations = {f.id: f.name for f in kb.findings if f.kind is FindingKind.LOCATION}
     return ReportData(
         person=Person(
-            age=age if isinstance(age, int) else None,
-            sex=sex if isinstance(sex, str) else None,
-            label=report.person_label or None,
+            age=report.input.age, sex=report.input.sex, label=report.person_label or None
         ),
         assessed_on=report.created_at.date(),
         generated_at=generated,
         product_version=__version__,
-        kb_version=str(result.get("kb_version") or kb.version),
-        text=shorten(str(report.input.get("text") or "")),
+        kb_version=result.kb_version or kb.version,
+        text=shorten(report.input.text),
         findings=group_findings(findings, kb),
         medicines=reported,
         triage=triage_section(result),
         red_flags=red_flags_screened(result, kb),
         causes=ranked_causes(result),
-        estimate_note=str(result.get("estimate_note") or ""),
-        disclaimer=str(result.get("disclaimer") or ""),
+        estimate_note=result.estimate_note,
+        disclaimer=result.disclaimer,
         diary=diary,
         questions=doctor_questions(result, kb, reported, diary),
         location_names=locations,

@@ -21,6 +21,7 @@ from spasmcheck.diary.summary import MAX_RANGE_DAYS
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.reasoning.engine import Engine
+from spasmcheck.services import assessments
 from spasmcheck.services.errors import Invalid
 from spasmcheck.services.schemas import FIRST_YEAR, LAST_YEAR
 from spasmcheck.storage import models, repository
@@ -85,8 +86,8 @@ def report_input(
     return ReportInput(
         assessment_id=row.id,
         created_at=row.created_at,
-        input=dict(row.input),
-        result=dict(row.result),
+        input=assessments.input_of(row),
+        result=assessments.result_of(row),
         episodes=episodes,
         start=start,
         end=end,

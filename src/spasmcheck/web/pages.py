@@ -22,6 +22,7 @@ too large for a cookie (a very long description) is shown directly instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -50,10 +51,18 @@ from spasmcheck.reasoning.interview import (
     Step,
     answer_evidence,
 )
+from spasmcheck.reasoning.public import (
+    AdvicePublic,
+    AssessmentInput,
+    AssessmentPublic,
+    EvidencePublic,
+)
+from spasmcheck.services import assessments
 from spasmcheck.services.deps import EngineDep, SessionDep
 from spasmcheck.services.reports import report_response
 from spasmcheck.services.schemas import MAX_ID, MAX_TEXT
 from spasmcheck.storage import repository
+from spasmcheck.storage.models import Assessment as SavedAssessment
 from spasmcheck.storage.models import User
 from spasmcheck.web import bodymap  # noqa: F401  (registers the body map's Jinja globals)
 from spasmcheck.web.errors import PageError, WebRoute, error_page, with_policy
@@ -236,10 +245,10 @@ class InterviewState:
             for item in answer_evidence(recorded.to_question(), recorded.response)
         ]
 
-    def assessment(self, engine: Engine, evidence: list[Evidence]) -> dict[str, Any]:
+    def assessment(self, engine: Engine, evidence: list[Evidence]) -> AssessmentPublic:
         """The result the server computes itself (to save or report), never the form's."""
         try:
-            return engine.assess(self.text, self.age, self.sex, evidence).as_dict()
+            return AssessmentPublic.of(engine.assess(self.text, self.age, self.sex, evidence))
         except InputError as error:
             raise PageError(400, f"This result could not be used: {error}.") from error
 
@@ -526,7 +535,7 @@ def _show(
     problem: str | None = None,
 ) -> Response:
     step = step or _step(engine, current)
-    result = step.assessment.as_dict()
+    result = AssessmentPublic.of(step.assessment)
     showing = step.question is not None and not step.should_stop
     current.asking = _asking(step.question) if step.question is not None and showing else None
     state = current.dump(settings)
@@ -537,7 +546,6 @@ def _show(
             _result_context(engine, result, current, state=state),
         )
     question = step.question
-    level = result["triage"]["level"]
     undone = current.undone
     earlier = undone.response if undone is not None and undone.question == question.id else None
     context = {
@@ -556,7 +564,7 @@ def _show(
         "state": state,
         "problem": problem,
         "text": current.text,
-        "emergency": result["triage"] if level.startswith("emergency") else None,
+        "emergency": result.triage if result.triage.level.is_emergency else None,
         # the answer taken back with "← Back", shown again
         "earlier": [earlier] if isinstance(earlier, str) else (earlier or []),
     }
@@ -585,17 +593,17 @@ def warning_sign_ids(kb: KnowledgeBase) -> frozenset[str]:
     )
 
 
-def denied_warning_signs(kb: KnowledgeBase, findings: list[dict[str, Any]]) -> list[str]:
+def denied_warning_signs(kb: KnowledgeBase, findings: Iterable[EvidencePublic]) -> list[str]:
     """The names of the warning signs the person denied, in the description or in an answer:
     the signs of :func:`warning_sign_ids`, and the symptoms a safety question asked about by
     name (a swollen calf, dark urine), but never a duration, a place or a medicine."""
     signs = warning_sign_ids(kb)
     names = []
     for f in findings:
-        finding = kb.finding_by_id.get(f["finding"])
-        if finding is None or f["status"] != "absent":
+        finding = kb.finding_by_id.get(f.finding)
+        if finding is None or f.status is not Status.ABSENT:
             continue
-        asked_as_a_sign = f.get("screening") and f.get("question") == finding.id
+        asked_as_a_sign = f.screening and f.question == finding.id
         if finding.id in signs or (
             asked_as_a_sign and finding.kind in SIGN_KINDS and finding.group not in DURATION_GROUPS
         ):
@@ -605,56 +613,56 @@ def denied_warning_signs(kb: KnowledgeBase, findings: list[dict[str, Any]]) -> l
 
 def _result_context(
     engine: Engine,
-    result: dict[str, Any],
+    result: AssessmentPublic,
     current: InterviewState | None,
     *,
     state: str | None = None,
-    saved: Any = None,
-) -> dict[str, Any]:
+    saved: SavedAssessment | None = None,
+) -> dict[str, object]:
+    """What result.html shows: the typed result, and the lists the page draws from it."""
     kb = engine.kb
     causes = [
         c
-        for i, c in enumerate(result["conditions"])
-        if i < SHOWN_CAUSES and (i < 3 or c["probability"] >= MIN_SHOWN_PROBABILITY)
+        for i, c in enumerate(result.conditions)
+        if i < SHOWN_CAUSES and (i < 3 or c.probability >= MIN_SHOWN_PROBABILITY)
     ]
-    findings = result.get("findings", [])
+    findings = result.findings
     screened = denied_warning_signs(kb, findings)
     told = [
         {
-            "name": kb.finding_by_id[f["finding"]].name,
-            "status": f["status"],
-            "origin": f["origin"],
+            "name": kb.finding_by_id[f.finding].name,
+            "status": f.status.value,
+            "origin": f.origin.value,
         }
         for f in findings
-        if f["finding"] in kb.finding_by_id and f["status"] in ("present", "absent")
+        if f.finding in kb.finding_by_id and f.status is not Status.UNKNOWN
     ]
     safety_net = [
-        {"text": a.text, "sources": [kb.cite(c) for c in a.cite]} for a in kb.guidance.safety_net
+        AdvicePublic(text=a.text, sources=[kb.cite(c) for c in a.cite])
+        for a in kb.guidance.safety_net
     ]
     # The advice list repeats what the banner and the warning signs already say; show each once.
     shown_elsewhere = {
-        result["triage"]["action"],
-        *result["triage"]["do_now"],
-        *(a["text"] for a in safety_net),
+        result.triage.action,
+        *result.triage.do_now,
+        *(a.text for a in safety_net),
     }
-    advice = [a for a in result.get("advice_detail", []) if a["text"] not in shown_elsewhere]
-    text = current.text if current else (saved.input.get("text", "") if saved else "")
+    advice = [a for a in result.advice_detail if a.text not in shown_elsewhere]
+    text = current.text if current else (assessments.input_of(saved).text if saved else "")
     # One story: at an emergency level the causes that explain it come first; the rest fold
     # under "Other possibilities". Otherwise the first FIRST_CAUSES show and the rest fold.
-    explaining = [c for c in causes if c.get("explains_level")]
+    explaining = [c for c in causes if c.explains_level]
     if explaining:
         first = explaining[:FIRST_CAUSES]
-        more = explaining[FIRST_CAUSES:] + [c for c in causes if not c.get("explains_level")]
+        more = explaining[FIRST_CAUSES:] + [c for c in causes if not c.explains_level]
     else:
         first, more = causes[:FIRST_CAUSES], causes[FIRST_CAUSES:]
     # One numbered list of sources, in the order they are first cited on the page.
-    source_list = list(
-        dict.fromkeys(c for item in [*advice, *safety_net] for c in item.get("sources") or [])
-    )
+    source_list = list(dict.fromkeys(c for item in [*advice, *safety_net] for c in item.sources))
     return {
         "nav": "check",
         "result": result,
-        "level": result["triage"]["level"],
+        "level": result.triage.level.value,
         "causes": causes,
         "explaining": explaining,
         "first_causes": first,
@@ -705,13 +713,15 @@ def _save_pending(
     """Store the result of ``current`` for ``user`` and open it."""
     evidence = current.answer_evidence()
     result = current.assessment(engine, evidence)
-    stored_input = {
-        "text": current.text,
-        "age": current.age,
-        "sex": current.sex,
-        "evidence": [e.as_dict() for e in evidence],
-    }
-    row = repository.add_assessment(session, user_id=user.id, input=stored_input, result=result)
+    asked = AssessmentInput.model_validate(
+        {
+            "text": current.text,
+            "age": current.age,
+            "sex": current.sex,
+            "evidence": [e.as_dict() for e in evidence],
+        }
+    )
+    row = assessments.save(session, user_id=user.id, input=asked, result=result)
     response = RedirectResponse(f"/assessments/{row.id}?saved=1", status_code=303)
     response.delete_cookie(PENDING_COOKIE, path="/result/save")
     return response
@@ -752,7 +762,9 @@ def unsaved_report(
     report = ReportInput(
         assessment_id=0,
         created_at=datetime.now(UTC),
-        input={"text": current.text, "age": current.age, "sex": current.sex},
+        input=AssessmentInput.model_validate(
+            {"text": current.text, "age": current.age, "sex": current.sex}
+        ),
         result=result,
     )
     return report_response(report, engine=engine, format=format, name="spasmcheck-result")
@@ -769,7 +781,7 @@ def saved_result(
     row = repository.get_assessment(session, user_id=user.id, assessment_id=assessment_id)
     if row is None:
         raise PageError(404, "There is no saved check with this number in your account.")
-    context = _result_context(engine, row.result, None, saved=row)
+    context = _result_context(engine, assessments.result_of(row), None, saved=row)
     context["just_saved"] = request.query_params.get("saved") == "1"
     return render(request, "result.html", context)
 
