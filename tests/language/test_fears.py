@@ -33,6 +33,13 @@ CALM = [
     ("the spasm in my calf, the whole area is painful", "severe_pain"),
     ("my thumb twitches when i try to hold a knife properly", "agitation"),
     ("my calf cramps when i make tea in the morning", "dark_urine"),
+    # Words the stemmer folds onto ordinary ones, and a body part that owns its own colour.
+    ("went to fetch water from the kitchen and my foot cramped", "waters_leaking"),
+    ("the lower and upper eyelid both flicker", "stimulant_use"),
+    ("he brought up yellow bile after the cramps", "jaundice"),
+    ("she tugs at her pant legs when the cramps come", "fast_breathing"),
+    ("felt queasy and light-headed with it", "confusion"),
+    ("his legs jerked, his face red from crying", "calf_warm_red"),
 ]
 
 AFFIRMED = [
@@ -40,6 +47,9 @@ AFFIRMED = [
     ("i thought it was a cramp but now she cant lift her arm", "weakness"),
     ("worst headache of my life, like being hit on the head with a bat", "worst_headache"),
     ("my eyesight went blurry all of a sudden", "vision_change"),
+    ("35 weeks and my waters have broken", "waters_leaking"),
+    ("the whites of my eyes are yellowing", "jaundice"),
+    ("my calf is swollen and red", "calf_warm_red"),
 ]
 
 

@@ -26,7 +26,7 @@ from spasmcheck.language.context import (
     sentence_ids,
 )
 from spasmcheck.language.durations import find_durations
-from spasmcheck.language.lexicon import Lexicon
+from spasmcheck.language.lexicon import Lexicon, Match
 from spasmcheck.language.semantic import SemanticIndex
 from spasmcheck.language.tokens import SENTENCE_END, Token, fold, normalise, phrase_keys, tokenize
 
@@ -234,7 +234,7 @@ class TextParser:
 
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
-        matches = self.lexicon.match(tokens)
+        matches = self._own_body_part(self.lexicon.match(tokens))
         spans: list[tuple[Span, str, bool]] = [
             (Span(m.first, m.last), m.finding_id, m.corrected) for m in matches
         ]
@@ -284,6 +284,29 @@ class TextParser:
             )
         mentions.extend(self._semantic_mentions(text, tokens, mentions))
         return mentions
+
+    def _own_body_part(self, matches: list[Match]) -> list[Match]:
+        """Drop a concept whose body part is not the one its other words describe.
+
+        "stiff arms and legs, face red": the concept {leg} + {red} spans "legs, face red",
+        but "red" describes the face named between them. A concept that names a body part
+        and has another body part inside its span, among none of its own words, is dropped.
+        """
+        places = [m for m in matches if m.finding_id in self._places]
+        kept = []
+        for m in matches:
+            if m.words is not None and m.finding_id not in self._places:
+                named = any(any(k in m.words for k in range(p.first, p.last)) for p in places)
+                between = any(
+                    m.first < p.first
+                    and p.last < m.last
+                    and not any(k in m.words for k in range(p.first, p.last))
+                    for p in places
+                )
+                if named and between:
+                    continue
+            kept.append(m)
+        return kept
 
     def not_understood(self, text: str, mentions: list[Mention]) -> list[str]:
         """The fragments of ``text`` that gave no finding, filler words aside.
