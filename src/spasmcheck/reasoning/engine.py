@@ -237,10 +237,11 @@ class Engine:
         # Only the first MAX_RANKED of the rest are shown, so only they are listed.
         order = np.argsort(-shown, kind="stable")[: MAX_RANKED + len(explaining)]
         others = [int(i) for i in order if i not in explaining]
-        ranked = [self._ranked(i, float(shown[i]), llr, True) for i in explaining]
-        ranked += [
-            self._ranked(i, float(shown[i]), llr)
-            for i in others[: max(0, MAX_RANKED - len(ranked))]
+        listed = explaining + others[: max(0, MAX_RANKED - len(explaining))]
+        evidence_of = model.contributions_of(listed, *llr, beyond=SHOWN_LOG_LR)
+        ranked = [
+            self._ranked(i, float(shown[i]), notes, k < len(explaining))
+            for k, (i, notes) in enumerate(zip(listed, evidence_of, strict=True))
         ]
         guidance = self.kb.level_guidance[result.level]
         assessment = Assessment(
@@ -279,11 +280,12 @@ class Engine:
         self,
         index: int,
         probability: float,
-        llr: tuple[FloatArray, list[str], list[bool]],
+        contributions: list[Contribution],
         explains: bool = False,
     ) -> RankedCondition:
+        """The ranked entry of a condition, from its evidence strongest first (what is shown,
+        at least: :meth:`BayesModel.contributions_of`)."""
         condition = self.kb.conditions[index]
-        contributions = self.model.contributions_from(condition.id, *llr)
         shown_for, shown_against = shown_evidence(contributions)
         notes_for = [self._note(c) for c in shown_for]
         notes_against = [self._note(c) for c in shown_against]

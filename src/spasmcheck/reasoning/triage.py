@@ -83,7 +83,9 @@ def fired_red_flags(
     """Every red-flag rule that fires, most urgent first."""
     known = set(present) | set(possible)
     fired = []
-    for flag in kb.red_flags:
+    # Only a rule that names a known finding can fire (each has all_of or any_of).
+    named = {i for f in known for i in kb.red_flags_naming.get(f, ())}
+    for flag in (kb.red_flags[i] for i in sorted(named)):
         if not flag.applies_to(age):
             continue
         if not all(f in known for f in flag.all_of):
