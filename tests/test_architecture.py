@@ -8,6 +8,7 @@ wrong way is still a dependency that points the wrong way.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,4 +132,70 @@ def test_the_check_sees_a_wrong_way_import(tmp_path: Path) -> None:
         (3, "spasmcheck.web.pages"),
         (5, "spasmcheck.api.errors"),
         (6, "spasmcheck"),
+    ]
+
+
+# -- typed seams: no untyped dict crosses the API, the web or the exports (issue 13) ----------
+TYPED_LAYERS = ("api", "web", "export")
+UNTYPED_DICT = re.compile(
+    r"\b(?:dict|Dict|Mapping|MutableMapping)\[\s*str\s*,\s*(?:typing\.|t\.)?Any\s*\]"
+)
+
+
+def untyped_signatures(path: Path) -> Iterator[str]:
+    """``line name: annotation`` for every parameter or return annotation of every function
+    and method in ``path`` (nested ones too) that is a ``dict[str, Any]``, bare or inside
+    another type, and for every module-level alias of one."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            a = node.args
+            params = [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+            annotations = [(p.arg, p.annotation) for p in params if p and p.annotation]
+            if node.returns is not None:
+                annotations.append(("return", node.returns))
+            for name, annotation in annotations:
+                text = ast.unparse(annotation)
+                if UNTYPED_DICT.search(text):
+                    yield f"{node.lineno} {node.name}({name}): {text}"
+    for statement in ast.parse(path.read_text(encoding="utf-8")).body:
+        # ``Json = dict[str, Any]`` or ``Json: TypeAlias = ...`` would hide one behind a name
+        is_alias = isinstance(statement, ast.AnnAssign) and "TypeAlias" in ast.unparse(
+            statement.annotation
+        )
+        if isinstance(statement, ast.Assign) or is_alias:
+            value = getattr(statement, "value", None)
+            if value is not None and UNTYPED_DICT.fullmatch(ast.unparse(value).strip("'\"")):
+                yield f"{statement.lineno} alias: {ast.unparse(value)}"
+
+
+def typed_layer_modules() -> list[Path]:
+    return [p for p in all_modules() if layer_of(module_name(p)) in TYPED_LAYERS]
+
+
+@pytest.mark.parametrize("path", typed_layer_modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_untyped_dict_in_the_signatures_of_api_web_and_export(path: Path) -> None:
+    """The contract is typed (spasmcheck.reasoning.public): a dict[str, Any] in a signature
+    lets a renamed key through strict mypy."""
+    found = list(untyped_signatures(path))
+    assert not found, "\n".join(f"{path.relative_to(PACKAGE)}:{f}" for f in found)
+
+
+def test_the_signature_check_sees_an_untyped_dict(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from typing import Any, TypeAlias\n"
+        "def f(x: dict[str, Any]) -> int: ...\n"
+        "async def g() -> list['dict[str, Any]']: ...\n"
+        "class C:\n    def h(self, *, m: Mapping[str, Any] | None = None) -> None: ...\n"
+        "def ok(x: dict[str, int], y: dict[str, object]) -> Mapping[str, object]: ...\n"
+        "Json = dict[str, Any]\n"
+        "Json2: TypeAlias = 'dict[str, Any]'\n",
+        encoding="utf-8",
+    )
+    assert [line.split(" ", 1)[0] for line in untyped_signatures(module)] == [
+        "2",
+        "3",
+        "5",
+        "7",
+        "8",
     ]

@@ -7,10 +7,9 @@ Autoescaping is on for every template; nothing a person types is ever marked saf
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -75,13 +74,14 @@ def _source_labeller(engine: Engine) -> Callable[[str], str]:
 def render(
     request: Request,
     name: str,
-    context: dict[str, Any] | None = None,
+    context: Mapping[str, object] | None = None,
     *,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     engine: Engine = request.app.state.engine
-    values: dict[str, Any] = {
+    # A page's context: whatever its template reads (the typed models among them).
+    values: dict[str, object] = {
         "user": getattr(request.state, "user", None),
         "csrf_token": request.cookies.get(csrf_cookie(request.app.state.settings), ""),
         "kb_version": engine.kb.version,
