@@ -10,19 +10,23 @@ states reached by real interviews and for random ones:
   :func:`expected_information_gain`, to 1e-9 bits;
 - the screening target, against :func:`screening_target` over :func:`rule_odds` per rule;
 - the affirmed red flags, against :func:`fired_red_flags` on the affirmed findings alone;
-- the triage level of many posteriors at once, against :func:`condition_level` per column.
+- the triage level of many posteriors at once, against :func:`condition_level` per column;
+- the evidence's log-likelihood ratios (bit for bit) and the contributions shown, against
+  the computation before the change; the red flags looked up by finding, against all rules.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 
 import numpy as np
 import pytest
 
-from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.engine import SHOWN_LOG_LR, Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
+from spasmcheck.reasoning.inference import BayesModel
 from spasmcheck.reasoning.interview import (
     Interviewer,
     affirmed_flags,
@@ -180,3 +184,67 @@ def test_levels_of_many_posteriors_are_condition_level_of_each(any_engine: Engin
 def test_the_tables_are_built_once_per_engine(engine: Engine) -> None:
     """The API and the web make an Interviewer per request: it must not rebuild them."""
     assert Interviewer(engine).tables is Interviewer(engine).tables
+
+
+def plain_evidence_llr(
+    model: BayesModel, present: list[str], absent: list[str]
+) -> tuple[np.ndarray, list[str], list[bool]]:
+    """The evidence's log-likelihood ratios as computed before issue 16: column by column from
+    the conditions × findings arrays, the family rule applied family by family."""
+    ids: list[str] = []
+    states: list[bool] = []
+    for state, group in ((True, present), (False, absent)):
+        for f in group:
+            if f in model.finding_index and f not in ids:
+                ids.append(f)
+                states.append(state)
+    columns = [model.finding_index[f] for f in ids]
+    llr = np.where(
+        np.array(states, dtype=bool)[None, :],
+        model.llr_present[:, columns],
+        model.llr_absent[:, columns],
+    )
+    families = model.family_of[columns] if columns else np.zeros(0, dtype=np.int64)
+    for family in set(families[families >= 0].tolist()):
+        cols = np.flatnonzero(families == family)
+        if len(cols) < 2:
+            continue
+        rank = {int(k): int(model.member_rank[columns[k]]) for k in cols}
+        keep = set()
+        if present_cols := [k for k in rank if states[k]]:
+            keep.add(min(present_cols, key=rank.__getitem__))
+        if absent_cols := [k for k in rank if not states[k]]:
+            keep.add(max(absent_cols, key=rank.__getitem__))
+        for k in rank:
+            if k not in keep:
+                llr[:, k] = 0.0
+    return llr, ids, states
+
+
+def test_the_evidence_and_its_shown_contributions_are_unchanged(any_engine: Engine) -> None:
+    """Bit for bit: the posterior sums these columns, so any change would move a result."""
+    model = any_engine.model
+    for evidence in interview_states(any_engine, seed=4, n_random=60):
+        present, absent = evidence.present, evidence.absent
+        llr, ids, states = model.evidence_llr(present, absent)
+        plain, plain_ids, plain_states = plain_evidence_llr(model, present, absent)
+        assert (ids, states) == (plain_ids, plain_states)
+        assert np.array_equal(llr, plain) and llr.flags.c_contiguous
+        rows = list(range(0, len(model.conditions), 7))
+        batch = model.contributions_of(rows, llr, ids, states, beyond=SHOWN_LOG_LR)
+        for i, shown in zip(rows, batch, strict=True):
+            every = model.contributions(model.conditions[i].id, present, absent)
+            assert shown == [c for c in every if abs(c.log_lr) > SHOWN_LOG_LR]
+
+
+def test_red_flags_are_looked_up_by_the_findings_they_name(any_engine: Engine) -> None:
+    """fired_red_flags reads only the rules naming a known finding: the same as all rules."""
+    kb = any_engine.kb
+    every_rule = copy.copy(kb)
+    everything = tuple(range(len(kb.red_flags)))
+    object.__setattr__(every_rule, "red_flags_naming", {f.id: everything for f in kb.findings})
+    rng = random.Random(9)
+    for evidence in interview_states(any_engine, seed=5, n_random=80):
+        age = rng.choice(AGES)
+        args = (evidence.present, evidence.possible, age)
+        assert fired_red_flags(kb, *args) == fired_red_flags(every_rule, *args)
