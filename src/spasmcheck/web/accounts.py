@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from spasmcheck.config import Settings
-from spasmcheck.services import account_links, accounts
+from spasmcheck.services import account_links, accounts, assessments
 from spasmcheck.services.deps import SessionDep, SettingsDep
 from spasmcheck.services.errors import (
     Conflict,
@@ -413,15 +413,13 @@ class SavedCheck:
 
 
 def saved_check(row: Assessment, zone: ZoneInfo) -> SavedCheck:
-    result: dict[str, Any] = row.result
-    triage: dict[str, Any] = result.get("triage") or {}
-    conditions: list[dict[str, Any]] = result.get("conditions") or []
+    result = assessments.result_of(row)
     return SavedCheck(
         id=row.id,
         saved_at=row.created_at.astimezone(zone),
-        level=str(triage.get("level", "")),
-        label=str(triage.get("label") or triage.get("level", "")),
-        top_cause=str(conditions[0]["name"]) if conditions else None,
+        level=result.triage.level.value,
+        label=result.triage.label or result.triage.level.value,
+        top_cause=result.conditions[0].name if result.conditions else None,
     )
 
 

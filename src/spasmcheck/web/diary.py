@@ -56,7 +56,7 @@ from spasmcheck.diary.summary import (
     summarise,
 )
 from spasmcheck.reasoning.engine import Engine, InputError
-from spasmcheck.services import diary
+from spasmcheck.services import assessments, diary
 from spasmcheck.services.deps import EngineDep, SessionDep
 from spasmcheck.services.errors import NotFound
 from spasmcheck.services.schemas import FIRST_YEAR, LAST_YEAR, MAX_ID
@@ -804,13 +804,8 @@ def _person(session: Session, user: User) -> tuple[int | None, int | None, str |
     latest = repository.list_assessments(session, user_id=user.id, limit=1)
     if not latest:
         return None, None, None
-    data = latest[0].input or {}
-    age, sex = data.get("age"), data.get("sex")
-    return (
-        latest[0].id,
-        age if isinstance(age, int) and not isinstance(age, bool) else None,
-        sex if isinstance(sex, str) else None,
-    )
+    asked = assessments.input_of(latest[0])
+    return latest[0].id, asked.age, asked.sex
 
 
 @router.get("/diary")
