@@ -49,18 +49,6 @@ STATUS_CODES = {
     429: "too_many_requests",
 }
 
-ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
-        }
-    },
-}
-
 
 class ApiError(Exception):
     def __init__(
