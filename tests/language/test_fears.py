@@ -40,6 +40,11 @@ CALM = [
     ("she tugs at her pant legs when the cramps come", "fast_breathing"),
     ("felt queasy and light-headed with it", "confusion"),
     ("his legs jerked, his face red from crying", "calf_warm_red"),
+    # About to faint is not a faint; pain that stops walking is not weakness.
+    ("cramps so bad i felt like i might pass out", "fainting"),
+    ("i can hardly walk for the pain in my calf", "rapidly_spreading_weakness"),
+    ("back seized up and i cant stand up straight", "weakness"),
+    ("read that stiff neck can be meningitis, mine is just sore", "stiff_neck"),
 ]
 
 AFFIRMED = [
@@ -50,6 +55,8 @@ AFFIRMED = [
     ("35 weeks and my waters have broken", "waters_leaking"),
     ("the whites of my eyes are yellowing", "jaundice"),
     ("my calf is swollen and red", "calf_warm_red"),
+    ("she passed out in the kitchen", "fainting"),
+    ("my legs are so weak i cant stand up", "weakness"),
 ]
 
 
