@@ -9,6 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from spasmcheck.knowledge.parsed import FAST_SAFE_LOADER
 from spasmcheck.knowledge.schema import TriageLevel
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import EvidenceSet, Status
@@ -51,7 +52,8 @@ def load_vignettes(path: Path) -> list[Vignette]:
 
 def _load_file(path: Path) -> list[Vignette]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader: several times faster on the vignette files (issue 16 item 8)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_SAFE_LOADER)
     except FileNotFoundError as error:
         raise VignetteError(f"no such vignette file: {path}") from error
     except (OSError, UnicodeDecodeError) as error:

@@ -44,7 +44,8 @@ from spasmcheck.diary.model import (
     EpisodeKind,
     Remedy,
     RemedyName,
-    location_ids,
+    episode_context,
+    kb_location_ids,
     name_places,
 )
 from spasmcheck.diary.summary import (
@@ -55,6 +56,7 @@ from spasmcheck.diary.summary import (
     DiarySummary,
     summarise,
 )
+from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.reasoning.engine import Engine, InputError
 from spasmcheck.services import assessments, diary
 from spasmcheck.services.deps import EngineDep, SessionDep
@@ -260,11 +262,17 @@ def _closed(values: list[str], allowed: set[str]) -> list[str] | None:
 
 
 def parse_episode(
-    form: EpisodeForm, zone: ZoneInfo, now: datetime, episode_id: int | None = None
+    form: EpisodeForm,
+    zone: ZoneInfo,
+    now: datetime,
+    episode_id: int | None = None,
+    *,
+    kb: KnowledgeBase,
 ) -> tuple[Episode | None, dict[str, str]]:
-    """The episode the form describes, or the problems field by field, in plain words."""
+    """The episode the form describes, or the problems field by field, in plain words; its
+    places are those of ``kb``, the engine's knowledge base."""
     errors: dict[str, str] = {}
-    locations = _closed(form.locations, set(location_ids()))
+    locations = _closed(form.locations, set(kb_location_ids(kb)))
     if not form.locations:
         errors["locations"] = "Choose where you felt it."
     elif locations is None:
@@ -343,7 +351,8 @@ def parse_episode(
                     for name, helped in outcomes.items()
                 ],
                 "notes": form.notes,
-            }
+            },
+            context=episode_context(kb),
         )
     except ValidationError as error:  # the checks above should leave nothing for the model
         field = str(error.errors()[0].get("loc", ("form",))[0])
@@ -560,7 +569,7 @@ def new_episode(
     now = datetime.now(UTC)
     if form.timer == "stop":
         return _stop_timer(request, engine, user, form, now)
-    episode, errors = parse_episode(form, zone, now)
+    episode, errors = parse_episode(form, zone, now, kb=engine.kb)
     if episode is None:
         timer = running_timer(request, user, now)
         return _form_page(request, engine, user, form, episode_id=None, errors=errors, timer=timer)
@@ -593,7 +602,7 @@ def edit_episode(
     number = _parse_id(episode_id)
     _own_episode(session, user, number)
     zone = _zone(user)
-    episode, errors = parse_episode(form, zone, datetime.now(UTC), number)
+    episode, errors = parse_episode(form, zone, datetime.now(UTC), number, kb=engine.kb)
     if episode is None:
         return _form_page(request, engine, user, form, episode_id=number, errors=errors)
     try:
