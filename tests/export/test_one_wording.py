@@ -72,8 +72,8 @@ def test_the_report_data_and_the_web_filter_use_the_shared_functions(
     for cause in data.causes:
         assert cause.words == chance_words(cause.probability)
     page = TEMPLATES.env.from_string("{{ p | in_ten }}")
-    for cause in report.result.conditions:
-        assert page.render(p=cause.probability) == chance_words(cause.probability)
+    for ranked in report.result.conditions:
+        assert page.render(p=ranked.probability) == chance_words(ranked.probability)
 
 
 def test_the_terminal_says_the_same(report: ReportInput, engine: Engine) -> None:
@@ -88,9 +88,10 @@ def test_the_terminal_says_the_same(report: ReportInput, engine: Engine) -> None
 def test_fhir_notes_say_the_same(report: ReportInput, engine: Engine) -> None:
     bundle = fhir_bundle(report, engine=engine)
     by_text = {c.clinical_name: c.probability for c in report.result.conditions}
-    for condition in resources_of(bundle, "Condition"):
-        p = by_text[condition["code"]["text"]]  # type: ignore[index]
-        assert both(p) in condition["note"][0]["text"]  # type: ignore[index]
+    for resource in resources_of(bundle, "Condition"):
+        condition: dict[str, Any] = dict(resource)
+        p = by_text[condition["code"]["text"]]
+        assert both(p) in condition["note"][0]["text"]
 
 
 def test_the_pdf_says_the_same(
