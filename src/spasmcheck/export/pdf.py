@@ -266,20 +266,40 @@ def _reported(pdf: ReportPDF) -> None:
         pdf.rich([("B", "Does not have: "), ("", text + ".")])
     if f.unsure:
         pdf.rich([("B", "Not sure: "), ("", ", ".join(_low(n) for n in f.unsure) + ".")])
-    if data.medicines:
-        pdf.rich([("B", "Medicines and substances:")])
-        for med in data.medicines:
-            parts: list[tuple[str, str]] = [("B" if med.known_to_cause else "", med.name)]
-            if med.words:
-                parts.append(("I", f" (“{med.words}”)"))
-            if med.known_to_cause:
-                via = med.via[: pdf.d.via]
-                more = "…" if len(med.via) > len(via) else ""
-                parts.append(("B", "  ⚠ known to cause spasms"))
-                parts.append(("", f": {'; '.join(via)}{more}"))
-            pdf.bullet(parts)
-    else:
-        pdf.rich([("B", "Medicines and substances: "), ("", "none reported.")])
+    _medicines(pdf)
+
+
+def medicines_note(data: ReportData) -> str:
+    """What the report says when the assessment lists no medicine: "none" only when medicines
+    were asked (or stated), "not asked" otherwise; the diary's medicines are listed apart."""
+    if any(m.kind == "medicine" for m in data.medicines):
+        return ""
+    if data.medicines_asked:
+        return "none taken of those asked about in the check."
+    if data.diary_medicines:
+        return "not asked in the check; the diary names the medicines below."
+    return "not asked in the check."
+
+
+def _medicines(pdf: ReportPDF) -> None:
+    data = pdf.data
+    note = medicines_note(data)
+    pdf.rich([("B", "Medicines and substances:")])
+    if note:
+        pdf.bullet([("B", "Medicines: "), ("", note)])
+    for med in data.medicines:
+        parts: list[tuple[str, str]] = [("B" if med.known_to_cause else "", med.name)]
+        if med.words:
+            parts.append(("I", f" (“{med.words}”)"))
+        parts.append(("", f" ({med.source})"))
+        if med.known_to_cause:
+            via = med.via[: pdf.d.via]
+            more = "…" if len(med.via) > len(via) else ""
+            parts.append(("B", "  ⚠ known to cause spasms"))
+            parts.append(("", f": {'; '.join(via)}{more}"))
+        pdf.bullet(parts)
+    for logged in data.diary_medicines:
+        pdf.bullet([("", logged.describe())])
 
 
 def _causes(pdf: ReportPDF, causes: Sequence[Cause]) -> None:

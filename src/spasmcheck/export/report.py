@@ -13,6 +13,11 @@ knowledge base and the diary to small typed dataclasses; :mod:`.pdf` only lays t
   that any condition links (a medicine is in the knowledge base only because it can play a
   part). The conditions named with it are the medication/toxic ones (else any) where the link
   is strong (P(finding | condition) at least :data:`STRONG_LINK`), or else the strongest one.
+  Each says where it came from (the person's words or an interview answer). Medicines were
+  *asked* when any medicine finding is known present or absent; otherwise the report says
+  "not asked", never "none". The diary's medicines (an episode's ``medicine_name``, or a
+  ``new_medicine``/``changed_medicine`` context with no name) are listed beside them, each
+  with the episodes it was logged on and when it was first logged.
 * **Red flags screened.** Fired rules come from ``red_flags_detail``. A warning sign counts as
   *asked and denied* when it is a finding of a red-flag rule that did not fire and the person
   answered or stated it absent (medicines and substances not taken are negative findings).
@@ -40,7 +45,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from spasmcheck._version import __version__
-from spasmcheck.diary.model import Episode, name_places
+from spasmcheck.diary.model import MEDICINE_FACTORS, ContextFactor, Episode, name_places
 from spasmcheck.diary.public import ContextPublic, Interval, RemedyPublic
 from spasmcheck.diary.summary import NOT_ENOUGH_DAYS, NOT_ENOUGH_TRIES, DiarySummary, summarise
 from spasmcheck.export.model import ReportInput
@@ -89,6 +94,12 @@ KIND_LABELS: dict[FindingKind, str] = {
     FindingKind.SUBSTANCE: "Substances",
 }
 _KIND_ORDER = list(KIND_LABELS)
+# Where a reported medicine came from, in the report's words.
+SOURCE_WORDS: dict[Origin, str] = {
+    Origin.TEXT: "their words",
+    Origin.ANSWER: "interview answer",
+    Origin.DIARY: "diary",
+}
 _DRUG_KINDS = frozenset({FindingKind.MEDICINE, FindingKind.SUBSTANCE})
 
 # One question template per category: "{names}" are the top causes of that category (lay
@@ -137,6 +148,37 @@ class Medicine:
     known_to_cause: bool
     via: list[str]  # the conditions that link it (medication/toxic ones first)
     words: str | None  # what the person wrote, when it came from the text
+    source: str = "interview answer"  # where it came from: "their words" or "interview answer"
+
+
+@dataclass(frozen=True)
+class DiaryMedicine:
+    """A new or changed medicine logged in the diary range, as the person named it."""
+
+    name: str | None  # None: logged as new or changed without a name
+    change: str  # "new", "changed" or "new or changed"
+    episodes: int  # episodes it was logged on
+    total: int  # episodes in the range
+    first_day: date  # local date of the first episode it was logged on
+    first_episode: int  # that episode's place in the range, 1 = the first
+    days_after_first: int  # days from the range's first episode to it
+
+    def describe(self) -> str:
+        name = self.name or f"a {self.change} medicine (not named)"
+        when = f"first on {self.first_day.day} {self.first_day:%b %Y}"
+        if self.first_episode == 1:
+            when += ", the first episode"
+        else:
+            days = self.days_after_first
+            when += (
+                f", episode {self.first_episode} of {self.total},"
+                f" {days} day{'s' if days != 1 else ''} after the first"
+            )
+        kind = "" if self.name is None else f"{self.change} medicine, "
+        return (
+            f"{name} (diary: {kind}logged on {self.episodes} of {self.total}"
+            f" episode{'s' if self.total != 1 else ''}; {when})"
+        )
 
 
 @dataclass(frozen=True)
@@ -241,6 +283,8 @@ class ReportData:
     diary: DiarySection | None
     questions: list[str]
     location_names: dict[str, str] = field(default_factory=dict)
+    medicines_asked: bool = True  # False: no medicine finding was answered or stated
+    diary_medicines: list[DiaryMedicine] = field(default_factory=list)
 
 
 # -- small helpers ----------------------------------------------------------------------------
@@ -347,9 +391,71 @@ def medicines(findings: Iterable[EvidencePublic], kb: KnowledgeBase) -> list[Med
                 known_to_cause=known,
                 via=[c.name for c in ordered] if known else [],
                 words=text if text and text.lower() != finding.name.lower() else None,
+                source=SOURCE_WORDS.get(item.origin, item.origin.value),
             )
         )
     result.sort(key=lambda m: (not m.known_to_cause, m.kind != "medicine"))
+    return result
+
+
+def medicines_asked(findings: Iterable[EvidencePublic], kb: KnowledgeBase) -> bool:
+    """Whether the assessment knows anything about medicines: a medicine finding stated or
+    answered present or absent. "Don't know" answers and no question at all are not asked."""
+    for item in findings:
+        finding = kb.finding_by_id.get(item.finding)
+        if (
+            finding is not None
+            and finding.kind is FindingKind.MEDICINE
+            and item.status in (Status.PRESENT, Status.ABSENT)
+        ):
+            return True
+    return False
+
+
+def diary_medicines(
+    episodes: Sequence[Episode], start: date, end: date, timezone: str
+) -> list[DiaryMedicine]:
+    """The new or changed medicines logged on the episodes of ``[start, end]`` (local dates),
+    one per name (case and spaces ignored), in the order they were first logged."""
+    zone = ZoneInfo(timezone)
+    in_range = sorted(
+        (e for e in episodes if start <= _local_day(e, zone) <= end), key=lambda e: e.started_at
+    )
+    if not in_range:
+        return []
+    first_day = _local_day(in_range[0], zone)
+    logged: dict[str, list[tuple[int, Episode]]] = {}
+    names: dict[str, str | None] = {}
+    for number, episode in enumerate(in_range, start=1):
+        if not MEDICINE_FACTORS & set(episode.context):  # a medicine_name needs one of them
+            continue
+        name = " ".join(episode.medicine_name.split()) if episode.medicine_name else None
+        key = name.casefold() if name else ""
+        names.setdefault(key, name)
+        logged.setdefault(key, []).append((number, episode))
+    result = []
+    for key, items in logged.items():
+        ticked = {f for _, e in items for f in e.context if f in MEDICINE_FACTORS}
+        change = (
+            "new or changed"
+            if len(ticked) != 1
+            else "new"
+            if ContextFactor.NEW_MEDICINE in ticked
+            else "changed"
+        )
+        number, first = items[0]
+        day = _local_day(first, zone)
+        result.append(
+            DiaryMedicine(
+                name=names[key],
+                change=change,
+                episodes=len(items),
+                total=len(in_range),
+                first_day=day,
+                first_episode=number,
+                days_after_first=(day - first_day).days,
+            )
+        )
     return result
 
 
@@ -752,4 +858,10 @@ def build_report(report: ReportInput, engine: Engine) -> ReportData:
         diary=diary,
         questions=doctor_questions(result, kb, reported, diary),
         location_names=locations,
+        medicines_asked=medicines_asked(findings, kb),
+        diary_medicines=(
+            diary_medicines(report.episodes, report.start, report.end, report.timezone)
+            if report.start is not None and report.end is not None
+            else []
+        ),
     )
