@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from spasmcheck.diary.model import Episode
+from spasmcheck.diary.summary import summarise
 from spasmcheck.export.model import ReportInput
 from spasmcheck.export.pdf import medicines_note, render_pdf
 from spasmcheck.export.report import build_report, diary_medicines, medicines_asked
@@ -138,3 +139,36 @@ def test_the_pdf_says_not_asked_and_names_the_diary_medicine(
     assert "none reported" not in text
     assert "Medicines: not asked in the check" in text
     assert "atorvastatin (diary: new medicine, logged on 3 of 6 episodes" in text
+
+
+# -- item 19: the onset claim is exact ----------------------------------------------------------
+def medicine_pattern(engine: Engine, episodes: list[Episode]) -> str:
+    summary = summarise(episodes, start=START, end=END, timezone=TZ, engine=engine)
+    (pattern,) = [p for p in summary.retriage.patterns if p.id == "new_medicine"]
+    return pattern.reason
+
+
+def test_a_medicine_first_ticked_on_the_third_episode_is_not_the_first_episodes(
+    engine: Engine,
+) -> None:
+    assert medicine_pattern(engine, diary()) == (
+        "A new medicine (atorvastatin) was first noted on the third episode,"
+        " 19 days after the first."
+    )
+
+
+def test_a_medicine_on_the_first_episode_came_with_it(engine: Engine) -> None:
+    episodes = diary()
+    episodes[0] = episodes[0].model_copy(
+        update={"context": ["changed_medicine"], "medicine_name": "amlodipine"}
+    )
+    assert medicine_pattern(engine, episodes) == (
+        "The first episode came with a changed medicine (amlodipine)."
+    )
+
+
+@needs_poppler
+def test_the_pdf_makes_no_first_episodes_claim(engine: Engine, tmp_path: Path) -> None:
+    text = pdf_text(render_pdf(report(engine), engine=engine), tmp_path)
+    assert "first episodes came with" not in text
+    assert "first noted on the third episode, 19 days after the first" in text

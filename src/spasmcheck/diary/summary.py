@@ -795,15 +795,17 @@ def _retriage(
         if i >= MEDICINE_ONSET_EPISODES and item.day > onset_until:
             break
         onset.append(item)
-    medicine = [item for item in onset if MEDICINE_FACTORS & set(item.episode.context)]
+    medicine = [
+        (number, item)
+        for number, item in enumerate(onset, start=1)
+        if MEDICINE_FACTORS & set(item.episode.context)
+    ]
     if medicine:
-        names = sorted({i.episode.medicine_name for i in medicine if i.episode.medicine_name})
-        which = f" ({', '.join(names)})" if names else ""
         patterns.append(
             Pattern(
                 "new_medicine",
                 tuple(_PATTERNS.new_medicine.findings),
-                f"The first episodes came with a new or changed medicine{which}.",
+                _medicine_onset(*medicine[0], first_day),
             )
         )
 
@@ -844,6 +846,30 @@ def _retriage(
         baseline_level=base_level.value,
         raised=level.urgency > base_level.urgency,
     )
+
+
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+def _medicine_onset(number: int, item: _Local, first_day: date) -> str:
+    """The new-medicine pattern in exact words: which episode first had the medicine logged
+    and how long after the first episode (issue 14 item 19: "the first episodes came with it"
+    was said of a medicine first ticked on the third episode, 19 days later)."""
+    name = item.episode.medicine_name
+    medicine = "a new" if ContextFactor.NEW_MEDICINE in item.episode.context else "a changed"
+    which = f"{medicine} medicine ({name})" if name else f"{medicine} medicine"
+    if number == 1:
+        return f"The first episode came with {which}."
+    days = (item.day - first_day).days
+    after = (
+        "the same day as the first"
+        if days == 0
+        else f"{days} day{'s' if days != 1 else ''} after the first"
+    )
+    place = (
+        f"the {_ORDINALS[number - 1]} episode" if number <= len(_ORDINALS) else f"episode {number}"
+    )
+    return f"{which[0].upper()}{which[1:]} was first noted on {place}, {after}."
 
 
 def _p(value: float | None) -> str:
