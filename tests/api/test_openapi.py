@@ -176,3 +176,28 @@ def test_error_statuses_reads_the_route() -> None:
     assert error_statuses(by_path[("/info", "GET")]) == []
     assert error_statuses(by_path[("/parse", "POST")]) == [400, 413, 422]
     assert error_statuses(by_path[("/assessments/{assessment_id}", "GET")]) == [401, 404, 422]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my calves cramp at night",
+        "one side of my face has drooped and my eyelid keeps twitching",
+        "my zorblat is flimflam and my stomach cramps after meals",
+    ],
+)
+def test_the_http_answers_are_the_engines_json(client: TestClient, text: str) -> None:
+    """Through HTTP too: the typed answer is the JSON ``as_dict()`` gave (docs/contract.md)."""
+    from spasmcheck.reasoning.engine import default_engine
+    from spasmcheck.reasoning.evidence import EvidenceSet
+    from spasmcheck.reasoning.interview import Interviewer
+
+    engine = default_engine()
+    assessed = client.post("/v1/assess", json={"text": text, "age": 60})
+    assert assessed.status_code == 200
+    assert assessed.json() == engine.assess(text, 60).as_dict()
+    step = Interviewer(engine).step(EvidenceSet(engine.parse(text)[1]), 60, None)
+    expected = step.as_dict()
+    expected["evidence"] = [e.as_dict() for e in step.evidence]
+    interviewed = client.post("/v1/interview", json={"text": text, "age": 60})
+    assert interviewed.json() == expected
