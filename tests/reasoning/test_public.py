@@ -1,8 +1,9 @@
 """The typed public models give back exactly the engine's JSON, on every public vignette.
 
-Each vignette is assessed in text mode, and interviewed to the end with the simulated patient;
-every step's :class:`InterviewStepPublic` (its assessment included) must dump to the same JSON
-as ``as_dict()``, byte for byte once the keys are sorted. A key the engine adds, drops or
+Each vignette is assessed in text mode, and every third one interviewed to the end with the
+simulated patient; each :class:`AssessmentPublic`, and every step's
+:class:`InterviewStepPublic` (its assessment included), must dump to the same JSON as
+``as_dict()``, byte for byte once the keys are sorted. A key the engine adds, drops or
 renames fails here until the models follow.
 """
 
@@ -35,7 +36,7 @@ def canonical(value: object) -> str:
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=lambda v: v.id)
-def test_the_models_dump_the_engines_json(engine: Engine, vignette: Vignette) -> None:
+def test_the_assessment_model_dumps_the_engines_json(engine: Engine, vignette: Vignette) -> None:
     text = "\n".join([vignette.text, *vignette.facts])
     assessment = engine.assess(text, vignette.age, vignette.sex)
     public = AssessmentPublic.of(assessment)
@@ -45,6 +46,11 @@ def test_the_models_dump_the_engines_json(engine: Engine, vignette: Vignette) ->
         == AssessmentPublic.model_validate_json(public.model_dump_json()).model_dump_json()
     )
 
+
+# Every third vignette is interviewed to the end: 60 interviews, 631 steps, every question kind
+# and six stop reasons among them; all 178 cost 10 s more for the same shapes.
+@pytest.mark.parametrize("vignette", VIGNETTES[::3], ids=lambda v: v.id)
+def test_every_interview_step_dumps_the_engines_json(engine: Engine, vignette: Vignette) -> None:
     interviewer = Interviewer(engine)
     patient = SimulatedPatient(engine, vignette.facts)
     evidence = EvidenceSet(engine.parse(vignette.text)[1])
