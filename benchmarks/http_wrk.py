@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from load import HOST, free_port, record_interviews  # noqa: E402
+from load import HOST, TCP_LAUNCHER, free_port, record_interviews  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 SCENARIOS = ("interview", "web", "web_answer", "me", "episodes")
@@ -279,6 +279,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--scenarios", default="interview,web")
     parser.add_argument(
+        "--shared-socket",
+        action="store_true",
+        help="serve spasmcheck as `serve --workers` did before issue 16: one listening socket "
+        "shared by uvicorn's worker processes (bound with IPPROTO_TCP), not one per worker",
+    )
+    parser.add_argument(
+        "--compare-src",
+        type=Path,
+        help="also serve spasmcheck from this source folder (same database and key) and "
+        "measure it right after the first in every round: an interleaved A/B",
+    )
+    parser.add_argument(
         "--app-src",
         type=Path,
         help="run spasmcheck from this source folder (a `git worktree` of another commit's "
@@ -323,12 +335,29 @@ def main(argv: list[str] | None = None) -> int:
             "--workers",
             str(args.workers),
         ]
-        with (
-            serving(
-                minimal_cmd, env, folder / "minimal.log", minimal_port, "POST /echo"
-            ) as minimal,
-            serving(app_cmd, app_env, folder / "app.log", app_port, "GET /v1/info") as base,
-        ):
+        if args.shared_socket:
+            app_cmd = [sys.executable, "-c", TCP_LAUNCHER, str(app_port), str(args.workers)]
+        with ExitStack() as stack:
+            minimal = stack.enter_context(
+                serving(minimal_cmd, env, folder / "minimal.log", minimal_port, "POST /echo")
+            )
+            base = stack.enter_context(
+                serving(app_cmd, app_env, folder / "app.log", app_port, "GET /v1/info")
+            )
+            apps = {"app": base}
+            if args.compare_src is not None:
+                compare_port = free_port()
+                compare_env = dict(env)
+                compare_env["PYTHONPATH"] = os.pathsep.join(
+                    [str(args.compare_src.resolve()), str(HERE)]
+                )
+                compare_cmd = [*app_cmd[: app_cmd.index("--port") + 1], str(compare_port)]
+                compare_cmd += ["--workers", str(args.workers)]
+                compare_env["SPASMCHECK_DATABASE_URL"] = f"sqlite:///{folder / 'compare.sqlite3'}"
+                compare_log = folder / "compare.log"
+                apps["compare"] = stack.enter_context(
+                    serving(compare_cmd, compare_env, compare_log, compare_port, "GET /v1/info")
+                )
             plans: dict[str, tuple[str, str]] = {}
             json_headers = {"Content-Type": "application/json"}
             if "interview" in scenarios:
@@ -384,30 +413,35 @@ def main(argv: list[str] | None = None) -> int:
                         args.threads,
                         folder,
                     )
-                    measured = run_wrk(
-                        base, script, path, args.connections, duration, args.threads, folder
-                    )
-                    share = (
-                        measured["req_per_s"] / yardstick["req_per_s"]
-                        if yardstick["req_per_s"]
-                        else 0.0
-                    )
-                    print(  # noqa: T201
-                        json.dumps(
-                            {
-                                "round": round_number,
-                                "scenario": scenario,
-                                "workers": args.workers,
-                                "connections": args.connections,
-                                **measured,
-                                "minimal_req_per_s": yardstick["req_per_s"],
-                                "minimal_p99_ms": yardstick.get("p99_ms"),
-                                "minimal_errors": yardstick["errors"],
-                                "share_of_minimal": round(share, 3),
-                            }
-                        ),
-                        flush=True,
-                    )
+                    order = list(apps.items())
+                    if round_number % 2 == 0:  # alternate which goes first
+                        order.reverse()
+                    for name, url in order:
+                        measured = run_wrk(
+                            url, script, path, args.connections, duration, args.threads, folder
+                        )
+                        share = (
+                            measured["req_per_s"] / yardstick["req_per_s"]
+                            if yardstick["req_per_s"]
+                            else 0.0
+                        )
+                        print(  # noqa: T201
+                            json.dumps(
+                                {
+                                    "round": round_number,
+                                    "app": name,
+                                    "scenario": scenario,
+                                    "workers": args.workers,
+                                    "connections": args.connections,
+                                    **measured,
+                                    "minimal_req_per_s": yardstick["req_per_s"],
+                                    "minimal_p99_ms": yardstick.get("p99_ms"),
+                                    "minimal_errors": yardstick["errors"],
+                                    "share_of_minimal": round(share, 3),
+                                }
+                            ),
+                            flush=True,
+                        )
     return 0
 
 

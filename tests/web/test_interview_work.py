@@ -91,3 +91,23 @@ def test_an_answer_that_does_not_fit_the_question_is_shown_with_the_question(
     assert refused.status_code == 422
     assert hidden_state(refused.text)
     assert "choose" in refused.text.lower() or "tick" in refused.text.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my calf cramps at night",
+        "my eyelid keeps twitching",
+        # an emergency: the question page shows the emergency banner from this triage
+        "sudden weakness on one side of my face and I cannot speak properly",
+    ],
+)
+def test_the_question_pages_triage_is_the_assessments(text: str) -> None:
+    from spasmcheck.reasoning.engine import default_engine
+    from spasmcheck.reasoning.evidence import EvidenceSet
+    from spasmcheck.reasoning.public import AssessmentPublic
+    from spasmcheck.web.pages import triage_public
+
+    engine = default_engine()
+    step = Interviewer(engine).step(EvidenceSet(engine.parse(text)[1]), 50, "female")
+    assert triage_public(step.assessment) == AssessmentPublic.of(step.assessment).triage

@@ -6,7 +6,7 @@ them from here, so neither front reads the other's modules to get them.
 
 Every dependency here is ``async def``: none of them waits on anything, so none takes one of
 the worker threads (issue 16). At most :data:`~spasmcheck.storage.db.THREADS` sessions are
-open at once per process, as many as the PostgreSQL pool has connections: a request holds its
+open at once per process, as many as the database pool has connections: a request holds its
 connection from its first query until its session closes, across several thread hand-offs
 (each dependency, the route, FastAPI's response check), so without this bound 60 concurrent
 signed-in requests held 60 connections, and threads waiting for a connection could stall the

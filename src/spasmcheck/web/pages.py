@@ -39,7 +39,7 @@ from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.ids import LOCATION_GROUP
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.policy import interview_policy
-from spasmcheck.reasoning.engine import SEXES, Engine, InputError
+from spasmcheck.reasoning.engine import SEXES, Assessment, Engine, InputError
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.interview import (
     MAX_QUESTIONS,
@@ -56,6 +56,7 @@ from spasmcheck.reasoning.public import (
     AssessmentInput,
     AssessmentPublic,
     EvidencePublic,
+    TriagePublic,
 )
 from spasmcheck.services import assessments
 from spasmcheck.services.deps import EngineDep, SessionDep
@@ -525,6 +526,18 @@ def is_safety_check(question: Question) -> bool:
     return question.screening and question.id not in DURATION_GROUPS
 
 
+def triage_public(assessment: Assessment) -> TriagePublic:
+    """``AssessmentPublic.of(assessment).triage`` without the rest of the assessment: a
+    question page shows only the triage level (issue 16)."""
+    return TriagePublic(
+        level=assessment.triage.level,
+        label=assessment.level_label,
+        action=assessment.level_action,
+        reasons=list(assessment.triage.reasons),
+        do_now=list(assessment.triage.do_now),
+    )
+
+
 def _show(
     request: Request,
     engine: Engine,
@@ -535,7 +548,6 @@ def _show(
     problem: str | None = None,
 ) -> Response:
     step = step or _step(engine, current)
-    result = AssessmentPublic.of(step.assessment)
     showing = step.question is not None and not step.should_stop
     current.asking = _asking(step.question) if step.question is not None and showing else None
     state = current.dump(settings)
@@ -543,9 +555,10 @@ def _show(
         return render(
             request,
             "result.html",
-            _result_context(engine, result, current, state=state),
+            _result_context(engine, AssessmentPublic.of(step.assessment), current, state=state),
         )
     question = step.question
+    triage = triage_public(step.assessment)
     undone = current.undone
     earlier = undone.response if undone is not None and undone.question == question.id else None
     context = {
@@ -564,7 +577,7 @@ def _show(
         "state": state,
         "problem": problem,
         "text": current.text,
-        "emergency": result.triage if result.triage.level.is_emergency else None,
+        "emergency": triage if triage.level.is_emergency else None,
         # the answer taken back with "← Back", shown again
         "earlier": [earlier] if isinstance(earlier, str) else (earlier or []),
     }
