@@ -93,3 +93,30 @@ def test_time_words_date_the_event_they_follow(engine: Engine, text: str, findin
 @pytest.mark.parametrize(("text", "finding"), KEPT, ids=[t for t, _ in KEPT])
 def test_time_words_of_the_symptom_stay(engine: Engine, text: str, finding: str) -> None:
     assert finding in {m.finding_id for m in engine.parser.parse(text)}
+
+
+# Long ago, or someone else's: the sign is not the patient's now.
+NOT_NOW = [
+    ("calf cramps at night. i had a seizure as a teenager but none since", "seizure"),
+    ("i fainted once when i was 15, now my calves cramp", "fainting"),
+    ("my dad has slurred speech from parkinsons, i get cramps in my feet", "slurred_speech"),
+    ("my wife had chest pain last week, i have hand cramps", "chest_pain"),
+]
+STILL_NOW = [
+    ("my husband has slurred speech since this morning", "slurred_speech"),
+    ("had a seizure years ago and it started again today, i cant stop jerking", "jerks"),
+    ("my face drooped for an hour last month", "face_droop"),
+    ("my mum says i've gone very pale and i fainted", "fainting"),
+]
+
+
+@pytest.mark.parametrize(("text", "finding"), NOT_NOW, ids=[t for t, _ in NOT_NOW])
+def test_not_the_patients_sign_now(engine: Engine, text: str, finding: str) -> None:
+    got = {m.polarity for m in engine.parser.parse(text) if m.finding_id == finding}
+    assert got and not got & RAISING, got
+
+
+@pytest.mark.parametrize(("text", "finding"), STILL_NOW, ids=[t for t, _ in STILL_NOW])
+def test_the_patients_sign_now(engine: Engine, text: str, finding: str) -> None:
+    got = {m.polarity for m in engine.parser.parse(text) if m.finding_id == finding}
+    assert Polarity.PRESENT in got, got

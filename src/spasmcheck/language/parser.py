@@ -6,7 +6,7 @@ typo fallback) and durations → ConText decides each mention's polarity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -16,7 +16,7 @@ from spasmcheck.knowledge import ids
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.knowledge.schema import FindingKind
-from spasmcheck.language.concepts import NEGATIONS, compile_concept
+from spasmcheck.language.concepts import COMMA_CLAUSE_STARTERS, NEGATIONS, compile_concept
 from spasmcheck.language.context import (
     ContextAnalyser,
     Polarity,
@@ -121,6 +121,26 @@ class _OnsetFile(BaseModel):
 def _onset() -> _OnsetFile:
     raw = resources.files("spasmcheck.language.data").joinpath("onset.yaml").read_bytes()
     return _OnsetFile.model_validate(load_yaml(raw))
+
+
+class _WhoseFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    distant_past: list[str] = Field(min_length=1)
+    present_now: list[str] = Field(min_length=1)
+    others_blood: list[str] = Field(min_length=1)
+    others_not_blood: list[str] = Field(min_length=1)
+
+
+@cache
+def _whose() -> _WhoseFile:
+    raw = resources.files("spasmcheck.language.data").joinpath("whose_and_when.yaml").read_bytes()
+    return _WhoseFile.model_validate(load_yaml(raw))
+
+
+# Where a clause ends for "whose and when": sentence ends, these words, and a comma before a
+# new clause ("my sister has slurred speech, i get cramps").
+_SEGMENT_BREAKS = frozenset(fold(w) for w in ("but", "however", "though", "although", ";"))
+_PAST, _NOW, _BLOOD, _OTHER = "past", "now", "blood", "other"
 
 
 SUDDEN_ONSET = ids.SUDDEN_ONSET  # checked against the knowledge base by kb check
@@ -228,6 +248,25 @@ class TextParser:
             self._binds.append(binds)
             attribute_entries.extend((word, str(index)) for word in attribute.words)
         self._attribute_lexicon = Lexicon(attribute_entries)
+        whose = _whose()
+        self._when_lexicon = Lexicon(
+            [(p, _PAST) for p in whose.distant_past] + [(p, _NOW) for p in whose.present_now]
+        )
+        self._whose_lexicon = Lexicon(
+            [(p, _BLOOD) for p in whose.others_blood]
+            + [(p, _OTHER) for p in whose.others_not_blood]
+        )
+        # The signs "whose and when" may move: the emergency warning signs people feel or
+        # show (not their history, times or medicines, which have their own readings).
+        self._acute_signs = frozenset(
+            f.id
+            for f in kb.findings
+            if f.id in self._semantic_signs
+            and f.kind in (FindingKind.SYMPTOM, FindingKind.MOVEMENT)
+        )
+        self._felt = frozenset(
+            f.id for f in kb.findings if f.kind in (FindingKind.SYMPTOM, FindingKind.MOVEMENT)
+        )
         onset = _onset()
         self._onset_lexicon = Lexicon((phrase, SUDDEN_ONSET) for phrase in onset.sudden)
         self._onset_sensitive = frozenset(onset.applies_to) & self._known
@@ -283,7 +322,56 @@ class TextParser:
                 Mention(finding_id, polarity, start, end, text[start:end], trigger, corrected)
             )
         mentions.extend(self._semantic_mentions(text, tokens, mentions))
-        return mentions
+        return self._whose_and_when(tokens, mentions)
+
+    def _whose_and_when(self, tokens: list[Token], mentions: list[Mention]) -> list[Mention]:
+        """A warning sign from long ago, or someone else's, is not the patient's sign now.
+
+        "i had a seizure as a teenager but none since": historical. "my sister has slurred
+        speech from her ms, i get foot cramps": the sister's (family history), when the text
+        also tells of the writer's own symptoms. The word lists are in
+        ``data/whose_and_when.yaml``.
+        """
+        if not any(m.finding_id in self._acute_signs for m in mentions):
+            return mentions
+        segment = _segments(tokens)
+        past = {segment[m.first] for m in self._when_lexicon.match(tokens) if m.finding_id == _PAST}
+        past |= {segment[k] for k in _when_i_was_a_number(tokens)}
+        now = {segment[m.first] for m in self._when_lexicon.match(tokens) if m.finding_id == _NOW}
+        first_word: dict[int, int] = {}
+        for k, token in enumerate(tokens):
+            if token.text[:1].isalnum() and token.key not in _LEADING:
+                first_word.setdefault(segment[k], k)
+        theirs = {
+            segment[m.first]: m.finding_id
+            for m in self._whose_lexicon.match(tokens)
+            if first_word.get(segment[m.first]) == m.first
+            # "my husband says i've gone pale": reported speech about the writer
+            and not (m.last < len(tokens) and tokens[m.last].key in _REPORTING)
+        }
+        at = {m: segment[_token_at(tokens, m.start)] for m in mentions}
+        # The writer's own symptoms: told in a clause that starts "i ..." or "my ..." (and
+        # not "my sister ...").
+        first_person = {
+            where
+            for where, k in first_word.items()
+            if tokens[k].key in _FIRST_PERSON and where not in theirs
+        }
+        own = any(
+            m.finding_id in self._felt and m.polarity is Polarity.PRESENT and at[m] in first_person
+            for m in mentions
+        )
+        read = []
+        for m in mentions:
+            where = at[m]
+            if m.finding_id in self._acute_signs and m.polarity in _RAISING:
+                if where in past and where not in now:
+                    m = replace(m, polarity=Polarity.HISTORICAL, trigger="long ago")
+                elif where in theirs and own:
+                    whose = Polarity.FAMILY if theirs[where] == _BLOOD else Polarity.HYPOTHETICAL
+                    m = replace(m, polarity=whose, trigger="someone else's")
+            read.append(m)
+        return read
 
     def _own_body_part(self, matches: list[Match]) -> list[Match]:
         """Drop a concept whose body part is not the one its other words describe.
@@ -520,6 +608,48 @@ class TextParser:
             return False
         span, finding_id = max(before, key=lambda item: item[0].last)
         return finding_id in self._dated_kinds and first - span.last <= AGO_REACH
+
+
+_RAISING = frozenset({Polarity.PRESENT, Polarity.POSSIBLE})
+_FIRST_PERSON = frozenset(fold(w) for w in ("i", "i'm", "i've", "i'd", "my", "me"))
+_REPORTING = frozenset(
+    fold(w) for w in ("says", "said", "thinks", "thought", "noticed", "told", "tells", "reckons")
+)
+# Words that may open a clause before its subject ("and my sister ...").
+_LEADING = frozenset(fold(w) for w in ("and", "also", "plus", "then", "so"))
+
+
+def _segments(tokens: list[Token]) -> list[int]:
+    """For each token, the number of its clause (see _SEGMENT_BREAKS)."""
+    ids, current = [], 0
+    for k, token in enumerate(tokens):
+        comma_clause = (
+            token.text == "," and k + 1 < len(tokens) and tokens[k + 1].key in COMMA_CLAUSE_STARTERS
+        )
+        if token.key in _SEGMENT_BREAKS or comma_clause:
+            current += 1
+        ids.append(current)
+        if token.text in SENTENCE_END:
+            current += 1
+    return ids
+
+
+def _when_i_was_a_number(tokens: list[Token]) -> list[int]:
+    """Positions of "when i was 15" (an age in the past)."""
+    keys = [t.key for t in tokens]
+    pattern = [fold(w) for w in ("when", "i", "was")]
+    return [
+        k
+        for k in range(len(tokens) - 3)
+        if keys[k : k + 3] == pattern and tokens[k + 3].text.isdigit()
+    ]
+
+
+def _token_at(tokens: list[Token], start: int) -> int:
+    for k, token in enumerate(tokens):
+        if token.end > start:
+            return k
+    return len(tokens) - 1
 
 
 def _says_whole_phrasing(
