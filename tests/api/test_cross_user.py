@@ -38,6 +38,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/v1/accounts/register"): "public",
     ("POST", "/v1/accounts/login"): "public",
     ("POST", "/v1/accounts/logout"): "ends_own",
+    ("POST", "/v1/accounts/confirm"): "public",
+    ("POST", "/v1/accounts/password-reset"): "public",
+    ("POST", "/v1/accounts/password-reset/confirm"): "public",
     ("POST", "/v1/episodes"): "mine",
     ("GET", "/v1/episodes"): "mine",
     ("GET", "/v1/episodes/{episode_id}"): "owned",
@@ -53,6 +56,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/v1/fhir/Questionnaire"): "public",
     ("GET", "/v1/me"): "mine",
     ("GET", "/v1/me/export"): "mine",
+    ("PATCH", "/v1/me"): "mine",
+    ("POST", "/v1/me/password"): "ends_own",  # ends every other sign-in of the caller
     ("DELETE", "/v1/me"): "ends_own",
 }
 
@@ -83,6 +88,16 @@ WEB_ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/diary/{episode_id}/delete"): "owned",
     ("POST", "/signout"): "ends_own",
     ("POST", "/account/delete"): "ends_own",
+    ("GET", "/forgot"): "anyone",
+    ("POST", "/forgot"): "anyone",
+    ("GET", "/reset"): "anyone",
+    ("POST", "/reset"): "anyone",
+    ("GET", "/confirm"): "anyone",
+    ("POST", "/confirm"): "anyone",
+    ("POST", "/account/settings"): "mine",
+    ("POST", "/account/password"): "mine",
+    ("GET", "/account/email"): "mine",
+    ("POST", "/diary/timer"): "mine",
 }
 
 SECRET_NOTE = "alice's private note about her calf"
@@ -99,6 +114,8 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/v1/episodes/{episode_id}"): {"severity": 0, "notes": "changed by bob"},
     ("POST", "/v1/assessments"): {"text": "calf cramps"},
     ("DELETE", "/v1/me"): {"password": PASSWORD},
+    ("PATCH", "/v1/me"): {"timezone": "Europe/Paris"},
+    ("POST", "/v1/me/password"): {"current_password": PASSWORD, "new_password": PASSWORD + " 2"},
 }
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/v1/diary/summary"): {"from": "2026-01-01", "to": "2026-12-31"},

@@ -141,14 +141,20 @@ def test_emergency_sign_stops_the_interview(api: TestClient) -> None:
 def test_triage_and_explain(api: TestClient) -> None:
     evidence = [
         {"finding": "calf_swelling", "status": "present"},
+        {"finding": "calf_warm_red", "status": "present"},
         {"finding": "cramp", "status": "present"},
     ]
     triage = api.post("/v1/triage", json={"evidence": evidence}).json()
-    assert triage["level"] == "emergency" and triage["do_now"]
+    assert triage["level"] == "emergency" and triage["do_now"]  # two Wells points (NICE NG158)
+    one_sign = api.post("/v1/triage", json={"evidence": [evidence[0], evidence[2]]}).json()
+    assert one_sign["level"] == "consultation_24"
     explained = api.post(
         "/v1/explain", json={"condition": "deep_vein_thrombosis", "evidence": evidence}
     ).json()
-    assert explained["evidence_for"][0]["finding"] == "calf_swelling"
+    assert {item["finding"] for item in explained["evidence_for"][:2]} == {
+        "calf_swelling",
+        "calf_warm_red",
+    }
     assert any(item["finding"] == "hx_immobility" for item in explained["not_yet_asked"])
 
 

@@ -68,6 +68,8 @@ SIGNED_IN_ONLY = [
     "GET /v1/me",
     "DELETE /v1/me",
     "GET /v1/me/export",
+    "PATCH /v1/me",
+    "POST /v1/me/password",
     "GET /v1/assessments/{assessment_id}/report",
     "GET /v1/diary/export.csv",
 ]
@@ -183,6 +185,8 @@ def known_good(operation: Any, user: User | None) -> dict[str, Any] | None:
         "POST /v1/explain": {"condition": ids.get("condition_id"), "text": "calf cramps at night"},
         "POST /v1/accounts/register": {"email": "known@example.org", "password": PASSWORD},
         "DELETE /v1/me": {"password": PASSWORD},
+        # Back to the same password: the fuzz's later sign-ins keep working.
+        "POST /v1/me/password": {"current_password": PASSWORD, "new_password": PASSWORD},
         "POST /v1/accounts/login": {
             "email": user.email if user else "x@example.org",
             "password": PASSWORD,
