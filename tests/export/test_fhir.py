@@ -88,6 +88,9 @@ DIARY_CODES = {
     "remedy-helped",
     "remedy-did-not-help",
     "remedy-tried",
+    "diary-trend",
+    "frequency-trend",
+    "severity-trend",
 }
 KNOWN_SYSTEMS = {
     fhir.SNOMED,
@@ -103,6 +106,7 @@ KNOWN_SYSTEMS = {
     fhir.EPISODE_KIND_SYSTEM,
     fhir.CONTEXT_SYSTEM,
     fhir.REMEDY_SYSTEM,
+    fhir.TREND_SYSTEM,
 }
 HPO_PATTERN = re.compile(r"^HP:[0-9]{7}$")
 TZ = "Europe/Berlin"

@@ -11,18 +11,21 @@ import shutil
 import subprocess
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from spasmcheck.diary.model import Episode
-from spasmcheck.diary.summary import summarise
+from spasmcheck.diary.summary import MIN_TREND_WEEKS, SIGNIFICANCE, Direction, summarise
+from spasmcheck.export.fhir import fhir_bundle, resources_of
 from spasmcheck.export.model import ReportInput
 from spasmcheck.export.pdf import medicines_note, render_pdf
-from spasmcheck.export.report import build_report, diary_medicines, medicines_asked
+from spasmcheck.export.report import build_report, diary_medicines, medicines_asked, what_changed
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, Origin, Status
 from spasmcheck.reasoning.public import AssessmentInput, AssessmentPublic
+from spasmcheck.web.diary import summary_lines
 
 TZ = "Europe/London"
 START = date(2026, 11, 2)
@@ -172,3 +175,75 @@ def test_the_pdf_makes_no_first_episodes_claim(engine: Engine, tmp_path: Path) -
     text = pdf_text(render_pdf(report(engine), engine=engine), tmp_path)
     assert "first episodes came with" not in text
     assert "first noted on the third episode, 19 days after the first" in text
+
+
+# -- item 22: one answer to "is it getting worse?" ----------------------------------------------
+def test_six_episodes_in_28_days_have_one_answer(engine: Engine) -> None:
+    """Two episodes in the first 14 days and four in the last 14: twice the rate by halves,
+    but the summary's Poisson trend test finds no clear change, and every export says so."""
+    summary = summarise(diary(), start=START, end=END, timezone=TZ)
+    fit = summary.trend.fit
+    assert summary.episodes == 6 and summary.trend.weeks >= MIN_TREND_WEEKS
+    assert fit.rate_ratio is not None and fit.rate_ratio > 1  # more in the later weeks...
+    assert fit.p_value is not None and fit.p_value >= SIGNIFICANCE  # ...but not beyond chance
+    assert summary.trend.direction is Direction.NO_CLEAR_CHANGE
+
+    data = build_report(report(engine), engine)
+    assert data.diary is not None
+    changed = data.diary.changed
+    assert changed.first is not None and changed.second is not None
+    assert (changed.first.per_week, changed.second.per_week) == (1.0, 2.0)
+    assert changed.sentences[0].startswith(
+        "No clear change in how often episodes come: 1.0 a week in the first half, 2.0 in the"
+        f" second (trend ×{fit.rate_ratio:.2f} a week, p = "
+    )
+    assert not any("more frequent" in s for s in changed.sentences)
+    assert not any(p.id == "worsening" for p in data.diary.summary.retriage.patterns)
+
+    # the web diary, from the same rule
+    lines = summary_lines(summary, {})
+    assert any(line.startswith("No clear change in how often episodes come") for line in lines)
+    assert not any("more frequent" in line for line in lines)
+
+    # the FHIR bundle: the same direction and the PDF's own sentences
+    bundle = fhir_bundle(report(engine), engine=engine)
+    observations: list[dict[str, Any]] = [dict(o) for o in resources_of(bundle, "Observation")]
+    (trend,) = [
+        o for o in observations if o["code"].get("coding", [{}])[0].get("code") == "diary-trend"
+    ]
+    frequency = trend["component"][0]["valueCodeableConcept"]
+    assert frequency["coding"][0]["code"] == "no_clear_change"
+    assert [n["text"] for n in trend["note"]] == changed.sentences
+
+
+def test_a_clear_rise_is_rising_everywhere(engine: Engine) -> None:
+    """The other way round: weekly counts 1, 2, 4, 8 are a rise by the test, and the report,
+    the web diary and FHIR all say so."""
+    start = date(2026, 11, 2)  # a Monday
+    episodes = [
+        diary()[0].model_copy(
+            update={
+                "started_at": datetime(2026, 11, 2, 12, tzinfo=ZoneInfo(TZ))
+                + timedelta(weeks=w, hours=i),
+                "context": [],
+                "medicine_name": None,
+            }
+        )
+        for w, n in enumerate([1, 2, 4, 8])
+        for i in range(n)
+    ]
+    summary = summarise(episodes, start=start, end=start + timedelta(days=27), timezone=TZ)
+    assert summary.trend.direction is Direction.RISING
+    changed = what_changed(episodes, start, start + timedelta(days=27), TZ, summary=summary)
+    assert changed.sentences[0].startswith("Episodes became more frequent:")
+    assert any(
+        line.startswith("Episodes are becoming more frequent")
+        for line in summary_lines(summary, {})
+    )
+
+
+@needs_poppler
+def test_the_pdf_gives_one_answer(engine: Engine, tmp_path: Path) -> None:
+    text = pdf_text(render_pdf(report(engine), engine=engine), tmp_path)
+    assert "Episodes became more frequent" not in text
+    assert "No clear change in how often episodes come" in text

@@ -67,6 +67,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -196,11 +197,36 @@ class WeekRow:
         }
 
 
+class Direction(StrEnum):
+    """The one answer to "are episodes getting more frequent (or stronger)?": the web diary,
+    the PDF report and the FHIR bundle all word it from :attr:`Trend.direction` and
+    :attr:`SeverityTrend.direction`, never from a comparison of their own (issue 14 item 22:
+    a half-against-half rule said "more frequent" beside a trend test that said not)."""
+
+    RISING = "rising"
+    FALLING = "falling"
+    NO_CLEAR_CHANGE = "no_clear_change"
+    TOO_FEW_WEEKS = "too_few_weeks"
+
+
 @dataclass(frozen=True)
 class Trend:
     weeks: int
     fit: PoissonTrend
     rising: bool
+
+    @property
+    def direction(self) -> Direction:
+        """Rising as :attr:`rising`; falling by the same test the other way (p below
+        :data:`SIGNIFICANCE`, a negative score, at least :data:`MIN_TREND_WEEKS` weeks)."""
+        f = self.fit
+        if self.rising:
+            return Direction.RISING
+        if self.weeks < MIN_TREND_WEEKS or f.p_value is None or f.z is None:
+            return Direction.TOO_FEW_WEEKS
+        if f.p_value < SIGNIFICANCE and f.z < 0:
+            return Direction.FALLING
+        return Direction.NO_CLEAR_CHANGE
 
     def as_dict(self) -> dict[str, Any]:
         f = self.fit
@@ -276,6 +302,18 @@ class SeverityTrend:
     fit: Slope | None
     rising: bool
     rated: int = 0  # episodes with a severity recorded; the mean and the slope use only these
+
+    @property
+    def direction(self) -> Direction:
+        """Rising as :attr:`rising`; falling by the same t test with a negative slope."""
+        f = self.fit
+        if self.rising:
+            return Direction.RISING
+        if f is None or self.weeks < MIN_TREND_WEEKS:
+            return Direction.TOO_FEW_WEEKS
+        if f.p_value < SIGNIFICANCE and f.slope < 0:
+            return Direction.FALLING
+        return Direction.NO_CLEAR_CHANGE
 
     def as_dict(self) -> dict[str, Any]:
         f = self.fit

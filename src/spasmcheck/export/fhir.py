@@ -19,6 +19,8 @@ What goes in (docs/export.md has the full table):
 * ``Observation`` per diary episode in the report's range: effective time (a period when the
   episode has a duration), body site, and components for severity (``valueInteger`` 0-10),
   kind, body areas, context, remedies and medicine.
+* ``Observation`` "diary trend": whether episodes come more or less often and grow stronger or
+  milder, by the diary summary's tests, with the PDF's own "What changed" sentences.
 
 Every ``fullUrl`` is a ``urn:uuid:`` made with :func:`uuid.uuid5` from the content, so the same
 input always gives the same bundle. The bundle is validated with ``fhir.resources.R4B`` before
@@ -36,7 +38,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from spasmcheck.diary.model import KIND_FINDINGS, Episode, Remedy
+from spasmcheck.diary.summary import Direction, summarise
 from spasmcheck.export.model import JsonObject, JsonValue, ReportInput
+from spasmcheck.export.report import FREQUENCY_WORDS, SEVERITY_WORDS, what_changed
 from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.knowledge.schema import Finding
 from spasmcheck.reasoning.chance import chance_percent, chance_words
@@ -65,6 +69,14 @@ DIARY_SYSTEM = f"{BASE}/CodeSystem/diary"  # codes of the episode Observation an
 EPISODE_KIND_SYSTEM = f"{BASE}/CodeSystem/episode-kind"
 CONTEXT_SYSTEM = f"{BASE}/CodeSystem/context-factor"
 REMEDY_SYSTEM = f"{BASE}/CodeSystem/remedy"
+# "Is it getting worse?": the diary summary's one answer (diary.summary.Direction).
+TREND_SYSTEM = f"{BASE}/CodeSystem/trend-direction"
+TREND_DISPLAY: dict[Direction, str] = {
+    Direction.RISING: "Rising",
+    Direction.FALLING: "Falling",
+    Direction.NO_CLEAR_CHANGE: "No clear change",
+    Direction.TOO_FEW_WEEKS: "Too few weeks to tell",
+}
 # FHIR R4's reason for a missing value (terminology.hl7.org CodeSystem data-absent-reason):
 # the person logged the episode without a severity.
 DATA_NOT_RECORDED: JsonObject = {
@@ -618,6 +630,53 @@ def _episode_observation(episode: Episode, engine: Engine, patient: str) -> Json
     return observation
 
 
+def _trend_component(code: str, display: str, direction: Direction, words: str) -> JsonObject:
+    return {
+        "code": _diary_code(code, display),
+        "valueCodeableConcept": {
+            "coding": [_coding(TREND_SYSTEM, direction.value, TREND_DISPLAY[direction])],
+            "text": words,
+        },
+    }
+
+
+def _trend_observation(report: ReportInput, engine: Engine, patient: str) -> JsonObject | None:
+    """The diary's answer to "is it getting worse?" — the same rule and the same sentences as
+    the PDF's "What changed" and the web diary (diary.summary.Direction, issue 14 item 22)."""
+    if report.start is None or report.end is None:
+        return None
+    summary = summarise(
+        report.episodes, start=report.start, end=report.end, timezone=report.timezone
+    )
+    if not summary.episodes:
+        return None
+    changed = what_changed(
+        report.episodes, report.start, report.end, report.timezone, engine.kb, summary
+    )
+    frequency, severity = summary.trend.direction, summary.severity.direction
+    components = [
+        _trend_component(
+            "frequency-trend", "How often episodes come", frequency, FREQUENCY_WORDS[frequency]
+        )
+    ]
+    if summary.severity.mean is not None:
+        components.append(
+            _trend_component(
+                "severity-trend", "How strong episodes are", severity, SEVERITY_WORDS[severity]
+            )
+        )
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": _category(*SURVEY),
+        "code": _diary_code("diary-trend", "Diary trend (is it getting worse?)"),
+        "subject": _ref(patient),
+        "effectivePeriod": {"start": report.start.isoformat(), "end": report.end.isoformat()},
+        "component": components,
+        "note": [{"text": sentence} for sentence in changed.sentences],
+    }
+
+
 def _seed(report: ReportInput) -> str:
     return _digest(
         {
@@ -688,6 +747,10 @@ def fhir_bundle(report: ReportInput, *, engine: Engine) -> JsonObject:
         )
         uid = ids.make("Observation", "episode", key)
         entries.append(_entry(uid, _episode_observation(episode, engine, patient)))
+
+    trend = _trend_observation(report, engine, patient)
+    if trend is not None:
+        entries.append(_entry(ids.make("Observation", "diary-trend"), trend))
 
     bundle_id = ids.make("Bundle")
     bundle: JsonObject = {

@@ -386,7 +386,7 @@ def _diary(pdf: ReportPDF, diary: DiarySection, episodes: Sequence[Episode], tim
     pdf.rich(
         [
             ("B", "What changed since last time "),
-            ("I", "(second half of the range against the first): "),
+            ("I", "(the diary's trend tests; episodes a week in each half for scale): "),
         ]
     )
     for sentence in diary.changed.sentences:

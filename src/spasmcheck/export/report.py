@@ -25,12 +25,14 @@ knowledge base and the diary to small typed dataclasses; :mod:`.pdf` only lays t
   ("about 4 in 10") and as a percentage, both from :mod:`spasmcheck.reasoning.chance` (the
   wording every screen shares). At an emergency level the causes that explain it come first
   (``explains_level``) and the report lists the rest as other possibilities.
-* **What changed.** The diary range is cut in two halves of whole days (the second gets the odd
-  day); each half gives episodes per week (episodes / days x 7) and mean severity, and the
-  body areas first seen in the second half are *new*. A change in rate counts when the ratio is
-  at least :data:`RATE_CHANGE` (or at most its inverse) and the difference at least
-  :data:`MIN_RATE_DIFFERENCE` a week; a change in severity when it is at least
-  :data:`SEVERITY_CHANGE` points.
+* **What changed.** "Is it getting worse?" has one answer, the diary summary's
+  (:class:`~spasmcheck.diary.summary.Direction`): more or less frequent by its Poisson trend
+  test, stronger or milder by its severity slope test, new body areas by its baseline rule;
+  the web diary and the FHIR bundle give the same. For scale, the range is cut in two halves
+  of whole days (the second gets the odd day), each with its episodes per week
+  (episodes / days x 7) and mean severity; the halves never decide the wording (issue 14
+  item 22: on 6 episodes in 28 days a half-against-half rule said "more frequent" beside a
+  trend test that said not).
 * **Questions for the doctor.** One template per condition category, filled from the top
   causes (and, for medicine-caused conditions, from the medicines reported), so that a new
   condition in the knowledge base gets its questions without new code.
@@ -47,7 +49,13 @@ from zoneinfo import ZoneInfo
 from spasmcheck._version import __version__
 from spasmcheck.diary.model import MEDICINE_FACTORS, ContextFactor, Episode, name_places
 from spasmcheck.diary.public import ContextPublic, Interval, RemedyPublic
-from spasmcheck.diary.summary import NOT_ENOUGH_DAYS, NOT_ENOUGH_TRIES, DiarySummary, summarise
+from spasmcheck.diary.summary import (
+    NOT_ENOUGH_DAYS,
+    NOT_ENOUGH_TRIES,
+    DiarySummary,
+    Direction,
+    summarise,
+)
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.ids import NEW_OR_CHANGED_MEDICINE
 from spasmcheck.knowledge.loader import KnowledgeBase
@@ -71,9 +79,6 @@ MAX_TEXT_CHARS = 700
 # Causes below this probability do not shape the questions for the doctor.
 QUESTION_MIN_PROBABILITY = 0.05
 QUESTION_CAUSES = 3
-RATE_CHANGE = 1.25
-MIN_RATE_DIFFERENCE = 0.5
-SEVERITY_CHANGE = 1.0
 MIN_COMPARE_DAYS = 14
 STRONG_LINK = 0.5
 
@@ -285,6 +290,21 @@ class ReportData:
     location_names: dict[str, str] = field(default_factory=dict)
     medicines_asked: bool = True  # False: no medicine finding was answered or stated
     diary_medicines: list[DiaryMedicine] = field(default_factory=list)
+
+
+# "Is it getting worse?" in the report's words, from the summary's one rule.
+FREQUENCY_WORDS: dict[Direction, str] = {
+    Direction.RISING: "Episodes became more frequent",
+    Direction.FALLING: "Episodes became less frequent",
+    Direction.NO_CLEAR_CHANGE: "No clear change in how often episodes come",
+    Direction.TOO_FEW_WEEKS: "Too few weeks to tell a change in how often episodes come",
+}
+SEVERITY_WORDS: dict[Direction, str] = {
+    Direction.RISING: "Episodes became stronger",
+    Direction.FALLING: "Episodes became milder",
+    Direction.NO_CLEAR_CHANGE: "No clear change in severity",
+    Direction.TOO_FEW_WEEKS: "Too few rated episodes or weeks to tell a change in severity",
+}
 
 
 # -- small helpers ----------------------------------------------------------------------------
@@ -630,20 +650,28 @@ def what_changed(
     end: date,
     timezone: str,
     kb: KnowledgeBase | None = None,
+    summary: DiarySummary | None = None,
 ) -> WhatChanged:
-    """The second half of ``[start, end]`` against the first (see the module docstring)."""
+    """The halves of ``[start, end]`` for scale, worded by the diary summary's tests (see the
+    module docstring); ``summary`` is that range's summary, made here when not given."""
     days = (end - start).days + 1
-    if days < MIN_COMPARE_DAYS:
-        return WhatChanged(
-            None,
-            None,
-            [],
-            [f"The diary range is under {MIN_COMPARE_DAYS} days: too short to compare halves."],
-        )
+    if summary is None:
+        summary = summarise(episodes, start=start, end=end, timezone=timezone)
     zone = ZoneInfo(timezone)
+    dated = [(e, _local_day(e, zone)) for e in episodes]
+    areas = summary.body_areas
+    new_areas = [finding_name(kb, loc) if kb else loc for loc in areas.new]
+    if areas.new:
+        spread = f"New body areas after the first weeks: {join_words(new_areas)}."
+    elif summary.episodes and (areas.baseline_until is None or areas.baseline_until >= end):
+        spread = "Too early to tell whether the spasms are spreading to new places."
+    else:
+        spread = "No new body areas." if summary.episodes else ""
+    if days < MIN_COMPARE_DAYS:
+        short = f"The diary range is under {MIN_COMPARE_DAYS} days: too short to compare halves."
+        return WhatChanged(None, None, new_areas, [short, *([spread] if spread else [])])
     first_end = start + timedelta(days=days // 2 - 1)
     second_start = first_end + timedelta(days=1)
-    dated = [(e, _local_day(e, zone)) for e in episodes]
     first_eps = [e for e, d in dated if start <= d <= first_end]
     second_eps = [e for e, d in dated if second_start <= d <= end]
 
@@ -654,40 +682,39 @@ def what_changed(
 
     first = period(first_eps, start, first_end)
     second = period(second_eps, second_start, end)
-    seen_first = {loc for e in first_eps for loc in e.locations}
-    new_ids = list(
-        dict.fromkeys(loc for e in second_eps for loc in e.locations if loc not in seen_first)
-    )
-    new_areas = [finding_name(kb, loc) if kb else loc for loc in new_ids]
 
     sentences: list[str] = []
     r1, r2 = first.per_week, second.per_week
-    rate = f"{r1:.1f} a week in the first half, {r2:.1f} in the second"
     if r1 == 0 and r2 == 0:
         sentences.append("No episodes in either half of the range.")
-    elif r1 == 0:
-        sentences.append(f"Episodes started in the second half ({rate}).")
-    elif r2 == 0:
-        sentences.append(f"No episodes in the second half ({rate}).")
-    elif r2 / r1 >= RATE_CHANGE and r2 - r1 >= MIN_RATE_DIFFERENCE:
-        sentences.append(f"Episodes became more frequent: {rate}.")
-    elif r1 / r2 >= RATE_CHANGE and r1 - r2 >= MIN_RATE_DIFFERENCE:
-        sentences.append(f"Episodes became less frequent: {rate}.")
     else:
-        sentences.append(f"Episodes about as frequent: {rate}.")
+        fit = summary.trend.fit
+        test = (
+            f" (trend ×{fit.rate_ratio:.2f} a week, {p_value(fit.p_value)})"
+            if fit.rate_ratio is not None and fit.p_value is not None
+            else ""
+        )
+        sentences.append(
+            f"{FREQUENCY_WORDS[summary.trend.direction]}: {r1:.1f} a week in the first half,"
+            f" {r2:.1f} in the second{test}."
+        )
     s1, s2 = first.mean_severity, second.mean_severity
-    if s1 is not None and s2 is not None:
-        sev = f"mean severity {s1:.1f} then {s2:.1f} out of 10"
-        if s2 - s1 >= SEVERITY_CHANGE:
-            sentences.append(f"Episodes became stronger: {sev}.")
-        elif s1 - s2 >= SEVERITY_CHANGE:
-            sentences.append(f"Episodes became milder: {sev}.")
-        else:
-            sentences.append(f"Severity about the same: {sev}.")
-    if new_areas:
-        sentences.append(f"New body areas in the second half: {join_words(new_areas)}.")
-    elif second_eps:
-        sentences.append("No new body areas.")
+    severity = summary.severity
+    if severity.mean is not None:
+        slope = severity.fit
+        test = (
+            f" (slope {slope.slope:+.2f} a week, {p_value(slope.p_value)})".replace("-", "−")
+            if slope is not None
+            else ""
+        )
+        means = (
+            f"mean severity {s1:.1f} then {s2:.1f} out of 10"
+            if s1 is not None and s2 is not None
+            else f"mean severity {severity.mean:.1f} out of 10"
+        )
+        sentences.append(f"{SEVERITY_WORDS[severity.direction]}: {means}{test}.")
+    if spread:
+        sentences.append(spread)
     return WhatChanged(first, second, new_areas, sentences)
 
 
@@ -793,12 +820,7 @@ def diary_facts(summary: DiarySummary) -> list[str]:
             facts.append(f"mean severity {summary.severity.mean:.1f}/10")
         if unrated:
             facts.append(f"severity not recorded on {unrated}")
-    rr = summary.trend.fit.rate_ratio
-    p = summary.trend.fit.p_value
-    if rr is not None and p is not None and summary.trend.weeks >= 3:
-        facts.append(
-            f"trend ×{rr:.2f} a week ({p_value(p)}{', rising' if summary.trend.rising else ''})"
-        )
+    # the trend test is worded once, under "What changed" (one answer, issue 14 item 22)
     return facts
 
 
@@ -818,7 +840,9 @@ def diary_section(report: ReportInput, engine: Engine) -> DiarySection | None:
     remedy_rows, remedy_note = remedy_table(summary)
     return DiarySection(
         summary=summary,
-        changed=what_changed(report.episodes, report.start, report.end, report.timezone, engine.kb),
+        changed=what_changed(
+            report.episodes, report.start, report.end, report.timezone, engine.kb, summary
+        ),
         context_rows=context_rows,
         context_note=context_note,
         remedy_rows=remedy_rows,

@@ -49,11 +49,10 @@ from spasmcheck.diary.model import (
     name_places,
 )
 from spasmcheck.diary.summary import (
-    MIN_TREND_WEEKS,
     NIGHT_END_HOUR,
     NIGHT_START_HOUR,
-    SIGNIFICANCE,
     DiarySummary,
+    Direction,
     summarise,
 )
 from spasmcheck.knowledge.loader import KnowledgeBase
@@ -723,24 +722,24 @@ def summary_lines(summary: DiarySummary, names: dict[str, str]) -> list[str]:
     if not n:
         return lines
 
-    fit = summary.trend.fit
     caution = (
         " A few weeks of a diary can change by chance, and bad spells make a trend look"
         " stronger than it is: take it as a hint, not a measurement."
     )
-    if summary.trend.weeks < MIN_TREND_WEEKS or fit.rate_ratio is None or fit.p_value is None:
+    # The one rule the PDF and FHIR word too (diary.summary.Direction); plain words for the
+    # person, the rate ratio and its interval are in the report.
+    direction = summary.trend.direction
+    if direction is Direction.TOO_FEW_WEEKS:
         lines.append("Too few weeks yet to tell whether episodes are becoming more frequent.")
+    elif direction is Direction.RISING:
+        lines.append(f"Episodes are becoming more frequent{REAL_CHANGE}.{caution}")
+    elif direction is Direction.FALLING:
+        lines.append(f"Episodes are becoming less frequent{REAL_CHANGE}.{caution}")
     else:
-        # plain words for the person; the rate ratio and its interval are in the report
-        if summary.trend.rising:
-            lines.append(f"Episodes are becoming more frequent{REAL_CHANGE}.{caution}")
-        elif fit.p_value < SIGNIFICANCE and fit.rate_ratio < 1:
-            lines.append(f"Episodes are becoming less frequent{REAL_CHANGE}.{caution}")
-        else:
-            lines.append(
-                "No clear change in how often episodes come: the ups and downs so far could"
-                " be chance." + caution
-            )
+        lines.append(
+            "No clear change in how often episodes come: the ups and downs so far could"
+            " be chance." + caution
+        )
 
     night = summary.night
     lines.append(
@@ -760,12 +759,12 @@ def summary_lines(summary: DiarySummary, names: dict[str, str]) -> list[str]:
     severity = summary.severity
     if severity.mean is not None:
         text = f"Average severity {severity.mean:.1f} out of 10"
-        slope = severity.fit
-        if slope is None or severity.weeks < MIN_TREND_WEEKS:
+        slope, strength = severity.fit, severity.direction
+        if slope is None or strength is Direction.TOO_FEW_WEEKS:
             text += "; too few episodes or weeks to tell a change."
-        elif severity.rising:
+        elif strength is Direction.RISING:
             text += f"; episodes are getting stronger, about {slope.slope:+.2f} points a week."
-        elif slope.p_value < SIGNIFICANCE and slope.slope < 0:
+        elif strength is Direction.FALLING:
             text += f"; episodes are getting milder, about {slope.slope:+.2f} points a week."
         else:
             text += "; no clear change in strength."
