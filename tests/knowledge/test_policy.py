@@ -189,4 +189,10 @@ def test_an_id_that_code_names_must_stay_in_the_knowledge_base(data_copy: Path) 
 
 def test_code_uses_the_named_ids() -> None:
     assert parser.SUDDEN_ONSET == ids.SUDDEN_ONSET
-    assert set(ids.FINDINGS) == {ids.FAMILY_HISTORY, ids.SUDDEN_ONSET, ids.NEW_OR_CHANGED_MEDICINE}
+    assert set(ids.FINDINGS) == {
+        ids.FAMILY_HISTORY,
+        ids.SUDDEN_ONSET,
+        ids.NEW_OR_CHANGED_MEDICINE,
+        ids.PREGNANT,
+    }
+    assert interview.PREGNANT == ids.PREGNANT

@@ -21,11 +21,14 @@ SUDDEN_ONSET: Final = "sudden_onset"
 NEW_OR_CHANGED_MEDICINE: Final = "med_new_or_changed"
 # The choice group whose options the web draws on the body map.
 LOCATION_GROUP: Final = "location"
+# Pregnancy: offered as an option only to someone who could be pregnant (the interview).
+PREGNANT: Final = "pregnant"
 
 # Each finding id above with the kind it must have.
 FINDINGS: Final[dict[str, FindingKind]] = {
     FAMILY_HISTORY: FindingKind.HISTORY,
     SUDDEN_ONSET: FindingKind.COURSE,
     NEW_OR_CHANGED_MEDICINE: FindingKind.MEDICINE,
+    PREGNANT: FindingKind.HISTORY,
 }
 GROUPS: Final[tuple[str, ...]] = (LOCATION_GROUP,)

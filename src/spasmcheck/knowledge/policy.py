@@ -83,6 +83,9 @@ class InterviewPolicy(PolicyModel):
     choice_groups: list[Identifier] = Field(min_length=1)
     duration_groups: list[Identifier]
     self_care_checks: CitedGroups
+    # Asked first after the emergency screen, in this order, each only when the text has not
+    # already answered any of its options: where, and about you (docs/model.md).
+    first_groups: CitedGroups
 
     @model_validator(mode="after")
     def _subsets(self) -> InterviewPolicy:
@@ -92,6 +95,7 @@ class InterviewPolicy(PolicyModel):
         for name, groups in (
             ("duration_groups", self.duration_groups),
             ("self_care_checks", self.self_care_checks.groups),
+            ("first_groups", self.first_groups.groups),
         ):
             outside = [g for g in groups if g not in choice]
             if outside:
@@ -106,6 +110,7 @@ class InterviewPolicy(PolicyModel):
 
     def citations(self) -> Iterator[Citation]:
         yield from self.self_care_checks.cite
+        yield from self.first_groups.cite
 
 
 class DurationUnit(StrEnum):

@@ -18,6 +18,11 @@ The policy is a chain of small pure parts, each tested on its own with written-o
 3. **Escalation** (:func:`escalation_targets`). When an emergency-department rule has fired,
    at most ``MAX_ESCALATION`` more questions check whether it needs an ambulance instead.
 4. **A doubtful sign** ("maybe my face drooped") that the screen did not settle is asked.
+4b. **A clinician's first questions** (:func:`first_group`): where it is (the body map), then
+   the person's medicines and illnesses ("about you": a new medicine, water tablets,
+   statins, insulin, diabetes, kidney disease, pregnancy), each asked once as one choice
+   question, and only when the text has not already answered one of its options ("my left
+   eyelid" says where). They come before the screening questions, whose odds they sharpen.
 5. **Screening** (:func:`screening_target`). Red-flag rules this presentation makes plausible
    are screened before information gain, as NHS 111 asks life-threatening questions first:
    a rule is plausible when the predictive probability that it would fire is at least
@@ -55,6 +60,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from spasmcheck.knowledge.ids import PREGNANT
 from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.knowledge.schema import EmergencyScreen, RedFlag, TriageLevel
 from spasmcheck.reasoning.engine import Assessment, Engine
@@ -82,6 +88,18 @@ SCREEN_LEVELS = dict(_POLICY.screen_levels)
 CHOICE_GROUPS = frozenset(_POLICY.choice_groups)
 # Asked before any self-care result, if not yet known (cited in the policy file).
 SELF_CARE_CHECKS = tuple(_POLICY.self_care_checks.groups)
+# Asked first after the emergency screen when the text has not answered them: where, about you
+FIRST_GROUPS = tuple(_POLICY.first_groups.groups)
+# The ages at which pregnancy is offered as an option (when the sex is not male).
+CHILDBEARING_AGES = (12, 55)
+FIRST_WHY = {
+    "location": "Where it happens is the first thing a doctor asks: it tells most causes apart.",
+    "about_you": (
+        "Medicines and illnesses change which causes are likely: some medicines cause cramps "
+        "or spasms, and diabetes, kidney disease and pregnancy each have causes and warning "
+        "signs of their own."
+    ),
+}
 # "Why are you asking this?" names causes still in the running that the answer clearly moves.
 WHY_MIN_PROBABILITY = _POLICY.why_min_probability
 WHY_MIN_LLR = _POLICY.why_min_llr
@@ -242,6 +260,30 @@ def affirmed_flags(fired: Iterable[FiredFlag], present: Collection[str]) -> list
 
 
 # -- 2. the emergency screen ----------------------------------------------------------------
+
+
+def first_group(
+    groups: Sequence[str], members: Mapping[str, Sequence[str]], evidence: EvidenceSet
+) -> str | None:
+    """The first of ``groups`` (FIRST_GROUPS) that the evidence has not touched at all.
+
+    A group is skipped as soon as any of its options is known — said in the text, answered,
+    or answered "don't know" — so "my left eyelid" is never followed by "where is it?", and
+    no group is asked twice.
+    """
+    for group_id in groups:
+        ids = members.get(group_id, ())
+        if ids and not any(f in evidence for f in ids):
+            return group_id
+    return None
+
+
+def options_for(members: Sequence[str], age: int | None, sex: str | None) -> list[str]:
+    """A choice group's options for this person: pregnancy only for someone who could be
+    pregnant (not male; aged ``CHILDBEARING_AGES`` when the age is known)."""
+    low, high = CHILDBEARING_AGES
+    could_be_pregnant = sex != "male" and (age is None or low <= age <= high)
+    return [f for f in members if f != PREGNANT or could_be_pregnant]
 
 
 def settled(evidence: EvidenceSet, finding_id: str) -> bool:
@@ -641,7 +683,9 @@ class ScreeningIndex:
                 present[j] = there[j] = True
             if item.possible:
                 there[j] = True
-            if item.origin is Origin.ANSWER:
+            # An answer to the history questions asked first (where, about you) is not a
+            # screening answer: a rule its complaint names is still screened.
+            if item.origin is Origin.ANSWER and item.question not in FIRST_GROUPS:
                 answered[j] = True
         unknown: BoolArray = ~known
         unknown[self.pad] = False
@@ -822,6 +866,11 @@ class Interviewer:
             # A doubtful ambulance sign the person could not rule out ("don't know"): to be
             # safe the result is the ambulance, and nothing else needs asking.
             return stop(StopReason.EMERGENCY_SIGN)
+        first = first_group(FIRST_GROUPS, self.group_members, evidence)
+        if first is not None and asked < self.max_questions:
+            question = self._first_question(first, age, sex)
+            if question is not None:
+                return ask(question)
         if assessment.triage.level is TriageLevel.SELF_CARE:
             # The questions left are kept for how long and whether it is getting worse, so
             # that the cap never skips them before a self-care result.
@@ -850,7 +899,10 @@ class Interviewer:
             {
                 e.question
                 for e in evidence
-                if e.origin is Origin.ANSWER and e.status is Status.UNKNOWN and not e.screening
+                if e.origin is Origin.ANSWER
+                and e.status is Status.UNKNOWN
+                and not e.screening
+                and e.question not in FIRST_GROUPS
             }
         )
         reason = stop_reason(
@@ -888,6 +940,17 @@ class Interviewer:
                         screening=True,
                     )
         return None
+
+    def _first_question(self, group_id: str, age: int | None, sex: str | None) -> Question | None:
+        """Where, or about you, as one choice question over the options that suit the person."""
+        members = options_for(self.group_members[group_id], age, sex)
+        if not members:
+            return None
+        group = self.kb.group_by_id[group_id]
+        options = tuple(Option(f, self.kb.finding_by_id[f].name) for f in members)
+        kind = QuestionKind.MULTIPLE if group.multiple else QuestionKind.SINGLE
+        why = FIRST_WHY.get(group_id, "A doctor would ask this first.")
+        return Question(group_id, kind, group.question, why, False, options)
 
     def _escalation_question(self, finding_id: str, rule: RedFlag) -> Question:
         finding = self.kb.finding_by_id[finding_id]
