@@ -96,4 +96,5 @@ def test_diary_summary_benchmark(benchmark, heavy_diary, engine) -> None:  # typ
         result = diary.summary(session, user=user, engine=engine, start=START, end=END)
         return result.episodes
 
+    summarise()  # warm: the first call in a process also imports the statistics libraries
     assert benchmark(summarise) == EPISODES

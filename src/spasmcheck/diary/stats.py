@@ -1,35 +1,41 @@
-"""Small, hand-checkable statistics for the diary summary (numpy and :mod:`math` only).
+"""Textbook statistics for the diary summary, computed by maintained libraries.
 
-Every method here is a textbook one, chosen so that a reviewer can redo it on paper:
+Every method here is a textbook one, chosen so that a reviewer can redo it on paper; the
+numerics come from scipy and statsmodels (issue 13 item 8), imported inside the functions
+that need them: statsmodels brings pandas with it, and a process that never summarises a
+diary (the CLI's ``assess``) should not pay for that (docs/benchmarks.md, "Diary statistics").
 
 * :func:`poisson_trend` — Poisson log-linear regression of counts on an index,
   ``log E[y_i] = log e_i + a + b x_i`` (``e_i`` the exposure, e.g. days of the week inside the
-  range), fitted by iteratively reweighted least squares (Newton's method on the log-likelihood,
-  with step halving). ``exp(b)`` is the rate ratio per unit of ``x``; its 95 % interval is the
-  Wald interval ``exp(b ± 1.96·se)`` with ``se`` from the Fisher information. The p-value is the
-  **score test** of ``b = 0`` (the Poisson analogue of the Cochran-Armitage trend test): given
-  the total ``N``, under no trend each episode falls in unit ``i`` with probability
-  ``p_i = e_i / Σe``, so ``U = Σ (x_i - x̄) y_i`` with ``x̄ = Σ p_i x_i`` has variance
-  ``V = N Σ p_i (x_i - x̄)²`` and ``z = U / √V`` is compared with the standard normal. The score
-  test is used because it exists even when the MLE does not (every episode in the last week).
-  Assumptions: counts independent and Poisson given the rate; the log-rate is linear in ``x``
-  (a steady multiplicative change). Over-dispersion (clusters of bad days) makes the p-value too
-  small, so callers ask for more than one signal before calling a rise real.
+  range), fitted by statsmodels' GLM (Poisson family, log link, ``log e`` as offset; iteratively
+  reweighted least squares). ``exp(b)`` is the rate ratio per unit of ``x``; its 95 % interval
+  is the Wald interval ``exp(b ± 1.96·se)`` with ``se`` from the Fisher information. The p-value
+  is the **score test** of ``b = 0`` (the Poisson analogue of the Cochran-Armitage trend test),
+  written out because it is four lines: given the total ``N``, under no trend each episode
+  falls in unit ``i`` with probability ``p_i = e_i / Σe``, so ``U = Σ (x_i - x̄) y_i`` with
+  ``x̄ = Σ p_i x_i`` has variance ``V = N Σ p_i (x_i - x̄)²`` and ``z = U / √V`` is compared
+  with the standard normal. The score test is used because it exists even when the MLE does
+  not (every episode in the last week). Assumptions: counts independent and Poisson given the
+  rate; the log-rate is linear in ``x`` (a steady multiplicative change). Over-dispersion
+  (clusters of bad days) makes the p-value too small, so callers ask for more than one signal
+  before calling a rise real.
 * :func:`ols_slope` — ordinary least-squares slope with the classical t test
   (``t = slope / se`` on ``n - 2`` degrees of freedom). Assumes independent errors with equal
-  variance, roughly normal. The Student t tail uses the regularised incomplete beta function
-  (Lentz's continued fraction, as in Numerical Recipes §6.4).
-* :func:`wilson_interval` — the Wilson score interval for a proportion.
+  variance, roughly normal. The Student t tail and quantile are scipy's (``scipy.special``).
+* :func:`wilson_interval` — the Wilson score interval for a proportion (statsmodels'
+  ``proportion_confint``).
 * :func:`rate_ratio` — the ratio of two Poisson rates ``(a/t1) / (b/t0)``. Given ``a + b``,
   ``a`` is binomial with ``π = RR·t1 / (RR·t1 + t0)``, so a Wilson interval for ``π`` maps to an
   interval for the ratio: ``RR = π/(1-π) · t0/t1``.
 * :func:`newcombe_difference` — difference of two proportions with Newcombe's hybrid score
-  interval (method 10, Newcombe 1998), built from the two Wilson intervals.
+  interval (method 10, Newcombe 1998), built from the two Wilson intervals (statsmodels'
+  ``confint_proportions_2indep``, ``method="newcomb"``).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -44,53 +50,20 @@ def normal_two_sided_p(z: float) -> float:
     return math.erfc(abs(z) / math.sqrt(2.0))
 
 
-def _betacf(a: float, b: float, x: float) -> float:
-    """Continued fraction for the incomplete beta function (modified Lentz)."""
-    tiny = 1e-300
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 300):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < 1e-15:
-            break
-    return h
-
-
 def regularized_beta(x: float, a: float, b: float) -> float:
-    """I_x(a, b), the regularised incomplete beta function."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    )
-    front = math.exp(log_front)
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _betacf(a, b, x) / a
-    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+    """I_x(a, b), the regularised incomplete beta function (``scipy.special.betainc``)."""
+    from scipy.special import betainc  # type: ignore[import-untyped]
+
+    return float(betainc(a, b, min(max(x, 0.0), 1.0)))
 
 
 def student_t_two_sided_p(t: float, df: float) -> float:
     """P(|T| >= |t|) for Student's t with ``df`` degrees of freedom."""
+    from scipy.special import stdtr
+
     if math.isinf(t):
         return 0.0
-    return regularized_beta(df / (df + t * t), df / 2.0, 0.5)
+    return float(2.0 * stdtr(df, -abs(t)))
 
 
 @dataclass(frozen=True)
@@ -135,31 +108,21 @@ def poisson_trend(
         note = f"all episodes fall in the {where} week: the rate ratio has no finite estimate"
         return PoissonTrend(None, None, None, z, p_value, note)
 
+    from statsmodels.genmod.families import Poisson  # type: ignore[import-untyped]
+    from statsmodels.genmod.generalized_linear_model import GLM  # type: ignore[import-untyped]
+    from statsmodels.tools.sm_exceptions import (  # type: ignore[import-untyped]
+        PerfectSeparationWarning,
+    )
+
     design = np.column_stack([np.ones_like(xs), xs - x_bar])  # centred: a better-conditioned fit
-    offset = np.log(e)
-    beta = np.array([math.log(total / float(e.sum())), 0.0])
-
-    def loglik(b: np.ndarray) -> float:
-        eta = offset + design @ b
-        return float(y @ eta - np.exp(eta).sum())
-
-    current = loglik(beta)
-    for _ in range(100):
-        mu = np.exp(offset + design @ beta)
-        step = np.linalg.solve(design.T @ (design * mu[:, None]), design.T @ (y - mu))
-        scale = 1.0
-        while scale > 1e-6:
-            candidate = beta + scale * step
-            value = loglik(candidate)
-            if value >= current - 1e-12:
-                break
-            scale /= 2.0
-        beta, current = candidate, value
-        if float(np.abs(scale * step).max()) < 1e-10:
-            break
-    mu = np.exp(offset + design @ beta)
-    covariance = np.linalg.inv(design.T @ (design * mu[:, None]))
-    b, se = float(beta[1]), math.sqrt(float(covariance[1, 1]))
+    model = GLM(y, design, family=Poisson(), offset=np.log(e))
+    # Two artefacts of statsmodels' least-squares helper, not of the Poisson fit: counts that
+    # lie exactly on the curve (1, 2, 4, 8) are "perfect prediction", and two weeks leave no
+    # residual degrees of freedom for a scale the Poisson family does not use (it is 1).
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        fit = model.fit(tol=1e-12)  # as far as the fit it replaced (rate ratios to ~1e-12)
+    b, se = float(fit.params[1]), float(fit.bse[1])
     return PoissonTrend(math.exp(b), math.exp(b - Z95 * se), math.exp(b + Z95 * se), z, p_value)
 
 
@@ -181,48 +144,40 @@ def ols_slope(x: Sequence[float], y: Sequence[float]) -> Slope | None:
     if n < 3:
         return None
     dx = xs - xs.mean()
-    sxx = float(dx @ dx)
+    # np.dot, not @: for two long vectors matmul takes milliseconds where dot takes microseconds
+    sxx = float(np.dot(dx, dx))
     if sxx == 0.0:
         return None
-    slope = float(dx @ (ys - ys.mean())) / sxx
+    slope = float(np.dot(dx, ys - ys.mean())) / sxx
     residuals = ys - ys.mean() - slope * dx
     df = n - 2
-    s2 = float(residuals @ residuals) / df
+    s2 = float(np.dot(residuals, residuals)) / df
     se = math.sqrt(s2 / sxx)
     if se <= 1e-12 * max(1.0, abs(slope)):  # an exact straight line
         t = 0.0 if slope == 0.0 else math.copysign(math.inf, slope)
         p_value = 1.0 if slope == 0.0 else 0.0
         return Slope(slope, slope, slope, t, df, p_value)
+    from scipy.special import stdtrit
+
     t = slope / se
-    t_crit = _t_quantile_975(df)
+    t_crit = float(stdtrit(df, 0.975))
     return Slope(
         slope, slope - t_crit * se, slope + t_crit * se, t, df, student_t_two_sided_p(t, df)
     )
 
 
-def _t_quantile_975(df: int) -> float:
-    """The t value with two-sided tail 0.05, by bisection on the tail probability."""
-    lo, hi = 0.0, 1000.0
-    for _ in range(200):
-        mid = (lo + hi) / 2.0
-        if student_t_two_sided_p(mid, df) > 0.05:
-            lo = mid
-        else:
-            hi = mid
-    return (lo + hi) / 2.0
-
-
 def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion."""
+    """Wilson score interval for a binomial proportion, at the two-sided level of ``z``."""
+    from statsmodels.stats.proportion import proportion_confint  # type: ignore[import-untyped]
+
     if n <= 0:
         raise ValueError("n must be positive")
-    p = successes / n
-    denominator = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
-    return low, high
+    low, high = proportion_confint(successes, n, alpha=normal_two_sided_p(z), method="wilson")
+    # the interval's ends are exactly 0 and 1 at 0 and n successes (no rounding crumbs)
+    return (
+        0.0 if successes == 0 else max(0.0, float(low)),
+        1.0 if successes == n else min(1.0, float(high)),
+    )
 
 
 @dataclass(frozen=True)
@@ -244,10 +199,9 @@ def rate_ratio(a: int, t1: float, b: int, t0: float) -> RateRatio:
 
 def newcombe_difference(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float, float]:
     """p1 - p2 with Newcombe's hybrid score 95 % interval: (difference, low, high)."""
-    p1, p2 = k1 / n1, k2 / n2
-    l1, u1 = wilson_interval(k1, n1)
-    l2, u2 = wilson_interval(k2, n2)
-    d = p1 - p2
-    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return d, low, high
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    low, high = confint_proportions_2indep(
+        k1, n1, k2, n2, method="newcomb", compare="diff", alpha=0.05
+    )
+    return k1 / n1 - k2 / n2, float(low), float(high)

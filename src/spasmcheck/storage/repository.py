@@ -371,7 +371,7 @@ def _utc(value: datetime | str) -> datetime:
     gives the naive UTC text :class:`models.UTCDateTime` stored."""
     if isinstance(value, datetime):
         return value.astimezone(UTC)
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return datetime.fromisoformat(value + "+00:00")
 
 
 def episode_facts(
@@ -422,7 +422,7 @@ def episode_facts(
             context_text,
             medicine_name,
             remedy_text,
-        ) in session.connection().execute(query)
+        ) in session.connection().execute(query).all()
     ]
 
 
