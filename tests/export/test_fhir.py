@@ -268,7 +268,8 @@ def test_bundle_validates_as_r4b_collection(bundle: dict[str, Any]) -> None:
     assert counts["Patient"] == 1
     assert counts["QuestionnaireResponse"] == 1
     assert counts["RiskAssessment"] == 1
-    assert counts["Condition"] == 5
+    # the diuretic story: three causes from 5 % up (41 %, 26 %, 6 %); the fourth is at 4.6 %
+    assert counts["Condition"] == 3
     assert set(counts) == {
         "Patient",
         "QuestionnaireResponse",
@@ -430,12 +431,16 @@ def test_an_older_result_with_ids_the_knowledge_base_lost_still_exports(engine: 
 # --- conditions ---------------------------------------------------------------------------------
 
 
-def test_conditions_are_the_top_five_with_icd10_and_snomed(
+def test_conditions_are_the_causes_above_the_threshold_with_icd10_and_snomed(
     bundle: dict[str, Any], report: ReportInput, kb: KnowledgeBase
 ) -> None:
     conditions = resources_of(bundle, "Condition")
-    ranked = result_json(report)["conditions"][: fhir.MAX_CONDITIONS]
-    assert len(conditions) == len(ranked) == 5
+    ranked = [
+        c
+        for c in result_json(report)["conditions"]
+        if c["probability"] >= fhir.CONDITION_MIN_PROBABILITY or c["explains_level"]
+    ][: fhir.MAX_CONDITIONS]
+    assert 0 < len(conditions) == len(ranked) < len(result_json(report)["conditions"])
     for cause, condition in zip(ranked, conditions, strict=True):
         source = kb.condition_by_id[cause["id"]]
         icd = [c["code"] for c in codings(condition["code"]) if c["system"] == fhir.ICD10CM]
@@ -453,17 +458,16 @@ def test_conditions_are_the_top_five_with_icd10_and_snomed(
         assert "clinicalStatus" not in condition  # unknown: the export claims no more
 
 
-def test_the_top_cause_is_differential_below_half(
-    bundle: dict[str, Any], report: ReportInput
-) -> None:
-    assert result_json(report)["conditions"][0]["probability"] < 0.5
+def test_every_condition_is_differential(bundle: dict[str, Any]) -> None:
     statuses = [
         codings(c["verificationStatus"])[0]["code"] for c in resources_of(bundle, "Condition")
     ]
-    assert statuses == ["differential"] * 5
+    assert statuses and set(statuses) == {"differential"}
 
 
-def test_the_top_cause_is_provisional_from_half(engine: Engine) -> None:
+def test_a_likely_top_cause_is_still_differential(engine: Engine) -> None:
+    """Issue 14 item 21: nobody has examined the person, so even a cause the model favours
+    clearly (at least one half) is a differential, never provisional."""
     report = make_report(
         engine,
         "my left eyelid keeps flickering for a few seconds at a time when I am tired and "
@@ -474,16 +478,7 @@ def test_the_top_cause_is_provisional_from_half(engine: Engine) -> None:
     statuses = [
         codings(c["verificationStatus"])[0]["code"] for c in resources_of(bundle, "Condition")
     ]
-    assert statuses[0] == "provisional"
-    assert set(statuses[1:]) == {"differential"}
-
-
-@pytest.mark.parametrize(
-    ("rank", "probability", "status"),
-    [(0, 0.5, "provisional"), (0, 0.4999, "differential"), (1, 0.9, "differential")],
-)
-def test_verification_status_rule(rank: int, probability: float, status: str) -> None:
-    assert fhir.verification_status(rank, probability) == status
+    assert statuses and set(statuses) == {"differential"}
 
 
 def test_condition_evidence_points_at_finding_observations(bundle: dict[str, Any]) -> None:

@@ -10,12 +10,16 @@ What goes in (docs/export.md has the full table):
   known present or absent), linked by canonical URL and version to :func:`questionnaire`.
 * ``Observation`` per finding known present or absent (``valueBoolean``), coded SNOMED CT and
   HPO where the knowledge base has codes, otherwise a text-only ``CodeableConcept``.
-* ``Condition`` per ranked cause (the top :data:`MAX_CONDITIONS`): verificationStatus
-  ``differential``; the first one is ``provisional`` only when its probability is at least
-  :data:`PROVISIONAL_PROBABILITY`. Codings ICD-10-CM and SNOMED CT where present.
-* ``RiskAssessment``: a prediction with ``probabilityDecimal`` per ranked cause, and the triage
-  level as an extension holding a coding in the project code system :data:`TRIAGE_SYSTEM`,
-  with the triage reasons as notes.
+* ``Condition`` only for a cause worth a clinician's differential (:func:`is_condition`): a
+  probability of at least :data:`CONDITION_MIN_PROBABILITY`, or a cause that explains an
+  emergency triage level; at most :data:`MAX_CONDITIONS`, verificationStatus ``differential``
+  (nobody has examined the person). A Condition in a bundle can land on a problem list, so a
+  coffee drinker's bundle must not carry stimulant intoxication at 1 %. Codings ICD-10-CM and
+  SNOMED CT where present.
+* ``RiskAssessment``: the full ranking, one prediction with ``probabilityDecimal`` per ranked
+  cause (each says whether it is also a Condition), and the triage level as an extension
+  holding a coding in the project code system :data:`TRIAGE_SYSTEM`, with the triage reasons
+  as notes.
 * ``Observation`` per diary episode in the report's range: effective time (a period when the
   episode has a duration), body site, and components for severity (``valueInteger`` 0-10),
   kind, body areas, context, remedies and medicine.
@@ -32,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -40,7 +44,12 @@ from zoneinfo import ZoneInfo
 from spasmcheck.diary.model import KIND_FINDINGS, Episode, Remedy
 from spasmcheck.diary.summary import Direction, summarise
 from spasmcheck.export.model import JsonObject, JsonValue, ReportInput
-from spasmcheck.export.report import FREQUENCY_WORDS, SEVERITY_WORDS, what_changed
+from spasmcheck.export.report import (
+    FREQUENCY_WORDS,
+    QUESTION_MIN_PROBABILITY,
+    SEVERITY_WORDS,
+    what_changed,
+)
 from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.knowledge.schema import Finding
 from spasmcheck.reasoning.chance import chance_percent, chance_words
@@ -91,7 +100,15 @@ DATA_NOT_RECORDED: JsonObject = {
 }
 
 MAX_CONDITIONS = 5
-PROVISIONAL_PROBABILITY = 0.5
+# A cause becomes a Condition (a differential diagnosis a clinician may carry forward) only from
+# this probability: the report's own cut-off for the causes that shape the questions for the
+# doctor (export.report.QUESTION_MIN_PROBABILITY), so the PDF and the bundle put forward the
+# same causes. Why a cut-off at all: Pauker & Kassirer's threshold approach (N Engl J Med
+# 1980;302:1109-17) — below a testing threshold a diagnosis is not worked up, and that
+# threshold is lower the more a missed disease harms; so a cause that explains an emergency
+# triage level is a Condition whatever its probability. The number is the project's choice,
+# not theirs (docs/export.md). Every cause stays in the RiskAssessment.
+CONDITION_MIN_PROBABILITY = QUESTION_MIN_PROBABILITY
 NOT_A_DIAGNOSIS = "estimate, not a diagnosis"
 
 # linkIds of the Questionnaire that are not findings; finding ids never contain "." so these
@@ -424,11 +441,14 @@ def _percent(probability: float) -> str:
     return f"{chance_words(probability)} ({chance_percent(probability)})"
 
 
-def verification_status(rank: int, probability: float) -> str:
-    """``provisional`` for the top cause with probability >= 0.5, else ``differential``."""
-    if rank == 0 and probability >= PROVISIONAL_PROBABILITY:
-        return "provisional"
-    return "differential"
+def is_condition(cause: ConditionPublic) -> bool:
+    """Whether a ranked cause goes in the bundle as a ``Condition`` (the module docstring)."""
+    return cause.probability >= CONDITION_MIN_PROBABILITY or cause.explains_level
+
+
+def condition_causes(causes: Sequence[ConditionPublic]) -> list[ConditionPublic]:
+    """The causes that become Conditions, in rank order, at most :data:`MAX_CONDITIONS`."""
+    return [c for c in causes if is_condition(c)][:MAX_CONDITIONS]
 
 
 def _condition(
@@ -439,7 +459,7 @@ def _condition(
     observations: dict[str, str],
 ) -> JsonObject:
     probability = cause.probability
-    status = verification_status(rank, probability)
+    status = "differential"  # an estimate for a person nobody has examined
     notes = [
         {
             "text": (
@@ -479,11 +499,20 @@ def _risk_assessment(
     triage = result.triage
     level = triage.level.value
     label = triage.label or level
+    listed = {c.id for c in condition_causes(result.conditions)}
     predictions: list[JsonObject] = [
         {
             "outcome": _condition_concept(cause),
             "probabilityDecimal": cause.probability,
-            "rationale": f"Rank {rank + 1}: {NOT_A_DIAGNOSIS}",
+            "rationale": (
+                f"Rank {rank + 1}, {_percent(cause.probability)}: {NOT_A_DIAGNOSIS}; "
+                + (
+                    "also a Condition (differential)."
+                    if cause.id in listed
+                    else "not a Condition (below the differential threshold"
+                    f" of {chance_percent(CONDITION_MIN_PROBABILITY)})."
+                )
+            ),
         }
         for rank, cause in enumerate(result.conditions)
     ]
@@ -733,8 +762,9 @@ def fhir_bundle(report: ReportInput, *, engine: Engine) -> JsonObject:
         entries.append(_entry(uid, _finding_observation(item, finding, patient, when, source)))
     basis += observations.values()
 
-    causes = report.result.conditions[:MAX_CONDITIONS]
-    for rank, cause in enumerate(causes):
+    ranks = {c.id: rank for rank, c in enumerate(report.result.conditions)}
+    for cause in condition_causes(report.result.conditions):
+        rank = ranks[cause.id]
         uid = ids.make("Condition", cause.id)
         entries.append(_entry(uid, _condition(rank, cause, patient, when, observations)))
 
@@ -781,9 +811,10 @@ def resources_of(bundle: JsonObject, resource_type: str) -> list[Mapping[str, Js
 
 __all__ = [
     "FhirExportError",
+    "condition_causes",
     "diary_episodes",
     "fhir_bundle",
+    "is_condition",
     "questionnaire",
     "resources_of",
-    "verification_status",
 ]
