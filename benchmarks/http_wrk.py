@@ -27,7 +27,12 @@ Scenarios:
         --scenarios me,episodes
 
 wrk runs on the same cores as the servers: every figure is what the server does while
-sharing the CPU with the load generator.
+sharing the CPU with the load generator. On a machine shared with other jobs, requests/s
+also depend on how much CPU the scheduler gives each server (a process with more runnable
+threads gets more of an oversubscribed machine), so each line also gives the server's own CPU
+time per answer (user + system, from /proc, the server and its workers) and the minimal
+app's CPU per answer over the route's (``cpu_share_of_minimal``): the share of the minimal
+app's rate the route would reach on cores of its own.
 """
 
 from __future__ import annotations
@@ -59,6 +64,26 @@ PASSWORD = "correct horse battery staple"
 SCENARIOS = ("interview", "web", "web_answer", "me", "episodes")
 MINIMAL_BODY = '{"name": "calf", "count": 3, "tags": ["night", "running"]}'
 WRK_TIMEOUT_S = 5
+
+
+SERVER_PIDS: dict[str, int] = {}  # base URL → the server's process (its workers are children)
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by ``pid`` and every process below it."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / TICKS_PER_S
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 def lua_string(text: str) -> str:
@@ -145,6 +170,7 @@ def serving(
             command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     base = f"http://{HOST}:{port}"
+    SERVER_PIDS[base] = process.pid
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -222,10 +248,24 @@ def run_wrk(
         f"--timeout={WRK_TIMEOUT_S}s", "--latency", "-s", str(lua), f"{base}{path}",
     ]  # fmt: skip
     load = os.getloadavg()[0]
+    cpu_before = cpu_seconds(SERVER_PIDS[base])
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    cpu = cpu_seconds(SERVER_PIDS[base]) - cpu_before
     result = parse_wrk(output)
     result["load_1min"] = round(load, 2)
+    # The server's own CPU time per answer: unlike requests/s, it does not depend on how
+    # much of the shared cores the other jobs on the machine left to the server.
+    if result["requests"]:
+        result["server_cpu_ms_per_request"] = round(1000 * cpu / result["requests"], 3)
     return result
+
+
+def cpu_share(yardstick: dict[str, Any], measured: dict[str, Any]) -> float | None:
+    """The minimal app's CPU per request over the route's: the share of the minimal app's
+    rate the route would reach on cores of its own."""
+    mine = measured.get("server_cpu_ms_per_request")
+    minimal = yardstick.get("server_cpu_ms_per_request")
+    return round(minimal / mine, 3) if mine and minimal else None
 
 
 def sign_up(client: httpx.Client, email: str) -> str:
@@ -438,6 +478,10 @@ def main(argv: list[str] | None = None) -> int:
                                     "minimal_p99_ms": yardstick.get("p99_ms"),
                                     "minimal_errors": yardstick["errors"],
                                     "share_of_minimal": round(share, 3),
+                                    "minimal_server_cpu_ms_per_request": yardstick.get(
+                                        "server_cpu_ms_per_request"
+                                    ),
+                                    "cpu_share_of_minimal": cpu_share(yardstick, measured),
                                 }
                             ),
                             flush=True,
