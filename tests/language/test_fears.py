@@ -57,6 +57,8 @@ AFFIRMED = [
     ("my calf is swollen and red", "calf_warm_red"),
     ("she passed out in the kitchen", "fainting"),
     ("my legs are so weak i cant stand up", "weakness"),
+    ("since the dog bite my jaw has been getting tighter", "jaw_ache"),
+    ("tightness in my jaw in the mornings", "jaw_ache"),
 ]
 
 
