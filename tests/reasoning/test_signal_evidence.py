@@ -12,6 +12,7 @@ import pytest
 
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import TriageLevel
+from spasmcheck.reasoning.chance import chance_words
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.inference import MAX_PROBABILITY
@@ -95,3 +96,23 @@ def test_the_engine_shows_the_signal_adjusted_probabilities(tiny_engine: Engine)
     odds = raw[i] * SIGNAL_LIKELIHOOD_RATIO
     expected = min(MAX_PROBABILITY, odds / (odds + 1.0 - raw[i]))
     assert first.probability == pytest.approx(expected)
+
+
+def test_the_reason_gives_the_chance_that_is_shown(tiny_engine: Engine) -> None:
+    """The sentence "About N in 10 that the cause needs this level of care" agrees with the
+    causes listed beside it (one story), not with the posterior before the signs counted."""
+    evidence = EvidenceSet(
+        [
+            Evidence("face_droop", Status.PRESENT, Origin.TEXT),
+            Evidence("cramp", Status.PRESENT, Origin.TEXT),
+        ]
+    )
+    assessment = tiny_engine.evaluate(evidence)
+    assert assessment.triage.condition_level is TriageLevel.EMERGENCY_AMBULANCE
+    shown = sum(
+        c.probability
+        for c in assessment.conditions
+        if c.condition.triage.urgency >= TriageLevel.EMERGENCY_AMBULANCE.urgency
+    )
+    words = chance_words(shown)
+    assert any(r.startswith(words[:1].upper() + words[1:]) for r in assessment.triage.reasons)

@@ -147,10 +147,16 @@ def triage(
         prefix = "You were not sure about this, but to be safe: " if fired.uncertain else ""
         reasons.append(f"{prefix}{fired.flag.name}: {fired.flag.reason}")
     if by_conditions is not TriageLevel.SELF_CARE:
+        # In the probabilities shown (the fired signs as evidence at an emergency level), so
+        # the sentence agrees with the list of causes beside it; the level was reached on the
+        # model's own posterior, and the signs only add to the emergency-level mass.
+        shown = with_signal_evidence(kb, posterior, level, emergency_signals(flags))
+        needing = kb.condition_urgency >= by_conditions.urgency
+        mass = max(mass, float(shown[needing].sum()))
         top = [
             kb.conditions[i]
-            for i in np.argsort(-posterior)[:5]
-            if kb.conditions[i].triage.urgency >= by_conditions.urgency and posterior[i] >= 0.05
+            for i in np.argsort(-shown)[:5]
+            if kb.conditions[i].triage.urgency >= by_conditions.urgency and shown[i] >= 0.05
         ]
         names = ", ".join(c.name for c in top[:3]) or "the likely causes"
         words = chance_words(mass)
@@ -168,6 +174,11 @@ def triage(
     if level.is_emergency and guidance.do_now and guidance.do_now not in do_now:
         do_now.append(guidance.do_now)
     return TriageResult(level, reasons, flags, do_now, by_conditions)
+
+
+def emergency_signals(flags: Collection[FiredFlag]) -> list[str]:
+    """The findings of the fired emergency rules: the signs the shown probabilities use."""
+    return [f for fired in flags if fired.flag.level.is_emergency for f in fired.findings]
 
 
 def signalled_causes(
