@@ -20,9 +20,11 @@ from spasmcheck.language.tokens import Token, english_words, fold, phrase_keys, 
 from spasmcheck.language.wordlists import word_lists
 
 MIN_FUZZY_LENGTH = 6
-# Corrections remembered per lexicon: enough for every word of a busy day, bounded so that
-# a stream of new words cannot grow the process without limit (issue 16).
-MAX_REMEMBERED = 50_000
+# Corrections remembered per lexicon: enough for the words of a busy hour, bounded so that a
+# stream of new words cannot grow the process without limit (issue 16: with the stems and
+# the folding cache at 20,000 too, the resident set is flat within 10 % over 500,000 new
+# words, benchmarks/memory_words.py and docs/benchmarks.md, "Memory").
+MAX_REMEMBERED = 20_000
 
 
 # Words people put inside a phrase without changing it ("face WAS drooping"), skipped only

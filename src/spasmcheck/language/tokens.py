@@ -63,7 +63,9 @@ _STEMMER = snowballstemmer.stemmer("english")
 # building the engine; ``spasmcheck.reasoning.cache`` saves this table as JSON and hands it
 # back through :func:`remember_stems` on the next start.
 _STEMS: dict[str, str] = {}
-MAX_STEMS = 200_000
+# The build's phrases need about 6,000; past the cap new words are stemmed each time (issue 16:
+# 200,000 let 500,000 new words grow the process by a quarter, docs/benchmarks.md, "Memory").
+MAX_STEMS = 20_000
 
 
 def remember_stems(table: dict[str, str]) -> None:
@@ -75,7 +77,7 @@ def known_stems() -> dict[str, str]:
     return dict(_STEMS)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=20_000)
 def fold(word: str) -> str:
     """The Snowball (Porter 2) stem: "smoked", "smoking" and "smoke" all match.
 
