@@ -247,3 +247,14 @@ def test_the_pdf_gives_one_answer(engine: Engine, tmp_path: Path) -> None:
     text = pdf_text(render_pdf(report(engine), engine=engine), tmp_path)
     assert "Episodes became more frequent" not in text
     assert "No clear change in how often episodes come" in text
+
+
+def test_the_question_for_the_doctor_does_not_say_the_spasms_started_with_it(
+    engine: Engine,
+) -> None:
+    """The pattern counts a medicine on one of the first episodes (policy/retriage.yaml), so the
+    question says "near the start", not that the spasms started with it."""
+    data = build_report(report(engine), engine)
+    (question,) = [q for q in data.questions if "medicine" in q and "diary" in q]
+    assert "a new or changed medicine near the start of the spasms" in question
+    assert "starting with a new medicine" not in question
