@@ -85,6 +85,11 @@ class KnowledgeBase:
     condition_urgency: npt.NDArray[np.int64] = field(init=False, repr=False, compare=False)
     # finding id → the positions in red_flags of the rules whose all_of or any_of name it
     red_flags_naming: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    # (source, section) → the rendered citation: every result cites its advice again, and the
+    # knowledge base's citations are finite
+    _cited: dict[tuple[str, str | None], str] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
     # The interview's first question (screen/emergency_screen.yaml); None: no screen.
     screen: EmergencyScreen | None = None
 
@@ -120,13 +125,18 @@ class KnowledgeBase:
 
     def cite(self, citation: Citation) -> str:
         """Render a citation for people: the seed's file name and section, or title and year."""
+        key = (citation.source, citation.section)
+        if (rendered := self._cited.get(key)) is not None:
+            return rendered
         source = self.source_by_id[citation.source]
         if source.kind is SourceKind.SEED and source.file:
             label = source.file
         else:
             who = f"{source.publisher}, " if source.publisher else ""
             label = f"{who}{source.title} ({source.year})"
-        return f"{label} § {citation.section}" if citation.section else label
+        rendered = f"{label} § {citation.section}" if citation.section else label
+        self._cited[key] = rendered
+        return rendered
 
 
 def _data_root() -> Traversable:
