@@ -80,6 +80,27 @@ def test_every_context_finding_exists(kb: KnowledgeBase) -> None:
         (["tingling_lips_fingers", "tingling", "fast_breathing"], "numbness_or_tingling", False),
         # Numbness without the hyperventilation pattern still needs a doctor.
         (["numbness", "fast_breathing"], "numbness_or_tingling", True),
+        # Breathless with walking or climbing is a same-day check, over weeks a GP's, never an
+        # ambulance on that alone (NHS Shortness of breath, 2023).
+        (["trouble_breathing", "walking_distance_pain"], "breathing_difficulty", False),
+        (["trouble_breathing", "walking_distance_pain"], "exertional_breathlessness", True),
+        (
+            ["trouble_breathing", "walking_distance_pain", "history_weeks"],
+            "exertional_breathlessness",
+            False,
+        ),
+        (
+            ["trouble_breathing", "walking_distance_pain", "history_weeks"],
+            "long_standing_breathlessness",
+            True,
+        ),
+        # ...but breathlessness with no context, or sudden, still calls an ambulance.
+        (["trouble_breathing"], "breathing_difficulty", True),
+        (
+            ["trouble_breathing", "walking_distance_pain", "sudden_onset"],
+            "sudden_breathlessness",
+            True,
+        ),
         # A low that sugar has put right is treated at home (ADA 2024, section 6).
         (["shaky_sweaty_hungry", "hx_diabetes"], "low_sugar_diabetes_medicine", True),
         (
