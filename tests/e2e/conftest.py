@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT, running_server
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT, TEST_FACTORY, running_server
 
 PHONE: dict[str, Any] = {
     "viewport": {"width": 360, "height": 740},
@@ -29,7 +29,7 @@ ContextFactory = Callable[..., BrowserContext]
 
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_server(tmp_path_factory.mktemp("e2e")) as url:
+    with running_server(tmp_path_factory.mktemp("e2e"), factory=TEST_FACTORY) as url:
         yield url
 
 

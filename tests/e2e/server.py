@@ -1,7 +1,8 @@
 """Start the real app in a subprocess and a headless Chromium, for the browser tests and
 ``scripts/screenshots``.
 
-The server is started exactly as a person would run it (uvicorn with the app factory) on a
+The server is started exactly as a person would run it (uvicorn with the app factory; the
+browser tests give the factory of tests/e2e/app.py, the same with cheap hashing) on a
 free local port and a fresh SQLite file, in the "development" environment so that its
 cookies are not marked Secure on plain http. The browser is Debian's Chromium, driven by
 Playwright without ``playwright install`` (that would download a browser build, which this
@@ -39,6 +40,10 @@ INSTALL_HINT = (
     "(.ci/run does this), or set SPASMCHECK_SKIP_BROWSER=1 to skip them."
 )
 START_TIMEOUT_S = 30.0
+PRODUCT_FACTORY = "spasmcheck.server:create_app"
+# The product's factory with cheap password hashing, for the browser tests (tests/e2e/app.py).
+TEST_FACTORY = "tests.e2e.app:create_app"
+REPO = Path(__file__).resolve().parents[2]
 
 
 class ServerError(RuntimeError):
@@ -70,8 +75,11 @@ def _read(log: IO[bytes]) -> str:
 
 
 @contextmanager
-def running_server(database_dir: Path, *, quiet: bool = True) -> Iterator[str]:
-    """Run the app on a fresh SQLite file in ``database_dir``; yield its base URL."""
+def running_server(
+    database_dir: Path, *, quiet: bool = True, factory: str = PRODUCT_FACTORY
+) -> Iterator[str]:
+    """Run the app made by ``factory`` on a fresh SQLite file in ``database_dir``; yield its
+    base URL."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
@@ -85,7 +93,7 @@ def running_server(database_dir: Path, *, quiet: bool = True) -> Iterator[str]:
         "-m",
         "uvicorn",
         "--factory",
-        "spasmcheck.server:create_app",
+        factory,
         "--host",
         "127.0.0.1",
         "--port",
@@ -94,7 +102,9 @@ def running_server(database_dir: Path, *, quiet: bool = True) -> Iterator[str]:
     if quiet:
         command += ["--log-level", "warning"]
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(  # from the repository, where ``tests`` is importable
+            command, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
             while not _answers(base_url + "/"):
