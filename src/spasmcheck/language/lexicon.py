@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import OSA
 
 from spasmcheck.language.concepts import Concept, ConceptMatcher
-from spasmcheck.language.tokens import Token, english_words, fold, phrase_keys, tokenize
+from spasmcheck.language.tokens import Token, english_words, fold, phrase_keys, phrase_tokens
 from spasmcheck.language.wordlists import word_lists
 
 MIN_FUZZY_LENGTH = 6
@@ -86,7 +86,7 @@ class Lexicon:
                 continue
             by_first[keys[0]].append((keys, finding_id))
             vocabulary.update(keys)
-            surface_words.update(t.text for t in tokenize(phrase))
+            surface_words.update(phrase_tokens(phrase)[1])
         # Listed misspellings match as phrases, but their words stay open to correction:
         # "swolen" in "swolen ankle" must not stop "calf is swolen" reading as "swollen".
         for phrase, finding_id in misspellings:

@@ -148,6 +148,34 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+# Phrases of the build (the lexicons', the context rules' and the concepts' phrases: data,
+# never a description) → their tokens' keys and words. Tokenising them is most of building the
+# parser; ``spasmcheck.reasoning.cache`` saves this table with the stems (issue 16 item 8).
+_PHRASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+MAX_PHRASES = 100_000
+
+
+def phrase_tokens(phrase: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The folded keys and the words as written of a lexicon or rule phrase."""
+    known = _PHRASES.get(phrase)
+    if known is None:
+        tokens = tokenize(phrase)
+        known = (tuple(t.key for t in tokens), tuple(t.text for t in tokens))
+        if len(_PHRASES) < MAX_PHRASES:
+            _PHRASES[phrase] = known
+    return known
+
+
 def phrase_keys(phrase: str) -> tuple[str, ...]:
     """The folded token sequence of a lexicon or rule phrase."""
-    return tuple(token.key for token in tokenize(phrase))
+    return phrase_tokens(phrase)[0]
+
+
+def remember_phrases(table: dict[str, list[list[str]]]) -> None:
+    """Take phrases tokenised earlier (by this same code and data) instead of again."""
+    for phrase, (keys, words) in table.items():
+        _PHRASES[phrase] = (tuple(keys), tuple(words))
+
+
+def known_phrases() -> dict[str, list[list[str]]]:
+    return {phrase: [list(keys), list(words)] for phrase, (keys, words) in _PHRASES.items()}

@@ -6,7 +6,8 @@ knowledge base into Python objects and the pure-Python Snowball stemmer stemming
 Both are pure functions of their input, so their results are saved as JSON in the user's cache
 directory — the knowledge base's files as parsed data, keyed by the SHA-256 of each file
 (:mod:`spasmcheck.knowledge.parsed`), and the stems, word → stem
-(:func:`spasmcheck.language.tokens.known_stems`) — under a key made of the package version, the
+(:func:`spasmcheck.language.tokens.known_stems`), and the build's phrases as tokens
+(:func:`spasmcheck.language.tokens.known_phrases`) — under a key made of the package version, the
 stemmer's version and a hash of every source and data file of the package, and handed back on
 the next start. The engine itself is built anew every time: the parsed files are validated by
 the schema as if just read. Only what the build itself computed is saved (the knowledge base's
@@ -40,7 +41,12 @@ from typing import TYPE_CHECKING, Any
 
 from spasmcheck._version import __version__
 from spasmcheck.knowledge import parsed
-from spasmcheck.language.tokens import known_stems, remember_stems
+from spasmcheck.language.tokens import (
+    known_phrases,
+    known_stems,
+    remember_phrases,
+    remember_stems,
+)
 
 if TYPE_CHECKING:
     from spasmcheck.reasoning.engine import Engine
@@ -48,8 +54,9 @@ if TYPE_CHECKING:
 # Everything the stems depend on: the code as well as the data, so that a new release or an
 # edited rule never meets a table made by older code.
 CACHE_KEY_SUFFIXES = (".py", ".yaml", ".yml", ".gz")
-FORMAT = 2
+FORMAT = 3
 MAX_WORD = 100  # tokens are words; anything longer did not come from the stemmer
+MAX_PHRASE = 1_000  # characters of a phrase of the knowledge base or the language rules
 MAX_ENTRIES = 1_000_000
 HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -84,10 +91,12 @@ def cache_dir() -> Path:
 
 @dataclass(frozen=True)
 class Saved:
-    """What a cache file holds: stems, and parsed files by the hash of their content."""
+    """What a cache file holds: stems, the build's phrases as tokens (keys and words), and
+    parsed files by the hash of their content."""
 
     stems: dict[str, str] = field(default_factory=dict)
     files: dict[str, Any] = field(default_factory=dict)
+    phrases: dict[str, list[list[str]]] = field(default_factory=dict)
 
 
 def _stems(value: object) -> dict[str, str] | None:
@@ -95,6 +104,23 @@ def _stems(value: object) -> dict[str, str] | None:
         return None
     for word, stem in value.items():
         if not (isinstance(stem, str) and 0 < len(word) <= MAX_WORD and len(stem) <= MAX_WORD):
+            return None
+    return value
+
+
+def _phrases(value: object) -> dict[str, list[list[str]]] | None:
+    if not isinstance(value, dict) or len(value) > MAX_ENTRIES:
+        return None
+    for phrase, tokens in value.items():
+        if not (
+            len(phrase) <= MAX_PHRASE
+            and isinstance(tokens, list)
+            and len(tokens) == 2
+            and all(isinstance(part, list) and len(part) == len(tokens[0]) for part in tokens)
+            and all(
+                isinstance(word, str) and len(word) <= MAX_WORD for part in tokens for word in part
+            )
+        ):
             return None
     return value
 
@@ -116,9 +142,10 @@ def read_cache(path: Path) -> Saved:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return Saved()
     stems, files = _stems(data.get("stems")), _files(data.get("files"))
-    if stems is None or files is None:
+    phrases = _phrases(data.get("phrases"))
+    if stems is None or files is None or phrases is None:
         return Saved()
-    return Saved(stems, files)
+    return Saved(stems, files, phrases)
 
 
 def _plain(data: Any) -> bool:
@@ -135,7 +162,12 @@ def write_cache(path: Path, saved: Saved) -> None:
     with tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
     ) as out:
-        document = {"format": FORMAT, "stems": saved.stems, "files": saved.files}
+        document = {
+            "format": FORMAT,
+            "stems": saved.stems,
+            "files": saved.files,
+            "phrases": saved.phrases,
+        }
         json.dump(document, out, ensure_ascii=False, sort_keys=True)
     os.replace(out.name, path)
     # Tables for older code can never be read again, and the pickles of earlier releases
@@ -154,17 +186,24 @@ def load_cached_engine(build: Callable[[], Engine]) -> Engine:
     path = cache_dir() / f"build-{data_digest()}.json"
     saved = read_cache(path)
     # what this process computed before the build may come from someone's description
-    stems_before, files_before = known_stems(), parsed.known()
+    stems_before, files_before, phrases_before = known_stems(), parsed.known(), known_phrases()
     remember_stems(saved.stems)
     parsed.remember(saved.files)
+    remember_phrases(saved.phrases)
     engine = build()
     stems = {w: s for w, s in known_stems().items() if w in saved.stems or w not in stems_before}
+    phrases = {
+        p: tokens
+        for p, tokens in known_phrases().items()
+        if p in saved.phrases or p not in phrases_before
+    }
     files = {
         key: data
         for key, data in parsed.known().items()
         if key in saved.files or (key not in files_before and _plain(data))
     }
-    if len(stems) > len(saved.stems) or len(files) > len(saved.files):
+    grew = len(stems) > len(saved.stems) or len(files) > len(saved.files)
+    if grew or len(phrases) > len(saved.phrases):
         with contextlib.suppress(OSError):
-            write_cache(path, Saved(stems, files))
+            write_cache(path, Saved(stems, files, phrases))
     return engine
