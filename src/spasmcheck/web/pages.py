@@ -87,8 +87,8 @@ SHOWN_CAUSES = 5
 # (`spasmcheck eval vignettes/public.yaml --mode interview --json`, summary.questions_median
 # and questions_p90; docs/evaluation.md, "questions: median / p90 / max"). A test keeps these
 # equal to the documented figures, so the progress line says what is true.
-QUESTIONS_MEDIAN = 8
-QUESTIONS_P90 = 17
+QUESTIONS_MEDIAN = 10
+QUESTIONS_P90 = 18
 FIRST_CAUSES = 3  # shown on the result page; the others fold (issue 14 section 8)
 FIRST_ADVICE = 4  # the same for advice: a phone shows the actions and the gist, not a book
 MIN_SHOWN_PROBABILITY = 0.02
