@@ -45,6 +45,7 @@ CALM = [
     ("i can hardly walk for the pain in my calf", "rapidly_spreading_weakness"),
     ("back seized up and i cant stand up straight", "weakness"),
     ("read that stiff neck can be meningitis, mine is just sore", "stiff_neck"),
+    ("my hands shake so i cannot go to the front of the class and talk", "slurred_speech"),
 ]
 
 AFFIRMED = [
