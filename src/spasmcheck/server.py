@@ -19,6 +19,7 @@ connections over them (issue 16; docs/deployment.md).
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import signal
@@ -535,7 +536,19 @@ def _worker(app: str, factory: bool, host: str, port: int, *, reuse_port: bool =
     except ListenError as error:
         LOG.error("%s", error)
         raise SystemExit(STARTUP_FAILURE) from error
+    threading.Thread(target=_warm_up, name="spasmcheck-warm-up", daemon=True).start()
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _warm_up() -> None:
+    """In a served worker, off the request path: import the diary's statistics libraries so
+    the first summary does not wait for them, then move everything loaded so far (the
+    knowledge base, the engine's tables, the libraries) out of the garbage collector's
+    sweeps, which were half the time of a large diary summary (docs/benchmarks.md)."""
+    from spasmcheck.diary.stats import preload
+
+    preload()
+    gc.freeze()
 
 
 class _Supervisor:

@@ -34,6 +34,7 @@ diary (the CLI's ``assess``) should not pay for that (docs/benchmarks.md, "Diary
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
 from collections.abc import Sequence
@@ -64,6 +65,18 @@ def student_t_two_sided_p(t: float, df: float) -> float:
     if math.isinf(t):
         return 0.0
     return float(2.0 * stdtr(df, -abs(t)))
+
+
+def preload() -> None:
+    """Import scipy and statsmodels now (a server calls this on a background thread at
+    start-up): the first diary summary of a process otherwise pays their import, seconds on
+    a busy machine (docs/benchmarks.md, "Diary summary")."""
+    for module in (
+        "scipy.special",
+        "statsmodels.genmod.generalized_linear_model",
+        "statsmodels.stats.proportion",
+    ):
+        importlib.import_module(module)
 
 
 @dataclass(frozen=True)
