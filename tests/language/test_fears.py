@@ -46,6 +46,7 @@ CALM = [
     ("back seized up and i cant stand up straight", "weakness"),
     ("read that stiff neck can be meningitis, mine is just sore", "stiff_neck"),
     ("my hands shake so i cannot go to the front of the class and talk", "slurred_speech"),
+    ("my shoulder was sore, kept me awake", "persistent"),
 ]
 
 AFFIRMED = [
