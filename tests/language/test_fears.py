@@ -61,6 +61,7 @@ AFFIRMED = [
     ("my legs are so weak i cant stand up", "weakness"),
     ("since the dog bite my jaw has been getting tighter", "jaw_ache"),
     ("tightness in my jaw in the mornings", "jaw_ache"),
+    ("got a small cut on my shin from the bike chain", "hx_recent_wound"),
     ("the ache has now shifted over to the lower right", "pain_moved_to_right"),
     ("her belly pain is unbearable tonight", "abdominal_pain_severe"),
 ]
