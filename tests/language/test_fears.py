@@ -58,6 +58,7 @@ AFFIRMED = [
     ("the whites of my eyes are yellowing", "jaundice"),
     ("my calf is swollen and red", "calf_warm_red"),
     ("she passed out in the kitchen", "fainting"),
+    ("my problem is that my hands tremble when i pour tea", "tremor"),
     ("my legs are so weak i cant stand up", "weakness"),
     ("since the dog bite my jaw has been getting tighter", "jaw_ache"),
     ("tightness in my jaw in the mornings", "jaw_ache"),
@@ -88,6 +89,7 @@ DATED = [
 ]
 KEPT = [
     ("the twitching started 2 weeks ago", "history_weeks"),
+    ("had my gallbladder out 3 days ago and now my hands cramp", "history_days"),
     ("a new weakness in my right leg", "sudden_onset"),
 ]
 

@@ -182,6 +182,9 @@ SEMANTIC_THRESHOLD = 0.70
 # The word of a simile ("like being hit on the head"): see _says_whole_phrasing.
 _SIMILE = frozenset({fold("like")})
 _AGO = fold("ago")
+# Only "years ago" after an operation or a medicine is dropped as a duration: a recent one
+# ("had my thyroid out a couple of days ago") still tells that the trouble is days old.
+_LONG_STANDING = "history_months"
 # An onset word qualifies what follows it within this many tokens ("new blood pressure pill").
 ONSET_QUALIFIES = 3
 # "had my thyroid out 2 years ago": how far back a duration ending in "ago" looks for the
@@ -583,7 +586,11 @@ class TextParser:
             ]
             if not inside or used.intersection(inside):
                 continue
-            if tokens[inside[-1]].key == _AGO and self._dates_an_event(tokens, inside[0], taken):
+            if (
+                duration.finding_id == _LONG_STANDING
+                and tokens[inside[-1]].key == _AGO
+                and self._dates_an_event(tokens, inside[0], taken)
+            ):
                 continue
             found.append((Span(inside[0], inside[-1] + 1), duration.finding_id, False))
             used.update(inside)
