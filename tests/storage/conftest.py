@@ -13,7 +13,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,15 +39,9 @@ def _run(command: list[str]) -> None:
     subprocess.run(_as_postgres(command), check=True, capture_output=True)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """The URL of a throw-away PostgreSQL server's maintenance database."""
-    if shutil.which("initdb") is None or shutil.which("pg_ctl") is None:
-        if os.environ.get("CI"):
-            pytest.fail(
-                "PostgreSQL binaries (initdb, pg_ctl) are not on PATH; .ci/run installs them"
-            )
-        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not on PATH")
+def _start_postgres() -> tuple[str, Callable[[], None]]:
+    """Start a throw-away PostgreSQL server; return its maintenance database's URL and how
+    to stop it (and remove its files)."""
     base = Path(tempfile.mkdtemp(prefix="spasmcheck-pg-"))
     data = base / "data"
     if os.geteuid() == 0:
@@ -56,11 +50,43 @@ def postgres_url() -> Iterator[str]:
     _run(["initdb", "-D", str(data), "-U", PG_USER, "--auth=trust"])
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off"
     _run(["pg_ctl", "-D", str(data), "-l", str(base / "server.log"), "-o", options, "-w", "start"])
-    try:
-        yield f"postgresql+psycopg://{PG_USER}@127.0.0.1:{port}/postgres"
-    finally:
-        _run(["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"])
-        shutil.rmtree(base, ignore_errors=True)
+
+    def stop() -> None:
+        try:
+            _run(["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"])
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+
+    return f"postgresql+psycopg://{PG_USER}@127.0.0.1:{port}/postgres", stop
+
+
+_servers: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def postgres_url(request: pytest.FixtureRequest) -> str:
+    """The URL of a throw-away PostgreSQL server's maintenance database.
+
+    One server for the whole session: test modules and conftests that import this fixture
+    each get a fixture of their own, so the server is kept here and stopped when the session
+    ends, rather than started anew (initdb, 3 s or more) for every importer.
+    """
+    if shutil.which("initdb") is None or shutil.which("pg_ctl") is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "PostgreSQL binaries (initdb, pg_ctl) are not on PATH; .ci/run installs them"
+            )
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) are not on PATH")
+    if "url" not in _servers:
+        url, stop = _start_postgres()
+        _servers["url"] = url
+
+        def forget_and_stop() -> None:
+            _servers.pop("url", None)
+            stop()
+
+        request.config.add_cleanup(forget_and_stop)
+    return _servers["url"]
 
 
 def _fresh_postgres_database(server_url: str) -> str:
