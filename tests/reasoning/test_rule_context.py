@@ -122,10 +122,11 @@ def test_overbreathing_never_silences_the_emergency_tetany_rules(kb: KnowledgeBa
     assert "tetany_after_neck_surgery" in fired(kb, [*signs, "hx_neck_surgery"])
 
 
-def test_confusion_is_the_emergency_department_unless_more_is_wrong(kb: KnowledgeBase) -> None:
-    # NHS, Sudden confusion (2021): "Go to A&E or call 999".
+def test_confusion_calls_the_ambulance(kb: KnowledgeBase) -> None:
+    # NHS, Sudden confusion (2021): "Go to A&E or call 999"; the finding also covers "hard to
+    # wake", and the confused person cannot take themselves: the riskier of the two.
     by_id = {f.id: f for f in kb.red_flags}
-    assert by_id["confusion_flag"].level is TriageLevel.EMERGENCY
+    assert by_id["confusion_flag"].level is TriageLevel.EMERGENCY_AMBULANCE
     levels = {f.flag.level for f in fired_red_flags(kb, ["confusion", "face_droop"])}
     assert TriageLevel.EMERGENCY_AMBULANCE in levels
     levels = {f.flag.level for f in fired_red_flags(kb, ["confusion", "shaky_sweaty_hungry"])}
