@@ -4,7 +4,10 @@
 issue 4). It is frozen and validated: every field is bounded, unknown fields are refused, and
 body locations must be finding ids of kind ``location`` of the knowledge base given in the
 validation context (:func:`episode_context`), so the diary speaks the same vocabulary as the
-engine it feeds; only a caller that gives none falls back to the packaged knowledge base.
+engine it feeds. Every path of the app gives one: the API and the web form the app's engine's,
+storage :func:`known_places` (a stored row was checked when written). Only a caller that gives
+none, which is direct construction in tests and scripts, falls back to the packaged knowledge
+base (:func:`location_ids`).
 
 Times are timezone-aware and normalised to UTC; the summary converts them to the person's own
 timezone when it asks "was this at night?" or "which day was this?".
@@ -13,7 +16,7 @@ timezone when it asks "was this at night?" or "which day was this?".
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
@@ -134,11 +137,19 @@ def episode_context(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
     return {LOCATIONS_CONTEXT: kb_location_ids(kb)}
 
 
+def known_places(locations: Iterable[str]) -> dict[str, frozenset[str]]:
+    """A validation context that takes ``locations`` as known: for places already checked
+    against the app's knowledge base (a stored row, checked when it was written), or about to
+    be (a request body, checked everywhere else before its route checks the places with
+    :func:`episode_context`)."""
+    return {LOCATIONS_CONTEXT: frozenset(locations)}
+
+
 @cache
 def location_ids() -> frozenset[str]:
     """The location ids of the packaged knowledge base: only for a caller that gives no
-    :func:`episode_context` (the API's request models, which validate before any engine is
-    at hand)."""
+    validation context, which no path of the app is (direct construction in tests and
+    scripts)."""
     from spasmcheck.knowledge.loader import load_knowledge_base
 
     return kb_location_ids(load_knowledge_base())

@@ -13,7 +13,7 @@ import unicodedata
 import zoneinfo
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import (
     AfterValidator,
@@ -36,9 +36,14 @@ from spasmcheck.diary.model import (
     Episode,
     EpisodeKind,
     Remedy,
+    episode_context,
+    known_places,
 )
 from spasmcheck.reasoning.public import AssessmentInput, AssessmentPublic
 from spasmcheck.storage.models import Assessment as SavedAssessment
+
+if TYPE_CHECKING:
+    from spasmcheck.knowledge.loader import KnowledgeBase
 
 # email-validator is not a dependency: a deliberately plain shape check, then lower case.
 EMAIL_PATTERN = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -154,7 +159,11 @@ class AccountPublic(BaseModel):
 class EpisodeCreate(_Strict):
     """One episode as logged: only when, how long, where, what kind and how bad are required
     (how long and how bad may be null: not recorded, never a default the person did not
-    give)."""
+    give).
+
+    Parsing checks everything but whether the places are the knowledge base's: a request model
+    has no engine at hand, so :meth:`to_episode` checks them against the one the caller gives.
+    """
 
     started_at: Moment
     duration_seconds: Duration | None
@@ -168,12 +177,16 @@ class EpisodeCreate(_Strict):
 
     @model_validator(mode="after")
     def _is_an_episode(self) -> EpisodeCreate:
-        self.to_episode()
+        self._episode(None, known_places(self.locations))
         return self
 
-    def to_episode(self, episode_id: int | None = None) -> Episode:
+    def to_episode(self, kb: KnowledgeBase, episode_id: int | None = None) -> Episode:
+        """The episode, its places checked against ``kb`` (ValueError if not)."""
+        return self._episode(episode_id, episode_context(kb))
+
+    def _episode(self, episode_id: int | None, context: dict[str, frozenset[str]]) -> Episode:
         try:
-            return Episode.model_validate({"id": episode_id, **self.model_dump()})
+            return Episode.model_validate({"id": episode_id, **self.model_dump()}, context=context)
         except ValidationError as error:
             raise ValueError(episode_problem(error)) from error
 
@@ -203,12 +216,13 @@ class EpisodeUpdate(_Strict):
                 raise ValueError(f"{name} cannot be null")
         return self
 
-    def apply(self, episode: Episode) -> Episode:
-        """``episode`` with these changes, validated again as a whole (ValueError if not)."""
+    def apply(self, episode: Episode, kb: KnowledgeBase) -> Episode:
+        """``episode`` with these changes, validated again as a whole, its places against
+        ``kb`` (ValueError if not)."""
         data = episode.model_dump()
         data.update(self.model_dump(include=self.model_fields_set))
         try:
-            return Episode.model_validate(data)
+            return Episode.model_validate(data, context=episode_context(kb))
         except ValidationError as error:
             raise ValueError(episode_problem(error)) from error
 

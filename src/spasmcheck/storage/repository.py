@@ -24,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from spasmcheck.diary.model import ContextFactor, Episode, EpisodeKind, Remedy
+from spasmcheck.diary.model import ContextFactor, Episode, EpisodeKind, Remedy, known_places
 from spasmcheck.diary.summary import EpisodeFacts
 from spasmcheck.storage import models
 
@@ -246,19 +246,24 @@ def prune_counters(session: Session, *, now: datetime) -> None:
 
 # -- episodes ----------------------------------------------------------------------------------
 def episode_from_row(row: models.Episode) -> Episode:
+    """The stored episode. Its places are trusted, as :func:`episode_facts` trusts them: they
+    were checked against the app's knowledge base when the row was written (and a place a newer
+    knowledge base dropped must not make the person's diary unreadable); the rest is checked."""
+    locations = list(row.locations)
     return Episode.model_validate(
         {
             "id": row.id,
             "started_at": row.started_at,
             "duration_seconds": row.duration_seconds,
-            "locations": list(row.locations),
+            "locations": locations,
             "kind": row.kind,
             "severity": row.severity,
             "context": list(row.context),
             "medicine_name": row.medicine_name,
             "remedies": list(row.remedies),
             "notes": row.notes,
-        }
+        },
+        context=known_places(locations),
     )
 
 

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Header, Path, Query, Response, status
 from spasmcheck.api.deps import CurrentUser, EngineDep, SessionDep
 from spasmcheck.api.errors import ApiError, ApiRoute
 from spasmcheck.api.schemas import Age, Sex
+from spasmcheck.diary.model import Episode
 from spasmcheck.diary.public import DiarySummaryPublic
+from spasmcheck.reasoning.engine import Engine
 from spasmcheck.services import diary
 from spasmcheck.services.schemas import (
     MAX_ID,
@@ -44,6 +46,15 @@ IdempotencyKey = Annotated[
 ]
 
 
+def _episode(body: EpisodeCreate, engine: Engine) -> Episode:
+    """The body as an episode, its places checked against the app's knowledge base. The
+    message is worded as request parsing words the body's other problems."""
+    try:
+        return body.to_episode(engine.kb)
+    except ValueError as error:
+        raise ApiError(422, "invalid_request", f"Value error, {error}") from error
+
+
 @router.post(
     "/episodes",
     status_code=status.HTTP_201_CREATED,
@@ -57,14 +68,15 @@ def create_episode(
     body: EpisodeCreate,
     user: CurrentUser,
     session: SessionDep,
+    engine: EngineDep,
     response: Response,
     key: IdempotencyKey = None,
 ) -> EpisodePublic:
     if key is None:
-        episode = diary.add_episode(session, user=user, episode=body.to_episode())
+        episode = diary.add_episode(session, user=user, episode=_episode(body, engine))
         return EpisodePublic.of(episode)
     episode, created = diary.add_episode_once(
-        session, user=user, episode=body.to_episode(), key=key
+        session, user=user, episode=_episode(body, engine), key=key
     )
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -96,11 +108,15 @@ def get_episode(episode_id: EpisodeId, user: CurrentUser, session: SessionDep) -
 
 @router.patch("/episodes/{episode_id}", summary="Change some fields of one of my episodes")
 def update_episode(
-    episode_id: EpisodeId, body: EpisodeUpdate, user: CurrentUser, session: SessionDep
+    episode_id: EpisodeId,
+    body: EpisodeUpdate,
+    user: CurrentUser,
+    session: SessionDep,
+    engine: EngineDep,
 ) -> EpisodePublic:
     episode = diary.get_episode(session, user=user, episode_id=episode_id)
     try:
-        changed = body.apply(episode)
+        changed = body.apply(episode, engine.kb)
     except ValueError as error:
         raise ApiError(422, "invalid_request", str(error)) from error
     return EpisodePublic.of(diary.replace_episode(session, user=user, episode=changed))
