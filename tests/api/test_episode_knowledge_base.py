@@ -8,6 +8,7 @@ was checked when it was written (issue 13 item 4).
 
 from __future__ import annotations
 
+import ast
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+import spasmcheck
 from spasmcheck.config import Settings
 from spasmcheck.diary.model import kb_location_ids
 from spasmcheck.knowledge.loader import KnowledgeBase, collect
@@ -134,3 +136,39 @@ def test_the_web_form_takes_the_apps_places(alice: User) -> None:
     assert "Choose where you felt it from the list." in refused.text
     items = alice.client.get("/v1/episodes", headers=alice.bearer).json()["items"]
     assert [item["locations"] for item in items] == [[TINY_PLACE]]
+
+
+def unchecked_episodes(source: str) -> list[int]:
+    """The lines of ``source`` that validate an :class:`Episode` with no validation context."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        named = isinstance(func, ast.Name) and func.id == "Episode"
+        validated = (
+            isinstance(func, ast.Attribute)
+            and func.attr.startswith("model_validate")
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "Episode"
+        )
+        if (named or validated) and not any(k.arg == "context" for k in node.keywords):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_guard_finds_an_unchecked_episode() -> None:
+    assert unchecked_episodes("Episode.model_validate(data)\nEpisode(**data)\n") == [1, 2]
+    assert unchecked_episodes("Episode.model_validate(data, context=c)\n") == []
+
+
+def test_no_path_of_the_app_falls_back_to_the_packaged_places() -> None:
+    """Only a caller with no validation context falls back to the packaged knowledge base
+    (diary.model.location_ids): tests and scripts, never the package itself."""
+    package = Path(spasmcheck.__file__).parent
+    found = {
+        str(path.relative_to(package)): lines
+        for path in sorted(package.rglob("*.py"))
+        if (lines := unchecked_episodes(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
