@@ -249,7 +249,7 @@ def log_episode(
     location: str | None = None,
 ) -> None:
     """Fill /diary/new as a person would: the body map (``region``, a click on the SVG) or
-    the list (``location``), a kind, the slider by arrow keys, chips, a time, Save."""
+    the list (``location``), a kind, a severity, chips, a time, Save."""
     page.goto("/diary/new")
     if region is not None:
         click_region(page, region)
@@ -259,12 +259,10 @@ def log_episode(
     if location is not None:
         page.locator(f'input[name=locations][value="{location}"]').check()
     page.locator(f'input[name=kind][value="{kind}"]').check()
-    slider = page.locator("input[type=range][name=severity]")
-    slider.focus()
-    page.keyboard.press("Home")
-    for _ in range(severity):
-        page.keyboard.press("ArrowRight")
-    assert slider.input_value() == str(severity)
+    # Severity is a 0-10 choice with none made at first (no silent default, issue 14 item 12).
+    choice = page.locator(f'input[name=severity][value="{severity}"]')
+    choice.check()
+    assert choice.is_checked()
     for factor in context:
         page.locator(f'input[name=context][value="{factor}"]').check()
     page.locator("input[name=started_at]").fill(started_at)
