@@ -226,7 +226,13 @@ def test_log_three_episodes_then_see_the_list_the_summary_and_the_charts(
     assert len(FIGURE.findall(html)) >= 3  # per week, severity, body areas (others: words)
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img"') >= 3
     weekly = section(html, "charts-title")
-    assert len(WEEK_BAR.findall(weekly.split('id="chart-severity"')[0])) == 8
+    # One bar a week since the diary began (the first episode, 9 days ago), not 8 weeks of
+    # which the first ones were before the diary existed.
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    first = today - timedelta(days=9)
+    mondays = [day - timedelta(days=day.weekday()) for day in (first, today)]
+    kept_weeks = (mondays[1] - mondays[0]).days // 7 + 1
+    assert len(WEEK_BAR.findall(weekly.split('id="chart-severity"')[0])) == kept_weeks
     assert "<figcaption>" in html and "Show the numbers as a table" in html
 
     start, end = range_for(datetime.now(ZoneInfo("Europe/London")).date(), 8)
@@ -242,6 +248,10 @@ def test_log_three_episodes_then_see_the_list_the_summary_and_the_charts(
 def test_the_range_is_whole_weeks_and_only_the_offered_choices(
     diary_alice: User, weeks: str, bars: int
 ) -> None:
+    # A diary begun 200 days ago (an entry logged after the fact), so every week of the range
+    # is a week of the diary; a newer diary shows only its own weeks (test_diary_began.py).
+    old = episode_form(diary_alice, started_at=now_local("Europe/London", days=200))
+    assert diary_alice.client.post("/diary/new", data=old).status_code == 303
     diary_alice.client.post("/diary/new", data=episode_form(diary_alice))
     html = diary_alice.client.get("/diary", params={"weeks": weeks}).text
     weekly = html[html.index('id="chart-weeks"') : html.index('id="chart-severity"')]

@@ -541,8 +541,15 @@ def summarise(
     engine: Engine | None = None,
     age: int | None = None,
     sex: str | None = None,
+    began: date | None = None,
 ) -> DiarySummary:
     """Summarise the episodes whose local start date lies in ``[start, end]``.
+
+    ``began`` is the local day the diary was started (the account's creation, or an earlier
+    episode logged after the fact): weeks before it are not weeks without spasms, only weeks
+    nobody was writing, so the weekly counts, the trend and the persistence start there. A
+    new diary with a few episodes this week used to read as "becoming more frequent" against
+    seven empty weeks before it existed.
 
     Raises :class:`DiaryError` for a reversed or over-long range or an unknown timezone; the
     engine raises :class:`~spasmcheck.reasoning.engine.InputError` for an impossible age or sex.
@@ -561,8 +568,12 @@ def summarise(
         key=lambda item: item.episode.started_at,  # UTC: the repeated autumn hour sorts right
     )
     local = [item for item in local if start <= item.day <= end]
+    kept_from = start
+    if began is not None:
+        earliest = min([began, *(item.day for item in local)])
+        kept_from = min(max(start, earliest), end)
 
-    weeks = _weeks(local, start, end)
+    weeks = _weeks(local, kept_from, end)
     trend = _trend(weeks)
     persistence = _persistence(weeks)
     night = Night(sum(item.at_night for item in local), len(local))

@@ -675,7 +675,11 @@ def _trend_observation(report: ReportInput, engine: Engine, patient: str) -> Jso
     if report.start is None or report.end is None:
         return None
     summary = summarise(
-        report.episodes, start=report.start, end=report.end, timezone=report.timezone
+        report.episodes,
+        start=report.start,
+        end=report.end,
+        timezone=report.timezone,
+        began=report.diary_began,
     )
     if not summary.episodes:
         return None

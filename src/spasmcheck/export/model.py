@@ -35,5 +35,6 @@ class ReportInput:
     start: date | None = None  # diary range, inclusive; None: no diary section
     end: date | None = None
     timezone: str = "UTC"
+    diary_began: date | None = None  # the local day the diary was started (weeks before: unknown)
     person_label: str | None = None  # only when the person adds a name; never required
     generated_at: datetime | None = None  # defaults to now (UTC)

@@ -654,9 +654,13 @@ def what_changed(
 ) -> WhatChanged:
     """The halves of ``[start, end]`` for scale, worded by the diary summary's tests (see the
     module docstring); ``summary`` is that range's summary, made here when not given."""
-    days = (end - start).days + 1
     if summary is None:
         summary = summarise(episodes, start=start, end=end, timezone=timezone)
+    if summary.weeks:  # the halves start where the summary's weeks do: when the diary began
+        week = summary.weeks[0]
+        kept = min(week.monday + timedelta(days=6), end) - timedelta(days=week.days_in_range - 1)
+        start = max(start, kept)
+    days = (end - start).days + 1
     zone = ZoneInfo(timezone)
     dated = [(e, _local_day(e, zone)) for e in episodes]
     areas = summary.body_areas
@@ -835,6 +839,7 @@ def diary_section(report: ReportInput, engine: Engine) -> DiarySection | None:
         engine=engine,
         age=report.input.age,
         sex=report.input.sex,
+        began=report.diary_began,
     )
     context_rows, context_note = context_table(summary)
     remedy_rows, remedy_note = remedy_table(summary)

@@ -98,6 +98,19 @@ def check_days(start: date, end: date) -> None:
         raise Invalid(f"the range is limited to {MAX_RANGE_DAYS} days")
 
 
+def began_on(user: User, oldest: date | None = None) -> date:
+    """The local day ``user`` started the diary: the account's creation, or the ``oldest``
+    episode's day when one was logged after the fact from before it."""
+    created = user.created_at.astimezone(ZoneInfo(user.timezone)).date()
+    return created if oldest is None else min(created, oldest)
+
+
+def oldest_day(session: Session, *, user: User) -> date | None:
+    """The local day of ``user``'s oldest episode, if any."""
+    first = repository.list_episodes(session, user_id=user.id, limit=1)
+    return first[0].started_at.astimezone(ZoneInfo(user.timezone)).date() if first else None
+
+
 def summary(
     session: Session,
     *,
@@ -117,7 +130,14 @@ def summary(
     episodes = repository.episode_facts(session, user_id=user.id, start=first, end=after)
     try:
         return summarise(
-            episodes, start=start, end=end, timezone=user.timezone, engine=engine, age=age, sex=sex
+            episodes,
+            start=start,
+            end=end,
+            timezone=user.timezone,
+            engine=engine,
+            age=age,
+            sex=sex,
+            began=began_on(user, oldest_day(session, user=user)),
         )
     except (DiaryError, InputError) as error:
         raise Invalid(str(error)) from error

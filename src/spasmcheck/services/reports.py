@@ -21,7 +21,7 @@ from spasmcheck.diary.summary import MAX_RANGE_DAYS
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.reasoning.engine import Engine
-from spasmcheck.services import assessments
+from spasmcheck.services import assessments, diary
 from spasmcheck.services.errors import Invalid
 from spasmcheck.services.schemas import FIRST_YEAR, LAST_YEAR
 from spasmcheck.storage import models, repository
@@ -92,6 +92,9 @@ def report_input(
         start=start,
         end=end,
         timezone=timezone,
+        diary_began=(
+            diary.began_on(user, diary.oldest_day(session, user=user)) if user is not None else None
+        ),
     )
 
 

@@ -843,10 +843,24 @@ def diary_page(
     assessment_id, age, sex = _person(session, user)
     try:
         summary = summarise(
-            episodes, start=start, end=end, timezone=user.timezone, engine=engine, age=age, sex=sex
+            episodes,
+            start=start,
+            end=end,
+            timezone=user.timezone,
+            engine=engine,
+            age=age,
+            sex=sex,
+            began=diary.began_on(user, oldest),
         )
     except InputError:  # an old saved check with an age the engine no longer accepts
-        summary = summarise(episodes, start=start, end=end, timezone=user.timezone, engine=engine)
+        summary = summarise(
+            episodes,
+            start=start,
+            end=end,
+            timezone=user.timezone,
+            engine=engine,
+            began=diary.began_on(user, oldest),
+        )
     names = _names(engine)
     newest = episodes[::-1]
     remedy_names = _remedy_names()
