@@ -87,6 +87,9 @@ def running_server(
         "SPASMCHECK_ENV": "development",
         "SPASMCHECK_DATABASE_URL": f"sqlite:///{database_dir / 'e2e.db'}",
         "SPASMCHECK_ENGINE_RATE_LIMIT": "0",  # one browser runs every interview
+        # ... and every sign-up (more than the 10 an hour one address may make; the limit
+        # itself is tested in tests/api and tests/security)
+        "SPASMCHECK_REGISTER_RATE_LIMIT": "1000",
     }
     command = [
         sys.executable,
