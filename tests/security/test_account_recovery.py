@@ -266,7 +266,11 @@ def test_without_an_smtp_server_mail_goes_to_a_private_outbox_and_the_log_names_
     files = list(outbox.glob("*.eml"))
     assert len(files) == 1
     assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
-    assert "secret.person@example.org" in files[0].read_text()
+    written = files[0].read_text()
+    assert "secret.person@example.org" in written
+    # The link is whole in the file, as a person copies it from a text editor.
+    assert re.search(r"^https://testserver/confirm\?token=[A-Za-z0-9_.\-]+$", written, re.M)
+    assert "=3D" not in written
     assert str(outbox) in caplog.text
     assert "secret.person" not in caplog.text
 

@@ -249,6 +249,7 @@ def sweep(base: str) -> set[str]:
             data={"csrf_token": csrf},
         )
         ask(web, "GET", "/diary/new", "/diary/new")
+        ask(web, "POST", "/diary/timer", "/diary/timer", data={"csrf_token": csrf})
         entry = {
             "csrf_token": csrf,
             "locations": "loc_calf",

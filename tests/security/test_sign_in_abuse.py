@@ -271,3 +271,19 @@ def test_hashing_runs_at_the_lowest_cpu_priority() -> None:
     threads = _hashing_threads(settings().max_concurrent_hashes)
     assert threads.submit(own_priority).result() == HASH_NICE
     assert own_priority() < HASH_NICE  # the request threads keep theirs
+
+
+def test_a_right_password_does_not_spend_the_limit_on_guesses(tmp_path: Path) -> None:
+    """Usability walkthrough C8: signing in, changing a setting and deleting the account in
+    one minute, each with the right password, answered "Too many attempts" at the delete.
+    The limits count wrong guesses; a right password gives its count back."""
+    app = make_app(tmp_path, login_rate_limit=3)
+    with TestClient(app, base_url=BASE_URL) as client:
+        email = "right.every.time@example.org"
+        body = {"email": email, "password": PASSWORD}
+        assert client.post("/v1/accounts/register", json=body).status_code == 201
+        for _ in range(6):
+            assert client.post("/v1/accounts/login", json=body).status_code == 200
+        wrong = {"email": email, "password": "not the password at all"}
+        codes = [client.post("/v1/accounts/login", json=wrong).status_code for _ in range(4)]
+        assert codes == [401, 401, 401, 429]

@@ -25,6 +25,7 @@ from spasmcheck.services.security import (
     TOO_MANY_SIGN_UPS,
     SignIn,
     hash_password,
+    refund,
     sign_in,
     sign_in_limits,
     sign_up_limits,
@@ -94,11 +95,13 @@ def check_password(
     for this email and client address, for this client address and for this account
     (:class:`TooManyAttempts` once one is spent, before any hashing); a wrong password, or no
     such user, is :class:`WrongPassword` after the same hashing work."""
-    spend(session, sign_in_limits(email, client, settings), message=TOO_MANY)
+    limits = sign_in_limits(email, client, settings)
+    spend(session, limits, message=TOO_MANY)
     if not verify_password(user.password_hash if user else None, password, settings=settings):
         raise WrongPassword(WRONG)
     if user is None:  # verify_password never says yes without a hash; this tells mypy
         raise WrongPassword(WRONG)
+    refund(session, limits)  # the limits count wrong guesses, not a person's right password
     return user
 
 

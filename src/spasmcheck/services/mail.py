@@ -82,7 +82,13 @@ def message_of(mail: Mail, settings: Settings) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain="spasmcheck.invalid")
-    message.set_content(mail.body)
+    # Plain 7-bit text when it is ASCII (the links always are), so a link copied out of the
+    # message, or out of an outbox file opened in a text editor, is whole: quoted-printable
+    # would break it at 76 characters with "=" and write "=" as "=3D".
+    if mail.body.isascii():
+        message.set_content(mail.body, cte="7bit")
+    else:
+        message.set_content(mail.body)
     return message
 
 

@@ -393,6 +393,17 @@ def spend(session: Session, limits: list[Limit], *, message: str) -> None:
         raise TooManyAttempts(message, retry_after_s=retry_after)
 
 
+def refund(session: Session, limits: list[Limit]) -> None:
+    """Give back the use :func:`spend` counted, once the attempt proved right: the limits are
+    on guesses, and a person who types their password correctly several times in a minute
+    (sign in, change a setting, delete the account) must not be locked out by it. Counting
+    first and refunding after keeps the count atomic, so concurrent wrong guesses still stop
+    at the budget."""
+    period = int(utcnow().timestamp())
+    for limit in limits:
+        repository.uncount_hit(session, key_hash=digest(limit.key), period=period // limit.period_s)
+
+
 def sign_in_limits(email: str, address: str, settings: Settings) -> list[Limit]:
     return [
         Limit(f"login\x00{email}\x00{address}", settings.login_rate_limit, MINUTE),

@@ -17,7 +17,18 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Delete, Engine, String, Text, delete, func, select, type_coerce
+from sqlalchemy import (
+    CursorResult,
+    Delete,
+    Engine,
+    String,
+    Text,
+    delete,
+    func,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -231,6 +242,17 @@ def count_hit(session: Session, *, key_hash: str, period: int, expires_at: datet
     count = int(session.execute(statement).scalar_one())
     session.commit()
     return count
+
+
+def uncount_hit(session: Session, *, key_hash: str, period: int) -> None:
+    """Take back one use of ``key_hash`` in ``period`` (never below zero), in one statement."""
+    table = models.RateCounter
+    session.execute(
+        update(table)
+        .where(table.key_hash == key_hash, table.period == period, table.count > 0)
+        .values(count=table.count - 1)
+    )
+    session.commit()
 
 
 def read_count(session: Session, *, key_hash: str, period: int) -> int:
