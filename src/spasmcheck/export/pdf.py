@@ -221,6 +221,8 @@ def _triage(pdf: ReportPDF) -> None:
     t = data.triage
     colour = LEVEL_COLOURS.get(t.level, ACCENT)
     pdf.heading(f"Triage: {t.label or t.level}", colour)
+    if t.diary_raise:
+        pdf.rich([("B", t.diary_raise)])
     if t.action:
         pdf.rich([("", t.action)])
     for reason in t.reasons:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -60,7 +60,7 @@ from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.ids import NEW_OR_CHANGED_MEDICINE
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.policy import doctor_question_policy
-from spasmcheck.knowledge.schema import Category, FindingKind
+from spasmcheck.knowledge.schema import Category, FindingKind, TriageLevel
 from spasmcheck.reasoning.chance import chance_percent, chance_words
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Origin, Status
@@ -213,6 +213,10 @@ class Triage:
     action: str
     reasons: list[str]
     do_now: list[str]
+    # Set when the diary, kept since the check, asks for more urgent care than the check did:
+    # the first thing the reader sees then says so, instead of the check's calmer advice alone
+    # with the diary's raise pages later (usability walkthrough 2026-12-05, B2).
+    diary_raise: str | None = None
 
 
 @dataclass(frozen=True)
@@ -489,6 +493,17 @@ def triage_section(result: AssessmentPublic) -> Triage:
         reasons=list(t.reasons),
         do_now=list(t.do_now),
     )
+
+
+def with_diary_raise(triage: Triage, diary: DiarySection | None) -> Triage:
+    """``triage`` with :attr:`Triage.diary_raise` when the diary's re-triage is more urgent
+    than the check's level: one story on the first page."""
+    if diary is None or diary.summary.retriage.level is None:
+        return triage
+    raised = TriageLevel(diary.summary.retriage.level)
+    if raised.urgency <= TriageLevel(triage.level).urgency:
+        return triage
+    return replace(triage, diary_raise=f"Since this check: {diary.retriage}")
 
 
 def red_flags_screened(result: AssessmentPublic, kb: KnowledgeBase) -> RedFlags:
@@ -879,7 +894,7 @@ def build_report(report: ReportInput, engine: Engine) -> ReportData:
         text=shorten(report.input.text),
         findings=group_findings(findings, kb),
         medicines=reported,
-        triage=triage_section(result),
+        triage=with_diary_raise(triage_section(result), diary),
         red_flags=red_flags_screened(result, kb),
         causes=ranked_causes(result),
         estimate_note=result.estimate_note,
