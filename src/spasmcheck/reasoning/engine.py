@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
-from spasmcheck.knowledge.schema import Citation, Condition, TriageLevel
+from spasmcheck.knowledge.schema import Advice, Citation, Condition, TriageLevel
 from spasmcheck.language.parser import Mention, TextParser, semantic_index
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
 from spasmcheck.reasoning.inference import BayesModel, Contribution, FloatArray
@@ -321,6 +321,8 @@ class Engine:
             for advice in entry.condition.advice:
                 if advice.self_care_only and result.level is not TriageLevel.SELF_CARE:
                     continue  # reassurance that would contradict the level
+                if result.level is TriageLevel.EMERGENCY_AMBULANCE and sends_to_hospital(advice):
+                    continue  # "go to an emergency department if ..." under "call an ambulance"
                 if advice.text not in seen:
                     seen.add(advice.text)
                     items.append(AdviceItem(advice.text, self._cite(advice.cite)))
@@ -330,6 +332,17 @@ class Engine:
                     seen.add(advice.text)
                     items.append(AdviceItem(advice.text, self._cite(advice.cite)))
         return items
+
+
+def sends_to_hospital(advice: Advice) -> bool:
+    """Advice that sends the person to the emergency department on their own feet ("Go to an
+    emergency department if the pain ...") without an ambulance: a cause's escalation advice
+    that, shown under "Call an ambulance now", reads as the less urgent of two instructions
+    (usability walkthrough 2026-12-05, C1)."""
+    text = advice.text.lower()
+    return "emergency department" in text and not any(
+        word in text for word in ("ambulance", "emergency number", "999", "911", "112")
+    )
 
 
 @cache
