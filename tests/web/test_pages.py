@@ -523,3 +523,15 @@ def test_the_result_names_what_it_could_not_read_and_offers_to_rephrase(
     again = web.post("/interview", data={"state": state_of(result), "action": "rephrase"})
     assert again.status_code == 200
     assert f"{text}</textarea>" in again.text
+
+
+def test_a_result_from_nothing_readable_says_so_under_the_banner(web: TestClient) -> None:
+    """Usability walkthrough C5: a description the app could not read, then "Don't know" to
+    every question, gave advice whose only sign that nothing was understood sat at the very
+    bottom. It now comes right under the banner, saying the result rests on the answers."""
+    started = post(web, {"action": "start_anyway", "text": "my zorblat is flimflam", "age": "40"})
+    result = answer_until_result(web, started.text)[-1]
+    assert "We could not read your description" in result
+    assert result.index("We could not read your description") < result.index('id="keep-title"')
+    assert "rests only on your answers" in result
+    assert result.count('id="unread-title"') == 1
