@@ -983,8 +983,22 @@ class Interviewer:
             j = model.finding_index.get(item.finding_id)
             if j is not None:
                 known[j] = True
+            for other in self._exclusive_with(item):
+                k = model.finding_index.get(other)
+                if k is not None:
+                    known[k] = True
         gains[known | ~self.askable] = -np.inf
         return gains
+
+    def _exclusive_with(self, item: Evidence) -> list[str]:
+        """The other answers of a one-answer group whose member ``item`` affirms: "for 3
+        months" settles "going on for a few days?" (usability walkthrough 2026-12-05, C4)."""
+        if item.status is not Status.PRESENT:
+            return []
+        group_id = self.kb.finding_by_id[item.finding_id].group
+        if group_id is None or self.kb.group_by_id[group_id].multiple:
+            return []
+        return [f for f in self.group_members.get(group_id, []) if f != item.finding_id]
 
     def _stable(self, posterior: FloatArray, gains: FloatArray, now: TriageLevel) -> bool:
         """Would any of the most informative questions change the top cause or triage?
