@@ -3,14 +3,26 @@ PostgreSQL server) and the API tests' apps, under the names those tests give the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+
 from tests.api.conftest import (  # noqa: F401  (fixtures, found by pytest by name)
     alice,
     app,
     bob,
 )
+from tests.security.smtp_sink import Sink, smtp_sink
 from tests.storage.conftest import (  # noqa: F401  (fixtures, found by pytest by name)
     database_url,
     postgres_url,
     session,
     session_factory,
 )
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    """A local SMTP server for the test, stopped after it."""
+    with smtp_sink() as running:
+        yield running

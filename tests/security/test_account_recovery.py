@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +18,10 @@ import pytest
 
 from spasmcheck.services import account_links
 from tests.api.conftest import BASE_URL, PASSWORD, TestClient, error_of, make_app
-from tests.security.smtp_sink import Sink, smtp_sink
+from tests.security.smtp_sink import Sink
 
 NEW_PASSWORD = "purple walrus tuesday lantern"
 LINK = re.compile(r"https://testserver(/[a-z/]+)\?token=([A-Za-z0-9_.\-]+)")
-
-
-@pytest.fixture
-def sink() -> Iterator[Sink]:
-    with smtp_sink() as running:
-        yield running
 
 
 def client_for(tmp_path: Path, sink: Sink, **overrides: Any) -> TestClient:

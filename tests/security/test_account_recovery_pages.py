@@ -17,17 +17,11 @@ from fastapi.testclient import TestClient
 from spasmcheck.config import Settings
 from spasmcheck.server import create_app
 from spasmcheck.services.security import CSRF_COOKIE
-from tests.security.smtp_sink import Sink, smtp_sink
+from tests.security.smtp_sink import Sink
 
 PASSWORD = "correct horse battery"
 NEW_PASSWORD = "purple walrus tuesday lantern"
 LINK = re.compile(r"http://testserver(/[a-z/]+)\?token=([A-Za-z0-9_.\-]+)")
-
-
-@pytest.fixture
-def sink() -> Iterator[Sink]:
-    with smtp_sink() as running:
-        yield running
 
 
 @pytest.fixture

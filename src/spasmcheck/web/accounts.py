@@ -239,62 +239,40 @@ def sign_up(
             status_code=422,
         )
 
-    try:
-        body = AccountCreate(email=email, password=password, timezone=timezone)
-    except ValidationError as error:
-        return again(field_errors(error, SIGN_UP_PROBLEMS))
-    if settings.confirms_email:
-        try:
-            account_links.sign_up(
-                session,
-                account=body,
-                client=client_address(request, settings),
-                base_url=account_links.link_base(str(request.base_url), settings),
-                settings=settings,
-            )
-        except WeakPassword:
-            return again({"password": WEAK_PASSWORD})
-        except TooManyAttempts as error:
-            return _sign_up_form(
-                request,
-                email=email,
-                timezone=timezone,
-                next_path=next_path,
-                errors={"email": TOO_MANY_SIGN_UPS},
-                status_code=429,
-                headers={"Retry-After": str(error.retry_after_s)},
-            )
-        except account_links.MailUnavailable:
-            return _sign_up_form(
-                request,
-                email=email,
-                timezone=timezone,
-                next_path=next_path,
-                errors={"email": MAIL_DOWN},
-                status_code=503,
-                headers={"Retry-After": str(account_links.MailUnavailable.retry_after_s)},
-            )
-        return _check_email(
-            request, settings, body.email, "confirm it and start using it", "/signup"
-        )
-    try:
-        user = accounts.register(
-            session, account=body, client=client_address(request, settings), settings=settings
-        )
-    except EmailTaken:
-        return again({"email": TAKEN})
-    except WeakPassword:
-        return again({"password": WEAK_PASSWORD})
-    except TooManyAttempts as error:
+    def refused(message: str, status_code: int, retry_after_s: int) -> Response:
+        """The form again with ``message``, when a limit or the mail server says not now."""
         return _sign_up_form(
             request,
             email=email,
             timezone=timezone,
             next_path=next_path,
-            errors={"email": TOO_MANY_SIGN_UPS},
-            status_code=429,
-            headers={"Retry-After": str(error.retry_after_s)},
+            errors={"email": message},
+            status_code=status_code,
+            headers={"Retry-After": str(retry_after_s)},
         )
+
+    try:
+        body = AccountCreate(email=email, password=password, timezone=timezone)
+    except ValidationError as error:
+        return again(field_errors(error, SIGN_UP_PROBLEMS))
+    client = client_address(request, settings)
+    try:
+        if settings.confirms_email:
+            base_url = account_links.link_base(str(request.base_url), settings)
+            account_links.sign_up(
+                session, account=body, client=client, base_url=base_url, settings=settings
+            )
+            purpose = "confirm it and start using it"
+            return _check_email(request, settings, body.email, purpose, "/signup")
+        user = accounts.register(session, account=body, client=client, settings=settings)
+    except EmailTaken:
+        return again({"email": TAKEN})
+    except WeakPassword:
+        return again({"password": WEAK_PASSWORD})
+    except TooManyAttempts as error:
+        return refused(TOO_MANY_SIGN_UPS, 429, error.retry_after_s)
+    except account_links.MailUnavailable:
+        return refused(MAIL_DOWN, 503, account_links.MailUnavailable.retry_after_s)
     response = RedirectResponse(safe_next(next_path, AFTER_SIGN_IN), status_code=303)
     issued = accounts.start_session(session, user=user, settings=settings)
     set_session_cookies(response, issued=issued, settings=settings)

@@ -841,6 +841,7 @@ def diary_page(
         )
     )
     assessment_id, age, sex = _person(session, user)
+    began = diary.began_on(user, oldest)
     try:
         summary = summarise(
             episodes,
@@ -850,16 +851,11 @@ def diary_page(
             engine=engine,
             age=age,
             sex=sex,
-            began=diary.began_on(user, oldest),
+            began=began,
         )
     except InputError:  # an old saved check with an age the engine no longer accepts
         summary = summarise(
-            episodes,
-            start=start,
-            end=end,
-            timezone=user.timezone,
-            engine=engine,
-            began=diary.began_on(user, oldest),
+            episodes, start=start, end=end, timezone=user.timezone, engine=engine, began=began
         )
     names = _names(engine)
     newest = episodes[::-1]
