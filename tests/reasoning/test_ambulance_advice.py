@@ -34,3 +34,14 @@ def test_an_ambulance_result_gives_no_go_to_hospital_advice(engine: Engine) -> N
             and "ambulance" not in a.text.lower()
             and "emergency number" not in a.text.lower()
         ], text
+
+
+def test_what_to_do_now_says_call_once(engine: Engine) -> None:
+    """Walkthrough C2: a warning sign's own "call now" was followed by the level's general
+    "Call the emergency number now ...": the general text comes only when no sign gave one."""
+    general = engine.kb.level_guidance[TriageLevel.EMERGENCY_AMBULANCE].do_now
+    result = engine.assess("my dad's mouth went droopy and he's talking funny", 70)
+    assert result.triage.level is TriageLevel.EMERGENCY_AMBULANCE
+    assert result.triage.do_now and general not in result.triage.do_now
+    calls = [item for item in result.triage.do_now if "emergency number now" in item.lower()]
+    assert len(calls) == 1

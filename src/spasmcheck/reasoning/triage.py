@@ -171,7 +171,10 @@ def triage(
         if fired.flag.level.urgency >= level.urgency and fired.flag.do_now not in do_now:
             do_now.append(fired.flag.do_now)
     guidance = kb.level_guidance[level]
-    if level.is_emergency and guidance.do_now and guidance.do_now not in do_now:
+    # The level's general "what to do now" only when no warning sign gave its own: after a
+    # rule's "Call your emergency number now and say you think it is a stroke ...", a second
+    # "Call the emergency number now ..." read as a repetition (usability walkthrough C2).
+    if level.is_emergency and guidance.do_now and not do_now:
         do_now.append(guidance.do_now)
     return TriageResult(level, reasons, flags, do_now, by_conditions)
 
