@@ -98,3 +98,24 @@ def test_diary_summary_benchmark(benchmark, heavy_diary, engine) -> None:  # typ
 
     summarise()  # warm: the first call in a process also imports the statistics libraries
     assert benchmark(summarise) == EPISODES
+
+
+def test_diary_summary_in_a_served_worker_benchmark(benchmark, heavy_diary, engine) -> None:  # type: ignore[no-untyped-def]
+    """The same, as a served worker runs it: after start-up, ``spasmcheck.server._warm_up``
+    has frozen what was loaded out of the garbage collector's sweeps (``gc.freeze``)."""
+    import gc
+
+    session, user_id = heavy_diary
+
+    def summarise() -> int:
+        session.expire_all()
+        user = session.get(models.User, user_id)
+        assert user is not None
+        return diary.summary(session, user=user, engine=engine, start=START, end=END).episodes
+
+    summarise()
+    gc.freeze()
+    try:
+        assert benchmark.pedantic(summarise, rounds=10, iterations=1) == EPISODES
+    finally:
+        gc.unfreeze()
