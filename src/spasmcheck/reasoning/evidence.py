@@ -160,7 +160,5 @@ def evidence_from_mentions(kb: KnowledgeBase, mentions: Iterable[Mention]) -> li
                 Evidence(finding.id, Status.UNKNOWN, Origin.TEXT, possible=True, text=mention.text)
             )
         elif polarity is Polarity.FAMILY and FAMILY_HISTORY in kb.finding_by_id:
-            items.append(
-                Evidence(FAMILY_HISTORY, Status.PRESENT, Origin.TEXT, text=mention.text)
-            )
+            items.append(Evidence(FAMILY_HISTORY, Status.PRESENT, Origin.TEXT, text=mention.text))
     return items
