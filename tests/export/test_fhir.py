@@ -10,9 +10,10 @@ import json
 import re
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +25,6 @@ from fhir.resources.R4B.riskassessment import RiskAssessment
 
 from spasmcheck.diary.model import ContextFactor, Episode, EpisodeKind, RemedyName
 from spasmcheck.export import fhir
-from spasmcheck.export.fhir import fhir_bundle, questionnaire, resources_of
 from spasmcheck.export.model import ReportInput
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.policy import interview_policy
@@ -111,6 +111,19 @@ KNOWN_SYSTEMS = {
 HPO_PATTERN = re.compile(r"^HP:[0-9]{7}$")
 TZ = "Europe/Berlin"
 TEXT = "I get painful cramps in my calves at night, I take a diuretic"
+
+
+# The exporter types its JSON strictly (JsonObject); these tests read it as plain JSON.
+def fhir_bundle(report: ReportInput, *, engine: Engine) -> dict[str, Any]:
+    return cast(dict[str, Any], fhir.fhir_bundle(report, engine=engine))
+
+
+def questionnaire(engine: Engine) -> dict[str, Any]:
+    return cast(dict[str, Any], fhir.questionnaire(engine))
+
+
+def resources_of(bundle: Mapping[str, Any], resource_type: str) -> list[dict[str, Any]]:
+    return cast(list[dict[str, Any]], fhir.resources_of(cast(Any, bundle), resource_type))
 
 
 def local(y: int, m: int, d: int, h: int = 12, mi: int = 0) -> datetime:

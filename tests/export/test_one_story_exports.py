@@ -78,11 +78,12 @@ def test_the_fhir_bundle_says_which_cause_explains_the_level(
     droop: ReportInput, engine: Engine
 ) -> None:
     bundle = fhir.fhir_bundle(droop, engine=engine)
-    conditions = fhir.resources_of(bundle, "Condition")
+    conditions: list[Any] = fhir.resources_of(bundle, "Condition")  # read as plain JSON
     first_notes = " ".join(n["text"] for n in conditions[0]["note"])
     assert conditions[0]["code"]["text"].startswith("Acute stroke")
     assert "Explains the emergency triage level" in first_notes
-    (risk,) = fhir.resources_of(bundle, "RiskAssessment")
+    risks: list[Any] = fhir.resources_of(bundle, "RiskAssessment")
+    (risk,) = risks
     assert risk["prediction"][0]["outcome"]["text"].startswith("Acute stroke")
 
 

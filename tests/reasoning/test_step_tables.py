@@ -20,6 +20,8 @@ from __future__ import annotations
 import copy
 import math
 import random
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pytest
@@ -80,9 +82,12 @@ def interview_states(engine: Engine, seed: int, n_random: int) -> list[EvidenceS
                 break
             question = step.question
             if question.options:
-                answer: str | list[str] = rng.choice(
-                    ["none", "dont_know", [rng.choice(question.options).finding_id]]
-                )
+                choices: list[str | list[str]] = [
+                    "none",
+                    "dont_know",
+                    [rng.choice(question.options).finding_id],
+                ]
+                answer: str | list[str] = rng.choice(choices)
             else:
                 answer = rng.choice(["yes", "no", "no", "dont_know"])
             for item in answer_evidence(question, answer):
@@ -149,7 +154,7 @@ def test_the_screening_index_picks_what_rule_odds_picks(any_engine: Engine) -> N
                 rule_odds(
                     rule,
                     evidence,
-                    lambda f, p=predictive: float(p[index[f]]),
+                    predicted_by(predictive, index),
                     lambda f: float(model.base_rate[index[f]]),
                     nearly_only=nearly_only,
                 )
@@ -248,3 +253,8 @@ def test_red_flags_are_looked_up_by_the_findings_they_name(any_engine: Engine) -
         age = rng.choice(AGES)
         args = (evidence.present, evidence.possible, age)
         assert fired_red_flags(kb, *args) == fired_red_flags(every_rule, *args)
+
+
+def predicted_by(predictive: Any, index: Mapping[str, int]) -> Callable[[str], float]:
+    """The probability ``predictive`` gives a finding, by id (bound now, not at call time)."""
+    return lambda finding_id: float(predictive[index[finding_id]])
