@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.requests import Request
 
 from spasmcheck.services import account_links
 from tests.api.conftest import BASE_URL, PASSWORD, TestClient, error_of, make_app
@@ -278,4 +279,16 @@ def test_production_needs_the_public_address_for_links() -> None:
     )
     assert production.confirms_email
     assert not Settings(environment="development").confirms_email
-    assert account_links.link_base("https://evil.example", production) == "https://example.org"
+    forged = Request(
+        {
+            "type": "http",
+            "scheme": "https",
+            "server": ("evil.example", 443),
+            "path": "/forgot",
+            "root_path": "",
+            "query_string": b"",
+            "headers": [(b"host", b"evil.example")],
+        }
+    )
+    assert str(forged.base_url) == "https://evil.example/"
+    assert account_links.link_base(forged, production) == "https://example.org"

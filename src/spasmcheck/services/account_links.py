@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from fastapi import Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
@@ -74,10 +75,10 @@ def link(base_url: str, path: str, **query: str) -> str:
     return f"{base_url.rstrip('/')}{path}?{urlencode(query)}"
 
 
-def link_base(request_base_url: str, settings: Settings) -> str:
+def link_base(request: Request, settings: Settings) -> str:
     """Where mailed links point: the configured public address, or (outside production,
     where it may be empty) the address this request came to."""
-    return settings.public_url or request_base_url.rstrip("/")
+    return settings.public_url or str(request.base_url).rstrip("/")
 
 
 def _mail_limits(email: str, address: str, settings: Settings) -> list[Limit]:

@@ -258,7 +258,7 @@ def sign_up(
     client = client_address(request, settings)
     try:
         if settings.confirms_email:
-            base_url = account_links.link_base(str(request.base_url), settings)
+            base_url = account_links.link_base(request, settings)
             account_links.sign_up(
                 session, account=body, client=client, base_url=base_url, settings=settings
             )
@@ -329,7 +329,7 @@ def sign_in_submit(
             session,
             credentials=body,
             client=client_address(request, settings),
-            base_url=account_links.link_base(str(request.base_url), settings),
+            base_url=account_links.link_base(request, settings),
             settings=settings,
         )
     except NotConfirmed:
@@ -551,7 +551,7 @@ def forgot(
             session,
             email=body.email,
             client=client_address(request, settings),
-            base_url=account_links.link_base(str(request.base_url), settings),
+            base_url=account_links.link_base(request, settings),
             settings=settings,
         )
     except TooManyAttempts as error:
@@ -723,7 +723,7 @@ def account_settings(
             email=body.email,
             password=body.password,
             client=client_address(request, settings),
-            base_url=account_links.link_base(str(request.base_url), settings),
+            base_url=account_links.link_base(request, settings),
             settings=settings,
         )
     except Invalid:

@@ -827,8 +827,7 @@ def diary_page(
     user = require_user(request, session)
     zone = _zone(user)
     today = datetime.now(zone).date()
-    first = repository.list_episodes(session, user_id=user.id, limit=1)
-    oldest = first[0].started_at.astimezone(zone).date() if first else None
+    oldest = diary.oldest_day(session, user=user)
     span = _weeks_param(weeks, today, oldest)
     start, end = range_for(today, span)
     episodes = diary.episodes_between(session, user=user, start=start, end=end)

@@ -49,7 +49,7 @@ def register(
             session,
             account=body,
             client=client,
-            base_url=account_links.link_base(str(request.base_url), settings),
+            base_url=account_links.link_base(request, settings),
             settings=settings,
         )
         return notice(account_links.SENT)
@@ -85,7 +85,7 @@ def request_reset(
         session,
         email=body.email,
         client=client_address(request, settings),
-        base_url=account_links.link_base(str(request.base_url), settings),
+        base_url=account_links.link_base(request, settings),
         settings=settings,
     )
     return Notice(detail=account_links.SENT)
@@ -128,7 +128,7 @@ def login(
         session,
         credentials=body,
         client=client_address(request, settings),
-        base_url=account_links.link_base(str(request.base_url), settings),
+        base_url=account_links.link_base(request, settings),
         settings=settings,
     )
     set_session_cookies(response, issued=issued, settings=settings)

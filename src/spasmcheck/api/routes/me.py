@@ -45,7 +45,7 @@ def change_settings(
         email=body.email,
         password=body.password,
         client=client_address(request, settings),
-        base_url=account_links.link_base(str(request.base_url), settings),
+        base_url=account_links.link_base(request, settings),
         settings=settings,
     )
     return SettingsResult(
