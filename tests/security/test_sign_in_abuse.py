@@ -23,7 +23,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from spasmcheck.config import Settings, SettingsError
 from spasmcheck.server import SignInGate
-from spasmcheck.services import accounts
+from spasmcheck.services import account_links, accounts
 from spasmcheck.services.errors import Busy, EmailTaken, ServiceError, TooManyAttempts
 from spasmcheck.services.schemas import AccountCreate, LoginRequest
 from spasmcheck.services.security import (
@@ -50,7 +50,9 @@ def attempt(session: Session, email: str, password: str, client: str, config: Se
     """What one sign-in attempt comes to: ok, wrong, or limited."""
     credentials = LoginRequest(email=email, password=password)
     try:
-        accounts.log_in(session, credentials=credentials, client=client, settings=config)
+        account_links.log_in(
+            session, credentials=credentials, client=client, base_url=BASE_URL, settings=config
+        )
     except TooManyAttempts:
         return "limited"
     except ServiceError:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from spasmcheck.config import Settings
 from spasmcheck.diary.model import Episode, EpisodeKind
 from spasmcheck.reasoning.engine import Engine
-from spasmcheck.services import accounts, diary
+from spasmcheck.services import account_links, accounts, diary
 from spasmcheck.services.errors import (
     EmailTaken,
     Invalid,
@@ -29,6 +29,7 @@ from tests.api.conftest import migrated_database
 
 PASSWORD = "correct horse battery"
 SETTINGS = Settings(environment="test", fast_password_hashing=True, login_rate_limit=2)
+BASE = "https://testserver"  # where mailed links would point (confirmation is off in tests)
 
 
 @pytest.fixture
@@ -47,7 +48,9 @@ def ann(session: Session) -> User:
 
 def log_in(session: Session, password: str, client: str = "198.51.100.7") -> User:
     credentials = LoginRequest(email="ann@example.org", password=password)
-    user, _ = accounts.log_in(session, credentials=credentials, client=client, settings=SETTINGS)
+    user, _ = account_links.log_in(
+        session, credentials=credentials, client=client, base_url=BASE, settings=SETTINGS
+    )
     return user
 
 
@@ -72,7 +75,9 @@ def test_signing_in_needs_the_password_and_counts_the_guesses(session: Session, 
 def test_an_unknown_address_is_a_wrong_password_not_a_hint(session: Session) -> None:
     credentials = LoginRequest(email="nobody@example.org", password=PASSWORD)
     with pytest.raises(WrongPassword):
-        accounts.log_in(session, credentials=credentials, client="x", settings=SETTINGS)
+        account_links.log_in(
+            session, credentials=credentials, client="x", base_url=BASE, settings=SETTINGS
+        )
 
 
 def test_the_export_holds_the_account_and_its_diary(session: Session, ann: User) -> None:

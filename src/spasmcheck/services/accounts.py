@@ -17,7 +17,6 @@ from spasmcheck.services.schemas import (
     AccountPublic,
     EpisodePublic,
     ExportPublic,
-    LoginRequest,
     SavedAssessmentPublic,
 )
 from spasmcheck.services.security import (
@@ -103,22 +102,6 @@ def check_password(
         raise WrongPassword(WRONG)
     refund(session, limits)  # the limits count wrong guesses, not a person's right password
     return user
-
-
-def log_in(
-    session: Session, *, credentials: LoginRequest, client: str, settings: Settings
-) -> tuple[User, SignIn]:
-    """Sign in with an email address and password: the account and its new tokens."""
-    user = repository.get_user_by_email(session, email=credentials.email)
-    user = check_password(
-        session,
-        user=user,
-        email=credentials.email,
-        password=credentials.password,
-        client=client,
-        settings=settings,
-    )
-    return user, sign_in(session, user=user, settings=settings)
 
 
 def start_session(session: Session, *, user: User, settings: Settings) -> SignIn:
