@@ -190,3 +190,26 @@ def test_the_account_page_changes_the_zone_and_the_address_by_link(
     moved = client.get(f"/account/email?token={token}")
     assert moved.status_code == 303
     assert "kim.new@example.org" in client.get("/account").text
+
+
+def test_a_production_server_never_shows_its_outbox_folder(tmp_path: Path) -> None:
+    """The "Check your e-mail" page names the outbox folder for a local trial only: on a
+    public server it would tell every visitor a path on the machine."""
+    outbox = tmp_path / "secret-outbox"
+    settings = Settings(
+        environment="production",
+        secret_key="x" * 40,
+        public_url="https://testserver",
+        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
+        fast_password_hashing=False,
+        mail_dir=str(outbox),
+    )
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        page = client.post(
+            "/signup",
+            data={"email": "pat@example.org", "password": PASSWORD, "timezone": "UTC"},
+            headers={"Sec-Fetch-Site": "same-origin"},
+        )
+    assert page.status_code == 200 and "Check your e-mail" in page.text
+    assert str(outbox) not in page.text and "outbox" not in page.text
+    assert list(outbox.glob("*.eml"))  # the mail was still written

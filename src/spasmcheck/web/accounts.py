@@ -505,7 +505,10 @@ def _check_email(
             "email": email,
             "purpose": purpose,
             "again_url": again_url,
-            "outbox": "" if settings.smtp_url else settings.mail_dir,
+            # Where the mail went, for a local trial only: a public server never shows its paths.
+            "outbox": (
+                settings.mail_dir if settings.is_development and not settings.smtp_url else ""
+            ),
         },
     )
 
