@@ -228,7 +228,8 @@ class Engine:
         llr = model.evidence_llr(present, evidence.absent)
         if posterior is None:
             posterior = model.normalise(model.log_joint_from(model.log_prior(age, sex), llr[0]))
-        result = triage(self.kb, posterior, present, evidence.possible, age)
+        prior = model.prior(age, sex)
+        result = triage(self.kb, posterior, prior, present, evidence.possible, age)
         signals = [
             f for fired in result.red_flags if fired.flag.level.is_emergency for f in fired.findings
         ]

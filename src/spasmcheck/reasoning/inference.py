@@ -171,6 +171,7 @@ class BayesModel:
         self.member_rank = member_rank  # position in its family, most specific first
         self._base_priors = np.array([c.prior.base for c in self.conditions], dtype=np.float64)
         self._prior_cache: dict[tuple[int | None, str | None], FloatArray] = {}
+        self._prior_probability_cache: dict[tuple[int | None, str | None], FloatArray] = {}
 
     # -- priors ---------------------------------------------------------------------------
     def log_prior(self, age: int | None = None, sex: str | None = None) -> FloatArray:
@@ -181,6 +182,16 @@ class BayesModel:
             cached = self._compute_log_prior(age, sex)
             cached.setflags(write=False)
             self._prior_cache[key] = cached
+        return cached
+
+    def prior(self, age: int | None = None, sex: str | None = None) -> FloatArray:
+        """The causes' base rates for an age and sex, as probabilities (cached, read-only)."""
+        key = (age, sex)
+        cached = self._prior_probability_cache.get(key)
+        if cached is None:
+            cached = self.normalise(self.log_prior(age, sex))
+            cached.setflags(write=False)
+            self._prior_probability_cache[key] = cached
         return cached
 
     def _compute_log_prior(self, age: int | None, sex: str | None) -> FloatArray:

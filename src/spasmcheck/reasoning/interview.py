@@ -914,7 +914,9 @@ class Interviewer:
         if (
             reason is None
             and asked >= MIN_QUESTIONS
-            and self._stable(posterior, gains, assessment.triage.condition_level)
+            and self._stable(
+                posterior, gains, assessment.triage.condition_level, self.model.prior(age, sex)
+            )
         ):
             reason = StopReason.RANKING_AND_TRIAGE_STABLE
         if reason is not None:
@@ -1000,9 +1002,12 @@ class Interviewer:
             return []
         return [f for f in self.group_members.get(group_id, []) if f != item.finding_id]
 
-    def _stable(self, posterior: FloatArray, gains: FloatArray, now: TriageLevel) -> bool:
+    def _stable(
+        self, posterior: FloatArray, gains: FloatArray, now: TriageLevel, prior: FloatArray
+    ) -> bool:
         """Would any of the most informative questions change the top cause or triage?
-        ``now``: the condition-based level of ``posterior`` (triage's, already computed)."""
+        ``now``: the condition-based level of ``posterior`` (triage's, already computed);
+        ``prior``: the person's base rates, which triage compares with."""
         candidates = np.argsort(-gains)[:STABILITY_CANDIDATES]
         candidates = candidates[np.isfinite(gains[candidates])]
         if len(candidates) == 0:
@@ -1011,8 +1016,8 @@ class Interviewer:
             posterior,
             self.model.p_present[:, candidates],
             self.model.p_absent[:, candidates],
-            lambda p: condition_level(self.kb, p)[0],
-            levels=lambda posteriors: condition_levels(self.kb, posteriors),
+            lambda p: condition_level(self.kb, p, prior)[0],
+            levels=lambda posteriors: condition_levels(self.kb, posteriors, prior),
             now=now,
         )
 

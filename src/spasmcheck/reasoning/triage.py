@@ -10,7 +10,15 @@ The level is the most urgent of
    ("I think my face drooped"): for a warning sign, doubt is a reason to act, not to wait;
    a denied sign never fires;
 2. the condition-based level: the most urgent level L for which the probability that the
-   cause needs L or more urgent care reaches ``LEVEL_THRESHOLDS[L]``.
+   cause needs L or more urgent care reaches ``LEVEL_THRESHOLDS[L]``. For the routine
+   appointment (``consultation``) only the causes that what the person told us made more likely
+   than their base rate count (:data:`EVIDENCE_LED_LEVELS`): the knowledge base holds about 70
+   causes that need a doctor some day, and their base rates alone add up to about 5 in 10, so
+   "cramp in my foot" — which points to no such cause — reached an appointment on base rates
+   alone. A base rate is not a reason to see a doctor: NHS guidance on cramp and twitches
+   (nhs.uk "Leg cramps", 2023; "Twitching eyes and muscles", 2023) is self-care unless something
+   points further (frequent, persistent, worse, spreading — the seeds' own reasons to consult,
+   which are rules of their own). The urgent levels keep the whole mass: missing them costs more.
 
 The thresholds are deliberately low for the emergency levels: missing an emergency costs far
 more than an unneeded trip. The two consultation thresholds (0.30 and 0.40) were chosen on the
@@ -49,6 +57,10 @@ EXPLAINING_MIN_PROBABILITY = 0.05
 # development half, which chose nothing. The same order as published likelihood ratios of a
 # single stroke sign for stroke (about 5-10: Goldstein and Simel, JAMA 2005).
 SIGNAL_LIKELIHOOD_RATIO = 10.0
+
+# The levels reached only by causes the evidence made more likely than their base rate (the
+# module docstring).
+EVIDENCE_LED_LEVELS = frozenset({TriageLevel.CONSULTATION})
 
 LEVEL_THRESHOLDS: dict[TriageLevel, float] = {
     TriageLevel.EMERGENCY_AMBULANCE: 0.25,
@@ -106,24 +118,36 @@ def fired_red_flags(
 _LEVELS_DOWN = sorted(LEVEL_THRESHOLDS, key=lambda lv: -lv.urgency)
 
 
-def condition_level(kb: KnowledgeBase, posterior: FloatArray) -> tuple[TriageLevel, float]:
-    """The most urgent level whose cumulative probability reaches its threshold."""
+def condition_level(
+    kb: KnowledgeBase, posterior: FloatArray, prior: FloatArray
+) -> tuple[TriageLevel, float]:
+    """The most urgent level whose cumulative probability reaches its threshold; at an
+    evidence-led level only the causes above their ``prior`` (the person's base rates) count."""
     urgencies = kb.condition_urgency
     for level in _LEVELS_DOWN:
-        mass = float(posterior[urgencies >= level.urgency].sum())
+        needing = urgencies >= level.urgency
+        if level in EVIDENCE_LED_LEVELS:
+            needing = needing & (posterior > prior)
+        mass = float(posterior[needing].sum())
         if mass >= LEVEL_THRESHOLDS[level]:
             return level, mass
     return TriageLevel.SELF_CARE, float(posterior[urgencies == 0].sum())
 
 
-def condition_levels(kb: KnowledgeBase, posteriors: FloatArray) -> list[TriageLevel]:
+def condition_levels(
+    kb: KnowledgeBase, posteriors: FloatArray, prior: FloatArray
+) -> list[TriageLevel]:
     """:func:`condition_level`'s level for every column of ``posteriors`` at once (the
     interview asks it of every answer it considers; the sums may differ in the last bit)."""
     urgencies = kb.condition_urgency
     levels: list[TriageLevel] = [TriageLevel.SELF_CARE] * posteriors.shape[1]
     undecided = np.ones(posteriors.shape[1], dtype=bool)
+    raised = posteriors > prior[:, None]
     for level in _LEVELS_DOWN:
-        masses = posteriors[urgencies >= level.urgency].sum(axis=0)
+        needing = (urgencies >= level.urgency)[:, None]
+        if level in EVIDENCE_LED_LEVELS:
+            needing = needing & raised
+        masses = np.where(needing, posteriors, 0.0).sum(axis=0)
         reached = undecided & (masses >= LEVEL_THRESHOLDS[level])
         for j in np.flatnonzero(reached):
             levels[j] = level
@@ -134,12 +158,15 @@ def condition_levels(kb: KnowledgeBase, posteriors: FloatArray) -> list[TriageLe
 def triage(
     kb: KnowledgeBase,
     posterior: FloatArray,
+    prior: FloatArray,
     present: Collection[str],
     possible: Collection[str] = (),
     age: int | None = None,
 ) -> TriageResult:
+    """``prior``: the causes' base rates for this person (before any finding), which the
+    evidence-led levels compare the posterior with."""
     flags = fired_red_flags(kb, present, possible, age)
-    by_conditions, mass = condition_level(kb, posterior)
+    by_conditions, mass = condition_level(kb, posterior, prior)
     levels = [f.flag.level for f in flags] + [by_conditions]
     level = TriageLevel.most_urgent(levels)
     reasons = []
@@ -152,12 +179,10 @@ def triage(
         # model's own posterior, and the signs only add to the emergency-level mass.
         shown = with_signal_evidence(kb, posterior, level, emergency_signals(flags))
         needing = kb.condition_urgency >= by_conditions.urgency
+        if by_conditions in EVIDENCE_LED_LEVELS:
+            needing &= posterior > prior
         mass = max(mass, float(shown[needing].sum()))
-        top = [
-            kb.conditions[i]
-            for i in np.argsort(-shown)[:5]
-            if kb.conditions[i].triage.urgency >= by_conditions.urgency and shown[i] >= 0.05
-        ]
+        top = [kb.conditions[i] for i in np.argsort(-shown)[:5] if needing[i] and shown[i] >= 0.05]
         names = ", ".join(c.name for c in top[:3]) or "the likely causes"
         words = chance_words(mass)
         chance = words[:1].upper() + words[1:]
