@@ -151,40 +151,48 @@ def clean_evidence(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def record_interviews(base: str) -> list[bytes]:
     """Walk each opening through the interview (three answer patterns); keep every request."""
-    bodies: list[bytes] = []
     with httpx.Client(base_url=base, timeout=10) as client:
-        for opening in OPENINGS:
-            for pattern in range(3):
-                request: dict[str, Any] = dict(opening)
-                for number in range(25):
-                    bodies.append(json.dumps(request).encode())
-                    response = client.post(
-                        "/v1/interview", content=bodies[-1],
-                        headers={"content-type": "application/json"},
-                    )  # fmt: skip
-                    if response.status_code != 200:
-                        raise SystemExit(
-                            f"recording failed: {response.status_code} {response.text}"
-                        )
-                    step = response.json()
-                    if step["should_stop"]:
-                        break
-                    question = step["question"]
-                    options = [o["id"] for o in question["options"]]
-                    reply: Any
-                    if question["kind"] == "yes_no":
-                        reply = ("no", "yes", "dont_know")[(number + pattern) % 3 if pattern else 0]
-                    else:
-                        reply = options[(number + pattern) % len(options) :][:1] or []
-                    request = {key: opening[key] for key in ("age", "sex") if key in opening}
-                    request["evidence"] = clean_evidence(step["evidence"])
-                    request["answer"] = {
-                        "question_id": question["id"],
-                        "kind": question["kind"],
-                        "options": options,
-                        "screening": question["screening"],
-                        "response": reply,
-                    }
+        return walk_interviews(client)
+
+
+def walk_interviews(client: Any) -> list[bytes]:
+    """:func:`record_interviews` through ``client``: an httpx client or Starlette's test
+    client (its own httpx), pointed at the app."""
+    bodies: list[bytes] = []
+    for opening in OPENINGS:
+        for pattern in range(3):
+            request: dict[str, Any] = dict(opening)
+            for number in range(25):
+                bodies.append(json.dumps(request).encode())
+                response = client.post(
+                    "/v1/interview", content=bodies[-1],
+                    headers={"content-type": "application/json"},
+                )  # fmt: skip
+                if response.status_code != 200:
+                    raise SystemExit(f"recording failed: {response.status_code} {response.text}")
+                step = response.json()
+                if step["should_stop"]:
+                    break
+                question = step["question"]
+                options = [o["id"] for o in question["options"]]
+                reply: Any
+                if question["screening"] and question["kind"] != "yes_no":
+                    # the emergency screen: "None of these", as most people answer it (a
+                    # chosen warning sign ends the interview at its first answer)
+                    reply = "none"
+                elif question["kind"] == "yes_no":
+                    reply = ("no", "yes", "dont_know")[(number + pattern) % 3 if pattern else 0]
+                else:
+                    reply = options[(number + pattern) % len(options) :][:1] or []
+                request = {key: opening[key] for key in ("age", "sex") if key in opening}
+                request["evidence"] = clean_evidence(step["evidence"])
+                request["answer"] = {
+                    "question_id": question["id"],
+                    "kind": question["kind"],
+                    "options": options,
+                    "screening": question["screening"],
+                    "response": reply,
+                }
     return bodies
 
 
