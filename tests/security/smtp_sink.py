@@ -89,7 +89,9 @@ def smtp_sink() -> Iterator[Sink]:
     host, port = server.server_address[:2]
     sink = Sink(str(host), int(port))
     Handler.sink = sink
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits for the serving loop's next poll (0.5 s by default, paid
+    # at the end of every test that has a sink).
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield sink
