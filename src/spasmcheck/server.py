@@ -46,7 +46,7 @@ from spasmcheck.config import Settings
 from spasmcheck.knowledge.loader import load_knowledge_base
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.services.security import client_address
-from spasmcheck.web import install_web
+from spasmcheck.web import install_web, web_routers
 from spasmcheck.web.errors import error_page, http_error_page, with_policy
 
 COMMON_HEADERS = [
@@ -94,8 +94,20 @@ def create_app(
 
         session_factory = make_session_factory(settings.database_url)
     app.state.session_factory = session_factory
-    install_api(app)
-    install_web(app)
+    # Starlette tries the routes one by one (a regular expression each) in the order they
+    # were added: the two interviews' routers first — the API's engine routes, then the web's
+    # check pages — so that neither scans the other layer's forty-odd routes on every answer
+    # (a tenth of a millisecond of the question page's CPU; docs/benchmarks.md, issue 16). No
+    # path is in both layers, so the order changes no answer; the OpenAPI document keeps the
+    # API's own order.
+    from spasmcheck.api.routes import ROUTERS
+    from spasmcheck.api.routes import engine as engine_routes
+    from spasmcheck.web import pages
+
+    install_api(app, [engine_routes.router])
+    install_web(app, [pages.router], static=False)
+    install_api(app, [r for r in ROUTERS if r is not engine_routes.router])
+    install_web(app, [r for r in web_routers() if r is not pages.router])
 
     @app.exception_handler(StarletteHTTPException)
     async def _unmatched(request: Request, exc: StarletteHTTPException) -> Response:

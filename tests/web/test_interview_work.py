@@ -13,6 +13,7 @@ import pytest
 
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.interview import Interviewer
+from spasmcheck.services.security import SESSION_COOKIE
 from tests.api.conftest import TestClient
 
 
@@ -111,3 +112,38 @@ def test_the_question_pages_triage_is_the_assessments(text: str) -> None:
     engine = default_engine()
     step = Interviewer(engine).step(EvidenceSet(engine.parse(text)[1]), 50, "female")
     assert triage_public(step.assessment) == AssessmentPublic.of(step.assessment).triage
+
+
+def test_a_signed_out_interview_opens_no_database_session(web: TestClient) -> None:
+    """The check's pages take no session dependency (issue 16): a visitor without a session
+    cookie costs no database session on the start page, an answer or a question page."""
+    app: Any = web.app
+    factory = app.state.session_factory
+    opened: list[object] = []
+
+    def counting() -> Any:
+        session = factory()
+        opened.append(session)
+        return session
+
+    app.state.session_factory = counting
+    try:
+        assert web.get("/").status_code == 200
+        started = web.post(
+            "/interview", data={"text": "calf cramps at night", "age": "40", "action": "start"}
+        )
+        assert started.status_code == 303
+        page = web.get(started.headers["location"])
+        assert page.status_code == 200
+        answered = web.post(
+            "/interview", data={"state": hidden_state(page.text), "answer": first_choice(page.text)}
+        )
+        assert answered.status_code == 303
+        assert web.get(answered.headers["location"]).status_code == 200
+        assert opened == []
+        # with a session cookie the account is read: one session per page
+        web.cookies.set(SESSION_COOKIE, "not-a-real-token")
+        assert web.get(answered.headers["location"]).status_code == 200
+        assert len(opened) == 1
+    finally:
+        app.state.session_factory = factory

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    from collections.abc import Sequence
+
+    from fastapi import APIRouter, FastAPI
 
 PREFIX = "/v1"
 DESCRIPTION = (
@@ -20,7 +22,9 @@ DESCRIPTION = (
 )
 
 
-def install_api(app: FastAPI) -> None:
+def install_api(app: FastAPI, routers: Sequence[APIRouter] | None = None) -> None:
+    """Add ``routers`` (by default every router of the API, in :data:`ROUTERS`'s order) to
+    ``app`` under :data:`PREFIX`; the application may add them in parts, around the web's."""
     from spasmcheck.api.openapi import ErrorPublic, document_errors
     from spasmcheck.api.routes import ROUTERS, engine
 
@@ -29,7 +33,7 @@ def install_api(app: FastAPI) -> None:
         "(SPASMCHECK_ENGINE_RATE_LIMIT); see Retry-After",
         "model": ErrorPublic,
     }
-    for router in ROUTERS:
+    for router in ROUTERS if routers is None else routers:
         # Each route's 400/401/404/413/422, with the one error model (spasmcheck.api.openapi).
         document_errors(router)
         # The engine routes are rate limited per address (spasmcheck.server.EngineRateLimit).

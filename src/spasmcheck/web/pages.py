@@ -267,8 +267,8 @@ def _settings(request: Request) -> Settings:
 
 
 @router.get("/")
-async def start(request: Request, session: SessionDep) -> Response:
-    await visitor(request, session)
+async def start(request: Request) -> Response:
+    await visitor(request)
     return render(request, "start.html", {"nav": "check", "form": {}, "errors": {}})
 
 
@@ -342,7 +342,6 @@ async def too_large_page(request: Request, limit: int, *, read: bool) -> Respons
 @router.post("/interview")
 async def interview(
     request: Request,
-    session: SessionDep,
     engine: EngineDep,
     state: Annotated[str, Form(max_length=MAX_STATE_CHARS)] = "",
     action: Annotated[str, Form(max_length=20)] = "",
@@ -355,7 +354,7 @@ async def interview(
 ) -> Response:
     """On the event loop, as it only computes (issue 16): the account is read on a thread only
     when a session cookie came, and a long description is parsed on a thread."""
-    await visitor(request, session)
+    await visitor(request)
     if (action in ("start", "start_anyway") or not state) and len(text) > INLINE_TEXT_CHARS:
         return await run_in_threadpool(
             _interview, request, engine, state, action, answer, text, age, sex
@@ -438,13 +437,12 @@ def _interview(
 @router.get("/interview")
 async def current_page(
     request: Request,
-    session: SessionDep,
     engine: EngineDep,
     step: Annotated[str, Query()] = "",
 ) -> Response:
     """Step ``step`` of the interview in the state cookie (the latest when absent or beyond
     it): where Back, reload and an old link land. Without a usable cookie, the start page."""
-    await visitor(request, session)
+    await visitor(request)
     raw = request.cookies.get(INTERVIEW_COOKIE)
     if raw:
         try:

@@ -22,6 +22,9 @@ from spasmcheck.services.security import csrf_cookie
 
 HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=HERE / "templates")
+# The templates are package files: compiled once per process, never looked at again. With
+# auto_reload (Jinja's default) every page stat()ed each template it uses (issue 16).
+TEMPLATES.env.auto_reload = False
 STATIC_DIR = HERE / "static"
 
 LEVEL_STYLE = {  # keyed by TriageLevel value; a test checks every level has an entry
