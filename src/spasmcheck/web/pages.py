@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -254,8 +255,22 @@ class InterviewState:
             raise PageError(400, f"This result could not be used: {error}.") from error
 
 
+def _engine(request: Request) -> Engine:
+    """The app's engine, read here rather than through ``EngineDep`` on the interview's two
+    routes: a dependency costs FastAPI a resolution on every answer (issue 16)."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
 def _serializer(settings: Settings) -> URLSafeSerializer:
-    return URLSafeSerializer(settings.secret_key, salt="spasmcheck.interview")
+    return _serializer_for(settings.secret_key)
+
+
+@lru_cache(maxsize=8)
+def _serializer_for(secret_key: str) -> URLSafeSerializer:
+    """One serializer per key: making one dumps a test object to JSON and derives the key,
+    twice per question page (issue 16). It holds no state between calls."""
+    return URLSafeSerializer(secret_key, salt="spasmcheck.interview")
 
 
 def _settings(request: Request) -> Settings:
@@ -342,7 +357,6 @@ async def too_large_page(request: Request, limit: int, *, read: bool) -> Respons
 @router.post("/interview")
 async def interview(
     request: Request,
-    engine: EngineDep,
     state: Annotated[str, Form(max_length=MAX_STATE_CHARS)] = "",
     action: Annotated[str, Form(max_length=20)] = "",
     answer: Annotated[list[str] | None, Form(max_length=40)] = None,
@@ -355,6 +369,7 @@ async def interview(
     """On the event loop, as it only computes (issue 16): the account is read on a thread only
     when a session cookie came, and a long description is parsed on a thread."""
     await visitor(request)
+    engine = _engine(request)
     if (action in ("start", "start_anyway") or not state) and len(text) > INLINE_TEXT_CHARS:
         return await run_in_threadpool(
             _interview, request, engine, state, action, answer, text, age, sex
@@ -437,12 +452,12 @@ def _interview(
 @router.get("/interview")
 async def current_page(
     request: Request,
-    engine: EngineDep,
     step: Annotated[str, Query()] = "",
 ) -> Response:
     """Step ``step`` of the interview in the state cookie (the latest when absent or beyond
     it): where Back, reload and an old link land. Without a usable cookie, the start page."""
     await visitor(request)
+    engine = _engine(request)
     raw = request.cookies.get(INTERVIEW_COOKIE)
     if raw:
         try:
