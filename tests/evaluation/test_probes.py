@@ -18,7 +18,7 @@ PROBES: list[dict[str, Any]] = yaml.safe_load(
         encoding="utf-8"
     )
 )
-AFFIRMED_FLOOR = 153
+AFFIRMED_FLOOR = 158
 DENIED_FLOOR = 75
 
 
