@@ -538,6 +538,9 @@ def _worker(app: str, factory: bool, host: str, port: int, *, reuse_port: bool =
         host=host,
         port=port,
         log_level="warning",
+        # At "warning" uvicorn drops its access records anyway, but only after formatting
+        # each one's address and path: off, that work is not done on every request.
+        access_log=False,
         # The app reads X-Forwarded-For itself, from SPASMCHECK_TRUSTED_PROXIES only;
         # uvicorn's own handling would trust it from 127.0.0.1 by default.
         proxy_headers=False,
