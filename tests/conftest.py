@@ -51,6 +51,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         module = item.path.as_posix().removeprefix(f"{REPO.as_posix()}/")
         if module in KB_TABLE_MODULES and hasattr(item, "callspec"):
             item.add_marker(pytest.mark.kbdata)
+        # pytest-xdist (``--dist loadgroup``, see pyproject's addopts) hands a worker one group
+        # at a time: a module, so its module-scoped fixtures are built once, and the browser
+        # tests as one, so they share one app server and one Chromium.
+        group = "tests/e2e" if module.startswith("tests/e2e/") else module
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many xdist workers ``-n auto`` (pyproject's addopts) starts: one per core (xdist's
+    own count, None here), but none for benchmarks (pytest-benchmark times nothing under xdist)
+    or for a single test module, which is one xdist group and would only pay the workers'
+    start-up."""
+    if config.getoption("benchmark_only", False):
+        return 0
+    modules = {arg.split("::")[0] for arg in config.args}
+    if len(modules) == 1 and Path(next(iter(modules))).is_file():
+        return 0
+    return None
 
 
 @pytest.hookimpl(wrapper=True)

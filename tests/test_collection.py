@@ -40,7 +40,23 @@ def test_the_rows_of_the_data_tables_are_marked(
 ) -> None:
     item = _item(module, parametrised)
     pytest_collection_modifyitems([item])
-    assert [m.name for m in item.marks] == (["kbdata"] if marked else [])
+    assert [m.name for m in item.marks if m.name != "xdist_group"] == (["kbdata"] if marked else [])
+
+
+@pytest.mark.parametrize(
+    ("module", "group"),
+    [
+        ("tests/web/test_pages.py", "tests/web/test_pages.py"),  # a module is one group
+        ("tests/e2e/test_layout.py", "tests/e2e"),  # the browser tests are one
+        ("tests/e2e/test_diary.py", "tests/e2e"),
+    ],
+)
+def test_each_item_gets_the_xdist_group_of_its_module_or_the_browser_tests(
+    module: str, group: str
+) -> None:
+    item = _item(module, parametrised=False)
+    pytest_collection_modifyitems([item])
+    assert [(m.name, m.args) for m in item.marks] == [("xdist_group", (group,))]
 
 
 def test_a_skip_fails_when_skips_are_forbidden(tmp_path: Path) -> None:

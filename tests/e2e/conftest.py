@@ -33,7 +33,11 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API leaves an asyncio loop marked as running
+# on the main thread while it is open, and ``asyncio.run`` refuses to start under it. Closed
+# when the last browser test is done, later tests (in this process or an xdist worker that
+# ran the browser tests first) get a clean thread.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         if os.environ.get("SPASMCHECK_SKIP_BROWSER") == "1":
