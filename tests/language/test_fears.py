@@ -47,6 +47,10 @@ CALM = [
     ("read that stiff neck can be meningitis, mine is just sore", "stiff_neck"),
     ("my hands shake so i cannot go to the front of the class and talk", "slurred_speech"),
     ("my shoulder was sore, kept me awake", "persistent"),
+    # Puzzled is not disorientated; a slow jaw is not a slow mind.
+    ("im confused why my calves cramp at night", "confusion"),
+    ("confused by what the doctor said about my eyelid twitch", "confusion"),
+    ("my jaw is slow to respond and really stiff", "confusion"),
 ]
 
 AFFIRMED = [
@@ -65,6 +69,12 @@ AFFIRMED = [
     ("got a small cut on my shin from the bike chain", "hx_recent_wound"),
     ("the ache has now shifted over to the lower right", "pain_moved_to_right"),
     ("her belly pain is unbearable tonight", "abdominal_pain_severe"),
+    ("she is confused and drowsy", "confusion"),
+    ("hes reacting really slowly, like hes barely with us", "confusion"),
+    ("i cant open my bowels and my belly is swollen", "no_wind_or_stool"),
+    ("her left leg and hand are numb", "weakness_one_side"),
+    ("now his eyeballs keep turning and rolling", "eyes_roll_up"),
+    ("my neck is all twisted and i cant straighten it", "neck_turning"),
 ]
 
 
