@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.interview import Interviewer
@@ -147,3 +148,28 @@ def test_a_signed_out_interview_opens_no_database_session(web: TestClient) -> No
         assert len(opened) == 1
     finally:
         app.state.session_factory = factory
+
+
+def test_the_interviews_routes_are_tried_first(
+    web: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Routes are matched one by one in the order they were added: the API's engine routes
+    and the web's check pages come first, so neither interview scans the other layer's
+    forty-odd routes on every answer (issue 16, docs/benchmarks.md). Counted, not timed."""
+    tried: list[str] = []
+    matches = APIRoute.matches
+
+    def counting(self: APIRoute, scope: Any) -> Any:
+        tried.append(self.path)
+        return matches(self, scope)
+
+    started = web.post(
+        "/interview", data={"text": "calf cramps at night", "age": "40", "action": "start"}
+    )
+    monkeypatch.setattr(APIRoute, "matches", counting)
+    assert web.get(started.headers["location"]).status_code == 200
+    # before: every route of the API was tried first (39 matches)
+    assert 0 < len(tried) <= 20, tried
+    tried.clear()
+    assert web.post("/v1/interview", json={"text": "calf cramps at night"}).status_code == 200
+    assert 0 < len(tried) <= 10, tried
