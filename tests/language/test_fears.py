@@ -51,6 +51,9 @@ CALM = [
     ("im confused why my calves cramp at night", "confusion"),
     ("confused by what the doctor said about my eyelid twitch", "confusion"),
     ("my jaw is slow to respond and really stiff", "confusion"),
+    # The right side of the back, or a right calf, is not the right of the belly.
+    ("right side of my back hurts when i twist", "loc_lower_right_abdomen"),
+    ("my stomach is fine, my right side calf cramps", "loc_lower_right_abdomen"),
 ]
 
 AFFIRMED = [
@@ -75,6 +78,8 @@ AFFIRMED = [
     ("her left leg and hand are numb", "weakness_one_side"),
     ("now his eyeballs keep turning and rolling", "eyes_roll_up"),
     ("my neck is all twisted and i cant straighten it", "neck_turning"),
+    ("her stomach hurts on the right side", "loc_lower_right_abdomen"),
+    ("whole tummy hurt yesterday, today the pain is now on her right side", "loc_lower_right_abdomen"),
 ]
 
 
