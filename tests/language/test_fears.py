@@ -54,6 +54,7 @@ CALM = [
     # The right side of the back, or a right calf, is not the right of the belly.
     ("right side of my back hurts when i twist", "loc_lower_right_abdomen"),
     ("my stomach is fine, my right side calf cramps", "loc_lower_right_abdomen"),
+    ("i fell down on my back and hurt my leg", "back_pain_to_leg"),
 ]
 
 AFFIRMED = [
@@ -80,6 +81,7 @@ AFFIRMED = [
     ("my neck is all twisted and i cant straighten it", "neck_turning"),
     ("her stomach hurts on the right side", "loc_lower_right_abdomen"),
     ("whole tummy hurt yesterday, today the pain is now on her right side", "loc_lower_right_abdomen"),
+    ("shooting pain from my bum down the back of my leg to my foot", "back_pain_to_leg"),
 ]
 
 
