@@ -55,6 +55,10 @@ CALM = [
     ("right side of my back hurts when i twist", "loc_lower_right_abdomen"),
     ("my stomach is fine, my right side calf cramps", "loc_lower_right_abdomen"),
     ("i fell down on my back and hurt my leg", "back_pain_to_leg"),
+    # Dark yellow pee is concentrated, not the cola of muscle breakdown; a fizzy drink does
+    # not tingle.
+    ("my urine is dark yellow and my calves twinge", "dark_urine"),
+    ("hiccups for an hour after a fizzy drink", "tingling"),
 ]
 
 AFFIRMED = [
@@ -82,6 +86,10 @@ AFFIRMED = [
     ("her stomach hurts on the right side", "loc_lower_right_abdomen"),
     ("whole tummy hurt yesterday, today the pain is now on her right side", "loc_lower_right_abdomen"),
     ("shooting pain from my bum down the back of my leg to my foot", "back_pain_to_leg"),
+    ("my pee is dark brown like cola after the gym", "dark_urine"),
+    ("my urine is dark yellow", "low_fluid_intake"),
+    ("I get breathless when I walk up the stairs", "walking_distance_pain"),
+    ("I get breathless when I walk up the stairs", "trouble_breathing"),
 ]
 
 
