@@ -35,7 +35,9 @@ START_TIMEOUT_S = 180  # each worker builds the engine; the machine may be busy
 
 
 @contextmanager
-def running_server(database_url: str, workers: int, log: Path) -> Iterator[str]:
+def running_server(
+    database_url: str, workers: int, log: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = _free_port()
     env = {
         **os.environ,
@@ -51,7 +53,7 @@ def running_server(database_url: str, workers: int, log: Path) -> Iterator[str]:
             command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -62,11 +64,17 @@ def running_server(database_url: str, workers: int, log: Path) -> Iterator[str]:
                 process.wait()
 
 
-def wait_until_up(base: str, workers: int, log: Path) -> None:
-    """Until every worker answers: each new connection goes to one worker's socket."""
+def wait_until_up(server: tuple[str, subprocess.Popen[bytes]], workers: int, log: Path) -> str:
+    """Until every worker answers: each new connection goes to one worker's socket. A server
+    that exits fails the test at once, not after the start-up timeout."""
+    base, process = server
     deadline = time.monotonic() + START_TIMEOUT_S
     answered = 0
     while answered < 10 * workers:
+        if process.poll() is not None:
+            pytest.fail(
+                f"the server on {base} exited ({process.returncode}):\n{log.read_text()[-2000:]}"
+            )
         if time.monotonic() > deadline:
             pytest.fail(f"the server on {base} did not start:\n{log.read_text()[-2000:]}")
         try:
@@ -74,6 +82,7 @@ def wait_until_up(base: str, workers: int, log: Path) -> None:
             answered += ok.status_code == 200
         except httpx.HTTPError:
             time.sleep(0.3)
+    return base
 
 
 def hidden_state(page: str) -> str:
@@ -86,10 +95,10 @@ def test_two_servers_share_one_postgresql(postgres_url: str, tmp_path: Path) -> 
     database = _fresh_postgres_database(postgres_url)
     with ExitStack() as stack:
         # the first migrates the database; the second starts on the migrated schema
-        first = stack.enter_context(running_server(database, 2, tmp_path / "first.log"))
-        wait_until_up(first, 2, tmp_path / "first.log")
-        second = stack.enter_context(running_server(database, 1, tmp_path / "second.log"))
-        wait_until_up(second, 1, tmp_path / "second.log")
+        first_server = stack.enter_context(running_server(database, 2, tmp_path / "first.log"))
+        first = wait_until_up(first_server, 2, tmp_path / "first.log")
+        second_server = stack.enter_context(running_server(database, 1, tmp_path / "second.log"))
+        second = wait_until_up(second_server, 1, tmp_path / "second.log")
         a = stack.enter_context(httpx.Client(base_url=first, timeout=30))
         b = stack.enter_context(httpx.Client(base_url=second, timeout=30))
 
