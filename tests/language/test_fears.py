@@ -59,6 +59,7 @@ CALM = [
     # not tingle.
     ("my urine is dark yellow and my calves twinge", "dark_urine"),
     ("hiccups for an hour after a fizzy drink", "tingling"),
+    ("my face went red when i peed", "blood_in_urine"),
 ]
 
 AFFIRMED = [
@@ -90,6 +91,7 @@ AFFIRMED = [
     ("my urine is dark yellow", "low_fluid_intake"),
     ("I get breathless when I walk up the stairs", "walking_distance_pain"),
     ("I get breathless when I walk up the stairs", "trouble_breathing"),
+    ("settled now, but my wee looks pinkish", "blood_in_urine"),
 ]
 
 
