@@ -60,6 +60,10 @@ CALM = [
     ("my urine is dark yellow and my calves twinge", "dark_urine"),
     ("hiccups for an hour after a fizzy drink", "tingling"),
     ("my face went red when i peed", "blood_in_urine"),
+    # Barely walking for pain is disabling pain, not weakness spreading; a back that will not
+    # straighten is a back in spasm.
+    ("my leg is swollen and purple and I can barely walk", "rapidly_spreading_weakness"),
+    ("lifted a sofa and my back seized up, can hardly stand straight", "severe_pain"),
 ]
 
 AFFIRMED = [
@@ -85,13 +89,19 @@ AFFIRMED = [
     ("now his eyeballs keep turning and rolling", "eyes_roll_up"),
     ("my neck is all twisted and i cant straighten it", "neck_turning"),
     ("her stomach hurts on the right side", "loc_lower_right_abdomen"),
-    ("whole tummy hurt yesterday, today the pain is now on her right side", "loc_lower_right_abdomen"),
+    (
+        "whole tummy hurt yesterday, today the pain is now on her right side",
+        "loc_lower_right_abdomen",
+    ),
     ("shooting pain from my bum down the back of my leg to my foot", "back_pain_to_leg"),
     ("my pee is dark brown like cola after the gym", "dark_urine"),
     ("my urine is dark yellow", "low_fluid_intake"),
     ("I get breathless when I walk up the stairs", "walking_distance_pain"),
     ("I get breathless when I walk up the stairs", "trouble_breathing"),
     ("settled now, but my wee looks pinkish", "blood_in_urine"),
+    ("extreme pain in my back and tummy, i can barely walk", "severe_pain"),
+    # A side between a concept's words qualifies its body part; it is not another one.
+    ("pain at the tip of my right shoulder", "shoulder_tip_pain"),
 ]
 
 

@@ -244,6 +244,9 @@ class TextParser:
             if f.kind in (FindingKind.HISTORY, FindingKind.MEDICINE, FindingKind.SUBSTANCE)
         }
         self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
+        # The places on the body map (a location in a choice group); a side ("my right") or
+        # "all over" qualifies a body part rather than naming another one.
+        self._body_parts = {f for f in self._places if kb.finding_by_id[f].group is not None}
         self._binds: list[dict[str, str]] = []
         attribute_entries: list[tuple[str, str]] = []
         for index, attribute in enumerate(_attributes()):
@@ -384,6 +387,7 @@ class TextParser:
         and has another body part inside its span, among none of its own words, is dropped.
         """
         places = [m for m in matches if m.finding_id in self._places]
+        parts = [m for m in places if m.finding_id in self._body_parts]
         kept = []
         for m in matches:
             if m.words is not None and m.finding_id not in self._places:
@@ -392,7 +396,7 @@ class TextParser:
                     m.first < p.first
                     and p.last < m.last
                     and not any(k in m.words for k in range(p.first, p.last))
-                    for p in places
+                    for p in parts
                 )
                 if named and between:
                     continue
