@@ -102,6 +102,7 @@ AFFIRMED = [
     ("extreme pain in my back and tummy, i can barely walk", "severe_pain"),
     # A side between a concept's words qualifies its body part; it is not another one.
     ("pain at the tip of my right shoulder", "shoulder_tip_pain"),
+    ("he dropped to the floor in the middle of the game", "fainting"),
 ]
 
 
