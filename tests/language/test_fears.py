@@ -60,6 +60,8 @@ CALM = [
     ("my urine is dark yellow and my calves twinge", "dark_urine"),
     ("hiccups for an hour after a fizzy drink", "tingling"),
     ("my face went red when i peed", "blood_in_urine"),
+    # A cramping muscle is hard; that is the cramp, not a tense compartment.
+    ("woken in the night by agony in my calf, the muscle is rock hard", "limb_tight_swollen"),
     # Barely walking for pain is disabling pain, not weakness spreading; a back that will not
     # straighten is a back in spasm.
     ("my leg is swollen and purple and I can barely walk", "rapidly_spreading_weakness"),
@@ -103,6 +105,7 @@ AFFIRMED = [
     # A side between a concept's words qualifies its body part; it is not another one.
     ("pain at the tip of my right shoulder", "shoulder_tip_pain"),
     ("he dropped to the floor in the middle of the game", "fainting"),
+    ("next morning my arms were hugely swollen after the workout", "limb_tight_swollen"),
 ]
 
 
