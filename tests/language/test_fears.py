@@ -106,6 +106,8 @@ AFFIRMED = [
     ("pain at the tip of my right shoulder", "shoulder_tip_pain"),
     ("he dropped to the floor in the middle of the game", "fainting"),
     ("next morning my arms were hugely swollen after the workout", "limb_tight_swollen"),
+    ("MS for 10 yrs, legs go stiff", "hx_ms"),
+    ("the spasms are worse lately", "worsening"),
 ]
 
 
