@@ -108,6 +108,8 @@ AFFIRMED = [
     ("next morning my arms were hugely swollen after the workout", "limb_tight_swollen"),
     ("MS for 10 yrs, legs go stiff", "hx_ms"),
     ("the spasms are worse lately", "worsening"),
+    ("my right eyelid started twitching last month", "eyelid_twitch"),
+    ("tonight the cramp is so bad i cant sleep", "disturbs_sleep"),
 ]
 
 
