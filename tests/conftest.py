@@ -14,12 +14,17 @@ Also two collection rules for the whole suite:
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Generator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from _pytest.reports import TestReport
+
+if TYPE_CHECKING:
+    import coverage
 
 # Tests never touch the user's real engine cache.
 os.environ.setdefault("SPASMCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="spasmcheck-cache-"))
@@ -40,10 +45,36 @@ KB_TABLE_MODULES = (
 BENCHMARK_SKIP = "Skipping benchmark"
 
 
+def _coverage() -> coverage.Coverage | None:
+    """The coverage measurement running in this process, if any (``coverage run``, or its
+    ``.pth`` file started by ``COVERAGE_PROCESS_START``)."""
+    module = sys.modules.get("coverage")
+    return None if module is None else module.Coverage.current()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "kbdata: a row of a knowledge-base data table (see tests/conftest.py)"
     )
+    # Coverage under xdist (scripts/test runs ``coverage run -m pytest``): the controller runs
+    # no test, so each worker measures itself, started by coverage's .pth file from this
+    # variable, and writes a .coverage.* file of its own (``parallel`` in pyproject) that
+    # scripts/test combines. The servers and commands that tests start in processes of their
+    # own are not measured, as before the tests ran in workers.
+    if hasattr(config, "workerinput"):
+        os.environ.pop("COVERAGE_PROCESS_START", None)
+    elif _coverage() is not None and config.getoption("numprocesses", None):
+        os.environ["COVERAGE_PROCESS_START"] = str(REPO / "pyproject.toml")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A worker saves its coverage data before it tells the controller it is done: xdist kills
+    a worker that has not exited 10 s later, and the exit (garbage collection of a large heap,
+    on a busy machine) can take longer, which lost that worker's data."""
+    measuring = _coverage()
+    if measuring is not None and hasattr(session.config, "workerinput"):
+        measuring.save()
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its hook would run first)
