@@ -60,6 +60,7 @@ CALM = [
     ("my urine is dark yellow and my calves twinge", "dark_urine"),
     ("hiccups for an hour after a fizzy drink", "tingling"),
     ("my face went red when i peed", "blood_in_urine"),
+    ("my calcium came back normal, my calves cramp at night", "lab_low_calcium"),
     # A cramping muscle is hard; that is the cramp, not a tense compartment.
     ("woken in the night by agony in my calf, the muscle is rock hard", "limb_tight_swollen"),
     # Barely walking for pain is disabling pain, not weakness spreading; a back that will not
@@ -110,6 +111,9 @@ AFFIRMED = [
     ("the spasms are worse lately", "worsening"),
     ("my right eyelid started twitching last month", "eyelid_twitch"),
     ("tonight the cramp is so bad i cant sleep", "disturbs_sleep"),
+    ("her calcium was low on her last blood test", "lab_low_calcium"),
+    ("my magnesium came back low last month", "lab_low_magnesium"),
+    ("the hospital said my potassium is low", "lab_low_potassium"),
 ]
 
 
