@@ -61,6 +61,7 @@ CALM = [
     ("hiccups for an hour after a fizzy drink", "tingling"),
     ("my face went red when i peed", "blood_in_urine"),
     ("my calcium came back normal, my calves cramp at night", "lab_low_calcium"),
+    ("it never happens when I'm awake", "confusion"),
     # A cramping muscle is hard; that is the cramp, not a tense compartment.
     ("woken in the night by agony in my calf, the muscle is rock hard", "limb_tight_swollen"),
     # Barely walking for pain is disabling pain, not weakness spreading; a back that will not
@@ -114,6 +115,11 @@ AFFIRMED = [
     ("her calcium was low on her last blood test", "lab_low_calcium"),
     ("my magnesium came back low last month", "lab_low_magnesium"),
     ("the hospital said my potassium is low", "lab_low_potassium"),
+    ("the pain is severe", "severe_pain"),
+    ("since this morning he can barely talk", "slurred_speech"),
+    ("shes off her food and sleepy", "appetite_loss"),
+    ("fewer wet diapers today", "little_urine"),
+    ("he couldnt be settled all night, nothing soothes him", "inconsolable_crying"),
 ]
 
 
