@@ -62,6 +62,7 @@ CALM = [
     ("my face went red when i peed", "blood_in_urine"),
     ("my calcium came back normal, my calves cramp at night", "lab_low_calcium"),
     ("it never happens when I'm awake", "confusion"),
+    ("always my left calf, wakes me up screaming", "disturbs_sleep"),
     # A cramping muscle is hard; that is the cramp, not a tense compartment.
     ("woken in the night by agony in my calf, the muscle is rock hard", "limb_tight_swollen"),
     # Barely walking for pain is disabling pain, not weakness spreading; a back that will not
