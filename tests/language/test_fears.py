@@ -63,6 +63,8 @@ CALM = [
     ("my calcium came back normal, my calves cramp at night", "lab_low_calcium"),
     ("it never happens when I'm awake", "confusion"),
     ("always my left calf, wakes me up screaming", "disturbs_sleep"),
+    # A calf tender after a cramp is muscle tenderness, not a warm or red calf.
+    ("my calf is a bit tender after the cramp", "calf_warm_red"),
     # A cramping muscle is hard; that is the cramp, not a tense compartment.
     ("woken in the night by agony in my calf, the muscle is rock hard", "limb_tight_swollen"),
     # Barely walking for pain is disabling pain, not weakness spreading; a back that will not
