@@ -63,6 +63,9 @@ CALM = [
     ("my calcium came back normal, my calves cramp at night", "lab_low_calcium"),
     ("it never happens when I'm awake", "confusion"),
     ("always my left calf, wakes me up screaming", "disturbs_sleep"),
+    ("I take metformin and I am not breathing fast", "fast_breathing"),
+    ("im fit and healthy, just calf cramps", "seizure"),
+    ("no head nods and he hasn't stopped smiling", "developmental_regression"),
     # A calf tender after a cramp is muscle tenderness, not a warm or red calf.
     ("my calf is a bit tender after the cramp", "calf_warm_red"),
     # A cramping muscle is hard; that is the cramp, not a tense compartment.
@@ -123,6 +126,12 @@ AFFIRMED = [
     ("shes off her food and sleepy", "appetite_loss"),
     ("fewer wet diapers today", "little_urine"),
     ("he couldnt be settled all night, nothing soothes him", "inconsolable_crying"),
+    # The negation is the emergency itself.
+    ("he is not breathing", "not_breathing_normally"),
+    ("my baby stopped breathing", "not_breathing_normally"),
+    ("he is not responding and only gasping", "not_breathing_normally"),
+    ("the fit has not stopped", "seizure"),
+    ("she is fitting", "seizure"),
 ]
 
 

@@ -20,6 +20,7 @@ from spasmcheck.reasoning.triage import (
     condition_level,
     condition_levels,
     fired_red_flags,
+    raised_causes,
     triage,
 )
 
@@ -28,8 +29,8 @@ PHRASES: list[dict[str, Any]] = yaml.safe_load(
 )
 
 
-def _even(kb: KnowledgeBase) -> np.ndarray:
-    return np.full(len(kb.conditions), 1.0 / len(kb.conditions))
+def _none(kb: KnowledgeBase) -> np.ndarray:
+    return np.zeros(len(kb.conditions), dtype=bool)
 
 
 def test_condition_level_uses_cumulative_probability(tiny_kb: KnowledgeBase) -> None:
@@ -40,29 +41,37 @@ def test_condition_level_uses_cumulative_probability(tiny_kb: KnowledgeBase) -> 
     post[ids.index("hypocalcemia")] = 0.2
     post[ids.index("stroke")] = 0.2
     # stroke mass 0.2 < 0.25; c24-or-more mass 0.4 >= 0.30 -> consultation_24
-    assert condition_level(tiny_kb, post, _even(tiny_kb))[0] is TriageLevel.CONSULTATION_24
+    assert condition_level(tiny_kb, post, _none(tiny_kb))[0] is TriageLevel.CONSULTATION_24
     post[ids.index("night_cramps")] = 0.55
     post[ids.index("stroke")] = 0.25
-    assert condition_level(tiny_kb, post, _even(tiny_kb))[0] is TriageLevel.EMERGENCY_AMBULANCE
+    assert condition_level(tiny_kb, post, _none(tiny_kb))[0] is TriageLevel.EMERGENCY_AMBULANCE
 
 
 def test_a_base_rate_alone_does_not_book_an_appointment(tiny_kb: KnowledgeBase) -> None:
-    """An appointment counts only the causes the evidence raised above their base rate."""
+    """An appointment counts only the causes the affirmed evidence raised above base rate."""
     ids = [c.id for c in tiny_kb.conditions]
     prior = np.zeros(len(ids))
     prior[ids.index("night_cramps")] = 0.5
     prior[ids.index("other_unlisted")] = 0.5
+    # nothing affirmed: the posterior from the affirmed findings is the prior, nothing raised
+    none = raised_causes(prior, prior)
+    assert not none.any()
+    # 'other_unlisted' (consultation) holds 0.5 >= 0.40 of the posterior, but only its base rate
+    assert condition_level(tiny_kb, prior, none) == (TriageLevel.SELF_CARE, 0.5)
     post = prior.copy()
-    # other_unlisted (consultation) holds 0.5 >= 0.40 of the posterior, but only its base rate
-    assert condition_level(tiny_kb, post, prior) == (TriageLevel.SELF_CARE, 0.5)
     post[ids.index("night_cramps")] = 0.45
     post[ids.index("other_unlisted")] = 0.55
+    raised = raised_causes(post, prior)
+    assert raised[ids.index("other_unlisted")] and not raised[ids.index("night_cramps")]
     # raised above its base rate: 0.55 >= 0.40 counts
-    level, mass = condition_level(tiny_kb, post, prior)
-    assert (level, mass) == (TriageLevel.CONSULTATION, 0.55)
-    assert condition_levels(tiny_kb, np.column_stack([prior, post]), prior) == [
-        TriageLevel.SELF_CARE,
+    assert condition_level(tiny_kb, post, raised) == (TriageLevel.CONSULTATION, 0.55)
+    assert condition_levels(tiny_kb, np.column_stack([prior, post]), raised) == [
         TriageLevel.CONSULTATION,
+        TriageLevel.CONSULTATION,
+    ]
+    assert condition_levels(tiny_kb, np.column_stack([prior, post]), none) == [
+        TriageLevel.SELF_CARE,
+        TriageLevel.SELF_CARE,
     ]
 
 
@@ -72,7 +81,20 @@ def test_urgent_levels_keep_the_whole_mass(tiny_kb: KnowledgeBase) -> None:
     prior = np.zeros(len(ids))
     prior[ids.index("night_cramps")] = 0.7
     prior[ids.index("stroke")] = 0.3
-    assert condition_level(tiny_kb, prior, prior)[0] is TriageLevel.EMERGENCY_AMBULANCE
+    assert condition_level(tiny_kb, prior, _none(tiny_kb))[0] is TriageLevel.EMERGENCY_AMBULANCE
+
+
+def known(*items: tuple[str, Status]) -> EvidenceSet:
+    return EvidenceSet(Evidence(f, s, Origin.TEXT) for f, s in items)
+
+
+def test_a_denial_raises_no_cause(tiny_engine: Engine) -> None:
+    """Denying a finding lifts the causes it does not fit, but only what is affirmed raises a
+    cause for the appointment level."""
+    result = tiny_engine.evaluate(known(("face_droop", Status.ABSENT))).triage
+    assert result.raised == frozenset()
+    affirmed = tiny_engine.evaluate(known(("cramp", Status.PRESENT))).triage
+    assert affirmed.raised
 
 
 def test_thresholds_are_more_cautious_for_emergencies() -> None:
@@ -92,7 +114,7 @@ def test_combination_rule_needs_all_of(tiny_kb: KnowledgeBase) -> None:
 def test_affirmed_emergency_sign_wins_over_probabilities(tiny_kb: KnowledgeBase) -> None:
     post = np.zeros(len(tiny_kb.conditions))
     post[0] = 1.0  # all mass on night cramps
-    result = triage(tiny_kb, post, post, ["face_droop"])
+    result = triage(tiny_kb, post, _none(tiny_kb), ["face_droop"])
     assert result.level is TriageLevel.EMERGENCY_AMBULANCE
     assert result.do_now, "an emergency result must say what to do now"
 
@@ -100,7 +122,7 @@ def test_affirmed_emergency_sign_wins_over_probabilities(tiny_kb: KnowledgeBase)
 def test_doubtful_emergency_sign_still_fires(tiny_kb: KnowledgeBase) -> None:
     post = np.zeros(len(tiny_kb.conditions))
     post[0] = 1.0
-    result = triage(tiny_kb, post, post, [], possible=["face_droop"])
+    result = triage(tiny_kb, post, _none(tiny_kb), [], possible=["face_droop"])
     assert result.level is TriageLevel.EMERGENCY_AMBULANCE
     assert result.red_flags[0].uncertain
 

@@ -28,6 +28,7 @@ from spasmcheck.reasoning.inference import BayesModel, Contribution, FloatArray
 from spasmcheck.reasoning.triage import (
     TriageResult,
     causes_explaining,
+    raised_causes,
     triage,
     with_signal_evidence,
 )
@@ -228,8 +229,13 @@ class Engine:
         llr = model.evidence_llr(present, evidence.absent)
         if posterior is None:
             posterior = model.normalise(model.log_joint_from(model.log_prior(age, sex), llr[0]))
-        prior = model.prior(age, sex)
-        result = triage(self.kb, posterior, prior, present, evidence.possible, age)
+        matrix, _, states = llr
+        affirmed = np.asarray(states, dtype=bool)
+        from_affirmed = model.normalise(
+            model.log_joint_from(model.log_prior(age, sex), matrix[:, affirmed])
+        )
+        raised = raised_causes(from_affirmed, model.prior(age, sex))
+        result = triage(self.kb, posterior, raised, present, evidence.possible, age)
         signals = [
             f for fired in result.red_flags if fired.flag.level.is_emergency for f in fired.findings
         ]

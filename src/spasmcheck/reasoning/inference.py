@@ -72,6 +72,7 @@ from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import Condition, Prior
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 # τ, the power on every likelihood ratio (see the module docstring; docs/evaluation.md).
 EVIDENCE_WEIGHT = 1.0

@@ -66,7 +66,7 @@ from spasmcheck.knowledge.schema import EmergencyScreen, RedFlag, TriageLevel
 from spasmcheck.reasoning.engine import Assessment, Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.inference import BayesModel, FloatArray
-from spasmcheck.reasoning.triage import FiredFlag, condition_level, condition_levels
+from spasmcheck.reasoning.triage import FiredFlag, TriageResult, condition_level, condition_levels
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -914,9 +914,7 @@ class Interviewer:
         if (
             reason is None
             and asked >= MIN_QUESTIONS
-            and self._stable(
-                posterior, gains, assessment.triage.condition_level, self.model.prior(age, sex)
-            )
+            and self._stable(posterior, gains, assessment.triage)
         ):
             reason = StopReason.RANKING_AND_TRIAGE_STABLE
         if reason is not None:
@@ -1002,12 +1000,13 @@ class Interviewer:
             return []
         return [f for f in self.group_members.get(group_id, []) if f != item.finding_id]
 
-    def _stable(
-        self, posterior: FloatArray, gains: FloatArray, now: TriageLevel, prior: FloatArray
-    ) -> bool:
+    def _stable(self, posterior: FloatArray, gains: FloatArray, now: TriageResult) -> bool:
         """Would any of the most informative questions change the top cause or triage?
-        ``now``: the condition-based level of ``posterior`` (triage's, already computed);
-        ``prior``: the person's base rates, which triage compares with."""
+        ``now``: triage's result for ``posterior``: its condition-based level, and the causes
+        it counted as raised, kept as they are for the answers considered (an approximation:
+        the lift a "yes" would give a cause is not re-derived for each candidate answer)."""
+        raised = np.zeros(len(self.kb.conditions), dtype=bool)
+        raised[list(now.raised)] = True
         candidates = np.argsort(-gains)[:STABILITY_CANDIDATES]
         candidates = candidates[np.isfinite(gains[candidates])]
         if len(candidates) == 0:
@@ -1016,9 +1015,9 @@ class Interviewer:
             posterior,
             self.model.p_present[:, candidates],
             self.model.p_absent[:, candidates],
-            lambda p: condition_level(self.kb, p, prior)[0],
-            levels=lambda posteriors: condition_levels(self.kb, posteriors, prior),
-            now=now,
+            lambda p: condition_level(self.kb, p, raised)[0],
+            levels=lambda posteriors: condition_levels(self.kb, posteriors, raised),
+            now=now.condition_level,
         )
 
     # -- question building ----------------------------------------------------------------

@@ -11,11 +11,13 @@ The level is the most urgent of
    a denied sign never fires;
 2. the condition-based level: the most urgent level L for which the probability that the
    cause needs L or more urgent care reaches ``LEVEL_THRESHOLDS[L]``. For the routine
-   appointment (``consultation``) only the causes that what the person told us made more likely
-   than their base rate count (:data:`EVIDENCE_LED_LEVELS`): the knowledge base holds about 70
-   causes that need a doctor some day, and their base rates alone add up to about 5 in 10, so
-   "cramp in my foot" — which points to no such cause — reached an appointment on base rates
-   alone. A base rate is not a reason to see a doctor: NHS guidance on cramp and twitches
+   appointment (``consultation``) only the causes that what the person says they have made
+   more likely than their base rate count (``raised``, :data:`EVIDENCE_LED_LEVELS`): the
+   knowledge base holds about 70 causes that need a doctor some day, and their base rates alone
+   add up to about 5 in 10, so "cramp in my foot" — which points to no such cause — reached an
+   appointment on base rates alone. Only affirmed findings raise a cause: a denial ("no trouble
+   breathing") lifts every cause it does not fit a little, which is not a reason to see
+   anyone. A base rate is not a reason to see a doctor: NHS guidance on cramp and twitches
    (nhs.uk "Leg cramps", 2023; "Twitching eyes and muscles", 2023) is self-care unless something
    points further (frequent, persistent, worse, spreading — the seeds' own reasons to consult,
    which are rules of their own). The urgent levels keep the whole mass: missing them costs more.
@@ -43,7 +45,7 @@ import numpy as np
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import RedFlag, TriageLevel
 from spasmcheck.reasoning.chance import chance_words
-from spasmcheck.reasoning.inference import FloatArray, cap_probabilities
+from spasmcheck.reasoning.inference import BoolArray, FloatArray, cap_probabilities
 
 # Emergency-level causes shown first besides the most likely one: at most this many, each at
 # least this likely (a 1-in-20 chance of a dangerous cause is worth naming up front).
@@ -84,6 +86,9 @@ class TriageResult:
     red_flags: list[FiredFlag]
     do_now: list[str] = field(default_factory=list)
     condition_level: TriageLevel = TriageLevel.SELF_CARE
+    # The causes the affirmed findings raised above their base rate (indexes into
+    # kb.conditions), as the evidence-led levels counted them.
+    raised: frozenset[int] = frozenset()
 
 
 def fired_red_flags(
@@ -114,20 +119,28 @@ def fired_red_flags(
     return fired
 
 
+def raised_causes(posterior_from_affirmed: FloatArray, prior: FloatArray) -> BoolArray:
+    """The causes that the affirmed findings alone made more likely than their base rate
+    (``prior``: the person's base rates; ``posterior_from_affirmed``: the posterior from the
+    same prior and the affirmed findings only). With nothing affirmed, none is raised."""
+    raised: BoolArray = posterior_from_affirmed > prior
+    return raised
+
+
 # The levels of LEVEL_THRESHOLDS from the most urgent down, the order they are tried in.
 _LEVELS_DOWN = sorted(LEVEL_THRESHOLDS, key=lambda lv: -lv.urgency)
 
 
 def condition_level(
-    kb: KnowledgeBase, posterior: FloatArray, prior: FloatArray
+    kb: KnowledgeBase, posterior: FloatArray, raised: BoolArray
 ) -> tuple[TriageLevel, float]:
     """The most urgent level whose cumulative probability reaches its threshold; at an
-    evidence-led level only the causes above their ``prior`` (the person's base rates) count."""
+    evidence-led level only the ``raised`` causes count (:func:`raised_causes`)."""
     urgencies = kb.condition_urgency
     for level in _LEVELS_DOWN:
         needing = urgencies >= level.urgency
         if level in EVIDENCE_LED_LEVELS:
-            needing = needing & (posterior > prior)
+            needing = needing & raised
         mass = float(posterior[needing].sum())
         if mass >= LEVEL_THRESHOLDS[level]:
             return level, mass
@@ -135,18 +148,17 @@ def condition_level(
 
 
 def condition_levels(
-    kb: KnowledgeBase, posteriors: FloatArray, prior: FloatArray
+    kb: KnowledgeBase, posteriors: FloatArray, raised: BoolArray
 ) -> list[TriageLevel]:
     """:func:`condition_level`'s level for every column of ``posteriors`` at once (the
     interview asks it of every answer it considers; the sums may differ in the last bit)."""
     urgencies = kb.condition_urgency
     levels: list[TriageLevel] = [TriageLevel.SELF_CARE] * posteriors.shape[1]
     undecided = np.ones(posteriors.shape[1], dtype=bool)
-    raised = posteriors > prior[:, None]
     for level in _LEVELS_DOWN:
         needing = (urgencies >= level.urgency)[:, None]
         if level in EVIDENCE_LED_LEVELS:
-            needing = needing & raised
+            needing = needing & raised[:, None]
         masses = np.where(needing, posteriors, 0.0).sum(axis=0)
         reached = undecided & (masses >= LEVEL_THRESHOLDS[level])
         for j in np.flatnonzero(reached):
@@ -158,15 +170,15 @@ def condition_levels(
 def triage(
     kb: KnowledgeBase,
     posterior: FloatArray,
-    prior: FloatArray,
+    raised: BoolArray,
     present: Collection[str],
     possible: Collection[str] = (),
     age: int | None = None,
 ) -> TriageResult:
-    """``prior``: the causes' base rates for this person (before any finding), which the
-    evidence-led levels compare the posterior with."""
+    """``raised``: the causes that the affirmed findings made more likely than their base rate
+    for this person (:func:`raised_causes`), which the evidence-led levels count."""
     flags = fired_red_flags(kb, present, possible, age)
-    by_conditions, mass = condition_level(kb, posterior, prior)
+    by_conditions, mass = condition_level(kb, posterior, raised)
     levels = [f.flag.level for f in flags] + [by_conditions]
     level = TriageLevel.most_urgent(levels)
     reasons = []
@@ -180,7 +192,7 @@ def triage(
         shown = with_signal_evidence(kb, posterior, level, emergency_signals(flags))
         needing = kb.condition_urgency >= by_conditions.urgency
         if by_conditions in EVIDENCE_LED_LEVELS:
-            needing &= posterior > prior
+            needing &= raised
         mass = max(mass, float(shown[needing].sum()))
         top = [kb.conditions[i] for i in np.argsort(-shown)[:5] if needing[i] and shown[i] >= 0.05]
         names = ", ".join(c.name for c in top[:3]) or "the likely causes"
@@ -201,7 +213,8 @@ def triage(
     # "Call the emergency number now ..." read as a repetition (usability walkthrough C2).
     if level.is_emergency and guidance.do_now and not do_now:
         do_now.append(guidance.do_now)
-    return TriageResult(level, reasons, flags, do_now, by_conditions)
+    raised_ids = frozenset(int(i) for i in np.flatnonzero(raised))
+    return TriageResult(level, reasons, flags, do_now, by_conditions, raised_ids)
 
 
 def emergency_signals(flags: Collection[FiredFlag]) -> list[str]:
