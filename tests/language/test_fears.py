@@ -66,6 +66,8 @@ CALM = [
     ("I take metformin and I am not breathing fast", "fast_breathing"),
     ("im fit and healthy, just calf cramps", "seizure"),
     ("no head nods and he hasn't stopped smiling", "developmental_regression"),
+    ("her left side is moving normally", "weakness_one_side"),
+    ("my face is moving fine on both sides", "face_droop"),
     # A calf tender after a cramp is muscle tenderness, not a warm or red calf.
     ("my calf is a bit tender after the cramp", "calf_warm_red"),
     # A cramping muscle is hard; that is the cramp, not a tense compartment.
@@ -132,6 +134,9 @@ AFFIRMED = [
     ("he is not responding and only gasping", "not_breathing_normally"),
     ("the fit has not stopped", "seizure"),
     ("she is fitting", "seizure"),
+    ("i cant move my right arm", "weakness_one_side"),
+    ("she isnt moving her left side", "weakness_one_side"),
+    ("the left side of her face is not moving", "face_droop"),
 ]
 
 
