@@ -68,6 +68,7 @@ CALM = [
     ("no head nods and he hasn't stopped smiling", "developmental_regression"),
     ("her left side is moving normally", "weakness_one_side"),
     ("my face is moving fine on both sides", "face_droop"),
+    ("my back keeps seizing up", "seizure"),
     # A calf tender after a cramp is muscle tenderness, not a warm or red calf.
     ("my calf is a bit tender after the cramp", "calf_warm_red"),
     # A cramping muscle is hard; that is the cramp, not a tense compartment.
@@ -137,6 +138,10 @@ AFFIRMED = [
     ("i cant move my right arm", "weakness_one_side"),
     ("she isnt moving her left side", "weakness_one_side"),
     ("the left side of her face is not moving", "face_droop"),
+    ("he is turning blue", "turned_blue"),
+    ("my tongue is swelling up after the bee sting", "stridor"),
+    ("he is seizing", "seizure"),
+    ("my toddler is floppy and wont wake properly", "confusion"),
 ]
 
 
