@@ -69,6 +69,8 @@ CALM = [
     ("her left side is moving normally", "weakness_one_side"),
     ("my face is moving fine on both sides", "face_droop"),
     ("my back keeps seizing up", "seizure"),
+    ("my throat feels tight when im anxious about exams", "stridor"),
+    ("a rash that fades under a glass", "non_blanching_rash"),
     # A calf tender after a cramp is muscle tenderness, not a warm or red calf.
     ("my calf is a bit tender after the cramp", "calf_warm_red"),
     # A cramping muscle is hard; that is the cramp, not a tense compartment.
@@ -142,6 +144,8 @@ AFFIRMED = [
     ("my tongue is swelling up after the bee sting", "stridor"),
     ("he is seizing", "seizure"),
     ("my toddler is floppy and wont wake properly", "confusion"),
+    ("i was stung and my throat feels tight", "stridor"),
+    ("purple spots that do not fade under a glass", "non_blanching_rash"),
 ]
 
 
