@@ -82,6 +82,25 @@ class User:
         return {"Authorization": f"Bearer {self.token}"}
 
 
+def answer_request(
+    step: dict[str, Any], response: Any, person: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The next POST /v1/interview body: the step's evidence and its question answered."""
+    question = step["question"]
+    return {
+        **(person or {}),
+        "evidence": step["evidence"],
+        "answer": {
+            "question_id": question["id"],
+            "kind": question["kind"],
+            "options": [o["id"] for o in question["options"]],
+            "screening": question["screening"],
+            "escalation": question["escalation"],
+            "response": response,
+        },
+    }
+
+
 def register_and_sign_in(client: TestClient, email: str, timezone: str = "UTC") -> User:
     created = client.post(
         "/v1/accounts/register", json={"email": email, "password": PASSWORD, "timezone": timezone}

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from spasmcheck.config import Settings
 from spasmcheck.server import create_app
+from tests.api.conftest import answer_request
 
 
 @pytest.fixture(scope="module")
@@ -71,18 +72,7 @@ def test_interview_round_trip_to_a_result(api: TestClient) -> None:
         assert question["why"]
         # None of the warning signs; "don't know" to the rest
         response: Any = "none" if question["id"] == "emergency_screen" else "dont_know"
-        request = {
-            "age": 30,
-            "sex": "female",
-            "evidence": step["evidence"],
-            "answer": {
-                "question_id": question["id"],
-                "kind": question["kind"],
-                "options": [o["id"] for o in question["options"]],
-                "screening": question["screening"],
-                "response": response,
-            },
-        }
+        request = answer_request(step, response, {"age": 30, "sex": "female"})
     assert step["should_stop"]
     assert step["result"]["conditions"][0]["id"] == "eyelid_myokymia"
 

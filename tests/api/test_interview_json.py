@@ -15,6 +15,7 @@ from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import EvidenceSet
 from spasmcheck.reasoning.interview import Interviewer, answer_evidence
 from spasmcheck.reasoning.public import InterviewStepPublic
+from tests.api.conftest import answer_request
 
 OPENINGS: list[dict[str, Any]] = [
     {"text": "my calf cramps at night after running", "age": 45, "sex": "male"},
@@ -46,19 +47,8 @@ def test_each_answer_is_the_public_models_json(client: TestClient, opening: dict
         step = response.json()
         if step["should_stop"]:
             return
-        question = step["question"]
-        request = {
-            **{k: opening[k] for k in ("age", "sex") if k in opening},
-            "evidence": step["evidence"],
-            "answer": {
-                "question_id": question["id"],
-                "kind": question["kind"],
-                "options": [o["id"] for o in question["options"]],
-                "screening": question["screening"],
-                "escalation": question["escalation"],
-                "response": reply(question, number),
-            },
-        }
+        person: dict[str, Any] = {k: opening[k] for k in ("age", "sex") if k in opening}
+        request = answer_request(step, reply(step["question"], number), person)
     pytest.fail("the interview did not stop within 20 steps")
 
 

@@ -10,17 +10,18 @@ existing warning-sign rules still set the level (a faint still calls an ambulanc
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
 from spasmcheck import assess
-from spasmcheck.knowledge.codes import icd10cm_problem
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import TriageLevel
+from tests.knowledge.breadth_checks import (
+    assert_cited_beyond,
+    assert_coded_at_level,
+    findings_read,
+    flag_ids,
+)
 
-DATA = Path(__file__).resolve().parents[2] / "src" / "spasmcheck" / "knowledge" / "data"
 METHOD = "breadth_c_estimation_method"
 
 BATCH_C = {
@@ -39,36 +40,21 @@ BATCH_C = {
 
 
 def _batch_c_flag_ids() -> set[str]:
-    data = yaml.safe_load((DATA / "red_flags" / "breadth_c.yaml").read_text(encoding="utf-8"))
-    return {flag["id"] for flag in data["red_flags"]}
+    return flag_ids("breadth_c")
 
 
 @pytest.mark.parametrize("condition_id", sorted(BATCH_C))
 def test_condition_is_present_with_billable_codes_and_its_level(
     kb: KnowledgeBase, condition_id: str
 ) -> None:
-    code_prefix, level = BATCH_C[condition_id]
-    condition = kb.condition_by_id[condition_id]
-    assert any(code.startswith(code_prefix) for code in condition.icd10)
-    for code in condition.icd10:
-        assert icd10cm_problem(code) is None, f"{condition_id}: {code}"
-    assert condition.triage is level
+    assert_coded_at_level(kb, condition_id, *BATCH_C[condition_id])
 
 
 @pytest.mark.parametrize("condition_id", sorted(BATCH_C))
 def test_condition_is_cited_beyond_the_estimation_note(
     kb: KnowledgeBase, condition_id: str
 ) -> None:
-    condition = kb.condition_by_id[condition_id]
-    assert any(c.source != METHOD for c in condition.prior.cite)
-    assert any(c.source != METHOD for c in condition.sources)
-    for advice in condition.advice:
-        assert any(c.source != METHOD for c in advice.cite), condition_id
-    # A finding that argues for the cause (p >= 0.3) rests on a published source; only the
-    # low values that argue against it may rest on the estimation note alone.
-    for link in condition.findings:
-        if link.p >= 0.3:
-            assert any(c.source != METHOD for c in link.cite), f"{condition_id}: {link.id}"
+    assert_cited_beyond(kb, condition_id, METHOD)
 
 
 @pytest.mark.parametrize(
@@ -118,8 +104,7 @@ def test_age_bands_follow_the_epidemiology(
     ],
 )
 def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
-    found = {(f["finding"], f["status"]) for f in assess(text, age=30).as_dict()["findings"]}
-    assert (finding, "present") in found
+    assert (finding, "present") in findings_read(text)
 
 
 @pytest.mark.parametrize(
@@ -135,8 +120,7 @@ def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
     ],
 )
 def test_look_alike_words_are_not_the_new_findings(text: str, finding: str) -> None:
-    found = {(f["finding"], f["status"]) for f in assess(text, age=30).as_dict()["findings"]}
-    assert (finding, "present") not in found
+    assert (finding, "present") not in findings_read(text)
 
 
 @pytest.mark.parametrize(
