@@ -131,17 +131,20 @@ def raised_causes(posterior_from_affirmed: FloatArray, prior: FloatArray) -> Boo
 _LEVELS_DOWN = sorted(LEVEL_THRESHOLDS, key=lambda lv: -lv.urgency)
 
 
+def counted(kb: KnowledgeBase, level: TriageLevel, raised: BoolArray) -> BoolArray:
+    """The causes whose probability counts towards ``level``: those needing it or more urgent
+    care, and at an evidence-led level only the ``raised`` ones (:func:`raised_causes`)."""
+    needing: BoolArray = kb.condition_urgency >= level.urgency
+    return needing & raised if level in EVIDENCE_LED_LEVELS else needing
+
+
 def condition_level(
     kb: KnowledgeBase, posterior: FloatArray, raised: BoolArray
 ) -> tuple[TriageLevel, float]:
-    """The most urgent level whose cumulative probability reaches its threshold; at an
-    evidence-led level only the ``raised`` causes count (:func:`raised_causes`)."""
+    """The most urgent level whose cumulative probability reaches its threshold."""
     urgencies = kb.condition_urgency
     for level in _LEVELS_DOWN:
-        needing = urgencies >= level.urgency
-        if level in EVIDENCE_LED_LEVELS:
-            needing = needing & raised
-        mass = float(posterior[needing].sum())
+        mass = float(posterior[counted(kb, level, raised)].sum())
         if mass >= LEVEL_THRESHOLDS[level]:
             return level, mass
     return TriageLevel.SELF_CARE, float(posterior[urgencies == 0].sum())
@@ -152,14 +155,10 @@ def condition_levels(
 ) -> list[TriageLevel]:
     """:func:`condition_level`'s level for every column of ``posteriors`` at once (the
     interview asks it of every answer it considers; the sums may differ in the last bit)."""
-    urgencies = kb.condition_urgency
     levels: list[TriageLevel] = [TriageLevel.SELF_CARE] * posteriors.shape[1]
     undecided = np.ones(posteriors.shape[1], dtype=bool)
     for level in _LEVELS_DOWN:
-        needing = (urgencies >= level.urgency)[:, None]
-        if level in EVIDENCE_LED_LEVELS:
-            needing = needing & raised[:, None]
-        masses = np.where(needing, posteriors, 0.0).sum(axis=0)
+        masses = posteriors[counted(kb, level, raised)].sum(axis=0)
         reached = undecided & (masses >= LEVEL_THRESHOLDS[level])
         for j in np.flatnonzero(reached):
             levels[j] = level
@@ -190,9 +189,7 @@ def triage(
         # the sentence agrees with the list of causes beside it; the level was reached on the
         # model's own posterior, and the signs only add to the emergency-level mass.
         shown = with_signal_evidence(kb, posterior, level, emergency_signals(flags))
-        needing = kb.condition_urgency >= by_conditions.urgency
-        if by_conditions in EVIDENCE_LED_LEVELS:
-            needing &= raised
+        needing = counted(kb, by_conditions, raised)
         mass = max(mass, float(shown[needing].sum()))
         top = [kb.conditions[i] for i in np.argsort(-shown)[:5] if needing[i] and shown[i] >= 0.05]
         names = ", ".join(c.name for c in top[:3]) or "the likely causes"
