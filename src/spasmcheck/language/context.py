@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from spasmcheck.knowledge.parsed import load_yaml
+from spasmcheck.language.data import read_data
 from spasmcheck.language.tokens import SENTENCE_END, Token, phrase_keys
 from spasmcheck.language.wordlists import word_lists
 
@@ -79,7 +79,7 @@ class _RuleFile(BaseModel):
 
 @cache
 def load_rules() -> tuple[ContextRule, ...]:
-    raw = resources.files("spasmcheck.language.data").joinpath("context_rules.yaml").read_bytes()
+    raw = read_data("context_rules.yaml")
     return tuple(_RuleFile.model_validate(load_yaml(raw)).rules)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +24,7 @@ from spasmcheck.language.context import (
     load_rules,
     sentence_ids,
 )
+from spasmcheck.language.data import read_data
 from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon, Match
 from spasmcheck.language.semantic import SemanticIndex
@@ -74,7 +74,7 @@ class _AttributeFile(BaseModel):
 
 @cache
 def _attributes() -> tuple[_Attribute, ...]:
-    raw = resources.files("spasmcheck.language.data").joinpath("attributes.yaml").read_bytes()
+    raw = read_data("attributes.yaml")
     return tuple(_AttributeFile.model_validate(load_yaml(raw)).attributes)
 
 
@@ -96,7 +96,7 @@ class _HpoFile(BaseModel):
 @cache
 def hpo_terms() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Finding id → (its HPO id, the phrases taken from that term)."""
-    raw = resources.files("spasmcheck.language.data").joinpath("hpo_synonyms.yaml").read_bytes()
+    raw = read_data("hpo_synonyms.yaml")
     terms = _HpoFile.model_validate(load_yaml(raw)).findings
     return {f: (term.hpo, tuple(term.phrases)) for f, term in terms.items()}
 
@@ -119,8 +119,7 @@ class _OnsetFile(BaseModel):
 
 @cache
 def _onset() -> _OnsetFile:
-    raw = resources.files("spasmcheck.language.data").joinpath("onset.yaml").read_bytes()
-    return _OnsetFile.model_validate(load_yaml(raw))
+    return _OnsetFile.model_validate(load_yaml(read_data("onset.yaml")))
 
 
 class _WhoseFile(BaseModel):
@@ -133,8 +132,7 @@ class _WhoseFile(BaseModel):
 
 @cache
 def _whose() -> _WhoseFile:
-    raw = resources.files("spasmcheck.language.data").joinpath("whose_and_when.yaml").read_bytes()
-    return _WhoseFile.model_validate(load_yaml(raw))
+    return _WhoseFile.model_validate(load_yaml(read_data("whose_and_when.yaml")))
 
 
 # Where a clause ends for "whose and when": sentence ends, these words, and a comma before a
@@ -153,7 +151,7 @@ class _FillerFile(BaseModel):
 
 @cache
 def _fillers() -> frozenset[str]:
-    raw = resources.files("spasmcheck.language.data").joinpath("fillers.yaml").read_bytes()
+    raw = read_data("fillers.yaml")
     words = _FillerFile.model_validate(load_yaml(raw)).fillers.split()
     return frozenset(token.key for word in words for token in tokenize(word))
 

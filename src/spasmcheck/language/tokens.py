@@ -17,12 +17,12 @@ import gzip
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 
 import snowballstemmer
 from pydantic import BaseModel, ConfigDict, Field
 
 from spasmcheck.knowledge.parsed import load_yaml
+from spasmcheck.language.data import read_data
 
 _TOKEN = re.compile(r"\n|[wy]/o\b|[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
@@ -49,7 +49,7 @@ class _NormalisationFile(BaseModel):
 
 @cache
 def _normalisation() -> _NormalisationFile:
-    raw = resources.files("spasmcheck.language.data").joinpath("normalise.yaml").read_bytes()
+    raw = read_data("normalise.yaml")
     return _NormalisationFile.model_validate(load_yaml(raw))
 
 
@@ -101,7 +101,7 @@ def fold(word: str) -> str:
 @cache
 def english_words() -> frozenset[str]:
     """Real English words (six letters or more) that the typo fallback must leave alone."""
-    raw = resources.files("spasmcheck.language.data").joinpath("english_words.txt.gz").read_bytes()
+    raw = read_data("english_words.txt.gz")
     return frozenset(gzip.decompress(raw).decode("utf-8").split())
 
 

@@ -8,13 +8,13 @@ Each list is one string of words in the file (so YAML never reads "no" as false)
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 from typing import Annotated
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from spasmcheck.knowledge.parsed import load_yaml
+from spasmcheck.language.data import read_data
 
 WORD_LISTS_FILE = "word_lists.yaml"
 
@@ -67,7 +67,7 @@ class WordLists(_Strict):
 
 
 def _raw() -> bytes:
-    return resources.files("spasmcheck.language.data").joinpath(WORD_LISTS_FILE).read_bytes()
+    return read_data(WORD_LISTS_FILE)
 
 
 def word_list_problems(raw: bytes | None = None) -> list[str]:
