@@ -42,12 +42,13 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from spasmcheck.diary.model import KIND_FINDINGS, Episode, Remedy
-from spasmcheck.diary.summary import Direction, summarise
+from spasmcheck.diary.summary import Direction
 from spasmcheck.export.model import JsonObject, JsonValue, ReportInput
 from spasmcheck.export.report import (
     FREQUENCY_WORDS,
     QUESTION_MIN_PROBABILITY,
     SEVERITY_WORDS,
+    summarise_diary,
     what_changed,
 )
 from spasmcheck.knowledge.policy import interview_policy
@@ -672,16 +673,8 @@ def _trend_component(code: str, display: str, direction: Direction, words: str) 
 def _trend_observation(report: ReportInput, engine: Engine, patient: str) -> JsonObject | None:
     """The diary's answer to "is it getting worse?" — the same rule and the same sentences as
     the PDF's "What changed" and the web diary (diary.summary.Direction, issue 14 item 22)."""
-    if report.start is None or report.end is None:
-        return None
-    summary = summarise(
-        report.episodes,
-        start=report.start,
-        end=report.end,
-        timezone=report.timezone,
-        began=report.diary_began,
-    )
-    if not summary.episodes:
+    summary = summarise_diary(report)
+    if summary is None or report.start is None or report.end is None or not summary.episodes:
         return None
     changed = what_changed(
         report.episodes, report.start, report.end, report.timezone, engine.kb, summary

@@ -843,10 +843,12 @@ def diary_facts(summary: DiarySummary) -> list[str]:
     return facts
 
 
-def diary_section(report: ReportInput, engine: Engine) -> DiarySection | None:
+def summarise_diary(report: ReportInput, engine: Engine | None = None) -> DiarySummary | None:
+    """The report's diary range summarised, re-triaged by ``engine`` for the person when one
+    is given; None when the report has no diary range."""
     if report.start is None or report.end is None:
         return None
-    summary = summarise(
+    return summarise(
         report.episodes,
         start=report.start,
         end=report.end,
@@ -856,6 +858,12 @@ def diary_section(report: ReportInput, engine: Engine) -> DiarySection | None:
         sex=report.input.sex,
         began=report.diary_began,
     )
+
+
+def diary_section(report: ReportInput, engine: Engine) -> DiarySection | None:
+    summary = summarise_diary(report, engine)
+    if summary is None or report.start is None or report.end is None:
+        return None
     context_rows, context_note = context_table(summary)
     remedy_rows, remedy_note = remedy_table(summary)
     return DiarySection(
