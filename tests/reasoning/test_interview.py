@@ -414,9 +414,7 @@ def test_the_level_is_the_triage_modules_own(tiny_engine: Engine) -> None:
     assert not hasattr(interviewer, "_level")
     posterior = tiny_engine.posterior(known(("cramp", Status.PRESENT)), None, None)
     result = tiny_engine.evaluate(known(("cramp", Status.PRESENT))).triage
-    raised = np.zeros(len(tiny_engine.kb.conditions), dtype=bool)
-    raised[list(result.raised)] = True
-    level, _ = condition_level(tiny_engine.kb, posterior, raised)
+    level, _ = condition_level(tiny_engine.kb, posterior, result.raised)
     assert result.condition_level is level
 
 

@@ -1005,8 +1005,6 @@ class Interviewer:
         ``now``: triage's result for ``posterior``: its condition-based level, and the causes
         it counted as raised, kept as they are for the answers considered (an approximation:
         the lift a "yes" would give a cause is not re-derived for each candidate answer)."""
-        raised = np.zeros(len(self.kb.conditions), dtype=bool)
-        raised[list(now.raised)] = True
         candidates = np.argsort(-gains)[:STABILITY_CANDIDATES]
         candidates = candidates[np.isfinite(gains[candidates])]
         if len(candidates) == 0:
@@ -1015,8 +1013,8 @@ class Interviewer:
             posterior,
             self.model.p_present[:, candidates],
             self.model.p_absent[:, candidates],
-            lambda p: condition_level(self.kb, p, raised)[0],
-            levels=lambda posteriors: condition_levels(self.kb, posteriors, raised),
+            lambda p: condition_level(self.kb, p, now.raised)[0],
+            levels=lambda posteriors: condition_levels(self.kb, posteriors, now.raised),
             now=now.condition_level,
         )
 

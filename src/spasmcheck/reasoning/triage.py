@@ -86,9 +86,9 @@ class TriageResult:
     red_flags: list[FiredFlag]
     do_now: list[str] = field(default_factory=list)
     condition_level: TriageLevel = TriageLevel.SELF_CARE
-    # The causes the affirmed findings raised above their base rate (indexes into
+    # The causes the affirmed findings raised above their base rate (a mask over
     # kb.conditions), as the evidence-led levels counted them.
-    raised: frozenset[int] = frozenset()
+    raised: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool), compare=False)
 
 
 def fired_red_flags(
@@ -210,8 +210,7 @@ def triage(
     # "Call the emergency number now ..." read as a repetition (usability walkthrough C2).
     if level.is_emergency and guidance.do_now and not do_now:
         do_now.append(guidance.do_now)
-    raised_ids = frozenset(int(i) for i in np.flatnonzero(raised))
-    return TriageResult(level, reasons, flags, do_now, by_conditions, raised_ids)
+    return TriageResult(level, reasons, flags, do_now, by_conditions, raised)
 
 
 def emergency_signals(flags: Collection[FiredFlag]) -> list[str]:
