@@ -7,6 +7,7 @@ import pytest
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.language import context, lexicon
 from spasmcheck.language.check import language_problems
+from spasmcheck.language.tokens import tokenize
 from spasmcheck.language.wordlists import word_list_problems, word_lists
 
 
@@ -23,7 +24,7 @@ GOOD = """
 context: {forward_scope: 12, backward_scope: 6, list_words: "or", list_fillers: "any",
           clause_starters: "i", bare_answers: "no"}
 lexicon: {phrase_fillers: "is", max_skipped: 2, inner_negations: "not", list_heads: "pain",
-          list_joiners: "or"}
+          list_joiners: "or", match_classes: ["my his"], not_also: "isn't"}
 """
 
 
@@ -34,6 +35,8 @@ lexicon: {phrase_fillers: "is", max_skipped: 2, inner_negations: "not", list_hea
         (('list_heads: "pain"', 'list_heads: "Pain"'), "lowercase: 'Pain'"),
         (('list_words: "or"', 'list_words: "or or"'), "'or' is listed twice"),
         (("max_skipped: 2", "max_skiped: 2"), "lexicon.max_skiped: Extra inputs"),
+        (('["my his"]', '["my his", "his her"]'), "'his' is in more than one match class"),
+        (('["my his"]', '["my"]'), "a match class needs at least two words"),
     ],
 )
 def test_a_bad_word_list_is_a_problem(change: tuple[str, str], message: str) -> None:
@@ -49,3 +52,33 @@ def test_kb_check_names_an_unknown_finding_in_the_language_data(
     problems = language_problems(tiny_kb)  # a knowledge base without these findings
     assert "language/data/attributes.yaml: unknown finding 'muscle_wasting'" in problems
     assert any(p.startswith("language/data/onset.yaml: unknown finding") for p in problems)
+
+
+def test_a_match_class_is_matched_as_one_word_in_phrases() -> None:
+    """ "she couldn't get her words out" is the lexicon's "can't get my words out"; a phrase's
+    "not" matches a typed "isn't", a phrase's "isn't" never a typed "not"."""
+    found = lexicon.Lexicon(
+        [
+            ("can't get my words out", "speech"),
+            ("not responding", "unresponsive"),
+            ("isn't breathing", "arrest"),
+        ]
+    )
+
+    def read(text: str) -> list[str]:
+        return [m.finding_id for m in found.match(tokenize(text))]
+
+    assert read("she couldnt get her words out") == ["speech"]
+    assert read("he is not responding") == ["unresponsive"]
+    assert read("he isnt breathing") == ["arrest"]
+    assert read("i am not breathing fast") == []
+
+
+def test_a_place_inside_a_longer_phrase_is_still_read() -> None:
+    found = lexicon.Lexicon(
+        [("strained my calf", "strain"), ("calf", "loc_calf"), ("my calf", "loc_calf")],
+        nested=["loc_calf"],
+    )
+    got = {(m.finding_id, m.first, m.last) for m in found.match(tokenize("he strained his calf"))}
+    assert ("strain", 1, 4) in got
+    assert any(f == "loc_calf" for f, _, _ in got)

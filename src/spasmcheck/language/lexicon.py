@@ -37,6 +37,18 @@ MAX_SKIPPED = _WORDS.max_skipped
 INNER_NEGATIONS = _WORDS.inner_negations
 LIST_HEADS = frozenset(fold(w) for w in _WORDS.list_heads)
 LIST_JOINERS = _WORDS.list_joiners
+# Words matched as one in phrases ("her" is "my", "isn't" is "not"): each folded word → the
+# folded first word of its class.
+CANONICAL = {fold(word): fold(words[0]) for words in _WORDS.match_classes for word in words}
+
+# A phrase's "not" also matches these (canonical) typed words, one way only.
+NOT = fold("not")
+NOT_ALSO = frozenset(CANONICAL.get(fold(w), fold(w)) for w in _WORDS.not_also)
+
+
+def canonical(keys: Sequence[str]) -> list[str]:
+    """The keys with each word of a match class replaced by its class's first word."""
+    return [CANONICAL.get(key, key) for key in keys]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +88,7 @@ class Lexicon:
         extra_vocabulary: Iterable[str] = (),
         misspellings: Iterable[tuple[str, str]] = (),
         concepts: Iterable[Concept] = (),
+        nested: Iterable[str] = (),
     ):
         by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         vocabulary: set[str] = {fold(w) for w in extra_vocabulary}
@@ -84,18 +97,22 @@ class Lexicon:
             keys = phrase_keys(phrase)
             if not keys:
                 continue
-            by_first[keys[0]].append((keys, finding_id))
             vocabulary.update(keys)
+            keys = tuple(canonical(keys))
+            by_first[keys[0]].append((keys, finding_id))
             surface_words.update(phrase_tokens(phrase)[1])
         # Listed misspellings match as phrases, but their words stay open to correction:
         # "swolen" in "swolen ankle" must not stop "calf is swolen" reading as "swollen".
         for phrase, finding_id in misspellings:
-            keys = phrase_keys(phrase)
+            keys = tuple(canonical(phrase_keys(phrase)))
             if keys:
                 by_first[keys[0]].append((keys, finding_id))
         for candidates in by_first.values():
             candidates.sort(key=lambda item: -len(item[0]))
         self._by_first = dict(by_first)
+        # Findings read even inside a longer phrase of another finding: the place in
+        # "strained his calf" is the calf, whatever the phrase says happened to it.
+        self._nested = frozenset(nested)
         concepts = tuple(concepts)
         self._concepts = ConceptMatcher(concepts)
         vocabulary.update(self._concepts.vocabulary)
@@ -160,10 +177,12 @@ class Lexicon:
         # "feel numb when i wipe" reads as "numb when i wipe", not "feel numb".
         candidates: list[Match] = []
         unchanged = [False] * len(keys)
+        same = canonical(keys)
+        same_as_typed = canonical(original) if any(corrected) else same
         for i in range(len(keys)):
-            found = self._match_at(keys, corrected, i)
+            found = self._match_at(same, corrected, i)
             if any(corrected):
-                as_typed = self._match_at(original, unchanged, i)
+                as_typed = self._match_at(same_as_typed, unchanged, i)
                 if as_typed is not None and (found is None or as_typed.last > found.last):
                     found = as_typed
             if found is not None:
@@ -172,8 +191,21 @@ class Lexicon:
         # so "chest pain when i swallow" gives chest pain and pain on swallowing.
         taken = [False] * len(keys)
         matches: list[Match] = []
+        inner = (
+            [self._inner_at(same, corrected, i) for i in range(len(keys))] if self._nested else []
+        )
+        candidates += [m for m in inner if m is not None]
         for match in sorted(candidates, key=lambda m: (-(m.last - m.first), m.first)):
-            if not any(k.first <= match.first and match.last <= k.last for k in matches):
+            if not any(
+                k.first <= match.first
+                and match.last <= k.last
+                and (
+                    match.finding_id not in self._nested
+                    or k.finding_id == match.finding_id
+                    or k.finding_id in self._nested
+                )
+                for k in matches
+            ):
                 matches.append(match)
                 for k in range(match.first, match.last):
                     taken[k] = True
@@ -182,7 +214,7 @@ class Lexicon:
         extra: list[Match] = []
         for i in range(len(keys)):
             if not taken[i]:
-                found = self._elliptical(keys, corrected, i, [m for m in matches if m.last <= i])
+                found = self._elliptical(same, corrected, i, [m for m in matches if m.last <= i])
                 if found is not None and not any(taken[found.first : found.last]):
                     extra.append(found)
                     for k in range(found.first, found.last):
@@ -227,13 +259,28 @@ class Lexicon:
             )
         return matches
 
-    def _match_at(self, keys: list[str], corrected: list[bool], i: int) -> Match | None:
+    def _inner_at(self, keys: list[str], corrected: list[bool], i: int) -> Match | None:
+        """The longest match at ``i`` of a nested finding (a place), if any."""
         for phrase, finding_id in self._by_first.get(keys[i], ()):
-            found = _phrase_end(keys, i, phrase)
-            if found is not None:
-                end, negated = found
-                return Match(i, end, finding_id, any(corrected[i:end]), negated)
+            if finding_id in self._nested:
+                found = _phrase_end(keys, i, phrase)
+                if found is not None:
+                    end, negated = found
+                    return Match(i, end, finding_id, any(corrected[i:end]), negated)
         return None
+
+    def _match_at(self, keys: list[str], corrected: list[bool], i: int) -> Match | None:
+        best: Match | None = None
+        firsts = (keys[i], NOT) if keys[i] in NOT_ALSO else (keys[i],)
+        for first in firsts:
+            for phrase, finding_id in self._by_first.get(first, ()):
+                found = _phrase_end(keys, i, phrase)
+                if found is not None:
+                    end, negated = found
+                    if best is None or end > best.last:
+                        best = Match(i, end, finding_id, any(corrected[i:end]), negated)
+                    break
+        return best
 
     def _elliptical(
         self, keys: list[str], corrected: list[bool], i: int, matches: list[Match]
@@ -277,7 +324,7 @@ def _phrase_end(keys: list[str], start: int, phrase: tuple[str, ...]) -> tuple[i
                 else:
                     break
                 k += 1
-        if k >= len(keys) or keys[k] != word:
+        if k >= len(keys) or (keys[k] != word and not (word == NOT and keys[k] in NOT_ALSO)):
             return None
         k += 1
     return k, negated

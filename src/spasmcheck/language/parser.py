@@ -234,7 +234,8 @@ class TextParser:
         concepts += [
             compile_concept(f.id, groups, denies=True) for f in kb.findings for groups in f.denials
         ]
-        self.lexicon = Lexicon(entries, self.context.vocabulary, misspelt, concepts)
+        places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
+        self.lexicon = Lexicon(entries, self.context.vocabulary, misspelt, concepts, nested=places)
         self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
         self._dated_kinds = {
             f.id

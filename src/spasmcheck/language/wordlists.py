@@ -11,7 +11,7 @@ from functools import cache
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.language.data import read_data
@@ -59,6 +59,26 @@ class LexiconWords(_Strict):
     inner_negations: WordSet
     list_heads: WordSet
     list_joiners: WordSet
+    match_classes: tuple[tuple[str, ...], ...]
+    not_also: WordSet
+
+    @field_validator("match_classes", mode="before")
+    @classmethod
+    def _classes(cls, value: object) -> tuple[tuple[str, ...], ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("match_classes is a list of strings of words")
+        classes = tuple(tuple(v.split()) for v in value)
+        seen: set[str] = set()
+        for words in classes:
+            if len(words) < 2:
+                raise ValueError(f"a match class needs at least two words: {' '.join(words)!r}")
+            if any(w != w.lower() for w in words):
+                raise ValueError(f"match classes are lowercase: {' '.join(words)!r}")
+            twice = seen.intersection(words)
+            if twice or len(set(words)) != len(words):
+                raise ValueError(f"{sorted(twice or words)[0]!r} is in more than one match class")
+            seen.update(words)
+        return classes
 
 
 class WordLists(_Strict):
