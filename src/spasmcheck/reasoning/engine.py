@@ -15,13 +15,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cache
+from enum import Enum
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
-from spasmcheck.knowledge.schema import Advice, Citation, Condition, TriageLevel
+from spasmcheck.knowledge.schema import Advice, Category, Citation, Condition, TriageLevel
 from spasmcheck.language.parser import Mention, TextParser, semantic_index
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
 from spasmcheck.reasoning.inference import BayesModel, Contribution, FloatArray
@@ -35,6 +36,7 @@ from spasmcheck.reasoning.triage import (
 
 MAX_RANKED = 10
 MAX_EVIDENCE_ITEMS = 6
+MAX_NOTES = 100_000  # a bound on Engine._notes, far above the two per link it can hold
 # Evidence shown for or against a cause: likelihood ratios beyond 1.2 (or below 1/1.2).
 SHOWN_LOG_LR = 0.18
 SEXES = ("female", "male")
@@ -63,17 +65,27 @@ class EvidenceNote:
     present: bool
     likelihood_ratio: float
 
-    def describe(self) -> str:
+    # A note is immutable and the engine hands the same one out again for the same finding,
+    # answer and ratio (Engine._note), so its sentence and its dict are worked out once.
+    @cached_property
+    def _described(self) -> str:
         state = "reported" if self.present else "not present"
         return f"{self.name}: {state} (likelihood ratio {self.likelihood_ratio:.1f})"
 
-    def as_dict(self) -> dict[str, Any]:
+    @cached_property
+    def _fields(self) -> dict[str, Any]:
         return {
             "finding": self.finding_id,
             "name": self.name,
             "status": "present" if self.present else "absent",
             "likelihood_ratio": round(self.likelihood_ratio, 3),
         }
+
+    def describe(self) -> str:
+        return self._described
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._fields)
 
 
 @dataclass(frozen=True)
@@ -94,14 +106,19 @@ class RankedCondition:
             "probability": round(self.probability, 4),
             "icd10": list(c.icd10),
             "snomed": c.snomed,
-            "category": c.category.value,
-            "usual_triage": c.triage.value,
+            "category": _VALUE[c.category],
+            "usual_triage": _VALUE[c.triage],
             "explains_level": self.explains_level,
             "summary": c.summary,
             "evidence_for": [e.describe() for e in self.evidence_for],
             "evidence_against": [e.describe() for e in self.evidence_against],
             "evidence": [e.as_dict() for e in (*self.evidence_for, *self.evidence_against)],
         }
+
+
+# An enum member's value by a dict look-up: ``member.value`` goes through the enum's
+# descriptor, which the answer of every step paid a few hundred times.
+_VALUE: dict[Enum, str] = {m: m.value for e in (Category, TriageLevel) for m in e}
 
 
 @dataclass(frozen=True)
@@ -177,6 +194,21 @@ class Engine:
         (the interview step's benchmark on a synthetic knowledge base) never builds it."""
         self.kb = kb
         self.model = BayesModel(kb)
+        # (finding, present, log-likelihood ratio) → its note. The ratios shown are entries of
+        # the model's likelihood-ratio tables, so this holds at most two notes per link of the
+        # knowledge base (MAX_NOTES bounds it regardless).
+        self._notes: dict[tuple[str, bool, float], EvidenceNote] = {}
+        # each condition's advice as (advice, its citations rendered, whether it sends the
+        # person to hospital on their own feet), and the level guidance's and safety net's
+        # citations: the same on every result
+        self._condition_advice = {
+            c.id: tuple((a, tuple(self._cite(a.cite)), sends_to_hospital(a)) for a in c.advice)
+            for c in kb.conditions
+        }
+        self._level_sources = {g.level: tuple(self._cite(g.cite)) for g in kb.guidance.levels}
+        self._safety_net = tuple(
+            (a.text, tuple(self._cite(a.cite))) for a in kb.guidance.safety_net
+        )
         self._parser: TextParser | None = None
         self._parser_lock = threading.Lock()
         if build_parser:
@@ -227,14 +259,26 @@ class Engine:
         model = self.model
         present = evidence.present
         llr = model.evidence_llr(present, evidence.absent)
+        # True when ``posterior`` is computed here from this evidence (a caller's may differ)
+        evidence_posterior = posterior is None
         if posterior is None:
             posterior = model.normalise(model.log_joint_from(model.log_prior(age, sex), llr[0]))
         matrix, _, states = llr
         affirmed = np.asarray(states, dtype=bool)
-        from_affirmed = model.normalise(
-            model.log_joint_from(model.log_prior(age, sex), matrix[:, affirmed])
-        )
-        raised = raised_causes(from_affirmed, model.prior(age, sex))
+        prior = model.prior(age, sex)
+        if not affirmed.any():
+            # the posterior of no evidence is the prior itself: nothing is raised
+            raised = np.zeros(len(prior), dtype=bool)
+        else:
+            # every finding affirmed: the posterior above is that of the affirmed findings
+            from_affirmed = (
+                posterior
+                if affirmed.all() and evidence_posterior
+                else model.normalise(
+                    model.log_joint_from(model.log_prior(age, sex), matrix[:, affirmed])
+                )
+            )
+            raised = raised_causes(from_affirmed, prior)
         result = triage(self.kb, posterior, raised, present, evidence.possible, age)
         signals = [
             f for fired in result.red_flags if fired.flag.level.is_emergency for f in fired.findings
@@ -245,10 +289,9 @@ class Engine:
         order = np.argsort(-shown, kind="stable")[: MAX_RANKED + len(explaining)]
         others = [int(i) for i in order if i not in explaining]
         listed = explaining + others[: max(0, MAX_RANKED - len(explaining))]
-        evidence_of = model.contributions_of(listed, *llr, beyond=SHOWN_LOG_LR)
         ranked = [
-            self._ranked(i, float(shown[i]), notes, k < len(explaining))
-            for k, (i, notes) in enumerate(zip(listed, evidence_of, strict=True))
+            RankedCondition(self.kb.conditions[i], float(shown[i]), *notes, k < len(explaining))
+            for k, (i, notes) in enumerate(zip(listed, self._notes_of(listed, *llr), strict=True))
         ]
         guidance = self.kb.level_guidance[result.level]
         assessment = Assessment(
@@ -283,61 +326,77 @@ class Engine:
         return replace(result, not_understood=self.parser.not_understood(text, mentions))
 
     # -- explanation ----------------------------------------------------------------------
-    def _ranked(
-        self,
-        index: int,
-        probability: float,
-        contributions: list[Contribution],
-        explains: bool = False,
-    ) -> RankedCondition:
-        """The ranked entry of a condition, from its evidence strongest first (what is shown,
-        at least: :meth:`BayesModel.contributions_of`)."""
-        condition = self.kb.conditions[index]
-        shown_for, shown_against = shown_evidence(contributions)
-        notes_for = [self._note(c) for c in shown_for]
-        notes_against = [self._note(c) for c in shown_against]
-        return RankedCondition(
-            condition,
-            probability,
-            notes_for[:MAX_EVIDENCE_ITEMS],
-            notes_against[:MAX_EVIDENCE_ITEMS],
-            explains,
-        )
+    def _note_of(self, finding_id: str, present: bool, log_lr: float) -> EvidenceNote:
+        key = (finding_id, present, log_lr)
+        note = self._notes.get(key)
+        if note is None:
+            finding = self.kb.finding_by_id[finding_id]
+            ratio = Contribution(finding_id, present, log_lr).likelihood_ratio
+            note = EvidenceNote(finding.id, finding.name, present, ratio)
+            if len(self._notes) < MAX_NOTES:
+                self._notes[key] = note
+        return note
 
-    def _note(self, contribution: Contribution) -> EvidenceNote:
-        finding = self.kb.finding_by_id[contribution.finding_id]
-        return EvidenceNote(
-            finding.id, finding.name, contribution.present, contribution.likelihood_ratio
-        )
+    def _notes_of(
+        self, listed: list[int], llr: FloatArray, ids: list[str], states: list[bool]
+    ) -> list[tuple[list[EvidenceNote], list[EvidenceNote]]]:
+        """The evidence shown for and against each of the ``listed`` causes (by position),
+        strongest first, at most ``MAX_EVIDENCE_ITEMS`` each: :func:`shown_evidence` of
+        :meth:`BayesModel.contributions_of`, without making a :class:`Contribution` of every
+        item first (tests/reasoning/test_step_tables.py holds the two to the same notes)."""
+        if not ids:
+            return [([], []) for _ in listed]
+        rows = llr[listed]
+        # strongest first; a stable sort keeps the evidence's order among equals
+        order = np.argsort(-np.abs(rows), axis=1, kind="stable")
+        values = rows[np.arange(len(listed))[:, None], order]
+        result = []
+        for order_row, value_row in zip(order.tolist(), values.tolist(), strict=True):
+            notes_for: list[EvidenceNote] = []
+            notes_against: list[EvidenceNote] = []
+            for k, value in zip(order_row, value_row, strict=True):
+                if len(notes_for) == len(notes_against) == MAX_EVIDENCE_ITEMS:
+                    break
+                if value > SHOWN_LOG_LR:
+                    if len(notes_for) < MAX_EVIDENCE_ITEMS:
+                        notes_for.append(self._note_of(ids[k], states[k], value))
+                elif value < -SHOWN_LOG_LR:
+                    if len(notes_against) < MAX_EVIDENCE_ITEMS:
+                        notes_against.append(self._note_of(ids[k], states[k], value))
+                else:
+                    break  # the rest are weaker still: not shown
+            result.append((notes_for, notes_against))
+        return result
 
     def _cite(self, citations: Iterable[Citation]) -> list[str]:
         return [self.kb.cite(c) for c in citations]
 
     def _advice(self, ranked: list[RankedCondition], result: TriageResult) -> list[AdviceItem]:
         items: list[AdviceItem] = [AdviceItem(text, []) for text in result.do_now]
-        guidance = self.kb.level_guidance[result.level]
-        items.append(AdviceItem(guidance.action, self._cite(guidance.cite)))
+        level = result.level
+        guidance = self.kb.level_guidance[level]
+        items.append(AdviceItem(guidance.action, list(self._level_sources[level])))
         seen = {item.text for item in items}
-        if result.level.is_emergency:
+        if level.is_emergency:
             # Only the advice of the causes that explain the emergency: a benign cause's
             # self-care tips ("wait for it to pass") would contradict "call now".
             chosen = [r for r in ranked if r.explains_level]
         else:
             chosen = [r for r in ranked[:3] if r.probability >= 0.15] or ranked[:1]
         for entry in chosen:
-            for advice in entry.condition.advice:
-                if advice.self_care_only and result.level is not TriageLevel.SELF_CARE:
+            for advice, sources, to_hospital in self._condition_advice[entry.condition.id]:
+                if advice.self_care_only and level is not TriageLevel.SELF_CARE:
                     continue  # reassurance that would contradict the level
-                if result.level is TriageLevel.EMERGENCY_AMBULANCE and sends_to_hospital(advice):
+                if level is TriageLevel.EMERGENCY_AMBULANCE and to_hospital:
                     continue  # "go to an emergency department if ..." under "call an ambulance"
                 if advice.text not in seen:
                     seen.add(advice.text)
-                    items.append(AdviceItem(advice.text, self._cite(advice.cite)))
-        if result.level.urgency <= TriageLevel.CONSULTATION.urgency:
-            for advice in self.kb.guidance.safety_net:
-                if advice.text not in seen:
-                    seen.add(advice.text)
-                    items.append(AdviceItem(advice.text, self._cite(advice.cite)))
+                    items.append(AdviceItem(advice.text, list(sources)))
+        if level.urgency <= TriageLevel.CONSULTATION.urgency:
+            for text, sources in self._safety_net:
+                if text not in seen:
+                    seen.add(text)
+                    items.append(AdviceItem(text, list(sources)))
         return items
 
 

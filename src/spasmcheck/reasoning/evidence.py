@@ -45,8 +45,8 @@ class Evidence:
     def as_dict(self) -> dict[str, object]:
         item: dict[str, object] = {
             "finding": self.finding_id,
-            "status": self.status.value,
-            "origin": self.origin.value,
+            "status": _VALUE[self.status],
+            "origin": _VALUE[self.origin],
         }
         if self.possible:
             item["possible"] = True
@@ -59,6 +59,11 @@ class Evidence:
         if self.escalation:
             item["escalation"] = True
         return item
+
+
+# ``member.value`` by a dict look-up (the enum's descriptor is slow): every interview step
+# writes each evidence item's dict (docs/benchmarks.md, issue 16).
+_VALUE: dict[Status | Origin, str] = {m: m.value for e in (Status, Origin) for m in e}
 
 
 class EvidenceSet:

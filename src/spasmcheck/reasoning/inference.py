@@ -219,16 +219,14 @@ class BayesModel:
         general absent member keep their column; the other members' columns become 0, so the
         columns add up to the family rule of the module docstring.
         """
-        ids: list[str] = []
-        states: list[bool] = []
-        seen: set[str] = set()
-        for state, group in ((True, present), (False, absent)):
-            for f in group:
-                if f in self.finding_index and f not in seen:
-                    seen.add(f)
-                    ids.append(f)
-                    states.append(state)
-        columns = [self.finding_index[f] for f in ids]
+        index = self.finding_index
+        # each known finding once, present ones first: the first mention of a finding decides
+        yes = [f for f in dict.fromkeys(present) if f in index]
+        said = set(yes)
+        no = [f for f in dict.fromkeys(absent) if f in index and f not in said]
+        ids = yes + no
+        states = [True] * len(yes) + [False] * len(no)
+        columns = [index[f] for f in ids]
         state_array = np.array(states, dtype=bool)
         llr: FloatArray = np.ascontiguousarray(
             np.where(

@@ -754,6 +754,9 @@ class InterviewTables:
     emergency_rules: dict[str, list[RedFlag]]
     # SELF_CARE_CHECKS: each group's members and its question (the same every time)
     self_care_questions: tuple[tuple[list[str], Question], ...]
+    # finding id → the positions of the other answers of its one-answer choice group, which
+    # an affirmed answer settles (Interviewer._gains)
+    exclusive: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(cls, engine: Engine) -> InterviewTables:
@@ -784,7 +787,14 @@ class InterviewTables:
             kind = QuestionKind.MULTIPLE if group.multiple else QuestionKind.SINGLE
             question = Question(group_id, kind, group.question, why, True, options)
             self_care_questions.append((members, question))
+        exclusive = {
+            finding_id: tuple(model.finding_index[f] for f in members if f != finding_id)
+            for group_id, members in group_members.items()
+            if not kb.group_by_id[group_id].multiple
+            for finding_id in members
+        }
         return cls(
+            exclusive=exclusive,
             askable=askable,
             group_members=group_members,
             screen_rules=screen_rules,
@@ -978,27 +988,20 @@ class Interviewer:
         """Expected information gain (bits) of every finding; -inf if known or not askable."""
         model = self.model
         gains = self.tables.likelihoods.gains(posterior, predictive)
+        index, exclusive = model.finding_index, self.tables.exclusive
         known = np.zeros(len(model.finding_ids), dtype=bool)
+        columns: list[int] = []
         for item in evidence:
-            j = model.finding_index.get(item.finding_id)
+            j = index.get(item.finding_id)
             if j is not None:
-                known[j] = True
-            for other in self._exclusive_with(item):
-                k = model.finding_index.get(other)
-                if k is not None:
-                    known[k] = True
+                columns.append(j)
+            if item.status is Status.PRESENT:
+                # the other answers of a one-answer group this item affirms: "for 3 months"
+                # settles "going on for a few days?" (usability walkthrough 2026-12-05, C4)
+                columns.extend(exclusive.get(item.finding_id, ()))
+        known[columns] = True
         gains[known | ~self.askable] = -np.inf
         return gains
-
-    def _exclusive_with(self, item: Evidence) -> list[str]:
-        """The other answers of a one-answer group whose member ``item`` affirms: "for 3
-        months" settles "going on for a few days?" (usability walkthrough 2026-12-05, C4)."""
-        if item.status is not Status.PRESENT:
-            return []
-        group_id = self.kb.finding_by_id[item.finding_id].group
-        if group_id is None or self.kb.group_by_id[group_id].multiple:
-            return []
-        return [f for f in self.group_members.get(group_id, []) if f != item.finding_id]
 
     def _stable(self, posterior: FloatArray, gains: FloatArray, now: TriageResult) -> bool:
         """Would any of the most informative questions change the top cause or triage?

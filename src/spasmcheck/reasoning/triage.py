@@ -37,6 +37,7 @@ is an emergency-level cause), so the ranking never contradicts the banner.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -131,10 +132,66 @@ def raised_causes(posterior_from_affirmed: FloatArray, prior: FloatArray) -> Boo
 _LEVELS_DOWN = sorted(LEVEL_THRESHOLDS, key=lambda lv: -lv.urgency)
 
 
+@dataclass(frozen=True)
+class TriageTables:
+    """What triage reads of a knowledge base on every call, computed once per knowledge base
+    (:func:`triage_tables`): the same answers as reading the conditions' links each time
+    (tests/reasoning/test_step_tables.py)."""
+
+    # level → the causes needing it or more urgent care (a read-only mask over kb.conditions)
+    needing: dict[TriageLevel, BoolArray]
+    # the causes whose own usual level is an emergency (a mask, and their indices in order)
+    emergency_mask: BoolArray
+    emergency: tuple[int, ...]
+    # each emergency-level cause → the findings it links more likely than their background
+    # rate: a fired sign among them points to it (signalled_causes, causes_explaining)
+    signs_of: dict[int, frozenset[str]]
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> TriageTables:
+        needing = {}
+        for level in TriageLevel:
+            mask = kb.condition_urgency >= level.urgency
+            mask.setflags(write=False)
+            needing[level] = mask
+        emergency_mask = np.array([c.triage.is_emergency for c in kb.conditions], dtype=bool)
+        emergency_mask.setflags(write=False)
+        emergency = tuple(int(i) for i in np.flatnonzero(emergency_mask))
+        signs_of = {
+            i: frozenset(
+                link.id
+                for link in kb.conditions[i].findings
+                if link.p > kb.finding_by_id[link.id].base_rate
+            )
+            for i in emergency
+        }
+        return cls(needing, emergency_mask, emergency, signs_of)
+
+    def points_to(self, condition_index: int, signals: Collection[str]) -> bool:
+        """True when one of ``signals`` points to this emergency-level cause."""
+        return not self.signs_of[condition_index].isdisjoint(signals)
+
+
+# id(kb) → (a weak reference to kb, its tables): a knowledge base is not hashable, and its
+# tables go when it does.
+_TABLES: dict[int, tuple[weakref.ref[KnowledgeBase], TriageTables]] = {}
+
+
+def triage_tables(kb: KnowledgeBase) -> TriageTables:
+    """``kb``'s triage tables, built on first use and kept as long as ``kb`` lives."""
+    key = id(kb)
+    entry = _TABLES.get(key)
+    if entry is not None and entry[0]() is kb:
+        return entry[1]
+    tables = TriageTables.build(kb)
+    _TABLES[key] = (weakref.ref(kb, lambda _: _TABLES.pop(key, None)), tables)
+    return tables
+
+
 def counted(kb: KnowledgeBase, level: TriageLevel, raised: BoolArray) -> BoolArray:
     """The causes whose probability counts towards ``level``: those needing it or more urgent
     care, and at an evidence-led level only the ``raised`` ones (:func:`raised_causes`)."""
-    needing: BoolArray = kb.condition_urgency >= level.urgency
+    needing: BoolArray = triage_tables(kb).needing[level]
     return needing & raised if level in EVIDENCE_LED_LEVELS else needing
 
 
@@ -230,17 +287,10 @@ def signalled_causes(
     """
     if not level.is_emergency:
         return []
+    tables = triage_tables(kb)
     wanted = set(signals)
-    emergency = [i for i, c in enumerate(kb.conditions) if c.triage.is_emergency]
-    pointed = [
-        i
-        for i in emergency
-        if any(
-            link.id in wanted and link.p > kb.finding_by_id[link.id].base_rate
-            for link in kb.conditions[i].findings
-        )
-    ]
-    return pointed or emergency
+    pointed = [i for i in tables.emergency if tables.points_to(i, wanted)]
+    return pointed or list(tables.emergency)
 
 
 def with_signal_evidence(
@@ -288,18 +338,13 @@ def causes_explaining(
     """
     if not level.is_emergency:
         return []
+    tables = triage_tables(kb)
     wanted = set(signals)
-
-    def signalled(condition_index: int) -> bool:
-        return any(
-            link.id in wanted and link.p > kb.finding_by_id[link.id].base_rate
-            for link in kb.conditions[condition_index].findings
-        )
-
-    order = [int(i) for i in np.argsort(-posterior, kind="stable")]
-    emergency = [i for i in order if kb.conditions[i].triage.is_emergency]
+    order = np.argsort(-posterior, kind="stable")
+    emergency: list[int] = order[tables.emergency_mask[order]].tolist()
     if not emergency:
         return []
-    emergency.sort(key=lambda i: not signalled(i))  # stable: probability order within groups
+    # stable: probability order within groups
+    emergency.sort(key=lambda i: not tables.points_to(i, wanted))
     more = [i for i in emergency[1:MAX_EXPLAINING] if posterior[i] >= EXPLAINING_MIN_PROBABILITY]
     return [emergency[0], *more]
