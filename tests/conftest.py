@@ -9,10 +9,17 @@ Also two collection rules for the whole suite:
 - With ``SPASMCHECK_NO_SKIPS=1`` (``.ci/run`` sets it) a skipped test fails instead: CI runs
   every browser, PDF and PostgreSQL test. Only pytest-benchmark's own skip (the benchmarks run
   with ``scripts/bench``) stays a skip.
+
+And one setting of the process: the garbage collector sweeps less often (:data:`GC_THRESHOLD`)
+and, once the tests are collected, leaves what is loaded by then out of its sweeps
+(``gc.freeze``, as a served worker does after its warm-up, see ``spasmcheck.server``). Its
+full sweeps over the collected tests, the knowledge base and the engines were about a sixth of
+the suite's time (docs/benchmarks.md, "Test suite time").
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -43,6 +50,10 @@ KB_TABLE_MODULES = (
     "tests/evaluation/test_public_vignettes.py",
 )
 BENCHMARK_SKIP = "Skipping benchmark"
+# Python's default is (700, 10, 10): a young sweep every 700 new container objects, a full one
+# every hundred of those. The tests make millions (parsed texts, requests, pages), so ten times
+# fewer sweeps; what a sweep frees is the same, only later.
+GC_THRESHOLD = (7_000, 10, 10)
 
 
 def _coverage() -> coverage.Coverage | None:
@@ -53,6 +64,7 @@ def _coverage() -> coverage.Coverage | None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    gc.set_threshold(*GC_THRESHOLD)
     config.addinivalue_line(
         "markers", "kbdata: a row of a knowledge-base data table (see tests/conftest.py)"
     )
@@ -65,6 +77,14 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.pop("COVERAGE_PROCESS_START", None)
     elif _coverage() is not None and config.getoption("numprocesses", None):
         os.environ["COVERAGE_PROCESS_START"] = str(REPO / "pyproject.toml")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Keep what collection loaded (test modules, their tables, the items) out of the
+    collector's sweeps for the rest of the run: it lives until the end anyway. Freed garbage
+    first, so that nothing dead is kept."""
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.hookimpl(tryfirst=True)
