@@ -71,24 +71,43 @@ def shown(page: Page) -> str:
     return text[:1500]
 
 
+# The screen read in one round trip to the browser (a locator call is one each; an interview
+# walk read every question with six of them).
+_READ_SCREEN = """() => {
+    const headings = document.querySelectorAll('h1.question');
+    if (headings.length === 0) {
+        return {headings: 0, result: !!document.querySelector('.banner[data-level]')
+                                     && !!document.querySelector('#advice')};
+    }
+    const inputs = [...document.querySelectorAll('input[name=answer]')];
+    return {
+        headings: headings.length,
+        text: headings[0].innerText.trim(),
+        yesNo: !!document.querySelector('button[name=answer][value=yes]'),
+        options: inputs.map(i => [i.value, i.type,
+            ((i.labels && i.labels[0]) || i.closest('label') || i).innerText.trim()]),
+        screening: !!document.querySelector('.question-kind'),
+    };
+}"""
+
+
 def current_question(page: Page) -> Question | None:
     """The question on screen, or None on a result page; fails on anything else."""
-    heading = page.locator("h1.question")
-    if heading.count() == 0:
-        if page.locator(".banner[data-level]").count() == 0 or page.locator("#advice").count() == 0:
+    screen = page.evaluate(_READ_SCREEN)
+    if screen["headings"] == 0:
+        if not screen["result"]:
             raise AssertionError(f"neither a question nor a result at {page.url}:\n{shown(page)}")
         return None
-    yes_no = page.locator("button[name=answer][value=yes]").count() > 0
-    options = page.locator("input[name=answer]").evaluate_all(
-        """inputs => inputs.map(i => [i.value, i.type,
-               ((i.labels && i.labels[0]) || i.closest('label') || i).innerText.trim()])"""
+    assert screen["headings"] == 1, f"{screen['headings']} question headings at {page.url}"
+    options = screen["options"]
+    kind = (
+        "yes_no" if screen["yesNo"] else ("multiple" if options[0][1] == "checkbox" else "single")
     )
-    kind = "yes_no" if yes_no else ("multiple" if options[0][1] == "checkbox" else "single")
     return Question(
-        text=heading.inner_text().strip(),
+        text=screen["text"],
         kind=kind,
         options=tuple((value, label) for value, _, label in options),
-        screening=page.locator(".question-kind").count() > 0,
+        screening=screen["screening"],
     )
 
 
