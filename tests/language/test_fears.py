@@ -197,6 +197,9 @@ STILL_NOW = [
     ("had a seizure years ago and it started again today, i cant stop jerking", "jerks"),
     ("my face drooped for an hour last month", "face_droop"),
     ("my mum says i've gone very pale and i fainted", "fainting"),
+    # someone else's sign told as it happens is the emergency being reported
+    ("my son is next to me and i feel him start convulsing. im pregnant and shaking myself", "seizure"),
+    ("my dad is slurring his words, i have cramps in my hands from the stress", "slurred_speech"),
 ]
 
 

@@ -128,6 +128,7 @@ class _WhoseFile(BaseModel):
     present_now: list[str] = Field(min_length=1)
     others_blood: list[str] = Field(min_length=1)
     others_not_blood: list[str] = Field(min_length=1)
+    happening_before: list[str] = Field(min_length=1)
 
 
 @cache
@@ -257,6 +258,7 @@ class TextParser:
         self._when_lexicon = Lexicon(
             [(p, _PAST) for p in whose.distant_past] + [(p, _NOW) for p in whose.present_now]
         )
+        self._happening = frozenset(fold(w) for w in whose.happening_before)
         self._whose_lexicon = Lexicon(
             [(p, _BLOOD) for p in whose.others_blood]
             + [(p, _OTHER) for p in whose.others_not_blood]
@@ -372,11 +374,24 @@ class TextParser:
             if m.finding_id in self._acute_signs and m.polarity in _RAISING:
                 if where in past and where not in now:
                     m = replace(m, polarity=Polarity.HISTORICAL, trigger="long ago")
-                elif where in theirs and own:
+                elif where in theirs and own and not self._happening_now(tokens, m):
                     whose = Polarity.FAMILY if theirs[where] == _BLOOD else Polarity.HYPOTHETICAL
                     m = replace(m, polarity=whose, trigger="someone else's")
             read.append(m)
         return read
+
+    def _happening_now(self, tokens: list[Token], mention: Mention) -> bool:
+        """ "my son is convulsing", "i feel him start shaking": an event told as it happens.
+
+        Someone else's sign told as it unfolds is the emergency the writer is reporting, not
+        a family history, even when the writer's own symptoms come in the same text.
+        """
+        k = _token_at(tokens, mention.start)
+        return (
+            k > 0
+            and tokens[k].text.lower().endswith("ing")
+            and tokens[k - 1].key in self._happening
+        )
 
     def _own_body_part(self, matches: list[Match]) -> list[Match]:
         """Drop a concept whose body part is not the one its other words describe.
