@@ -227,3 +227,33 @@ def test_a_finding_said_twice_counts_once(any_engine: Engine) -> None:
     assert llr.shape == (len(model.conditions), 3)
     # unknown ids are ignored
     assert model.evidence_llr(["not_a_finding"], [])[1] == []
+
+
+def test_a_step_without_detail_asks_and_stops_the_same(any_engine: Engine) -> None:
+    """The web question page's step: the triage alone while asking, the whole result when
+    it stops, and the same question and stop as the full step."""
+    interviewer = Interviewer(any_engine)
+    rng = random.Random(29)
+    stops = 0
+    for evidence in interview_states(any_engine, seed=8, n_random=30):
+        age, sex = rng.choice(AGES), rng.choice([None, "female", "male"])
+        full = interviewer.step(evidence, age, sex)
+        brief = interviewer.step(evidence, age, sex, detail=False)
+        assert (brief.question, brief.should_stop, brief.stop_reason) == (
+            full.question,
+            full.should_stop,
+            full.stop_reason,
+        )
+        assert brief.questions_asked == full.questions_asked
+        assert brief.evidence == full.evidence
+        assert brief.assessment.triage == full.assessment.triage
+        if full.should_stop:
+            stops += 1
+            assert brief.assessment.as_dict() == full.assessment.as_dict()
+        else:
+            assert (brief.assessment.conditions, brief.assessment.advice) == ([], [])
+            without = {"conditions", "advice", "advice_detail"}
+            assert {k: v for k, v in brief.assessment.as_dict().items() if k not in without} == {
+                k: v for k, v in full.assessment.as_dict().items() if k not in without
+            }
+    assert stops > 0

@@ -252,9 +252,14 @@ class Engine:
         sex: str | None = None,
         mentions: Iterable[Mention] = (),
         posterior: FloatArray | None = None,
+        *,
+        detail: bool = True,
     ) -> tuple[Assessment, FloatArray]:
         """:meth:`evaluate`, with the posterior it ranked by. The evidence's log-likelihood
-        ratios are computed once, for the posterior and every ranked cause's evidence."""
+        ratios are computed once, for the posterior and every ranked cause's evidence.
+
+        ``detail=False`` leaves out the ranked causes and the advice (empty lists): the triage
+        alone, for a page that shows a question and the level (the web interview's)."""
         validate_inputs(age, sex)
         model = self.model
         present = evidence.present
@@ -280,6 +285,8 @@ class Engine:
             )
             raised = raised_causes(from_affirmed, prior)
         result = triage(self.kb, posterior, raised, present, evidence.possible, age)
+        if not detail:
+            return self._assessment(evidence, mentions, result, [], []), posterior
         signals = [
             f for fired in result.red_flags if fired.flag.level.is_emergency for f in fired.findings
         ]
@@ -293,11 +300,22 @@ class Engine:
             RankedCondition(self.kb.conditions[i], float(shown[i]), *notes, k < len(explaining))
             for k, (i, notes) in enumerate(zip(listed, self._notes_of(listed, *llr), strict=True))
         ]
+        advice = self._advice(ranked, result)
+        return self._assessment(evidence, mentions, result, ranked, advice), posterior
+
+    def _assessment(
+        self,
+        evidence: EvidenceSet,
+        mentions: Iterable[Mention],
+        result: TriageResult,
+        ranked: list[RankedCondition],
+        advice: list[AdviceItem],
+    ) -> Assessment:
         guidance = self.kb.level_guidance[result.level]
-        assessment = Assessment(
+        return Assessment(
             conditions=ranked,
             triage=result,
-            advice=self._advice(ranked, result),
+            advice=advice,
             evidence=list(evidence),
             mentions=list(mentions),
             kb_version=self.kb.version,
@@ -306,7 +324,6 @@ class Engine:
             level_label=guidance.label,
             level_action=guidance.action,
         )
-        return assessment, posterior
 
     def assess(
         self,

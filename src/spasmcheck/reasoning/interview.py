@@ -838,18 +838,31 @@ class Interviewer:
         self.group_members = self.tables.group_members
         self.screen_rules = self.tables.screen_rules
 
-    def step(self, evidence: EvidenceSet, age: int | None = None, sex: str | None = None) -> Step:
+    def step(
+        self,
+        evidence: EvidenceSet,
+        age: int | None = None,
+        sex: str | None = None,
+        *,
+        detail: bool = True,
+    ) -> Step:
         """The next question (or the stop) for this evidence: steps 1 to 7 of the module
-        docstring, in that order."""
+        docstring, in that order.
+
+        ``detail=False``: a step that asks a question carries the assessment's triage only,
+        without the ranked causes and the advice (for a page that shows the question and the
+        level); a step that stops always carries the whole assessment. The question and the
+        stop are the same either way: the policy reads only the triage and the posterior."""
         engine, model = self.engine, self.model
-        assessment, posterior = engine.evaluate_with_posterior(evidence, age, sex)
+        assessment, posterior = engine.evaluate_with_posterior(evidence, age, sex, detail=detail)
         asked = questions_asked(evidence)
 
         def ask(question: Question) -> Step:
             return Step(question, assessment, False, None, asked, list(evidence))
 
         def stop(reason: StopReason) -> Step:
-            return Step(None, assessment, True, reason.value, asked, list(evidence))
+            result = assessment if detail else engine.evaluate(evidence, age, sex)
+            return Step(None, result, True, reason.value, asked, list(evidence))
 
         # Affirmed signs only: a doubtful one is asked (the screen or step 4), not obeyed.
         affirmed = affirmed_flags(assessment.triage.red_flags, set(evidence.present))

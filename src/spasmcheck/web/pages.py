@@ -528,7 +528,10 @@ def _response(question: Question, values: list[str]) -> tuple[str | list[str], s
 
 def _step(engine: Engine, current: InterviewState) -> Step:
     try:
-        return Interviewer(engine).step(current.evidence(engine), current.age, current.sex)
+        # A question page shows the triage level alone: no ranked causes or advice to build
+        # (a step that ends the interview carries the whole result all the same).
+        evidence = current.evidence(engine)
+        return Interviewer(engine).step(evidence, current.age, current.sex, detail=False)
     except (InputError, ValueError) as error:
         raise PageError(400, f"This interview could not be continued: {error}.") from error
 
