@@ -201,10 +201,8 @@ class Engine:
         # each condition's advice as (advice, its citations rendered, whether it sends the
         # person to hospital on their own feet), and the level guidance's and safety net's
         # citations: the same on every result
-        self._condition_advice = {
-            c.id: tuple((a, tuple(self._cite(a.cite)), sends_to_hospital(a)) for a in c.advice)
-            for c in kb.conditions
-        }
+        # (filled as conditions are first advised on: nothing added to a cold start)
+        self._condition_advice: dict[str, tuple[tuple[Advice, tuple[str, ...], bool], ...]] = {}
         self._level_sources = {g.level: tuple(self._cite(g.cite)) for g in kb.guidance.levels}
         self._safety_net = tuple(
             (a.text, tuple(self._cite(a.cite))) for a in kb.guidance.safety_net
@@ -388,6 +386,17 @@ class Engine:
     def _cite(self, citations: Iterable[Citation]) -> list[str]:
         return [self.kb.cite(c) for c in citations]
 
+    def _advice_of(self, condition: Condition) -> tuple[tuple[Advice, tuple[str, ...], bool], ...]:
+        """A condition's advice, each item with its citations rendered and whether it sends
+        the person to hospital on their own feet (:func:`sends_to_hospital`)."""
+        advice = self._condition_advice.get(condition.id)
+        if advice is None:
+            advice = tuple(
+                (a, tuple(self._cite(a.cite)), sends_to_hospital(a)) for a in condition.advice
+            )
+            self._condition_advice[condition.id] = advice
+        return advice
+
     def _advice(self, ranked: list[RankedCondition], result: TriageResult) -> list[AdviceItem]:
         items: list[AdviceItem] = [AdviceItem(text, []) for text in result.do_now]
         level = result.level
@@ -401,7 +410,7 @@ class Engine:
         else:
             chosen = [r for r in ranked[:3] if r.probability >= 0.15] or ranked[:1]
         for entry in chosen:
-            for advice, sources, to_hospital in self._condition_advice[entry.condition.id]:
+            for advice, sources, to_hospital in self._advice_of(entry.condition):
                 if advice.self_care_only and level is not TriageLevel.SELF_CARE:
                     continue  # reassurance that would contradict the level
                 if level is TriageLevel.EMERGENCY_AMBULANCE and to_hospital:
