@@ -9,13 +9,10 @@ a migration; passwords are hashed with argon2's cheapest profile
 
 from __future__ import annotations
 
-import atexit
 import shutil
-import tempfile
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,22 +29,10 @@ from fastapi import FastAPI
 from spasmcheck.config import Settings
 from spasmcheck.reasoning.engine import default_engine
 from spasmcheck.server import create_app
-from spasmcheck.storage.db import make_session_factory
+from tests.storage.conftest import migrated_database as migrated_database  # re-exported
 
 BASE_URL = "https://testserver"
 PASSWORD = "correct horse battery"
-
-
-@cache
-def migrated_database() -> Path:
-    """An SQLite file at the newest schema, made once per test process."""
-    folder = Path(tempfile.mkdtemp(prefix="spasmcheck-template-"))
-    atexit.register(shutil.rmtree, folder, True)
-    path = folder / "db.sqlite3"
-    factory = make_session_factory(f"sqlite:///{path}")
-    engine = factory.kw["bind"]
-    engine.dispose()
-    return path
 
 
 def make_app(tmp_path: Path, **overrides: Any) -> FastAPI:

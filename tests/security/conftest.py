@@ -15,6 +15,7 @@ from tests.api.conftest import (  # noqa: F401  (fixtures, found by pytest by na
 from tests.security.smtp_sink import Sink, smtp_sink
 from tests.storage.conftest import (  # noqa: F401  (fixtures, found by pytest by name)
     database_url,
+    migrated_database_url,
     postgres_url,
     session,
     session_factory,

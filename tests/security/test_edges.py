@@ -18,8 +18,8 @@ from tests.api.conftest import BASE_URL, EPISODE, PASSWORD, TestClient, error_of
 
 
 @pytest.fixture
-def client(tmp_path: Path, database_url: str) -> Iterator[TestClient]:
-    app = make_app(tmp_path, database_url=database_url)
+def client(tmp_path: Path, migrated_database_url: str) -> Iterator[TestClient]:
+    app = make_app(tmp_path, database_url=migrated_database_url)
     with TestClient(app, base_url=BASE_URL, follow_redirects=False) as opened:
         yield opened
     app.state.session_factory.kw["bind"].dispose()

@@ -3,10 +3,16 @@
 The PostgreSQL server is started once per test session on 127.0.0.1, in a temporary
 directory (``initdb`` refuses to run as root, so as root it runs as the ``postgres`` user),
 each test gets a database of its own, and the server is stopped at the end.
+
+``database_url`` is an empty database (the storage tests migrate it themselves);
+``migrated_database_url`` one already at the newest schema, for tests of what the app does
+with it: a copy of a database migrated once per process (a file copy on SQLite, ``CREATE
+DATABASE ... TEMPLATE`` on PostgreSQL) rather than a migration per test.
 """
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
@@ -14,6 +20,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -97,6 +104,46 @@ def _fresh_postgres_database(server_url: str) -> str:
     with psycopg.connect(plain, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+_templates: dict[str, str] = {}
+
+
+@cache
+def migrated_database() -> Path:
+    """An SQLite file at the newest schema, made once per test process."""
+    folder = Path(tempfile.mkdtemp(prefix="spasmcheck-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "db.sqlite3"
+    make_session_factory(f"sqlite:///{path}").kw["bind"].dispose()
+    return path
+
+
+def _migrated_postgres_database(server_url: str) -> str:
+    """A new database at the newest schema, copied from one migrated once per process (no
+    connection stays open on it, as ``TEMPLATE`` requires)."""
+    import psycopg
+
+    if server_url not in _templates:
+        template = _fresh_postgres_database(server_url)
+        make_session_factory(template).kw["bind"].dispose()
+        _templates[server_url] = template.rsplit("/", 1)[1]
+    name = f"test_{os.getpid()}_{next(_numbers)}"
+    plain = server_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_templates[server_url]}"')
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def migrated_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A URL of a database at the newest schema with no rows, once for each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "migrated" / "db.sqlite3"
+        path.parent.mkdir()
+        shutil.copyfile(migrated_database(), path)
+        return f"sqlite:///{path}"
+    return _migrated_postgres_database(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
