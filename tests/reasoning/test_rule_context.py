@@ -47,6 +47,16 @@ def test_silenced_by(
     assert rule(unless, unless_any).silenced_by(affirmed) is silenced
 
 
+def test_still_when_any_cancels_the_context() -> None:
+    """Slurring for months is not a stroke, unless something came on suddenly too."""
+    base = rule(["ctx_b"], [])
+    kept = base.model_copy(update={"still_when_any": ["sudden"]})
+    assert kept.silenced_by({"ctx_b"}) is True
+    assert kept.silenced_by({"ctx_b", "sudden"}) is False
+    assert kept.silenced_by({"ctx_b"}, known={"ctx_b", "sudden"}) is False  # in doubt: fires
+    assert base.silenced_by({"ctx_b", "sudden"}) is True
+
+
 def fired(kb: KnowledgeBase, present: list[str], age: int | None = 40) -> set[str]:
     return {f.flag.id for f in fired_red_flags(kb, present, age=age)}
 

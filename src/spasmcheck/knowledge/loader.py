@@ -340,7 +340,13 @@ def _check_references(
 
     for label, flag in red_flags:
         where = f"red flag {flag.id}"
-        for finding_id in [*flag.finding_ids, *flag.screen_when, *flag.unless, *flag.unless_any]:
+        for finding_id in [
+            *flag.finding_ids,
+            *flag.screen_when,
+            *flag.unless,
+            *flag.unless_any,
+            *flag.still_when_any,
+        ]:
             if finding_id not in finding_ids:
                 problems.append(f"{label}: {where}: unknown finding {finding_id!r}")
         check_citations(label, where, flag.cite)

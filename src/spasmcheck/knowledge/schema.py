@@ -291,7 +291,9 @@ class RedFlag(_Strict):
     affirmed (e.g. breathlessness on exertion that has gone on for months is not an ambulance
     matter; severe pain that is a cramp with a cramp's course needs no same-day visit). The
     context is read from affirmed findings only: when it is not given, or given with doubt,
-    the rule fires (the riskier reading).
+    the rule fires (the riskier reading). A finding of ``still_when_any`` that is affirmed or
+    given with doubt cancels the context: slurred speech that has been coming on for months
+    is not a stroke, unless something came on suddenly too.
     """
 
     id: Identifier
@@ -301,6 +303,7 @@ class RedFlag(_Strict):
     any_of: list[Identifier] = Field(default_factory=list)
     unless: list[Identifier] = Field(default_factory=list)
     unless_any: list[Identifier] = Field(default_factory=list)
+    still_when_any: list[Identifier] = Field(default_factory=list)
     reason: str = Field(min_length=10)  # shown to the user: why this matters
     do_now: str = Field(min_length=10)  # shown to the user: what to do now
     cite: Citations
@@ -330,9 +333,15 @@ class RedFlag(_Strict):
     def finding_ids(self) -> list[str]:
         return [*self.all_of, *self.any_of]
 
-    def silenced_by(self, affirmed: Collection[str]) -> bool:
-        """True when the affirmed findings give the context that makes this rule not apply."""
+    def silenced_by(self, affirmed: Collection[str], known: Collection[str] = ()) -> bool:
+        """True when the affirmed findings give the context that makes this rule not apply.
+
+        ``known``: the findings affirmed or given with doubt; one of ``still_when_any`` among
+        them (or among ``affirmed``) keeps the rule firing whatever the context.
+        """
         if not self.unless and not self.unless_any:
+            return False
+        if any(f in affirmed or f in known for f in self.still_when_any):
             return False
         return all(f in affirmed for f in self.unless) and (
             not self.unless_any or any(f in affirmed for f in self.unless_any)

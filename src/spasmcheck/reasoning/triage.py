@@ -111,7 +111,7 @@ def fired_red_flags(
         hits = [f for f in flag.any_of if f in known]
         if flag.any_of and not hits:
             continue
-        if flag.silenced_by(present):
+        if flag.silenced_by(present, known):
             continue
         used = (*flag.all_of, *hits)
         uncertain = any(f not in present for f in used)
