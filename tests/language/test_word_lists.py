@@ -82,3 +82,12 @@ def test_a_place_inside_a_longer_phrase_is_still_read() -> None:
     got = {(m.finding_id, m.first, m.last) for m in found.match(tokenize("he strained his calf"))}
     assert ("strain", 1, 4) in got
     assert any(f == "loc_calf" for f, _, _ in got)
+
+
+def test_a_medicine_name_is_not_a_dropped_g() -> None:
+    """ "statin" is not "stating" (whose stem is "state"): "state level cross country" is no
+    statin."""
+    from spasmcheck.language.tokens import phrase_keys
+
+    assert phrase_keys("statin") != phrase_keys("state")
+    assert phrase_keys("twitchin") == phrase_keys("twitching")
