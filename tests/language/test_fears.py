@@ -213,3 +213,13 @@ def test_not_the_patients_sign_now(engine: Engine, text: str, finding: str) -> N
 def test_the_patients_sign_now(engine: Engine, text: str, finding: str) -> None:
     got = {m.polarity for m in engine.parser.parse(text) if m.finding_id == finding}
     assert Polarity.PRESENT in got, got
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hes autistic and has never had a fit before", "never had a seizure like this before"],
+)
+def test_never_before_is_a_first_time_not_a_denial(engine: Engine, text: str) -> None:
+    """ "never had a fit before" says it is the first: nothing against a fit now."""
+    got = {m.polarity for m in engine.parser.parse(text) if m.finding_id == "seizure"}
+    assert Polarity.ABSENT not in got, got

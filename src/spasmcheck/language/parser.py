@@ -325,6 +325,16 @@ class TextParser:
             if polarity is Polarity.HISTORICAL and finding_id in self._history:
                 # "had thyroid surgery years ago": for a history finding the past is the point.
                 polarity = Polarity.PRESENT
+            if (
+                polarity is Polarity.ABSENT
+                and trigger in _NEVER
+                and finding_id not in self._history
+                and _before_follows(tokens, span.last)
+            ):
+                # "he has never had a fit before": a first time, which says nothing against
+                # one now (read as the past's, so no fallback reads it again); the interview
+                # asks.
+                polarity, trigger = Polarity.HISTORICAL, "never before"
             mentions.append(
                 Mention(finding_id, polarity, start, end, text[start:end], trigger, corrected)
             )
@@ -696,6 +706,22 @@ def _says_whole_phrasing(
         if not any(word == key or word.startswith(key) for word in fragment):
             return False
     return not (phrasing & _SIMILE and not fragment & _SIMILE)
+
+
+_NEVER = frozenset({"never", "never had", "never have", "never had any"})
+_BEFORE = frozenset(fold(w) for w in ("before", "ever"))
+# How far after a denied sign "before" may come: "never had a fit like this before".
+BEFORE_REACH = 4
+
+
+def _before_follows(tokens: list[Token], last: int) -> bool:
+    """ "before" (or "ever") within a few words after ``last``, in the same sentence."""
+    for k in range(last, min(len(tokens), last + BEFORE_REACH)):
+        if tokens[k].text in SENTENCE_END:
+            return False
+        if tokens[k].key in _BEFORE:
+            return True
+    return False
 
 
 def _fragment_text(text: str, tokens: list[Token], first: int, last: int) -> str:
