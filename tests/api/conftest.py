@@ -5,6 +5,13 @@ shares the session's engine (``default_engine`` is built once per process) and s
 copy of one SQLite file migrated once per session, so a fresh database costs a file copy, not
 a migration; passwords are hashed with argon2's cheapest profile
 (``Settings.fast_password_hashing``), so a sign-up costs milliseconds, not half a second.
+
+The ``app`` fixture hands each test an app object used before by another test of the same
+process with the same settings (:func:`pooled_app`): FastAPI prepares an app's routes on its
+first request (their dependencies and pydantic fields, 60-100 ms for the forty-odd routes),
+which a new app per test paid again every time. The test still gets its own database, its own
+settings object and the state and middleware ``create_app`` leaves; only the prepared routes
+are kept. Tests that build apps themselves (``make_app``) get new ones.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import shutil
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +36,15 @@ from fastapi import FastAPI
 from spasmcheck.config import Settings
 from spasmcheck.reasoning.engine import default_engine
 from spasmcheck.server import create_app
+from spasmcheck.storage.db import make_session_factory
 from tests.storage.conftest import migrated_database as migrated_database  # re-exported
 
 BASE_URL = "https://testserver"
 PASSWORD = "correct horse battery"
 
 
-def make_app(tmp_path: Path, **overrides: Any) -> FastAPI:
-    """An app over its own database in ``tmp_path`` (a copy of the migrated template)."""
+def _settings(tmp_path: Path, overrides: dict[str, Any]) -> Settings:
+    """The test settings over a database in ``tmp_path`` (a copy of the migrated template)."""
     database = tmp_path / "db.sqlite3"
     if "database_url" not in overrides and not database.exists():
         database.parent.mkdir(parents=True, exist_ok=True)
@@ -49,8 +57,56 @@ def make_app(tmp_path: Path, **overrides: Any) -> FastAPI:
         "mail_dir": str(tmp_path / "outbox"),  # never the developer's own outbox folder
         **overrides,
     }
-    settings = Settings(**fields)
-    return create_app(settings, engine=default_engine())
+    return Settings(**fields)
+
+
+def make_app(tmp_path: Path, **overrides: Any) -> FastAPI:
+    """A new app over its own database in ``tmp_path`` (a copy of the migrated template)."""
+    return create_app(_settings(tmp_path, overrides), engine=default_engine())
+
+
+# Apps a finished test gave back, by their settings but for the per-test paths.
+_idle: dict[tuple[tuple[str, Any], ...], list[FastAPI]] = {}
+_PER_TEST = {"database_url", "mail_dir"}
+
+
+def _close_database(app: FastAPI) -> None:
+    bind = getattr(app.state.session_factory, "kw", {}).get("bind")
+    if bind is not None:
+        bind.dispose()
+
+
+def pooled_app(request: pytest.FixtureRequest, tmp_path: Path, **overrides: Any) -> FastAPI:
+    """An app as :func:`make_app` makes it, for this test alone, whose routes FastAPI has
+    already prepared if an earlier test of this process had one with the same settings.
+
+    The app is given back when the test is done. Before it is handed out again it gets what
+    ``create_app`` gives a new app: the settings and a session factory over the new test's
+    own database (migrated as ``create_app`` migrates it), no other state, and a middleware
+    stack built afresh on its first request (no rate-limit window or request count of the
+    test before).
+    """
+    settings = _settings(tmp_path, overrides)
+    key = tuple(
+        (f.name, getattr(settings, f.name)) for f in fields(settings) if f.name not in _PER_TEST
+    )
+    idle = _idle.setdefault(key, [])
+    if idle:
+        app = idle.pop()
+        app.state._state.clear()
+        app.state.settings = settings
+        app.state.engine = default_engine()
+        app.state.session_factory = make_session_factory(settings.database_url)
+        app.middleware_stack = None
+    else:
+        app = create_app(settings, engine=default_engine())
+
+    def give_back() -> None:
+        _close_database(app)
+        idle.append(app)
+
+    request.addfinalizer(give_back)
+    return app
 
 
 @dataclass
@@ -98,8 +154,8 @@ def register_and_sign_in(client: TestClient, email: str, timezone: str = "UTC") 
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> FastAPI:
-    return make_app(tmp_path)
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> FastAPI:
+    return pooled_app(request, tmp_path)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Shared fixtures of the web-page tests: an app over a fresh SQLite file and a test client
-that does not follow redirects (the tests check where a page sends the browser)."""
+"""Shared fixtures of the web-page tests: an app over a fresh SQLite file (the API tests'
+pooled app, see tests/api/conftest.py) and a test client that does not follow redirects (the
+tests check where a page sends the browser)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from tests.api.conftest import BASE_URL, TestClient, make_app
+from tests.api.conftest import BASE_URL, TestClient, pooled_app
 
 
 def web_client(app: FastAPI) -> TestClient:
@@ -17,8 +18,8 @@ def web_client(app: FastAPI) -> TestClient:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> FastAPI:
-    return make_app(tmp_path)
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> FastAPI:
+    return pooled_app(request, tmp_path)
 
 
 @pytest.fixture
