@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import BASE_URL, EPISODE, PASSWORD, TestClient, error_of, make_app
+from tests.api.conftest import BASE_URL, EPISODE, PASSWORD, TestClient, error_of, pooled_app
 
 
 @pytest.fixture
-def client(tmp_path: Path, migrated_database_url: str) -> Iterator[TestClient]:
-    app = make_app(tmp_path, database_url=migrated_database_url)
+def client(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_database_url: str
+) -> Iterator[TestClient]:
+    app = pooled_app(request, tmp_path, database_url=migrated_database_url)
     with TestClient(app, base_url=BASE_URL, follow_redirects=False) as opened:
         yield opened
     app.state.session_factory.kw["bind"].dispose()

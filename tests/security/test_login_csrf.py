@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import BASE_URL, PASSWORD, TestClient, make_app
+from tests.api.conftest import BASE_URL, PASSWORD, TestClient, pooled_app
 
 ACCOUNT = {"email": "eve@example.org", "password": PASSWORD}
 CROSS_SITE = [
@@ -33,8 +33,8 @@ SAME_SITE = [
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = make_app(tmp_path)
+def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
+    app = pooled_app(request, tmp_path)
     with TestClient(app, base_url=BASE_URL, follow_redirects=False) as opened:
         assert opened.post("/v1/accounts/register", json=ACCOUNT).status_code == 201
         yield opened

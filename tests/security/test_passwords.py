@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import BASE_URL, PASSWORD, TestClient, error_of, make_app
+from tests.api.conftest import BASE_URL, PASSWORD, TestClient, error_of, make_app, pooled_app
 
 EMAIL = "marguerite.dupont@example.org"
 
@@ -34,8 +34,9 @@ STRONG = ["correct horse battery", "blue whale jumps", "Tr0ub4dor&3xx"]
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(make_app(tmp_path), base_url=BASE_URL, follow_redirects=False) as opened:
+def client(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TestClient]:
+    app = pooled_app(request, tmp_path)
+    with TestClient(app, base_url=BASE_URL, follow_redirects=False) as opened:
         yield opened
 
 

@@ -18,9 +18,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response  # what starlette.testclient answers with
 
-from spasmcheck.config import Settings
-from spasmcheck.server import create_app
 from spasmcheck.services.security import CSRF_COOKIE, SESSION_COOKIE
+from tests.api.conftest import pooled_app
 
 PASSWORD = "correct horse battery"
 EMAIL = "alice@example.org"
@@ -35,14 +34,8 @@ RATE_LIMIT = 3
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> FastAPI:
-    settings = Settings(
-        environment="development",
-        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
-        login_rate_limit=RATE_LIMIT,
-        fast_password_hashing=True,
-    )
-    return create_app(settings)
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> FastAPI:
+    return pooled_app(request, tmp_path, environment="development", login_rate_limit=RATE_LIMIT)
 
 
 @pytest.fixture
