@@ -365,21 +365,21 @@ class Engine:
         # strongest first; a stable sort keeps the evidence's order among equals
         order = np.argsort(-np.abs(rows), axis=1, kind="stable")
         values = rows[np.arange(len(listed))[:, None], order]
+        # what is shown is a prefix of each sorted row: only it is read
+        counts = (np.abs(values) > SHOWN_LOG_LR).sum(axis=1).tolist()
+        width = max(counts, default=0)
+        known, note_of = self._notes, self._note_of
         result = []
-        for order_row, value_row in zip(order.tolist(), values.tolist(), strict=True):
+        for order_row, value_row, count in zip(
+            order[:, :width].tolist(), values[:, :width].tolist(), counts, strict=True
+        ):
             notes_for: list[EvidenceNote] = []
             notes_against: list[EvidenceNote] = []
-            for k, value in zip(order_row, value_row, strict=True):
-                if len(notes_for) == len(notes_against) == MAX_EVIDENCE_ITEMS:
-                    break
-                if value > SHOWN_LOG_LR:
-                    if len(notes_for) < MAX_EVIDENCE_ITEMS:
-                        notes_for.append(self._note_of(ids[k], states[k], value))
-                elif value < -SHOWN_LOG_LR:
-                    if len(notes_against) < MAX_EVIDENCE_ITEMS:
-                        notes_against.append(self._note_of(ids[k], states[k], value))
-                else:
-                    break  # the rest are weaker still: not shown
+            for k, value in zip(order_row[:count], value_row[:count], strict=True):
+                shown = notes_for if value > 0 else notes_against
+                if len(shown) < MAX_EVIDENCE_ITEMS:
+                    key = (ids[k], states[k], value)
+                    shown.append(known.get(key) or note_of(*key))
             result.append((notes_for, notes_against))
         return result
 
