@@ -239,10 +239,12 @@ class BayesModel:
         for k, family in enumerate(self.family_of[columns].tolist()):
             if family >= 0:
                 members.setdefault(family, []).append(k)
+        ranks = self.member_rank[columns].tolist()
+        silenced: list[int] = []  # members whose evidence another member carries
         for cols in members.values():
             if len(cols) < 2:
                 continue  # a lone member speaks for its family
-            rank = {k: int(self.member_rank[columns[k]]) for k in cols}
+            rank = {k: ranks[k] for k in cols}
             present_cols = [k for k in rank if states[k]]
             absent_cols = [k for k in rank if not states[k]]
             keep = set()
@@ -250,9 +252,9 @@ class BayesModel:
                 keep.add(min(present_cols, key=rank.__getitem__))
             if absent_cols:  # the most general "no" speaks for the family
                 keep.add(max(absent_cols, key=rank.__getitem__))
-            for k in rank:
-                if k not in keep:
-                    llr[:, k] = 0.0
+            silenced.extend(k for k in rank if k not in keep)
+        if silenced:
+            llr[:, silenced] = 0.0
         return llr, ids, states
 
     def log_joint(
