@@ -180,7 +180,9 @@ def test_phrases_come_from_synonyms_name_and_question(kb: KnowledgeBase) -> None
     finding = kb.findings[0]
     mine = [p for p, fid in pairs if fid == finding.id]
     assert mine == [*finding.synonyms, finding.name, finding.question]
-    assert {fid for _, fid in pairs} == {f.id for f in kb.findings}
+    assert {fid for _, fid in pairs} == {f.id for f in kb.findings if f.by_resemblance}
+    # a bystander's report is read by its own words only, never by resemblance
+    assert "stroke_suspected_by_onlooker" not in {fid for _, fid in pairs}
 
 
 # --- the probe set ---------------------------------------------------------------------------

@@ -184,6 +184,10 @@ class Finding(_Strict):
     ask: bool = True
     # When another finding implies this one (e.g. "calf" implies "leg"), list it here.
     implies: list[Identifier] = Field(default_factory=list)
+    # False: only its own words read it, never the semantic fallback's resemblance (a
+    # bystander's report such as "i think he's having a stroke" resembles the question "could
+    # this be a stroke?", which must stay calm).
+    by_resemblance: bool = True
 
     @field_validator("concepts", "denials")
     @classmethod

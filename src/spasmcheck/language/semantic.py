@@ -217,6 +217,8 @@ def knowledge_base_phrases(
     for finding in kb.findings:
         if kinds is not None and finding.kind.value not in kinds:
             continue
+        if not finding.by_resemblance:
+            continue
         for phrase in (*finding.synonyms, finding.name, finding.question):
             pairs.append((phrase, finding.id))
     return pairs
