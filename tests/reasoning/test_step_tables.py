@@ -178,6 +178,16 @@ def test_affirmed_flags_are_those_fired_on_the_affirmed_findings(any_engine: Eng
         )
 
 
+def test_a_doubtful_still_when_any_finding_is_not_affirmed(engine: Engine) -> None:
+    """Slurring for months with a doubtful "suddenly": the stroke rule fires (the riskier
+    reading), but not on the affirmed findings alone."""
+    present = {"slurred_speech", "slow_speech_or_face_change"}
+    both = fired_red_flags(engine.kb, present, {"sudden_onset"}, 70)
+    assert "stroke_signs" in {f.flag.id for f in both}
+    assert affirmed_flags(both, present) == fired_red_flags(engine.kb, present, age=70)
+    assert "stroke_signs" not in {f.flag.id for f in affirmed_flags(both, present)}
+
+
 def test_levels_of_many_posteriors_are_condition_level_of_each(any_engine: Engine) -> None:
     kb = any_engine.kb
     rng = np.random.default_rng(11)

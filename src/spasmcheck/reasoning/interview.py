@@ -245,7 +245,9 @@ def affirmed_flags(fired: Iterable[FiredFlag], present: Collection[str]) -> list
     ``possible``, without evaluating every rule a second time.
 
     A rule that fires on ``present`` fires on ``present`` ∪ ``possible`` (its ``unless``
-    context is read from ``present`` in both), so filtering triage's list loses none.
+    context is read from ``present`` in both, and a doubtful ``still_when_any`` finding only
+    keeps more rules firing), so filtering triage's list loses none; a rule kept firing only
+    by a doubtful ``still_when_any`` finding is checked again on the affirmed alone.
     """
     affirmed = []
     for item in fired:
@@ -254,6 +256,8 @@ def affirmed_flags(fired: Iterable[FiredFlag], present: Collection[str]) -> list
             continue
         hits = [f for f in flag.any_of if f in present]
         if flag.any_of and not hits:
+            continue
+        if flag.still_when_any and flag.silenced_by(present):
             continue
         affirmed.append(FiredFlag(flag, (*flag.all_of, *hits), False))
     return affirmed
