@@ -198,7 +198,10 @@ STILL_NOW = [
     ("my face drooped for an hour last month", "face_droop"),
     ("my mum says i've gone very pale and i fainted", "fainting"),
     # someone else's sign told as it happens is the emergency being reported
-    ("my son is next to me and i feel him start convulsing. im pregnant and shaking myself", "seizure"),
+    (
+        "my son is next to me and i feel him start convulsing. im pregnant and shaking myself",
+        "seizure",
+    ),
     ("my dad is slurring his words, i have cramps in my hands from the stress", "slurred_speech"),
 ]
 
@@ -223,3 +226,16 @@ def test_never_before_is_a_first_time_not_a_denial(engine: Engine, text: str) ->
     """ "never had a fit before" says it is the first: nothing against a fit now."""
     got = {m.polarity for m in engine.parser.parse(text) if m.finding_id == "seizure"}
     assert Polarity.ABSENT not in got, got
+
+
+def test_not_often_is_how_often_not_whether(engine: Engine) -> None:
+    """ "i don't get cramps often, but this was a doozy": nothing against a cramp now."""
+    got = {
+        m.polarity
+        for m in engine.parser.parse("i dont get cramps often but this was a doozy")
+        if m.finding_id == "cramp"
+    }
+    assert got and Polarity.ABSENT not in got, got
+    assert {m.polarity for m in engine.parser.parse("no cramps") if m.finding_id == "cramp"} == {
+        Polarity.ABSENT
+    }

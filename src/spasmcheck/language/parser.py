@@ -335,6 +335,14 @@ class TextParser:
                 # one now (read as the past's, so no fallback reads it again); the interview
                 # asks.
                 polarity, trigger = Polarity.HISTORICAL, "never before"
+            elif (
+                polarity is Polarity.ABSENT
+                and finding_id not in self._history
+                and _often_follows(tokens, span.last)
+            ):
+                # "i don't get cramps often, but this was a doozy": how often, not whether; it
+                # says nothing against one now.
+                polarity, trigger = Polarity.HISTORICAL, "not often"
             mentions.append(
                 Mention(finding_id, polarity, start, end, text[start:end], trigger, corrected)
             )
@@ -720,6 +728,19 @@ def _before_follows(tokens: list[Token], last: int) -> bool:
         if tokens[k].text in SENTENCE_END:
             return False
         if tokens[k].key in _BEFORE:
+            return True
+    return False
+
+
+_OFTEN = frozenset(fold(w) for w in ("often", "usually", "normally", "regularly", "frequently"))
+
+
+def _often_follows(tokens: list[Token], last: int) -> bool:
+    """ "often" (or "usually") right after a denied sign: a statement of how often."""
+    for k in range(last, min(len(tokens), last + 2)):
+        if tokens[k].text in SENTENCE_END:
+            return False
+        if tokens[k].key in _OFTEN:
             return True
     return False
 
