@@ -57,6 +57,16 @@ def test_still_when_any_cancels_the_context() -> None:
     assert base.silenced_by({"ctx_b", "sudden"}) is True
 
 
+def test_unless_alone_is_a_context_enough_on_its_own() -> None:
+    base = rule(["ctx_b"], ["ctx_c"])
+    also = base.model_copy(update={"unless_alone": ["ctx_e"]})
+    assert also.silenced_by({"ctx_e"}) is True
+    assert base.silenced_by({"ctx_e"}) is False
+    assert also.silenced_by({"ctx_b", "ctx_c"}) is True
+    with_still = also.model_copy(update={"still_when_any": ["sudden"]})
+    assert with_still.silenced_by({"ctx_e", "sudden"}) is False
+
+
 def fired(kb: KnowledgeBase, present: list[str], age: int | None = 40) -> set[str]:
     return {f.flag.id for f in fired_red_flags(kb, present, age=age)}
 

@@ -346,6 +346,7 @@ def _check_references(
             *flag.unless,
             *flag.unless_any,
             *flag.still_when_any,
+            *flag.unless_alone,
         ]:
             if finding_id not in finding_ids:
                 problems.append(f"{label}: {where}: unknown finding {finding_id!r}")

@@ -295,7 +295,8 @@ class RedFlag(_Strict):
     affirmed (e.g. breathlessness on exertion that has gone on for months is not an ambulance
     matter; severe pain that is a cramp with a cramp's course needs no same-day visit). The
     context is read from affirmed findings only: when it is not given, or given with doubt,
-    the rule fires (the riskier reading). A finding of ``still_when_any`` that is affirmed or
+    the rule fires (the riskier reading); ``unless_alone`` is another context, enough on its
+    own. A finding of ``still_when_any`` that is affirmed or
     given with doubt cancels the context: slurred speech that has been coming on for months
     is not a stroke, unless something came on suddenly too.
     """
@@ -308,6 +309,8 @@ class RedFlag(_Strict):
     unless: list[Identifier] = Field(default_factory=list)
     unless_any: list[Identifier] = Field(default_factory=list)
     still_when_any: list[Identifier] = Field(default_factory=list)
+    # Another context, enough on its own: one of these affirmed silences the rule too.
+    unless_alone: list[Identifier] = Field(default_factory=list)
     reason: str = Field(min_length=10)  # shown to the user: why this matters
     do_now: str = Field(min_length=10)  # shown to the user: what to do now
     cite: Citations
@@ -343,9 +346,13 @@ class RedFlag(_Strict):
         ``known``: the findings affirmed or given with doubt; one of ``still_when_any`` among
         them (or among ``affirmed``) keeps the rule firing whatever the context.
         """
-        if not self.unless and not self.unless_any:
+        if not self.unless and not self.unless_any and not self.unless_alone:
             return False
         if any(f in affirmed or f in known for f in self.still_when_any):
+            return False
+        if any(f in affirmed for f in self.unless_alone):
+            return True
+        if not self.unless and not self.unless_any:
             return False
         return all(f in affirmed for f in self.unless) and (
             not self.unless_any or any(f in affirmed for f in self.unless_any)
