@@ -165,19 +165,23 @@ def test_batch_c_red_flags_stay_quiet(text: str, age: int) -> None:
     assert not fired & _batch_c_flag_ids()
 
 
-def test_a_faint_still_calls_an_ambulance_while_the_faint_is_ranked() -> None:
-    """The brief: the loss-of-consciousness rule keeps setting the level when fainting is
-    affirmed; the new condition only gives the ranking."""
-    result = assess(
+def test_an_uncomplicated_faint_is_a_gp_matter_unless_spasms_came_with_it() -> None:
+    """NICE CG109: a faint with a trigger and a quick full recovery needs no emergency
+    referral (faint_quick_recovery); with spasms it is still the seed's medical emergency.
+    The ranking names the faint either way."""
+    text = (
         "she fainted in church after standing a long time, felt hot and sick and then fainted, "
-        "came round within a minute and is back to normal",
-        age=15,
-        sex="female",
+        "came round within a minute and is back to normal"
     )
-    assert "loss_of_consciousness" in {f.flag.id for f in result.triage.red_flags}
-    assert result.triage.level is TriageLevel.EMERGENCY_AMBULANCE
+    result = assess(text, age=15, sex="female")
+    fired = {f.flag.id for f in result.triage.red_flags}
+    assert "faint_quick_recovery" in fired and "loss_of_consciousness" not in fired
+    assert result.triage.level.urgency <= TriageLevel.CONSULTATION_24.urgency
     likeliest = max(result.conditions, key=lambda c: c.probability)
     assert likeliest.condition.id == "vasovagal_syncope"
+    with_spasms = assess(text + ", and her legs cramped as she went down", age=15, sex="female")
+    assert "loss_of_consciousness" in {f.flag.id for f in with_spasms.triage.red_flags}
+    assert with_spasms.triage.level is TriageLevel.EMERGENCY_AMBULANCE
 
 
 @pytest.mark.parametrize(
