@@ -129,6 +129,10 @@ class _WhoseFile(BaseModel):
     others_blood: list[str] = Field(min_length=1)
     others_not_blood: list[str] = Field(min_length=1)
     happening_before: list[str] = Field(min_length=1)
+    never_triggers: list[str] = Field(min_length=1)
+    first_time_after: list[str] = Field(min_length=1)
+    first_time_reach: int = Field(ge=1, le=10)
+    how_often_after: list[str] = Field(min_length=1)
 
 
 @cache
@@ -235,15 +239,16 @@ class TextParser:
         concepts += [
             compile_concept(f.id, groups, denies=True) for f in kb.findings for groups in f.denials
         ]
-        places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
-        self.lexicon = Lexicon(entries, self.context.vocabulary, misspelt, concepts, nested=places)
+        self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
+        self.lexicon = Lexicon(
+            entries, self.context.vocabulary, misspelt, concepts, nested=self._places
+        )
         self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
         self._dated_kinds = {
             f.id
             for f in kb.findings
             if f.kind in (FindingKind.HISTORY, FindingKind.MEDICINE, FindingKind.SUBSTANCE)
         }
-        self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
         # The places on the body map (a location in a choice group); a side ("my right") or
         # "all over" qualifies a body part rather than naming another one.
         self._body_parts = {f for f in self._places if kb.finding_by_id[f].group is not None}
@@ -259,6 +264,10 @@ class TextParser:
             [(p, _PAST) for p in whose.distant_past] + [(p, _NOW) for p in whose.present_now]
         )
         self._happening = frozenset(fold(w) for w in whose.happening_before)
+        self._never = frozenset(whose.never_triggers)
+        self._first_time = frozenset(fold(w) for w in whose.first_time_after)
+        self._first_time_reach = whose.first_time_reach
+        self._how_often = frozenset(fold(w) for w in whose.how_often_after)
         self._whose_lexicon = Lexicon(
             [(p, _BLOOD) for p in whose.others_blood]
             + [(p, _OTHER) for p in whose.others_not_blood]
@@ -325,24 +334,16 @@ class TextParser:
             if polarity is Polarity.HISTORICAL and finding_id in self._history:
                 # "had thyroid surgery years ago": for a history finding the past is the point.
                 polarity = Polarity.PRESENT
-            if (
-                polarity is Polarity.ABSENT
-                and trigger in _NEVER
-                and finding_id not in self._history
-                and _before_follows(tokens, span.last)
-            ):
-                # "he has never had a fit before": a first time, which says nothing against
-                # one now (read as the past's, so no fallback reads it again); the interview
-                # asks.
-                polarity, trigger = Polarity.HISTORICAL, "never before"
-            elif (
-                polarity is Polarity.ABSENT
-                and finding_id not in self._history
-                and _often_follows(tokens, span.last)
-            ):
-                # "i don't get cramps often, but this was a doozy": how often, not whether; it
-                # says nothing against one now.
-                polarity, trigger = Polarity.HISTORICAL, "not often"
+            if polarity is Polarity.ABSENT and finding_id not in self._history:
+                # "he has never had a fit before" (a first time) and "i don't get cramps
+                # often" (how often, not whether) say nothing against the sign now: read as
+                # the past's, so no fallback reads the words again; the interview asks.
+                if trigger in self._never and _followed_by(
+                    tokens, span.last, self._first_time, self._first_time_reach
+                ):
+                    polarity, trigger = Polarity.HISTORICAL, "never before"
+                elif _followed_by(tokens, span.last, self._how_often, 2):
+                    polarity, trigger = Polarity.HISTORICAL, "not often"
             mentions.append(
                 Mention(finding_id, polarity, start, end, text[start:end], trigger, corrected)
             )
@@ -716,31 +717,12 @@ def _says_whole_phrasing(
     return not (phrasing & _SIMILE and not fragment & _SIMILE)
 
 
-_NEVER = frozenset({"never", "never had", "never have", "never had any"})
-_BEFORE = frozenset(fold(w) for w in ("before", "ever"))
-# How far after a denied sign "before" may come: "never had a fit like this before".
-BEFORE_REACH = 4
-
-
-def _before_follows(tokens: list[Token], last: int) -> bool:
-    """ "before" (or "ever") within a few words after ``last``, in the same sentence."""
-    for k in range(last, min(len(tokens), last + BEFORE_REACH)):
+def _followed_by(tokens: list[Token], last: int, words: frozenset[str], reach: int) -> bool:
+    """One of ``words`` within ``reach`` tokens after ``last``, in the same sentence."""
+    for k in range(last, min(len(tokens), last + reach)):
         if tokens[k].text in SENTENCE_END:
             return False
-        if tokens[k].key in _BEFORE:
-            return True
-    return False
-
-
-_OFTEN = frozenset(fold(w) for w in ("often", "usually", "normally", "regularly", "frequently"))
-
-
-def _often_follows(tokens: list[Token], last: int) -> bool:
-    """ "often" (or "usually") right after a denied sign: a statement of how often."""
-    for k in range(last, min(len(tokens), last + 2)):
-        if tokens[k].text in SENTENCE_END:
-            return False
-        if tokens[k].key in _OFTEN:
+        if tokens[k].key in words:
             return True
     return False
 
