@@ -111,8 +111,14 @@ class Lexicon:
             candidates.sort(key=lambda item: -len(item[0]))
         self._by_first = dict(by_first)
         # Findings read even inside a longer phrase of another finding: the place in
-        # "strained his calf" is the calf, whatever the phrase says happened to it.
+        # "strained his calf" is the calf, whatever the phrase says happened to it. Their
+        # phrases are indexed apart, so looking for them inside other matches reads only them.
         self._nested = frozenset(nested)
+        self._nested_by_first = {
+            first: kept
+            for first, candidates in self._by_first.items()
+            if (kept := [c for c in candidates if c[1] in self._nested])
+        }
         concepts = tuple(concepts)
         self._concepts = ConceptMatcher(concepts)
         vocabulary.update(self._concepts.vocabulary)
@@ -261,12 +267,11 @@ class Lexicon:
 
     def _inner_at(self, keys: list[str], corrected: list[bool], i: int) -> Match | None:
         """The longest match at ``i`` of a nested finding (a place), if any."""
-        for phrase, finding_id in self._by_first.get(keys[i], ()):
-            if finding_id in self._nested:
-                found = _phrase_end(keys, i, phrase)
-                if found is not None:
-                    end, negated = found
-                    return Match(i, end, finding_id, any(corrected[i:end]), negated)
+        for phrase, finding_id in self._nested_by_first.get(keys[i], ()):
+            found = _phrase_end(keys, i, phrase)
+            if found is not None:
+                end, negated = found
+                return Match(i, end, finding_id, any(corrected[i:end]), negated)
         return None
 
     def _match_at(self, keys: list[str], corrected: list[bool], i: int) -> Match | None:
