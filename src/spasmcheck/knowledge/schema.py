@@ -296,9 +296,9 @@ class RedFlag(_Strict):
     matter; severe pain that is a cramp with a cramp's course needs no same-day visit). The
     context is read from affirmed findings only: when it is not given, or given with doubt,
     the rule fires (the riskier reading); ``unless_alone`` is another context, enough on its
-    own. A finding of ``still_when_any`` that is affirmed or
-    given with doubt cancels the context: slurred speech that has been coming on for months
-    is not a stroke, unless something came on suddenly too.
+    own. A finding of ``still_when_any`` that is affirmed or given with doubt cancels the
+    context: slurred speech that has been coming on for months is not a stroke, unless
+    something came on suddenly too.
     """
 
     id: Identifier
@@ -346,8 +346,6 @@ class RedFlag(_Strict):
         ``known``: the findings affirmed or given with doubt; one of ``still_when_any`` among
         them (or among ``affirmed``) keeps the rule firing whatever the context.
         """
-        if not self.unless and not self.unless_any and not self.unless_alone:
-            return False
         if any(f in affirmed or f in known for f in self.still_when_any):
             return False
         if any(f in affirmed for f in self.unless_alone):
