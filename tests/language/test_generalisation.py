@@ -79,6 +79,21 @@ def test_a_negation_inside_a_concept_denies_it() -> None:
     assert match.negated
 
 
+def test_concept_words_match_through_their_match_classes() -> None:
+    # The lexicon's match classes hold in concepts too: a group written about oneself
+    # reads the same words about someone else, in another tense of the same negation.
+    matcher = ConceptMatcher([compile_concept("x", ["stare", "didn't answer my"])])
+    (match,) = matcher.match(_keys("she was staring and doesn't answer her mum"))
+    assert (match.finding_id, match.negated) == ("x", False)
+    # A class joins only its own words: "won't" is not "didn't" ("he doesn't wake up from
+    # the jerks" is not "he won't wake").
+    assert matcher.match(_keys("she was staring and won't answer")) == []
+    # Negations are read on the words as typed: "can't" is in no negation list.
+    negated = ConceptMatcher([compile_concept("x", ["arm", "heavy"])])
+    (match,) = negated.match(_keys("his arm isn't heavy"))
+    assert match.negated
+
+
 def test_one_word_cannot_fill_two_groups() -> None:
     matcher = ConceptMatcher([compile_concept("x", ["swallow", "swallow|hard"])])
     assert matcher.match(_keys("swallow")) == []

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from spasmcheck.language.context import CLAUSE_STARTERS
 from spasmcheck.language.tokens import SENTENCE_END, fold, phrase_keys, tokenize
+from spasmcheck.language.wordlists import word_lists
 
 MAX_SPAN = 10
 # A denial is said in few words ("his speech is normal", "I can breathe fine"); a longer
@@ -45,6 +46,19 @@ CLAUSE_BREAKS = (
 COMMA_CLAUSE_STARTERS = frozenset(fold(w) for w in CLAUSE_STARTERS) | frozenset(
     fold(w) for w in ("and", "then", "which", "since", "after", "before", "while", "because")
 )
+# Words matched as one ("her" is "my", "wouldn't" is "didn't"), in the lexicon's phrases and
+# in concepts alike: each folded word → the folded first word of its class
+# (language/data/word_lists.yaml, ``match_classes``).
+CANONICAL = {
+    fold(word): fold(words[0]) for words in word_lists().lexicon.match_classes for word in words
+}
+
+
+def canonical(keys: Sequence[str]) -> list[str]:
+    """The keys with each word of a match class replaced by its class's first word."""
+    return [CANONICAL.get(key, key) for key in keys]
+
+
 NEGATIONS = frozenset(
     fold(w)
     for w in """not no never isn't wasn't aren't weren't don't doesn't didn't haven't hasn't
@@ -82,7 +96,9 @@ def compile_concept(finding_id: str, groups: Sequence[str], denies: bool = False
     surface = tuple(tuple(t.text for t in tokenize(group.replace("|", " "))) for group in groups)
     for group in groups:
         alternatives = tuple(
-            keys for keys in (phrase_keys(a.strip()) for a in group.split("|")) if keys
+            tuple(canonical(keys))
+            for keys in (phrase_keys(a.strip()) for a in group.split("|"))
+            if keys
         )
         compiled.append(alternatives)
     return Concept(finding_id, tuple(compiled), denies, surface, max_span)
@@ -105,6 +121,9 @@ class ConceptMatcher:
         self.vocabulary = frozenset(vocabulary)
 
     def match(self, keys: Sequence[str]) -> list[ConceptMatch]:
+        """The concepts found in ``keys``: words are compared through their match classes
+        ("she wouldn't answer" fills the group "didn't answer"), negations and clause
+        breaks are read on the words as typed."""
         found: list[ConceptMatch] = []
         start = 0
         breaks = [
@@ -113,23 +132,26 @@ class ConceptMatcher:
             if k in CLAUSE_BREAKS
             or (k == "," and i + 1 < len(keys) and keys[i + 1] in COMMA_CLAUSE_STARTERS)
         ]
+        same = canonical(keys)
         for end in [*breaks, len(keys)]:
             if end > start:
-                found.extend(self._match_clause(keys, start, end))
+                found.extend(self._match_clause(keys, same, start, end))
             start = end + 1
         return found
 
-    def _match_clause(self, keys: Sequence[str], start: int, end: int) -> list[ConceptMatch]:
-        candidates = sorted({i for k in keys[start:end] for i in self._anchors.get(k, ())})
+    def _match_clause(
+        self, keys: Sequence[str], same: Sequence[str], start: int, end: int
+    ) -> list[ConceptMatch]:
+        candidates = sorted({i for k in same[start:end] for i in self._anchors.get(k, ())})
         if not candidates:
             return []
         where: dict[str, list[int]] = defaultdict(list)
         for i in range(start, end):
-            where[keys[i]].append(i)
+            where[same[i]].append(i)
         found = []
         for index in candidates:
             concept = self.concepts[index]
-            places = [_occurrences(keys, end, where, group) for group in concept.groups]
+            places = [_occurrences(same, end, where, group) for group in concept.groups]
             if not all(places):
                 continue
             best: tuple[int, int, frozenset[int]] | None = None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from spasmcheck.language.concepts import Concept, ConceptMatcher
+from spasmcheck.language.concepts import CANONICAL, Concept, ConceptMatcher, canonical
 from spasmcheck.language.tokens import Token, english_words, fold, phrase_keys, phrase_tokens
 from spasmcheck.language.wordlists import word_lists
 
@@ -37,18 +37,9 @@ MAX_SKIPPED = _WORDS.max_skipped
 INNER_NEGATIONS = _WORDS.inner_negations
 LIST_HEADS = frozenset(fold(w) for w in _WORDS.list_heads)
 LIST_JOINERS = _WORDS.list_joiners
-# Words matched as one in phrases ("her" is "my", "isn't" is "not"): each folded word → the
-# folded first word of its class.
-CANONICAL = {fold(word): fold(words[0]) for words in _WORDS.match_classes for word in words}
-
 # A phrase's "not" also matches these (canonical) typed words, one way only.
 NOT = fold("not")
 NOT_ALSO = frozenset(CANONICAL.get(fold(w), fold(w)) for w in _WORDS.not_also)
-
-
-def canonical(keys: Sequence[str]) -> list[str]:
-    """The keys with each word of a match class replaced by its class's first word."""
-    return [CANONICAL.get(key, key) for key in keys]
 
 
 @dataclass(frozen=True, slots=True)
