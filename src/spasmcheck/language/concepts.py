@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spasmcheck.language.context import CLAUSE_STARTERS
-from spasmcheck.language.tokens import SENTENCE_END, fold, phrase_keys, tokenize
+from spasmcheck.language.tokens import SENTENCE_END, fold, phrase_keys, phrase_tokens
 from spasmcheck.language.wordlists import word_lists
 
 MAX_SPAN = 10
@@ -93,7 +93,8 @@ def compile_concept(finding_id: str, groups: Sequence[str], denies: bool = False
         # not reach across "long runs on hot days").
         max_span, groups = int(groups[0][1:]), groups[1:]
     compiled = []
-    surface = tuple(tuple(t.text for t in tokenize(group.replace("|", " "))) for group in groups)
+    # the words as written, through the build's phrase table (kept in the build cache)
+    surface = tuple(phrase_tokens(group.replace("|", " "))[1] for group in groups)
     for group in groups:
         alternatives = tuple(
             tuple(canonical(keys))

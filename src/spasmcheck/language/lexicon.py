@@ -13,8 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA
-
 from spasmcheck.language.concepts import CANONICAL, Concept, ConceptMatcher, canonical
 from spasmcheck.language.tokens import Token, english_words, fold, phrase_keys, phrase_tokens
 from spasmcheck.language.wordlists import word_lists
@@ -65,8 +63,10 @@ def within_one_edit(a: str, b: str) -> bool:
 
     The optimal-string-alignment distance of rapidfuzz (maintained, in C): on 20,000 random
     word pairs it agreed with the hand-written check this replaced on every pair, 30 times
-    faster (docs/language.md, "Spelling").
+    faster (docs/language.md, "Spelling"). Imported on the first typo, not at start.
     """
+    from rapidfuzz.distance import OSA
+
     return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
@@ -120,14 +120,22 @@ class Lexicon:
         self.vocabulary = frozenset(vocabulary)
         # Typos are corrected on the words as written ("twitchng" → "twitching"), then stemmed.
         self.surface_words = frozenset(surface_words)
-        index: dict[str, set[str]] = defaultdict(set)
-        for word in self.surface_words:
-            if len(word) >= MIN_FUZZY_LENGTH - 1 and word.isalpha():
-                index[word].add(word)
-                for deleted in _deletes(word):
-                    index[deleted].add(word)
-        self._delete_index = dict(index)
+        # built on the first word that may be a typo: a text read fully never needs it
+        # (issue 16 item 8: a fifth of building the parser)
+        self._delete_index: dict[str, set[str]] | None = None
         self._corrections: dict[str, str | None] = {}
+
+    def _typo_index(self) -> dict[str, set[str]]:
+        """Each surface word and each of its one-letter deletions → the surface words."""
+        if self._delete_index is None:
+            index: dict[str, set[str]] = defaultdict(set)
+            for word in self.surface_words:
+                if len(word) >= MIN_FUZZY_LENGTH - 1 and word.isalpha():
+                    index[word].add(word)
+                    for deleted in _deletes(word):
+                        index[deleted].add(word)
+            self._delete_index = dict(index)
+        return self._delete_index
 
     def correct(self, word: str) -> str | None:
         """The unique lexicon word one edit from ``word`` as typed (same first letter), if any.
@@ -145,8 +153,9 @@ class Lexicon:
             and word not in english_words()
         ):
             candidates: set[str] = set()
+            index = self._typo_index()
             for key in (word, *_deletes(word)):
-                candidates.update(self._delete_index.get(key, ()))
+                candidates.update(index.get(key, ()))
             found = {c for c in candidates if c[0] == word[0] and within_one_edit(word, c)}
             if len(word) < MIN_FUZZY_LENGTH:
                 # Five letters: too many real words lie one edit apart ("calf", "cause"),
