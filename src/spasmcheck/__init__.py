@@ -2,13 +2,49 @@
 
 >>> from spasmcheck import assess
 >>> result = assess("my calves cramp at night", age=60)  # doctest: +SKIP
+
+The names below are imported on first use: ``import spasmcheck.cli`` (or any other module of
+the package) does not load the engine, so the command line can read its build cache before the
+language layer loads its data (issue 16 item 8).
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from spasmcheck._version import __version__
-from spasmcheck.knowledge.loader import KnowledgeBase, KnowledgeBaseError, load_knowledge_base
-from spasmcheck.knowledge.schema import TriageLevel
-from spasmcheck.reasoning.engine import Assessment, Engine, InputError, RankedCondition, assess
-from spasmcheck.reasoning.evidence import Evidence, Origin, Status
+
+if TYPE_CHECKING:
+    from spasmcheck.knowledge.loader import (
+        KnowledgeBase,
+        KnowledgeBaseError,
+        load_knowledge_base,
+    )
+    from spasmcheck.knowledge.schema import TriageLevel
+    from spasmcheck.reasoning.engine import (
+        Assessment,
+        Engine,
+        InputError,
+        RankedCondition,
+        assess,
+    )
+    from spasmcheck.reasoning.evidence import Evidence, Origin, Status
+
+_HOMES = {
+    "Assessment": "spasmcheck.reasoning.engine",
+    "Engine": "spasmcheck.reasoning.engine",
+    "Evidence": "spasmcheck.reasoning.evidence",
+    "InputError": "spasmcheck.reasoning.errors",
+    "KnowledgeBase": "spasmcheck.knowledge.loader",
+    "KnowledgeBaseError": "spasmcheck.knowledge.loader",
+    "Origin": "spasmcheck.reasoning.evidence",
+    "RankedCondition": "spasmcheck.reasoning.engine",
+    "Status": "spasmcheck.reasoning.evidence",
+    "TriageLevel": "spasmcheck.knowledge.schema",
+    "assess": "spasmcheck.reasoning.engine",
+    "load_knowledge_base": "spasmcheck.knowledge.loader",
+}
 
 __all__ = [
     "Assessment",
@@ -25,3 +61,12 @@ __all__ = [
     "assess",
     "load_knowledge_base",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'spasmcheck' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from spasmcheck.knowledge import parsed
+from spasmcheck.knowledge import parsed, validated
 from spasmcheck.knowledge.loader import collect
+from spasmcheck.knowledge.policy import POLICY_FILES
+from spasmcheck.knowledge.schema import ConditionFile, FindingFile, RedFlagFile
 from spasmcheck.language import tokens
 from spasmcheck.reasoning import cache
 from spasmcheck.reasoning.engine import Engine
@@ -28,7 +30,9 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setenv("SPASMCHECK_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("SPASMCHECK_NO_CACHE", raising=False)
     monkeypatch.setattr(tokens, "_STEMS", {})
+    monkeypatch.setattr(tokens, "_PHRASES", {})
     monkeypatch.setattr(parsed, "_PARSED", {})
+    monkeypatch.setattr(validated, "_FORMS", {})
     # One key for the whole test: the package's files may change while the suite runs.
     monkeypatch.setattr(cache, "data_digest", lambda: "0123456789abcdef")
     tokens.fold.cache_clear()
@@ -54,12 +58,19 @@ def test_the_cache_is_json_and_answers_like_a_fresh_build(
     assert saved["format"] == cache.FORMAT
     assert saved["stems"]["cramping"] == tokens.fold("cramping") == "cramp"
     red_flags = resources.files("spasmcheck") / "knowledge/data/red_flags/red_flags.yaml"
-    assert parsed.content_key(red_flags.read_bytes()) in saved["files"]
-    # a fresh process: nothing in memory, everything from the file; YAML is never parsed
+    content = parsed.content_key(red_flags.read_bytes())
+    # the knowledge base's files are kept validated, in plain form, not as parsed YAML
+    assert f"{validated.model_key(RedFlagFile)}:{content}" in saved["models"]
+    assert content not in saved["files"]
+    # a fresh process: nothing in memory, everything from the file; YAML is never parsed, and
+    # the knowledge base and the policy files are never validated again
     monkeypatch.setattr(tokens, "_STEMS", {})
     monkeypatch.setattr(parsed, "_PARSED", {})
+    monkeypatch.setattr(validated, "_FORMS", {})
     tokens.fold.cache_clear()
     monkeypatch.setattr(yaml, "load", lambda *a, **k: pytest.fail("YAML parsed again"))
+    for model in (ConditionFile, FindingFile, RedFlagFile, *POLICY_FILES.values()):
+        monkeypatch.setattr(model, "model_validate", lambda *a, **k: pytest.fail("validated"))
     second = cache.load_cached_engine(build)
     assert second.assess(TEXT, 60, "female").as_dict() == first.assess(TEXT, 60, "female").as_dict()
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer._click import exceptions as click_exceptions
 
 from spasmcheck._version import __version__
 from spasmcheck.knowledge.loader import KnowledgeBaseError, collect
-from spasmcheck.reasoning.engine import InputError, default_engine, validate_inputs
+from spasmcheck.reasoning.errors import InputError
+
+if TYPE_CHECKING:
+    from spasmcheck.reasoning.engine import Engine
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -34,6 +37,28 @@ TextOption = Annotated[
 AgeOption = Annotated[int | None, typer.Option("--age", help="Age in years (0-120).")]
 SexOption = Annotated[str | None, typer.Option("--sex", help="female or male.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a report.")]
+
+
+def default_engine() -> Engine:
+    """The engine over the packaged knowledge base, from the build cache when it is fresh.
+
+    The cache is read before the engine's modules are imported: the language layer loads some
+    of its data at import, and those files then come from the cache too (issue 16 item 8)."""
+    from spasmcheck.reasoning.cache import prime
+
+    prime()
+    from spasmcheck.reasoning.engine import default_engine as packaged
+
+    return packaged()
+
+
+def validate_inputs(age: int | None, sex: str | None) -> None:
+    from spasmcheck.reasoning.cache import prime
+
+    prime()
+    from spasmcheck.reasoning.engine import validate_inputs as validate
+
+    validate(age, sex)
 
 
 def _print_json(data: Any) -> None:

@@ -24,7 +24,6 @@ from pydantic import BaseModel, ValidationError
 
 from spasmcheck.knowledge.ids import FINDINGS as NAMED_FINDINGS
 from spasmcheck.knowledge.ids import GROUPS as NAMED_GROUPS
-from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.knowledge.policy import POLICY_FILES, POLICY_FOLDER, RefKind, validate_policy
 from spasmcheck.knowledge.schema import (
     Citation,
@@ -48,6 +47,7 @@ from spasmcheck.knowledge.schema import (
     SourceKind,
     TriageLevel,
 )
+from spasmcheck.knowledge.validated import validated
 
 DATA_PACKAGE = "spasmcheck.knowledge.data"
 # libyaml's C loader parses the data several times faster than the pure-Python one.
@@ -158,12 +158,10 @@ def _load_file(
     digest.update(label.encode())
     digest.update(raw)
     try:
-        data = load_yaml(raw, _YamlLoader)  # a safe loader: plain data only
+        return validated(raw, model, _YamlLoader)  # a safe loader: plain data only
     except yaml.YAMLError as error:
         problems.append(f"{label}: not valid YAML: {error}".replace("\n", " "))
         return None
-    try:
-        return model.model_validate(data)
     except ValidationError as error:
         for item in error.errors():
             where = ".".join(str(part) for part in item["loc"])

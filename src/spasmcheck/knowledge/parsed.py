@@ -34,6 +34,11 @@ def load_yaml(raw: bytes, loader: type[yaml.SafeLoader] = FAST_SAFE_LOADER) -> A
     return data
 
 
+def forget(key: str) -> None:
+    """Drop what the file with this content hash parsed to (kept in another form instead)."""
+    _PARSED.pop(key, None)
+
+
 def remember(table: dict[str, Any]) -> None:
     """Take data parsed earlier from files with these content hashes."""
     _PARSED.update(table)

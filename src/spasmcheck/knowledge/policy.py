@@ -7,7 +7,8 @@ engine refuses to load with one. Each model names what it refers to (:meth:`refe
 the sources behind it (:meth:`citations`); the loader checks both the same way for every file.
 
 The code reads a policy through its loader (:func:`interview_policy`, ...), which validates the
-packaged file once and remembers it.
+packaged file once and remembers it (from the build cache's plain form, when the command line
+has one: :mod:`spasmcheck.knowledge.validated`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from typing import Annotated, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.knowledge.schema import Category, Citation, Citations, Identifier, TriageLevel
+from spasmcheck.knowledge.validated import validated
 
 POLICY_PACKAGE = "spasmcheck.knowledge.data"
 POLICY_FOLDER = "policy"
@@ -46,7 +47,8 @@ Reference = tuple[RefKind, str]
 class PolicyModel(BaseModel):
     """A policy file: strict, frozen, and able to list its references and citations."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators are built on first validation, never on a cached start (knowledge/validated.py).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     def references(self) -> Iterator[Reference]:
         return iter(())
@@ -56,7 +58,7 @@ class PolicyModel(BaseModel):
 
 
 class CitedGroups(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     groups: list[Identifier] = Field(min_length=1)
     cite: Citations
@@ -121,7 +123,7 @@ class DurationUnit(StrEnum):
 
 
 class EpisodeFindings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     seconds: Identifier
     minutes: Identifier
@@ -129,7 +131,7 @@ class EpisodeFindings(BaseModel):
 
 
 class HistoryBand(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     from_days: Annotated[int, Field(ge=0, le=36500)]
     finding: Identifier
@@ -204,7 +206,7 @@ def _template(template: str, allowed: set[str], needed: set[str]) -> str:
 
 
 class CategoryQuestion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     category: Category
     template: str = Field(min_length=10)
@@ -217,7 +219,7 @@ class CategoryQuestion(BaseModel):
 
 
 class BloodTestQuestion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     categories: list[Category] = Field(min_length=1)
     template: str = Field(min_length=10)
@@ -230,7 +232,7 @@ class BloodTestQuestion(BaseModel):
 
 
 class DiaryQuestion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     template: str = Field(min_length=10)
     patterns: dict[PatternId, Annotated[str, Field(min_length=5)]]
@@ -243,7 +245,7 @@ class DiaryQuestion(BaseModel):
 
 
 class ClosingQuestion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     text: str = Field(min_length=10)
     cite: Citations
@@ -297,7 +299,7 @@ class MapPart(BaseModel):
     """One shape: SVG path data, an ellipse (cx, cy, rx, ry) or a named shape; with
     ``both_sides`` its mirror image about the figure's midline too."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     views: list[MapView] = Field(default_factory=lambda: [MapView.FRONT, MapView.BACK])
     path: Annotated[str, Field(pattern=_SVG_PATH)] | None = None
@@ -315,7 +317,7 @@ class MapPart(BaseModel):
 
 
 class MapRegion(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     finding: Identifier
     parts: list[MapPart] = Field(min_length=1)
@@ -351,7 +353,7 @@ class BodyMapPolicy(PolicyModel):
 
 
 class _Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     findings: list[Identifier] = Field(min_length=1)
 
@@ -388,7 +390,7 @@ class NewMedicineRule(_Rule):
 
 
 class RetriagePatterns(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     persistence: PersistenceRule
     frequent: FrequentRule
@@ -448,11 +450,9 @@ class PolicyError(Exception):
 def validate_policy(raw: bytes, model: type[P], label: str) -> tuple[P | None, list[str]]:
     """Parse and validate one policy file; the problems name the file and the field."""
     try:
-        data = load_yaml(raw)
+        return validated(raw, model), []
     except yaml.YAMLError as error:
         return None, [f"{label}: not valid YAML: {error}".replace("\n", " ")]
-    try:
-        return model.model_validate(data), []
     except ValidationError as error:
         problems = []
         for item in error.errors():

@@ -33,7 +33,9 @@ Probability = Annotated[float, Field(gt=0.0, lt=1.0)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # The validators are built on the first validation (``kb check``, a start without the
+    # cache), not at import: a cached start never needs them (knowledge/validated.py).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class TriageLevel(StrEnum):

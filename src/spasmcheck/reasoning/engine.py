@@ -24,6 +24,7 @@ import numpy as np
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import Advice, Category, Citation, Condition, TriageLevel
 from spasmcheck.language.parser import Mention, TextParser, semantic_index
+from spasmcheck.reasoning.errors import InputError as InputError  # re-exported
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
 from spasmcheck.reasoning.inference import BayesModel, Contribution, FloatArray
 from spasmcheck.reasoning.triage import (
@@ -52,10 +53,6 @@ def shown_evidence(
         [c for c in items if c.log_lr > SHOWN_LOG_LR],
         [c for c in items if c.log_lr < -SHOWN_LOG_LR],
     )
-
-
-class InputError(ValueError):
-    """Input the engine cannot work with (empty text, age out of range, unknown sex...)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,252 @@
+"""Validated data files, remembered in plain form by the hash of their bytes (issue 16 item 8).
+
+Validating a data file with its pydantic model is cheap once the model's validator exists, but
+building the validators of the schema, the policy files and the language data took about a
+third of a cold ``spasmcheck assess``. So the models defer building them
+(``defer_build=True``), and :func:`validated` remembers each file's validated result as plain
+JSON data (``model_dump(mode="json")``), keyed by the model and the SHA-256 of the file's bytes.
+The command line's cache (:mod:`spasmcheck.reasoning.cache`) saves that table and hands it back
+through :func:`remember`; the next start builds the same objects from it with
+:func:`construct`, without a validator, so ``assess`` never builds one. ``spasmcheck kb check``
+and a start without the cache validate as before.
+
+The remembered data was valid when it was written, but it comes back from a file in the user's
+cache folder, so it is read as untrusted: :func:`construct` checks every value against the
+field's type (strings, numbers, enum members, lists, nested models) and refuses anything else,
+and a refused entry is validated from the file's bytes instead. Only models whose fields it
+can check that way are remembered (:class:`Unsupported` for the others).
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel
+
+from spasmcheck.knowledge.parsed import FAST_SAFE_LOADER, content_key, forget, load_yaml
+
+M = TypeVar("M", bound=BaseModel)
+Convert = Callable[[Any], Any]
+
+# model key:content hash → the validated file as plain JSON data
+_FORMS: dict[str, Any] = {}
+_PLANS: dict[type[BaseModel], Convert] = {}
+
+
+class Unsupported(TypeError):
+    """A model with a field :func:`construct` cannot check; it is always validated."""
+
+
+class BadForm(ValueError):
+    """Remembered data that does not have the model's shape."""
+
+
+def model_key(model: type[BaseModel]) -> str:
+    return f"{model.__module__}.{model.__qualname__}"
+
+
+def validated(raw: bytes, model: type[M], loader: type[yaml.SafeLoader] = FAST_SAFE_LOADER) -> M:
+    """``model.model_validate`` of the YAML document ``raw``; from its remembered plain form
+    when there is one. Raises ``yaml.YAMLError`` and pydantic's ``ValidationError`` as
+    parsing and validating do."""
+    content = content_key(raw)
+    key = f"{model_key(model)}:{content}"
+    form = _FORMS.get(key)
+    if form is not None:
+        try:
+            return construct(model, form)
+        except (BadForm, Unsupported):
+            del _FORMS[key]  # not what this model makes: validate the file itself
+    result = model.model_validate(load_yaml(raw, loader))
+    try:
+        form = result.model_dump(mode="json")
+        if repr(construct(model, form)) == repr(result):
+            _FORMS[key] = form
+            forget(content)  # the plain form replaces the parsed file
+    except (BadForm, Unsupported):
+        pass
+    return result
+
+
+def remember(table: dict[str, Any]) -> None:
+    """Take the plain forms of files validated earlier (checked again when used)."""
+    _FORMS.update(table)
+
+
+def known() -> dict[str, Any]:
+    return dict(_FORMS)
+
+
+def construct(model: type[M], data: Any) -> M:
+    """The instance of ``model`` whose plain JSON form is ``data``, built without validation;
+    :class:`BadForm` when ``data`` has another shape."""
+    result: M = _plan(model)(data)
+    return result
+
+
+def _plan(model: type[BaseModel]) -> Convert:
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = _model_plan(model)
+        _PLANS[model] = plan
+    return plan
+
+
+def _model_plan(model: type[BaseModel]) -> Convert:
+    config = model.model_config
+    if (
+        config.get("extra") == "allow"
+        or model.__pydantic_root_model__
+        or model.__private_attributes__
+        or model.__pydantic_post_init__
+    ):
+        raise Unsupported(f"{model_key(model)}: extra fields, a root, private attributes or a hook")
+    hints = typing.get_type_hints(model)
+    fields = model.__pydantic_fields__
+    names = frozenset(fields)
+    # One function per model, written out like dataclasses' __init__: the knowledge base is
+    # about 12,000 objects, and a generic loop over the fields took twice as long.
+    scope: dict[str, Any] = {
+        "model": model,
+        "names": names,
+        "new": model.__new__,
+        "put": object.__setattr__,
+        "BadForm": BadForm,
+        "bad": f"not a {model.__qualname__}",
+    }
+    values = []
+    checks = []
+    for index, (name, field) in enumerate(fields.items()):
+        if field.alias not in (None, name) or field.validation_alias not in (None, name):
+            raise Unsupported(f"{model_key(model)}.{name}: an alias")
+        hint = hints[name]
+        if hint in (str, int, float, bool):
+            scope[f"t{index}"] = hint
+            checks.append(f"    if type(data[{name!r}]) is not t{index}: raise BadForm(bad)")
+            values.append(f"{name!r}: data[{name!r}]")
+        else:
+            scope[f"c{index}"] = _converter(hint)
+            values.append(f"{name!r}: c{index}(data[{name!r}])")
+    source = "\n".join(
+        [
+            "def build(data):",
+            "    if type(data) is not dict or data.keys() != names: raise BadForm(bad)",
+            *checks,
+            "    instance = new(model)",
+            f"    put(instance, '__dict__', {{{', '.join(values)}}})",
+            "    put(instance, '__pydantic_fields_set__', set(names))",
+            "    put(instance, '__pydantic_extra__', None)",
+            "    put(instance, '__pydantic_private__', None)",
+            "    return instance",
+        ]
+    )
+    exec(source, scope)  # the field names are the model's own, never the cached data
+    build: Convert = scope["build"]
+    return build
+
+
+def _exactly(kind: type) -> Convert:
+    def check(value: Any) -> Any:
+        if type(value) is not kind:
+            raise BadForm(f"not a {kind.__name__}: {value!r:.40}")
+        return value
+
+    return check
+
+
+def _none(value: Any) -> None:
+    if value is not None:
+        raise BadForm(f"not null: {value!r:.40}")
+
+
+def _enum(kind: type[enum.Enum]) -> Convert:
+    members = {member.value: member for member in kind}
+    if not all(type(v) is str for v in members):
+        raise Unsupported(f"{kind.__name__}: an enum of other values than strings")
+
+    def convert(value: Any) -> Any:
+        if type(value) is not str or value not in members:
+            raise BadForm(f"not a {kind.__name__}: {value!r:.40}")
+        return members[value]
+
+    return convert
+
+
+def _sequence(item: Convert, into: Callable[[list[Any]], Any]) -> Convert:
+    def convert(value: Any) -> Any:
+        if type(value) is not list:
+            raise BadForm(f"not a list: {value!r:.40}")
+        return into([item(v) for v in value])
+
+    return convert
+
+
+def _strings(into: Callable[[list[Any]], Any]) -> Convert:
+    def convert(value: Any) -> Any:
+        if type(value) is not list or not all(type(v) is str for v in value):
+            raise BadForm(f"not a list of strings: {value!r:.40}")
+        return into(value)
+
+    return convert
+
+
+def _fixed(items: tuple[Convert, ...]) -> Convert:
+    def convert(value: Any) -> Any:
+        if type(value) is not list or len(value) != len(items):
+            raise BadForm(f"not a list of {len(items)}: {value!r:.40}")
+        return tuple(item(v) for item, v in zip(items, value, strict=True))
+
+    return convert
+
+
+def _mapping(key: Convert, item: Convert) -> Convert:
+    def convert(value: Any) -> Any:
+        if type(value) is not dict:
+            raise BadForm(f"not a mapping: {value!r:.40}")
+        return {key(k): item(v) for k, v in value.items()}
+
+    return convert
+
+
+def _optional(item: Convert) -> Convert:
+    def convert(value: Any) -> Any:
+        return None if value is None else item(value)
+
+    return convert
+
+
+def _converter(hint: Any) -> Convert:
+    """How to check and convert a value of the (Annotated-free) type ``hint``."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint in (str, int, float, bool):
+        return _exactly(hint)
+    if hint is type(None):
+        return _none
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return _enum(hint)
+    if isinstance(hint, type) and issubclass(hint, BaseModel):
+        return _plan(hint)
+    if origin in (typing.Union, types.UnionType):
+        kinds = [a for a in args if a is not type(None)]
+        if len(kinds) != 1 or len(args) != 2:
+            raise Unsupported(f"a union: {hint!r}")
+        return _optional(_converter(kinds[0]))
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+        return _fixed(tuple(_converter(a) for a in args))
+    into: Callable[[list[Any]], Any] | None = {list: list, tuple: tuple, frozenset: frozenset}.get(
+        origin
+    )
+    if into is not None and args:
+        return _strings(into) if args[0] is str else _sequence(_converter(args[0]), into)
+    if origin is dict and len(args) == 2:
+        if args[0] is not str and not (
+            isinstance(args[0], type) and issubclass(args[0], enum.Enum)
+        ):
+            raise Unsupported(f"a mapping with keys that are not strings: {hint!r}")
+        return _mapping(_converter(args[0]), _converter(args[1]))
+    raise Unsupported(f"a field of type {hint!r}")
