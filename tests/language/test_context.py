@@ -69,6 +69,15 @@ A, N, P, H, F = (
         ("no weakness. cramps at night", {"weak": N, "cramp": A}),
         ("weakness but no fever", {"weak": A, "fever": N}),
         ("no fever however my calves are weak", {"fever": N, "calf": A, "weak": A}),
+        # A new subject starts a new clause, comma or not; a clause that a "that", "if" or
+        # "think" opens stays under the denial.
+        ("no fever he is weak", {"fever": N, "weak": A}),
+        ("i dont think he has a fever", {"fever": N}),
+        ("not sure if she has weakness", {"weak": P}),
+        # Not knowing, not wanting to fuss: no denial of what follows.
+        ("i dont know whats happening my calves are weak", {"calf": A, "weak": A}),
+        ("i dont want to overreact but my calves are weak", {"calf": A, "weak": A}),
+        ("i dont want to overreact, no swelling", {"swell": N}),
     ],
 )
 def test_context(text: str, expected: dict[str, Polarity]) -> None:

@@ -90,6 +90,9 @@ BACKWARD_SCOPE = _WORDS.backward_scope
 LIST_WORDS = _WORDS.list_words
 LIST_FILLERS = _WORDS.list_fillers
 CLAUSE_STARTERS = _WORDS.clause_starters
+NEW_SUBJECTS = _WORDS.new_subjects
+# Words after which a new subject's clause is still what the trigger governs.
+_SUBJECT_CLAUSE_OPENERS = frozenset(("that", "if", "whether", "think", "thought", "thinks"))
 BARE_ANSWERS = _WORDS.bare_answers
 
 
@@ -225,6 +228,12 @@ class ContextAnalyser:
         k = trigger.last
         while k < span.first:
             if k in terminators or tokens[k].text in SENTENCE_END:
+                return False
+            if (
+                tokens[k].text in NEW_SUBJECTS
+                and k > trigger.last
+                and tokens[k - 1].text not in _SUBJECT_CLAUSE_OPENERS
+            ):
                 return False
             if k in concept_start:
                 k = concept_start[k].last

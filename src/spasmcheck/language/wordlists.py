@@ -48,6 +48,7 @@ class ContextWords(_Strict):
     list_words: WordSet
     list_fillers: WordSet
     clause_starters: WordSet
+    new_subjects: WordSet
     bare_answers: WordSet
 
 
