@@ -92,7 +92,10 @@ LIST_FILLERS = _WORDS.list_fillers
 CLAUSE_STARTERS = _WORDS.clause_starters
 NEW_SUBJECTS = _WORDS.new_subjects
 # Words after which a new subject's clause is still what the trigger governs.
-_SUBJECT_CLAUSE_OPENERS = frozenset(("that", "if", "whether", "think", "thought", "thinks"))
+_SUBJECT_CLAUSE_OPENERS = frozenset(
+    """that if whether think thought thinks chance like way say said sure believe feel felt
+    seem seems as""".split()
+)
 BARE_ANSWERS = _WORDS.bare_answers
 
 
