@@ -6,16 +6,18 @@ Errors are part of the interface: bad input exits 2 with exactly one line on std
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer._click import exceptions as click_exceptions
 
 from spasmcheck._version import __version__
-from spasmcheck.knowledge.loader import KnowledgeBaseError, collect
 from spasmcheck.reasoning.errors import InputError
 
 if TYPE_CHECKING:
@@ -39,26 +41,34 @@ SexOption = Annotated[str | None, typer.Option("--sex", help="female or male.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a report.")]
 
 
+def _engine_module() -> ModuleType:
+    """:mod:`spasmcheck.reasoning.engine`, imported once the build cache has been read.
+
+    The language layer loads some of its data when its modules are imported; read first, the
+    cache hands those files over too (issue 16 item 8). The garbage collector waits meanwhile:
+    the cache's JSON and the modules are a few hundred thousand objects it would sweep again
+    and again as they come, none of them garbage."""
+    from spasmcheck.reasoning import cache
+
+    with cache.collector_paused():
+        cache.prime()
+        from spasmcheck.reasoning import engine
+    return engine
+
+
+@cache
 def default_engine() -> Engine:
-    """The engine over the packaged knowledge base, from the build cache when it is fresh.
-
-    The cache is read before the engine's modules are imported: the language layer loads some
-    of its data at import, and those files then come from the cache too (issue 16 item 8)."""
-    from spasmcheck.reasoning.cache import prime
-
-    prime()
-    from spasmcheck.reasoning.engine import default_engine as packaged
-
-    return packaged()
+    """The engine over the packaged knowledge base, from the build cache when it is fresh."""
+    engine: Engine = _engine_module().default_engine()
+    # The engine and the data it was built from live as long as this process: the collector
+    # need not walk them again, on the way or at exit (0.1 s of CPU of a 0.6 s 'assess',
+    # docs/benchmarks.md "Cold start"). The server freezes after its warm-up alike.
+    gc.freeze()
+    return engine
 
 
 def validate_inputs(age: int | None, sex: str | None) -> None:
-    from spasmcheck.reasoning.cache import prime
-
-    prime()
-    from spasmcheck.reasoning.engine import validate_inputs as validate
-
-    validate(age, sex)
+    _engine_module().validate_inputs(age, sex)
 
 
 def _print_json(data: Any) -> None:
@@ -251,6 +261,8 @@ def report(
 @kb_app.command("check")
 def kb_check() -> None:
     """Validate the knowledge base and list every problem at once."""
+    from spasmcheck.knowledge.loader import collect
+
     kb, problems = collect(codes=True)
     if kb is not None:
         from spasmcheck.language.check import language_problems
@@ -285,11 +297,14 @@ def main(argv: list[str] | None = None) -> None:
         _fail(error.format_message())
     except typer.Abort:
         _fail("aborted", 130)
-    except KnowledgeBaseError as error:
-        _fail(f"the knowledge base is invalid; run 'spasmcheck kb check' ({error.problems[0]})", 1)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as error:  # the last edge: one line for the user, never a traceback
+        from spasmcheck.knowledge.loader import KnowledgeBaseError  # (loaded by then if raised)
+
+        if isinstance(error, KnowledgeBaseError):
+            problem = error.problems[0]
+            _fail(f"the knowledge base is invalid; run 'spasmcheck kb check' ({problem})", 1)
         _fail(f"internal error ({type(error).__name__}): {error}; please report it", 1)
     else:
         sys.exit(result if isinstance(result, int) else 0)
