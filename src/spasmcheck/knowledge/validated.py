@@ -121,33 +121,64 @@ def _model_plan(model: type[BaseModel]) -> Convert:
     }
     values = []
     checks = []
+    # A model of strings only (a citation: 7 in 10 of the knowledge base's objects) is frozen
+    # and found again and again with the same values: each is built once and shared.
+    shared = bool(fields) and all(_is_text(hints[name]) for name in fields)
+    if shared:
+        scope["built"] = {}
     for index, (name, field) in enumerate(fields.items()):
         if field.alias not in (None, name) or field.validation_alias not in (None, name):
             raise Unsupported(f"{model_key(model)}.{name}: an alias")
         hint = hints[name]
-        if hint in (str, int, float, bool):
+        if shared and hint is not str:  # str | None
+            checks.append(
+                f"    if data[{name!r}] is not None and type(data[{name!r}]) is not str: "
+                "raise BadForm(bad)"
+            )
+            values.append(f"{name!r}: data[{name!r}]")
+        elif hint in (str, int, float, bool):
             scope[f"t{index}"] = hint
             checks.append(f"    if type(data[{name!r}]) is not t{index}: raise BadForm(bad)")
             values.append(f"{name!r}: data[{name!r}]")
         else:
             scope[f"c{index}"] = _converter(hint)
             values.append(f"{name!r}: c{index}(data[{name!r}])")
+    key = " ".join(f"data[{name!r}]," for name in fields)
     source = "\n".join(
         [
             "def build(data):",
             "    if type(data) is not dict or data.keys() != names: raise BadForm(bad)",
             *checks,
+            *(
+                [
+                    f"    key = ({key})",
+                    "    found = built.get(key)",
+                    "    if found is not None: return found",
+                ]
+                if shared
+                else []
+            ),
             "    instance = new(model)",
             f"    put(instance, '__dict__', {{{', '.join(values)}}})",
             "    put(instance, '__pydantic_fields_set__', set(names))",
             "    put(instance, '__pydantic_extra__', None)",
             "    put(instance, '__pydantic_private__', None)",
+            *(["    built[key] = instance"] if shared else []),
             "    return instance",
         ]
     )
     exec(source, scope)  # the field names are the model's own, never the cached data
     build: Convert = scope["build"]
     return build
+
+
+def _is_text(hint: Any) -> bool:
+    """``str`` or ``str | None``."""
+    if hint is str:
+        return True
+    return typing.get_origin(hint) in (typing.Union, types.UnionType) and set(
+        typing.get_args(hint)
+    ) == {str, type(None)}
 
 
 def _exactly(kind: type) -> Convert:
