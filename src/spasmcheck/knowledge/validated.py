@@ -65,12 +65,30 @@ def validated(raw: bytes, model: type[M], loader: type[yaml.SafeLoader] = FAST_S
     result = model.model_validate(load_yaml(raw, loader))
     try:
         form = result.model_dump(mode="json")
-        if repr(construct(model, form)) == repr(result):
+        if _same(construct(model, form), result):
             _FORMS[key] = form
             forget(content)  # the plain form replaces the parsed file
     except (BadForm, Unsupported):
         pass
     return result
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (``1 == 1.0 == True``, and a member of a
+    string enum equals its value)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, BaseModel):
+        return all(_same(getattr(a, name), getattr(b, name)) for name in type(a).model_fields)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return {(type(k), k) for k in a} == {(type(k), k) for k in b} and all(
+            _same(v, b[k]) for k, v in a.items()
+        )
+    if isinstance(a, frozenset | set):
+        return a == b and {type(x) for x in a} == {type(x) for x in b}
+    return bool(a == b)
 
 
 def remember(table: dict[str, Any]) -> None:
@@ -123,7 +141,7 @@ def _model_plan(model: type[BaseModel]) -> Convert:
     checks = []
     # A model of strings only (a citation: 7 in 10 of the knowledge base's objects) is frozen
     # and found again and again with the same values: each is built once and shared.
-    shared = bool(fields) and all(_is_text(hints[name]) for name in fields)
+    shared = bool(config.get("frozen")) and bool(fields) and all(_is_text(hints[n]) for n in fields)
     if shared:
         scope["built"] = {}
     for index, (name, field) in enumerate(fields.items()):

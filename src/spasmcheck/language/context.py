@@ -23,7 +23,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spasmcheck.knowledge.parsed import load_yaml
+from spasmcheck.knowledge.validated import validated
 from spasmcheck.language.data import read_data
 from spasmcheck.language.tokens import SENTENCE_END, Token, phrase_keys
 from spasmcheck.language.wordlists import word_lists
@@ -64,7 +64,7 @@ _POLARITY = {
 
 
 class ContextRule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     literal: str = Field(min_length=1)
     category: RuleCategory
@@ -73,14 +73,14 @@ class ContextRule(BaseModel):
 
 
 class _RuleFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     rules: list[ContextRule]
 
 
 @cache
 def load_rules() -> tuple[ContextRule, ...]:
     raw = read_data("context_rules.yaml")
-    return tuple(_RuleFile.model_validate(load_yaml(raw)).rules)
+    return tuple(validated(raw, _RuleFile).rules)
 
 
 # The scopes and word lists are data: language/data/word_lists.yaml.

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from spasmcheck.knowledge import ids
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
-from spasmcheck.knowledge.parsed import load_yaml
 from spasmcheck.knowledge.schema import FindingKind
+from spasmcheck.knowledge.validated import validated
 from spasmcheck.language.concepts import COMMA_CLAUSE_STARTERS, NEGATIONS, compile_concept
 from spasmcheck.language.context import (
     ContextAnalyser,
@@ -62,20 +62,20 @@ class Mention:
 
 
 class _Attribute(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     words: list[str] = Field(min_length=1)
     binds: dict[str, str] = Field(min_length=1)
 
 
 class _AttributeFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     attributes: list[_Attribute]
 
 
 @cache
 def _attributes() -> tuple[_Attribute, ...]:
     raw = read_data("attributes.yaml")
-    return tuple(_AttributeFile.model_validate(load_yaml(raw)).attributes)
+    return tuple(validated(raw, _AttributeFile).attributes)
 
 
 # What may follow an attribute for it to end its phrase ("swollen, red and hot").
@@ -83,13 +83,13 @@ _ATTRIBUTE_ENDS = frozenset({",", "and", "or", "to", "too", "now", "as", "like",
 
 
 class _HpoTerm(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     hpo: str = Field(pattern=r"^HP:\d{7}$")
     phrases: list[str] = Field(min_length=1)
 
 
 class _HpoFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     findings: dict[str, _HpoTerm]
 
 
@@ -97,7 +97,7 @@ class _HpoFile(BaseModel):
 def hpo_terms() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Finding id → (its HPO id, the phrases taken from that term)."""
     raw = read_data("hpo_synonyms.yaml")
-    terms = _HpoFile.model_validate(load_yaml(raw)).findings
+    terms = validated(raw, _HpoFile).findings
     return {f: (term.hpo, tuple(term.phrases)) for f, term in terms.items()}
 
 
@@ -112,18 +112,18 @@ def hpo_phrases() -> tuple[tuple[str, str], ...]:
 
 
 class _OnsetFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     sudden: list[str] = Field(min_length=1)
     applies_to: list[str] = Field(min_length=1)
 
 
 @cache
 def _onset() -> _OnsetFile:
-    return _OnsetFile.model_validate(load_yaml(read_data("onset.yaml")))
+    return validated(read_data("onset.yaml"), _OnsetFile)
 
 
 class _WhoseFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     distant_past: list[str] = Field(min_length=1)
     present_now: list[str] = Field(min_length=1)
     others_blood: list[str] = Field(min_length=1)
@@ -137,7 +137,7 @@ class _WhoseFile(BaseModel):
 
 @cache
 def _whose() -> _WhoseFile:
-    return _WhoseFile.model_validate(load_yaml(read_data("whose_and_when.yaml")))
+    return validated(read_data("whose_and_when.yaml"), _WhoseFile)
 
 
 # Where a clause ends for "whose and when": sentence ends, these words, and a comma before a
@@ -150,14 +150,14 @@ SUDDEN_ONSET = ids.SUDDEN_ONSET  # checked against the knowledge base by kb chec
 
 
 class _FillerFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     fillers: str = Field(min_length=1)
 
 
 @cache
 def _fillers() -> frozenset[str]:
     raw = read_data("fillers.yaml")
-    words = _FillerFile.model_validate(load_yaml(raw)).fillers.split()
+    words = validated(raw, _FillerFile).fillers.split()
     return frozenset(token.key for word in words for token in tokenize(word))
 
 

@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 import snowballstemmer
 from pydantic import BaseModel, ConfigDict, Field
 
-from spasmcheck.knowledge.parsed import load_yaml
+from spasmcheck.knowledge.validated import validated
 from spasmcheck.language.data import read_data
 
 _TOKEN = re.compile(r"\n|[wy]/o\b|[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
@@ -40,7 +40,7 @@ class Token:
 
 
 class _NormalisationFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     words: dict[str, str] = Field(min_length=1)
     pairs: dict[str, str]
     unstemmed: frozenset[str]
@@ -50,7 +50,7 @@ class _NormalisationFile(BaseModel):
 @cache
 def _normalisation() -> _NormalisationFile:
     raw = read_data("normalise.yaml")
-    return _NormalisationFile.model_validate(load_yaml(raw))
+    return validated(raw, _NormalisationFile)
 
 
 def normalise(text: str) -> str:

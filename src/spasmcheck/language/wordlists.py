@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from spasmcheck.knowledge.parsed import load_yaml
+from spasmcheck.knowledge.validated import validated
 from spasmcheck.language.data import read_data
 
 WORD_LISTS_FILE = "word_lists.yaml"
@@ -37,7 +38,7 @@ Scope = Annotated[int, Field(ge=1, le=50)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ContextWords(_Strict):
@@ -111,4 +112,4 @@ def word_list_problems(raw: bytes | None = None) -> list[str]:
 @cache
 def word_lists() -> WordLists:
     """The packaged word lists, validated (pydantic's ValidationError when they are not)."""
-    return WordLists.model_validate(load_yaml(_raw()))
+    return validated(_raw(), WordLists)
