@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -41,16 +43,31 @@ SexOption = Annotated[str | None, typer.Option("--sex", help="female or male.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a report.")]
 
 
+@contextmanager
+def _settled() -> Iterator[None]:
+    """The garbage collector paused while the block runs, and what it made frozen before the
+    collector resumes.
+
+    Reading the build cache, importing the engine and building it make several hundred
+    thousand objects that live as long as this process, none of them garbage: swept as they
+    come, on the first collection after the pause and again at exit, they cost 0.15 s of CPU of
+    a 0.6 s 'assess' (docs/benchmarks.md, "Cold start"). The server freezes after its warm-up
+    alike."""
+    from spasmcheck.reasoning.cache import collector_paused
+
+    with collector_paused():
+        yield
+        gc.freeze()
+
+
 def _engine_module() -> ModuleType:
     """:mod:`spasmcheck.reasoning.engine`, imported once the build cache has been read.
 
     The language layer loads some of its data when its modules are imported; read first, the
-    cache hands those files over too (issue 16 item 8). The garbage collector waits meanwhile:
-    the cache's JSON and the modules are a few hundred thousand objects it would sweep again
-    and again as they come, none of them garbage."""
+    cache hands those files over too (issue 16 item 8)."""
     from spasmcheck.reasoning import cache
 
-    with cache.collector_paused():
+    with _settled():
         cache.prime()
         from spasmcheck.reasoning import engine
     return engine
@@ -59,11 +76,9 @@ def _engine_module() -> ModuleType:
 @cache
 def default_engine() -> Engine:
     """The engine over the packaged knowledge base, from the build cache when it is fresh."""
-    engine: Engine = _engine_module().default_engine()
-    # The engine and the data it was built from live as long as this process: the collector
-    # need not walk them again, on the way or at exit (0.1 s of CPU of a 0.6 s 'assess',
-    # docs/benchmarks.md "Cold start"). The server freezes after its warm-up alike.
-    gc.freeze()
+    module = _engine_module()
+    with _settled():
+        engine: Engine = module.default_engine()
     return engine
 
 
