@@ -19,6 +19,7 @@ from spasmcheck.knowledge.schema import Condition, TriageLevel
 @pytest.fixture(autouse=True)
 def forms(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(validated, "_FORMS", {})
+    monkeypatch.setattr(validated, "_RECORDING", [True])  # as in a process that saves them
     yield
 
 
@@ -132,6 +133,15 @@ def test_a_refused_form_is_replaced_by_the_validated_file() -> None:
     validated.remember({key: {"count": "a lot"}})
     assert validated.validated(RAW, Outer).count == 2
     assert validated.known()[key]["count"] == 2
+
+
+def test_forms_are_remembered_only_where_they_are_saved(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(validated, "_RECORDING", [False])  # the server, the tests
+    assert validated.validated(RAW, Outer).count == 2
+    assert not validated.known()
+    validated.remember({})  # the command line's cache hands over what it holds
+    validated.validated(RAW, Outer)
+    assert len(validated.known()) == 1
 
 
 def test_a_model_it_cannot_check_is_always_validated() -> None:

@@ -33,6 +33,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setattr(tokens, "_PHRASES", {})
     monkeypatch.setattr(parsed, "_PARSED", {})
     monkeypatch.setattr(validated, "_FORMS", {})
+    monkeypatch.setattr(validated, "_RECORDING", [False])
     # One key for the whole test: the package's files may change while the suite runs.
     monkeypatch.setattr(cache, "data_digest", lambda: "0123456789abcdef")
     tokens.fold.cache_clear()

@@ -35,6 +35,9 @@ Convert = Callable[[Any], Any]
 
 # model key:content hash → the validated file as plain JSON data
 _FORMS: dict[str, Any] = {}
+# Whether validating a file also remembers its plain form: only in a process that will save
+# them (the command line's cache turns it on); the server and the tests just validate.
+_RECORDING = [False]
 _PLANS: dict[type[BaseModel], Convert] = {}
 
 
@@ -63,6 +66,8 @@ def validated(raw: bytes, model: type[M], loader: type[yaml.SafeLoader] = FAST_S
         except (BadForm, Unsupported):
             del _FORMS[key]  # not what this model makes: validate the file itself
     result = model.model_validate(load_yaml(raw, loader))
+    if not _RECORDING[0]:
+        return result
     try:
         form = result.model_dump(mode="json")
         if _same(construct(model, form), result):
@@ -92,8 +97,10 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def remember(table: dict[str, Any]) -> None:
-    """Take the plain forms of files validated earlier (checked again when used)."""
+    """Take the plain forms of files validated earlier (checked again when used), and
+    remember the forms of the files validated from now on."""
     _FORMS.update(table)
+    _RECORDING[0] = True
 
 
 def known() -> dict[str, Any]:
