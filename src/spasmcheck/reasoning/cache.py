@@ -4,14 +4,19 @@ which cannot run code.
 Building the :class:`~spasmcheck.reasoning.engine.Engine` is mostly PyYAML turning the
 knowledge base into Python objects and the pure-Python Snowball stemmer stemming every phrase.
 Both are pure functions of their input, so their results are saved as JSON in the user's cache
-directory — the knowledge base's files as parsed data, keyed by the SHA-256 of each file
-(:mod:`spasmcheck.knowledge.parsed`), and the stems, word → stem
+directory — the data files (knowledge base, policy, language data) as their validated objects
+in plain form, keyed by their model and the SHA-256 of each file
+(:mod:`spasmcheck.knowledge.validated`; files without a model as parsed data,
+:mod:`spasmcheck.knowledge.parsed`), the stems, word → stem
 (:func:`spasmcheck.language.tokens.known_stems`), and the build's phrases as tokens
 (:func:`spasmcheck.language.tokens.known_phrases`) — under a key made of the package version, the
-stemmer's version and a hash of every source and data file of the package, and handed back on
-the next start. The engine itself is built anew every time: the parsed files are validated by
-the schema as if just read. Only what the build itself computed is saved (the knowledge base's
-and the language rules' words), never a word of a description.
+stemmer's code and a hash of every source and data file of the package, and handed back on
+the next start. The engine itself is built anew every time, from objects checked field by field
+against their models (no pydantic validator is built: issue 16 item 8), and the knowledge base's
+cross references are checked as if just read. The command line reads the file (:func:`prime`)
+before it imports the engine, whose language modules load some of their data at import. Only
+what the build itself computed is saved (the data's and the language rules' words), never a
+word of a description.
 
 The file holds plain data only: reading it can never run code (the pickle it replaces could,
 for whoever could write the cache folder), and it is read as untrusted input — anything but the
