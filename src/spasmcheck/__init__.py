@@ -8,14 +8,13 @@ the package) does not load the engine, so the command line can read its build ca
 language layer loads its data (issue 16 item 8).
 """
 
-from __future__ import annotations
-
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
 from spasmcheck._version import __version__
 
-if TYPE_CHECKING:
+if _TYPE_CHECKING:
     from spasmcheck.knowledge.loader import (
         KnowledgeBase,
         KnowledgeBaseError,
@@ -63,10 +62,14 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'spasmcheck' has no attribute {name!r}")
-    value = getattr(import_module(home), name)
+    value = getattr(_import_module(home), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
