@@ -148,3 +148,24 @@ def test_about_you_is_one_question_with_none_of_these(engine: Engine) -> None:
     evidence = answer_evidence(about, Answer.NONE.value)
     assert {e.finding_id for e in evidence} == set(options)
     assert all(e.status is Status.ABSENT for e in evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        # A stiff neck is what a clamped jaw (tetanus, a dystonia) comes with: the jaw is asked
+        # although the ranking starts with a strained neck.
+        ("my brother works in the fields and his neck is very stiff since yesterday", "locked_jaw"),
+        # After an anti-sickness medicine, eyes locking upwards (acute dystonia) is asked.
+        ("i started anti sickness tablets yesterday and feel jittery", "eyes_roll_up"),
+    ],
+)
+def test_a_presentation_that_names_an_emergency_rule_gets_its_question(
+    engine: Engine, text: str, sign: str
+) -> None:
+    def person(question: Question) -> str | list[str]:
+        return Answer.NONE.value if question.options else Answer.DONT_KNOW.value
+
+    asked = walk(engine, text, 42, "male", person)
+    named = {q.id for q in asked} | {o.finding_id for q in asked for o in q.options}
+    assert sign in named, ids(asked)
