@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from spasmcheck.cli import main
+
+cli_main = sys.modules["spasmcheck.cli.main"]
+
 # Run ``spasmcheck assess`` in this process's place and report what it loaded, on stderr.
 PROBE = """
 import json, sys
@@ -75,3 +79,56 @@ def test_a_cached_assess_builds_no_validator_and_imports_only_the_engine(tmp_pat
         m for m in second["modules"] if any(m == p or m.startswith(f"{p}.") for p in NOT_FOR_ASSESS)
     ]
     assert loaded == []
+
+
+PLAIN = [
+    ["assess", "--text", "calf cramps at night", "--json"],
+    ["assess", "-t", "my calves cramp at night", "--age", "60", "--sex", "female"],
+    ["assess", "--json", "--sex", "male", "--text", "twitchng eyelid, no fever"],
+    ["assess", "--text", "   "],
+    ["assess", "--text", "cramps", "--sex", "other"],
+    ["assess", "--text", "cramps", "--age", "130", "--json"],
+]
+
+
+def _run(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(done.value.code or 0), out, err
+
+
+@pytest.mark.parametrize("args", PLAIN)
+def test_the_plainest_assess_is_read_as_typer_reads_it(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``assess`` with plain options skips typer (its per-option pydantic validators): the same
+    output and exit code either way."""
+    assert cli_main._plain_assess(args) is not None
+    plain = _run(capsys, args)
+    monkeypatch.setattr(cli_main, "_plain_assess", lambda args: None)
+    assert _run(capsys, args) == plain
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["assess"],
+        ["assess", "--text"],
+        ["assess", "--age", "60"],
+        ["assess", "--text", "a", "--text", "b"],
+        ["assess", "--text", "a", "--json", "--json"],
+        ["assess", "--text", "a", "--age", "6o"],
+        ["assess", "--text", "a", "--age", "-1"],
+        ["assess", "--text", "a", "--age", "1000"],
+        ["assess", "--text", "-a"],
+        ["assess", "--text=a"],
+        ["assess", "--text", "a", "--interactive"],
+        ["assess", "--text", "a", "--help"],
+        ["assess", "--text", "a", "extra"],
+        ["parse", "--text", "a"],
+    ],
+)
+def test_anything_else_is_left_to_typer(args: list[str]) -> None:
+    assert cli_main._plain_assess(args) is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -300,9 +301,51 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+# The options of the commonest call, read without typer by _plain_assess.
+_PLAIN_OPTIONS = {"--text": "text", "-t": "text", "--age": "age", "--sex": "sex"}
+_PLAIN_AGE = re.compile(r"[0-9]{1,3}")
+
+
+def _plain_assess(args: list[str]) -> dict[str, Any] | None:
+    """The arguments of ``assess --text TEXT [--age N] [--sex S] [--json]``, read without typer;
+    None for any other command line, which typer reads (and reports errors for) as always.
+
+    Typer 0.29 builds a pydantic validator for each option it reads, at every start, and
+    imports pydantic's schema builder to do it: about 60 ms of a 0.5 s 'assess' (issue 16
+    item 8, docs/benchmarks.md "Cold start"). This reads only the plainest form — each option
+    at most once, values that do not start with '-', an age of digits — and hands the values
+    to the same command function; ``tests/cli/test_cold_start.py`` checks that both ways give
+    the same output and exit code."""
+    if not args or args[0] != "assess":
+        return None
+    values: dict[str, Any] = {"as_json": False, "interactive": False}
+    rest = args[1:]
+    while rest:
+        option, rest = rest[0], rest[1:]
+        if option == "--json" and not values["as_json"]:
+            values["as_json"] = True
+            continue
+        name = _PLAIN_OPTIONS.get(option)
+        if name is None or name in values or not rest or rest[0].startswith("-"):
+            return None
+        values[name], rest = rest[0], rest[1:]
+    if "text" not in values:
+        return None
+    if "age" in values:
+        if not _PLAIN_AGE.fullmatch(values["age"]):
+            return None
+        values["age"] = int(values["age"])
+    return values
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
-        result = app(args=argv, prog_name="spasmcheck", standalone_mode=False)
+        plain = _plain_assess(sys.argv[1:] if argv is None else argv)
+        if plain is not None:
+            assess(**plain)
+            result: Any = None
+        else:
+            result = app(args=argv, prog_name="spasmcheck", standalone_mode=False)
     except InputError as error:
         _fail(str(error))
     except click_exceptions.NoArgsIsHelpError as error:
