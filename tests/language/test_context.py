@@ -78,6 +78,8 @@ A, N, P, H, F = (
         ("i dont know whats happening my calves are weak", {"calf": A, "weak": A}),
         ("i dont want to overreact but my calves are weak", {"calf": A, "weak": A}),
         ("i dont want to overreact, no swelling", {"swell": N}),
+        # "who never complains": how bad it is, not a denial.
+        ("my dad who never complains says his calves are weak", {"calf": A, "weak": A}),
     ],
 )
 def test_context(text: str, expected: dict[str, Polarity]) -> None:
