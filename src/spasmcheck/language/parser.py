@@ -33,6 +33,12 @@ from spasmcheck.language.tokens import SENTENCE_END, Token, fold, normalise, phr
 __all__ = ["Mention", "Polarity", "TextParser", "parse_text"]
 
 
+# A place and the denial it is the subject of: at most this many words between ("my jaw and
+# neck feel normal": none; "my face looks even": one), and no clause break.
+_SUBJECT_GAP = 3
+_SUBJECT_BREAKS = frozenset({",", ";", ".", "!", "?", "but", "because", "so"})
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One finding found in the text."""
@@ -309,6 +315,7 @@ class TextParser:
                 for d in matches
             )
         }
+        places_denied = self._places_denied(tokens, matches)
         spans.extend(self._duration_spans(text, tokens, spans))
         spans.extend(self._attribute_spans(tokens, spans))
         spans.extend(self._onset_spans(tokens, spans))
@@ -331,10 +338,16 @@ class TextParser:
             start, end = tokens[span.first].start, tokens[span.last - 1].end
             if (span.first, span.last) in denied:
                 polarity, trigger = Polarity.ABSENT, "not"
+            elif (span.first, span.last) in places_denied and polarity is Polarity.PRESENT:
+                polarity, trigger = Polarity.ABSENT, "named as normal"
             if polarity is Polarity.HISTORICAL and finding_id in self._history:
                 # "had thyroid surgery years ago": for a history finding the past is the point.
                 polarity = Polarity.PRESENT
-            if polarity is Polarity.ABSENT and finding_id not in self._history:
+            if (
+                polarity is Polarity.ABSENT
+                and finding_id not in self._history
+                and (span.first, span.last) not in places_denied
+            ):
                 # "he has never had a fit before" (a first time) and "i don't get cramps
                 # often" (how often, not whether) say nothing against the sign now: read as
                 # the past's, so no fallback reads the words again; the interview asks.
@@ -349,6 +362,38 @@ class TextParser:
             )
         mentions.extend(self._semantic_mentions(text, tokens, mentions))
         return self._whose_and_when(tokens, mentions)
+
+    def _places_denied(self, tokens: list[Token], matches: list[Match]) -> set[tuple[int, int]]:
+        """Places named only as the subject of a denial: "my jaw and neck feel normal".
+
+        A place right before a denied finding (at most ``_SUBJECT_GAP`` words between, no
+        other finding and no clause break among them), or at the start of a denied phrase
+        ("arm and leg are not weak"), is where the person says nothing is wrong: it is read as
+        absent, not as the place of the spasms. "my calf is swollen, not red" keeps the calf:
+        a finding stands between.
+        """
+        denials = [m for m in matches if m.negated and m.finding_id not in self._places]
+        if not denials:
+            return set()
+        others = [m for m in matches if m.finding_id not in self._places and not m.negated]
+        found = set()
+        for place in (m for m in matches if m.finding_id in self._places):
+            # A place that an affirmed finding also covers or follows closely is that
+            # finding's place ("my calf is swollen, not red").
+            if any(o.first < place.last and place.first < o.last for o in others):
+                continue
+            for d in denials:
+                if place.first == d.first or (
+                    place.last <= d.first
+                    and d.first - place.last <= _SUBJECT_GAP
+                    and not any(
+                        tokens[k].text in _SUBJECT_BREAKS for k in range(place.last, d.first)
+                    )
+                    and not any(place.last <= o.first < d.first for o in others)
+                ):
+                    found.add((place.first, place.last))
+                    break
+        return found
 
     def _whose_and_when(self, tokens: list[Token], mentions: list[Mention]) -> list[Mention]:
         """A warning sign from long ago, or someone else's, is not the patient's sign now.
