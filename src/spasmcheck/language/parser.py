@@ -328,7 +328,15 @@ class TextParser:
         polarities = self.context.polarities(
             tokens,
             [span for span, _, _ in spans],
-            [span for span, _, _ in spans if (span.first, span.last) in denied],
+            # Only a denial said with a negation word carries into a list that follows ("not
+            # weak or numb"); one said as "normal" or by a denial concept ("she has grey
+            # hair and calf cramps") does not deny the items after "and".
+            [
+                span
+                for span, _, _ in spans
+                if (span.first, span.last) in denied
+                and any(tokens[k].key in NEGATIONS for k in range(span.first, span.last))
+            ],
             frozenset(k for k in range(len(tokens)) if k not in own and k not in lexical),
         )
         mentions = []
