@@ -108,6 +108,10 @@ def fired_red_flags(
             continue
         if not all(f in known for f in flag.all_of):
             continue
+        # A combination (two or more findings that must all be there) is not made of doubts:
+        # each of its parts must be affirmed; a single sign given with doubt still counts.
+        if len(flag.all_of) > 1 and not all(f in present for f in flag.all_of):
+            continue
         hits = [f for f in flag.any_of if f in known]
         if flag.any_of and not hits:
             continue
