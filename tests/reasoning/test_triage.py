@@ -213,3 +213,19 @@ def test_assess_benchmark(benchmark, engine: Engine) -> None:  # type: ignore[no
         62,
         "female",
     )
+
+
+def test_a_combination_rule_needs_every_part_affirmed(engine: Engine) -> None:
+    kb = engine.kb
+    ids = lambda fired: {f.flag.id for f in fired}  # noqa: E731
+    parts = {"headache", "stiff_neck", "vomiting"}
+    # sudden_headache_stiff_neck: headache, sudden onset and a stiff neck, all affirmed
+    assert "sudden_headache_stiff_neck" in ids(
+        fired_red_flags(kb, parts | {"sudden_onset"}, age=40)
+    )
+    # the sudden onset only given with doubt (or read by resemblance): the combination waits
+    assert "sudden_headache_stiff_neck" not in ids(
+        fired_red_flags(kb, parts, possible={"sudden_onset"}, age=40)
+    )
+    # a single warning sign given with doubt still fires (doubt is a reason to act)
+    assert "stroke_signs" in ids(fired_red_flags(kb, set(), possible={"face_droop"}, age=40))
