@@ -17,6 +17,7 @@ from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.triage import (
     LEVEL_THRESHOLDS,
+    FiredFlag,
     condition_level,
     condition_levels,
     fired_red_flags,
@@ -217,7 +218,10 @@ def test_assess_benchmark(benchmark, engine: Engine) -> None:  # type: ignore[no
 
 def test_a_combination_rule_needs_every_part_affirmed(engine: Engine) -> None:
     kb = engine.kb
-    ids = lambda fired: {f.flag.id for f in fired}  # noqa: E731
+
+    def ids(fired: list[FiredFlag]) -> set[str]:
+        return {f.flag.id for f in fired}
+
     parts = {"headache", "stiff_neck", "vomiting"}
     # sudden_headache_stiff_neck: headache, sudden onset and a stiff neck, all affirmed
     assert "sudden_headache_stiff_neck" in ids(
