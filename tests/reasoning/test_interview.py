@@ -277,6 +277,27 @@ def test_rule_odds_when_nothing_is_left_to_ask() -> None:
     assert rule_odds(rule, EvidenceSet(), p, p, nearly_only=True) is None
 
 
+def test_a_doubtful_part_of_a_combination_is_asked() -> None:
+    # Triage fires a rule of two or more all_of findings only on affirmed parts: a part the
+    # text gave with doubt is asked, not counted as there.
+    rule = flag("rule", TriageLevel.EMERGENCY, all_of=("aa", "cc"), any_of=("bb",))
+    p = {"aa": 0.5, "bb": 0.5, "cc": 0.4}.__getitem__
+    evidence = EvidenceSet(
+        [
+            Evidence("aa", Status.PRESENT, Origin.TEXT),
+            Evidence("bb", Status.PRESENT, Origin.TEXT),
+            Evidence("cc", Status.UNKNOWN, Origin.TEXT, possible=True),
+        ]
+    )
+    odds = rule_odds(rule, evidence, p, p)
+    assert odds is not None and odds.target == "cc" and odds.p_fire == pytest.approx(0.4)
+    # once answered, the doubt is settled and nothing is left to ask
+    answered = EvidenceSet(
+        [*evidence, Evidence("cc", Status.UNKNOWN, Origin.ANSWER, possible=True)]
+    )
+    assert rule_odds(rule, answered, p, p) is None
+
+
 def test_a_presenting_complaint_earns_the_first_question() -> None:
     rule = flag("rule", TriageLevel.EMERGENCY, any_of=("bb",), screen_when=("cramp",))
     base = {"bb": 0.001}.__getitem__

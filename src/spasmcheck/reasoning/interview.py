@@ -407,14 +407,17 @@ def rule_odds(
 
     A part counts as there when it is present or mentioned with doubt, as triage counts it.
     A rule with an ``all_of`` part that is known but not there (denied, or answered "don't
-    know") cannot fire on this evidence, so nothing more is asked about it.
+    know") cannot fire on this evidence, so nothing more is asked about it. Triage fires a
+    combination (two or more ``all_of`` parts) only on affirmed parts, so a part of one that
+    the text gave with doubt is still to be asked.
     """
     present = set(evidence.present)
     there = present | set(evidence.possible)
     known = {e.finding_id for e in evidence}
     if any(f in known and f not in there for f in rule.all_of):
         return None
-    unknown_all = [f for f in rule.all_of if f not in known]
+    doubted = _doubted_in_text(evidence) if len(rule.all_of) > 1 else set()
+    unknown_all = [f for f in rule.all_of if f not in known or f in doubted]
     any_done = any(f in there for f in rule.any_of)
     unknown_any = [] if any_done else [f for f in rule.any_of if f not in known]
     if rule.any_of and not any_done and not unknown_any:
@@ -634,6 +637,15 @@ class AnswerLikelihoods:
         return gains
 
 
+def _doubted_in_text(evidence: EvidenceSet) -> set[str]:
+    """Findings the text gave with doubt and no answer has settled."""
+    return {
+        e.finding_id
+        for e in evidence
+        if e.possible and e.status is not Status.PRESENT and e.origin is not Origin.ANSWER
+    }
+
+
 class ScreeningIndex:
     """The screened red-flag rules as index matrices, so that :func:`rule_odds` of every rule
     (and :func:`screening_target` over them) is a few array operations per step.
@@ -664,6 +676,8 @@ class ScreeningIndex:
         self.all_of_both = np.stack([self.all_of, self.all_of + size])
         self.any_of_both = np.stack([self.any_of, self.any_of + size])
         self.has_all = np.array([bool(r.all_of) for r in self.rules], dtype=bool)
+        # combinations: triage fires them only on affirmed parts (a doubt is still asked)
+        self.combination = np.array([len(r.all_of) > 1 for r in self.rules], dtype=bool)
         self.has_any = np.array([bool(r.any_of) for r in self.rules], dtype=bool)
         no_min, no_max = -1, 10**6
         self.min_age = np.array([no_min if r.min_age is None else r.min_age for r in rules])
@@ -683,7 +697,7 @@ class ScreeningIndex:
     ) -> RuleOdds | None:
         """``screening_target(rule_odds(r, ...) for r in rules if r.applies_to(age))``."""
         size = self.pad + 1
-        present, there, known, answered = np.zeros((4, size), dtype=bool)
+        present, there, known, answered, doubted = np.zeros((5, size), dtype=bool)
         for item in evidence:
             j = index.get(item.finding_id)
             if j is None:
@@ -693,13 +707,15 @@ class ScreeningIndex:
                 present[j] = there[j] = True
             if item.possible:
                 there[j] = True
+                if item.status is not Status.PRESENT and item.origin is not Origin.ANSWER:
+                    doubted[j] = True
             # An answer to the history questions asked first (where, about you) is not a
             # screening answer: a rule its complaint names is still screened.
             if item.origin is Origin.ANSWER and item.question not in FIRST_GROUPS:
                 answered[j] = True
         unknown: BoolArray = ~known
         unknown[self.pad] = False
-        unknown_all = unknown[self.all_of]
+        unknown_all = unknown[self.all_of] | (doubted[self.all_of] & self.combination)
         not_there: BoolArray = known & ~there
         blocked = np.logical_or.reduce(not_there[self.all_of], axis=0)
         any_done: BoolArray = np.logical_or.reduce(there[self.any_of], axis=0)
@@ -740,7 +756,10 @@ class ScreeningIndex:
         def likely(finding_id: str) -> float:
             return float(predictive[index[finding_id]])
 
-        unknown_ids = [f for f in rule.all_of if not known[index[f]]]
+        combination = len(rule.all_of) > 1
+        unknown_ids = [
+            f for f in rule.all_of if not known[index[f]] or (combination and doubted[index[f]])
+        ]
         if unknown_ids:
             target = min(unknown_ids, key=likely)
         else:
