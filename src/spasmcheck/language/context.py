@@ -92,10 +92,7 @@ LIST_FILLERS = _WORDS.list_fillers
 CLAUSE_STARTERS = _WORDS.clause_starters
 NEW_SUBJECTS = _WORDS.new_subjects
 # Words after which a new subject's clause is still what the trigger governs.
-_SUBJECT_CLAUSE_OPENERS = frozenset(
-    """that if whether think thought thinks chance like way say said sure believe feel felt
-    seem seems as""".split()
-)
+SUBJECT_CLAUSE_OPENERS = _WORDS.subject_clause_openers
 BARE_ANSWERS = _WORDS.bare_answers
 
 
@@ -235,7 +232,7 @@ class ContextAnalyser:
             if (
                 tokens[k].text in NEW_SUBJECTS
                 and k > trigger.last
-                and tokens[k - 1].text not in _SUBJECT_CLAUSE_OPENERS
+                and tokens[k - 1].text not in SUBJECT_CLAUSE_OPENERS
             ):
                 return False
             if k in concept_start:

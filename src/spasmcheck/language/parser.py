@@ -34,9 +34,8 @@ __all__ = ["Mention", "Polarity", "TextParser", "parse_text"]
 
 
 # A place and the denial it is the subject of: at most this many words between ("my jaw and
-# neck feel normal": none; "my face looks even": one), and no clause break.
+# neck feel normal": none; "my face looks even": one), in one clause (``_segments``).
 _SUBJECT_GAP = 3
-_SUBJECT_BREAKS = frozenset({",", ";", ".", "!", "?", "but", "because", "so"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,7 +374,7 @@ class TextParser:
         """Places named only as the subject of a denial: "my jaw and neck feel normal".
 
         A place right before a denied finding (at most ``_SUBJECT_GAP`` words between, no
-        other finding and no clause break among them), or at the start of a denied phrase
+        other finding among them, in the same clause), or at the start of a denied phrase
         ("arm and leg are not weak"), is where the person says nothing is wrong: it is read as
         absent, not as the place of the spasms. "my calf is swollen, not red" keeps the calf:
         a finding stands between.
@@ -384,6 +383,7 @@ class TextParser:
         if not denials:
             return set()
         others = [m for m in matches if m.finding_id not in self._places and not m.negated]
+        segment = _segments(tokens)
         found = set()
         for place in (m for m in matches if m.finding_id in self._places):
             # A place that an affirmed finding also covers or follows closely is that
@@ -394,9 +394,7 @@ class TextParser:
                 if place.first == d.first or (
                     place.last <= d.first
                     and d.first - place.last <= _SUBJECT_GAP
-                    and not any(
-                        tokens[k].text in _SUBJECT_BREAKS for k in range(place.last, d.first)
-                    )
+                    and segment[place.first] == segment[d.first]
                     and not any(place.last <= o.first < d.first for o in others)
                 ):
                     found.add((place.first, place.last))

@@ -50,6 +50,7 @@ class ContextWords(_Strict):
     list_fillers: WordSet
     clause_starters: WordSet
     new_subjects: WordSet
+    subject_clause_openers: WordSet
     bare_answers: WordSet
 
 
