@@ -126,11 +126,14 @@ def canonical(word: str) -> tuple[str, ...]:
 
 
 @cache
-def _pairs() -> dict[tuple[str, str], str]:
-    pairs = {}
+def _pairs() -> dict[tuple[str, ...], str]:
+    """normalise.yaml's ``pairs``: two or three typed words → one merged word."""
+    pairs: dict[tuple[str, ...], str] = {}
     for typed, merged in _normalisation().pairs.items():
-        first, second = typed.split()
-        pairs[(first, second)] = merged
+        words = tuple(typed.split())
+        if len(words) not in (2, 3):
+            raise ValueError(f"normalise.yaml pairs: {typed!r} must be two or three words")
+        pairs[words] = merged
     return pairs
 
 
@@ -140,7 +143,14 @@ def tokenize(text: str) -> list[Token]:
     pairs = _pairs()
     for match in _TOKEN.finditer(lowered):
         for word in canonical(match.group()):
-            if tokens and (merged := pairs.get((tokens[-1].text, word))) is not None:
+            # Three words first ("can no longer" → "can't"), then two ("could not").
+            if len(tokens) >= 2 and (
+                merged := pairs.get((tokens[-2].text, tokens[-1].text, word))
+            ) is not None:
+                tokens.pop()
+                start = tokens.pop().start
+                tokens.append(Token(merged, fold(merged), start, match.end()))
+            elif tokens and (merged := pairs.get((tokens[-1].text, word))) is not None:
                 start = tokens.pop().start
                 tokens.append(Token(merged, fold(merged), start, match.end()))
             else:
