@@ -2,6 +2,11 @@
 
 Errors are part of the interface: bad input exits 2 with exactly one line on stderr
 (``spasmcheck: error: ...``), never a traceback or a usage box.
+
+The commands are a typer application (:mod:`spasmcheck.cli.app`), imported only for a command
+line that needs it: the plainest ``assess`` is read here without typer, whose import and
+per-option pydantic validators were about a fifth of a cold start (issue 16 item 8,
+docs/benchmarks.md "Cold start").
 """
 
 from __future__ import annotations
@@ -13,35 +18,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
-from typer._click import exceptions as click_exceptions
-
-from spasmcheck._version import __version__
 from spasmcheck.reasoning.errors import InputError
 
 if TYPE_CHECKING:
     from spasmcheck.reasoning.engine import Engine
-
-app = typer.Typer(
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    help="spasmcheck: decision support for muscle spasms. Not a diagnosis.",
-)
-kb_app = typer.Typer(no_args_is_help=True, help="Knowledge-base tools.")
-app.add_typer(kb_app, name="kb")
-
-TextOption = Annotated[
-    str | None, typer.Option("--text", "-t", help="Describe the spasms in your own words.")
-]
-AgeOption = Annotated[int | None, typer.Option("--age", help="Age in years (0-120).")]
-SexOption = Annotated[str | None, typer.Option("--sex", help="female or male.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a report.")]
 
 
 @contextmanager
@@ -49,16 +32,19 @@ def _settled() -> Iterator[None]:
     """The garbage collector paused while the block runs, and what it made frozen before the
     collector resumes.
 
-    Reading the build cache, importing the engine and building it make several hundred
-    thousand objects that live as long as this process, none of them garbage: swept as they
-    come, on the first collection after the pause and again at exit, they cost 0.15 s of CPU of
-    a 0.6 s 'assess' (docs/benchmarks.md, "Cold start"). The server freezes after its warm-up
-    alike."""
-    from spasmcheck.reasoning.cache import collector_paused
-
-    with collector_paused():
+    Importing the engine's modules (NumPy, pydantic and the schema's classes among them),
+    reading the build cache and building the engine make several hundred thousand objects
+    that live as long as this process, none of them garbage: swept as they come, on the first
+    collection after the pause and again at exit, they cost 0.15 s of CPU of a 0.6 s 'assess'
+    (docs/benchmarks.md, "Cold start"). The server freezes after its warm-up alike."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
         yield
         gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _engine_module() -> ModuleType:
@@ -66,9 +52,9 @@ def _engine_module() -> ModuleType:
 
     The language layer loads some of its data when its modules are imported; read first, the
     cache hands those files over too (issue 16 item 8)."""
-    from spasmcheck.reasoning import cache
-
     with _settled():
+        from spasmcheck.reasoning import cache
+
         cache.prime()
         from spasmcheck.reasoning import engine
     return engine
@@ -83,26 +69,29 @@ def default_engine() -> Engine:
     return engine
 
 
-def validate_inputs(age: int | None, sex: str | None) -> None:
-    _engine_module().validate_inputs(age, sex)
+def echo(text: str, *, err: bool = False) -> None:
+    """``text`` and a newline on stdout (stderr with ``err``), flushed, as ``typer.echo``
+    writes it; UTF-8 where the stream's encoding cannot hold a character (a 7-bit terminal),
+    as typer's ``echo`` does for an ASCII stream."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        stream.write(f"{text}\n")
+    except UnicodeEncodeError:
+        stream.flush()
+        stream.buffer.write(f"{text}\n".encode())
+    stream.flush()
 
 
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@app.command()
-def assess(
-    text: TextOption = None,
-    age: AgeOption = None,
-    sex: SexOption = None,
-    as_json: JsonOption = False,
-    interactive: Annotated[
-        bool, typer.Option("--interactive", "-i", help="Ask follow-up questions in the terminal.")
-    ] = False,
+def run_assess(
+    text: str | None,
+    age: int | None,
+    sex: str | None,
+    as_json: bool,
+    interactive: bool,
 ) -> None:
-    """Assess a description of spasms: likely causes, how urgently to seek care, what to do."""
-    validate_inputs(age, sex)
+    """``spasmcheck assess``, read by typer (:mod:`spasmcheck.cli.app`) or, in its plainest
+    form, by :func:`main` itself."""
+    _engine_module().validate_inputs(age, sex)
     if text is not None and not text.strip():
         raise InputError("--text is empty: describe the spasms in a few words")
     if text is None or interactive:
@@ -112,192 +101,16 @@ def assess(
         return
     result = default_engine().assess(text, age, sex)
     if as_json:
-        _print_json(result.as_dict())
+        echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         from spasmcheck.cli.render import render_assessment
 
         render_assessment(result)
 
 
-@app.command()
-def parse(text: TextOption = None, as_json: JsonOption = False) -> None:
-    """Show the findings read from a description, with negation and the words behind each."""
-    if text is None or not text.strip():
-        raise InputError("--text is required and must not be empty")
-    mentions, _ = default_engine().parse(text)
-    if as_json:
-        _print_json([m.as_dict() for m in mentions])
-        return
-    kb = default_engine().kb
-    for m in mentions:
-        trigger = f" (because of {m.trigger!r})" if m.trigger else ""
-        typer.echo(
-            f"{m.polarity.value:12} {kb.finding_by_id[m.finding_id].name}  <- {m.text!r}{trigger}"
-        )
-    for fragment in default_engine().parser.not_understood(text, mentions):
-        typer.echo(f"{'not read':12} {fragment!r}")
-
-
-@app.command()
-def conditions(as_json: JsonOption = False) -> None:
-    """List every condition in the knowledge base with its codes and sources."""
-    kb = default_engine().kb
-    items = [kb.condition_summary(c.id) for c in kb.conditions]
-    if as_json:
-        _print_json(items)
-        return
-    for c in kb.conditions:
-        typer.echo(f"{c.id:32} {', '.join(c.icd10):22} {c.name}")
-
-
-@app.command("eval")
-def evaluate(
-    path: Annotated[
-        Path,
-        typer.Argument(help="A vignette YAML file (see docs/contract.md), or a folder of them."),
-    ],
-    mode: Annotated[str, typer.Option("--mode", help="text or interview.")] = "text",
-    as_json: JsonOption = False,
-    report: Annotated[
-        Path | None, typer.Option("--report", help="Also write a markdown report here.")
-    ] = None,
-    half: Annotated[
-        str | None,
-        typer.Option(
-            "--half",
-            help="Only the cases whose source falls in this half of the real-world corpus: "
-            "dev or sealed (split by a hash of the source).",
-        ),
-    ] = None,
-) -> None:
-    """Run a vignette file (or every YAML file in a folder) and score the product on it."""
-    from spasmcheck.evaluation.runner import run_cli
-
-    run_cli(default_engine(), path, mode, as_json, report, half)
-
-
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[
-        int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)
-    ] = 8000,
-    workers: Annotated[int, typer.Option("--workers", help="Worker processes.", min=1, max=16)] = 1,
-) -> None:
-    """Run the HTTP API (and web app) with uvicorn; settings come from SPASMCHECK_* variables."""
-    from spasmcheck.config import Settings, SettingsError
-    from spasmcheck.server import ListenError
-    from spasmcheck.server import serve as run_server
-
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        raise InputError(str(error)) from error
-    database = _redact(settings.database_url)
-    shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"spasmcheck {__version__}: open http://{shown}:{port}/ in your browser")
-    typer.echo(f"  HTTP API on http://{shown}:{port}/v1 (docs: /docs); database: {database}")
-    typer.echo("  stop with Ctrl+C")
-    try:
-        # several workers: one SO_REUSEPORT socket each, so the kernel spreads the load
-        status = run_server(host, port, workers)
-    except ListenError as error:
-        raise InputError(str(error)) from error
-    if status:
-        raise typer.Exit(status)
-
-
-def _redact(url: str) -> str:
-    """A database URL without its password, for printing."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
-
-
-@app.command()
-def report(
-    assessment: Annotated[
-        int, typer.Option("--assessment", help="Id of a saved assessment.", min=1)
-    ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    start: Annotated[
-        str | None, typer.Option("--from", help="First day of the diary range (YYYY-MM-DD).")
-    ] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", help="Last day of the diary range (YYYY-MM-DD).")
-    ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="pdf, fhir or csv.")] = "pdf",
-) -> None:
-    """Write the clinician report of a saved assessment (and the diary) as PDF, FHIR or CSV."""
-    from datetime import date
-
-    from spasmcheck.config import database_url_from_env
-    from spasmcheck.services.reports import report_input
-    from spasmcheck.storage.db import StorageError, make_session_factory
-
-    if fmt not in ("pdf", "fhir", "csv"):
-        raise InputError(f"--format must be pdf, fhir or csv, got {fmt!r}")
-    try:
-        first = date.fromisoformat(start) if start else None
-        last = date.fromisoformat(end) if end else None
-    except ValueError as error:
-        raise InputError(f"--from and --to must be dates like 2026-11-21 ({error})") from error
-    if (first is None) != (last is None) or (first and last and last < first):
-        raise InputError("give both --from and --to, with --to on or after --from")
-    try:
-        factory = make_session_factory(database_url_from_env())  # no secret needed to read
-    except StorageError as error:
-        raise InputError(str(error)) from error
-    with factory() as session:
-        data = report_input(session, assessment_id=assessment, user_id=None, start=first, end=last)
-    if data is None:
-        raise InputError(f"no saved assessment with id {assessment}")
-    engine = default_engine()
-    content: bytes
-    if fmt == "pdf":
-        from spasmcheck.export.pdf import render_pdf
-
-        content = render_pdf(data, engine=engine)
-    elif fmt == "fhir":
-        from spasmcheck.export.fhir import fhir_bundle
-
-        content = json.dumps(fhir_bundle(data, engine=engine), indent=2).encode()
-    else:
-        from spasmcheck.export.csv import diary_csv
-
-        content = diary_csv(data.episodes, timezone=data.timezone, kb=engine.kb).encode()
-    try:
-        output.write_bytes(content)
-    except OSError as error:
-        raise InputError(f"cannot write {output}: {error.strerror}") from error
-    typer.echo(f"wrote {output} ({len(content)} bytes)")
-
-
-@kb_app.command("check")
-def kb_check() -> None:
-    """Validate the knowledge base and list every problem at once."""
-    from spasmcheck.knowledge.loader import collect
-
-    kb, problems = collect(codes=True)
-    if kb is not None:
-        from spasmcheck.language.check import language_problems
-
-        problems = [*problems, *language_problems(kb)]
-    for problem in problems:
-        typer.echo(problem)
-    if kb is None or problems:
-        typer.echo(f"{len(problems)} problem(s)", err=True)
-        raise typer.Exit(1)
-    typer.echo(
-        f"ok: {len(kb.conditions)} conditions, {len(kb.findings)} findings, "
-        f"{len(kb.red_flags)} red flags, {len(kb.sources)} sources (version {kb.version})"
-    )
-
-
-def _fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> None:
     first_line = " ".join(message.strip().split())
-    typer.echo(f"spasmcheck: error: {first_line}", err=True)
+    echo(f"spasmcheck: error: {first_line}", err=True)
     sys.exit(code)
 
 
@@ -310,12 +123,12 @@ def _plain_assess(args: list[str]) -> dict[str, Any] | None:
     """The arguments of ``assess --text TEXT [--age N] [--sex S] [--json]``, read without typer;
     None for any other command line, which typer reads (and reports errors for) as always.
 
-    Typer 0.29 builds a pydantic validator for each option it reads, at every start, and
-    imports pydantic's schema builder to do it: about 60 ms of a 0.5 s 'assess' (issue 16
-    item 8, docs/benchmarks.md "Cold start"). This reads only the plainest form — each option
-    at most once, values that do not start with '-', an age of digits — and hands the values
-    to the same command function; ``tests/cli/test_cold_start.py`` checks that both ways give
-    the same output and exit code."""
+    Typer 0.29 takes about 50 ms to import and builds a pydantic validator for each option it
+    reads, at every start: together a fifth of a 0.45 s 'assess' (issue 16 item 8,
+    docs/benchmarks.md "Cold start"). This reads only the plainest form — each option at most
+    once, values that do not start with '-', an age of digits — and hands the values to the
+    same command function; ``tests/cli/test_cold_start.py`` checks that both ways give the same
+    output and exit code."""
     if not args or args[0] != "assess":
         return None
     values: dict[str, Any] = {"as_json": False, "interactive": False}
@@ -335,6 +148,8 @@ def _plain_assess(args: list[str]) -> dict[str, Any] | None:
         if not _PLAIN_AGE.fullmatch(values["age"]):
             return None
         values["age"] = int(values["age"])
+    values.setdefault("age", None)
+    values.setdefault("sex", None)
     return values
 
 
@@ -342,19 +157,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         plain = _plain_assess(sys.argv[1:] if argv is None else argv)
         if plain is not None:
-            assess(**plain)
+            run_assess(**plain)
             result: Any = None
         else:
-            result = app(args=argv, prog_name="spasmcheck", standalone_mode=False)
+            from spasmcheck.cli.app import run
+
+            result = run(argv)
     except InputError as error:
-        _fail(str(error))
-    except click_exceptions.NoArgsIsHelpError as error:
-        typer.echo(error.format_message())
-        sys.exit(0)
-    except click_exceptions.UsageError as error:
-        _fail(error.format_message())
-    except typer.Abort:
-        _fail("aborted", 130)
+        fail(str(error))
     except BrokenPipeError:
         sys.exit(0)
     except Exception as error:  # the last edge: one line for the user, never a traceback
@@ -362,7 +172,17 @@ def main(argv: list[str] | None = None) -> None:
 
         if isinstance(error, KnowledgeBaseError):
             problem = error.problems[0]
-            _fail(f"the knowledge base is invalid; run 'spasmcheck kb check' ({problem})", 1)
-        _fail(f"internal error ({type(error).__name__}): {error}; please report it", 1)
+            fail(f"the knowledge base is invalid; run 'spasmcheck kb check' ({problem})", 1)
+        fail(f"internal error ({type(error).__name__}): {error}; please report it", 1)
     else:
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def __getattr__(name: str) -> Any:
+    """``app``, the typer application, imported on first use (``from spasmcheck.cli.main
+    import app`` as before)."""
+    if name == "app":
+        from spasmcheck.cli.app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
