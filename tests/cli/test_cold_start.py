@@ -29,7 +29,7 @@ from spasmcheck.language import context, parser, tokens, wordlists
 from spasmcheck.reasoning.cache import data_digest
 models = [schema.ConditionFile, schema.FindingFile, schema.RedFlagFile, schema.Condition,
           *policy.POLICY_FILES.values(), wordlists.WordLists, tokens._NormalisationFile,
-          context._RuleFile, parser._AttributeFile, parser._HpoFile, parser._OnsetFile,
+          context._RuleFile, context.ContextRule, parser._AttributeFile, parser._HpoFile, parser._OnsetFile,
           parser._WhoseFile, parser._FillerFile]
 print(json.dumps({"modules": sorted(sys.modules), "key": [data_digest()],
                   "built": [m.__name__ for m in models if m.__pydantic_complete__]}),
@@ -38,6 +38,7 @@ print(json.dumps({"modules": sorted(sys.modules), "key": [data_digest()],
 
 NOT_FOR_ASSESS = (
     "typer",
+    "importlib.metadata",  # pydantic's plugin loader, when it builds a validator
     "fastapi",
     "starlette",
     "uvicorn",

@@ -72,6 +72,14 @@ class ContextRule(BaseModel):
     max_scope: int | None = Field(default=None, ge=1, le=30)
 
 
+# The negation inside a denied concept's own words. Made without validation (its values are
+# fixed here): validating would build ContextRule's validator on the first parse, 10 ms of a
+# cold 'spasmcheck assess' (issue 16 item 8).
+_INNER_DENIAL = ContextRule.model_construct(
+    literal="not", category=RuleCategory.NEGATED, direction=Direction.FORWARD
+)
+
+
 class _RuleFile(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
     rules: list[ContextRule]
@@ -94,6 +102,8 @@ NEW_SUBJECTS = _WORDS.new_subjects
 # Words after which a new subject's clause is still what the trigger governs.
 SUBJECT_CLAUSE_OPENERS = _WORDS.subject_clause_openers
 BARE_ANSWERS = _WORDS.bare_answers
+# "never had chest pain like this": the words after a finding that turn a "never" into news.
+NOVELTY_AFTER_NEVER = tuple(phrase_keys(p) for p in _WORDS.novelty_after_never)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +180,7 @@ class ContextAnalyser:
         for k in open_positions:
             covered[k] = False
         triggers = self.find_triggers(tokens, covered)
-        inner = ContextRule(
-            literal="not", category=RuleCategory.NEGATED, direction=Direction.FORWARD
-        )
-        triggers.extend(Trigger(span.last - 1, span.last, inner) for span in denied)
+        triggers.extend(Trigger(span.last - 1, span.last, _INNER_DENIAL) for span in denied)
         terminator_positions = {
             k
             for t in triggers
@@ -206,7 +213,7 @@ class ContextAnalyser:
                     distance = trigger.first - span.last
                 if distance is not None and (best is None or distance < best[0]):
                     best = (distance, trigger)
-            if best is None:
+            if best is None or _never_like_this(tokens, best[1], span, sentence_of):
                 results.append((Polarity.PRESENT, None))
             else:
                 rule = best[1].rule
@@ -250,6 +257,29 @@ class ContextAnalyser:
                     return False
             k += 1
         return True
+
+
+def _never_like_this(
+    tokens: Sequence[Token], trigger: Trigger, span: Span, sentence_of: list[int]
+) -> bool:
+    """ "I've never had chest pain like this (before)": not a denial but a new finding.
+
+    The trigger is a "never" before the finding, and one of ``novelty_after_never`` follows
+    the finding within four tokens in the same sentence.
+    """
+    if trigger.rule.category not in (RuleCategory.NEGATED, RuleCategory.HISTORICAL):
+        return False
+    if not any(tokens[k].key == "never" for k in range(max(0, trigger.first - 3), span.first)):
+        return False
+    sentence = sentence_of[span.first]
+    for start in range(span.last, min(span.last + 4, len(tokens))):
+        if sentence_of[start] != sentence:
+            break
+        for keys in NOVELTY_AFTER_NEVER:
+            end = start + len(keys)
+            if end <= len(tokens) and tuple(t.key for t in tokens[start:end]) == keys:
+                return True
+    return False
 
 
 def sentence_ids(tokens: Sequence[Token]) -> list[int]:
