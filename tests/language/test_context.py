@@ -80,6 +80,11 @@ A, N, P, H, F = (
         ("i dont want to overreact, no swelling", {"swell": N}),
         # "who never complains": how bad it is, not a denial.
         ("my dad who never complains says his calves are weak", {"calf": A, "weak": A}),
+        # "never had X like this": X is here, and new; without the comparison it is a denial.
+        ("ive never had cramps like this before", {"cramp": A}),
+        ("never had numbness this bad", {"numb": A}),
+        ("i have never had cramps", {"cramp": N}),
+        ("never any numbness, and the cramps are like this every night", {"numb": N, "cramp": A}),
     ],
 )
 def test_context(text: str, expected: dict[str, Polarity]) -> None:

@@ -23,7 +23,7 @@ def test_the_packaged_word_lists_are_valid_and_used() -> None:
 GOOD = """
 context: {forward_scope: 12, backward_scope: 6, list_words: "or", list_fillers: "any",
           clause_starters: "i", new_subjects: "he",
-          subject_clause_openers: "that", bare_answers: "no"}
+          subject_clause_openers: "that", bare_answers: "no", novelty_after_never: ["like this"]}
 lexicon: {phrase_fillers: "is", max_skipped: 2, inner_negations: "not", list_heads: "pain",
           list_joiners: "or", match_classes: ["my his"], not_also: "isn't"}
 """
@@ -36,6 +36,7 @@ lexicon: {phrase_fillers: "is", max_skipped: 2, inner_negations: "not", list_hea
         (('list_heads: "pain"', 'list_heads: "Pain"'), "lowercase: 'Pain'"),
         (('list_words: "or"', 'list_words: "or or"'), "'or' is listed twice"),
         (("max_skipped: 2", "max_skiped: 2"), "lexicon.max_skiped: Extra inputs"),
+        (('novelty_after_never: ["like this"]', "novelty_after_never: []"), "novelty_after_never"),
         (('["my his"]', '["my his", "his her"]'), "'his' is in more than one match class"),
         (('["my his"]', '["my"]'), "a match class needs at least two words"),
     ],

@@ -144,9 +144,10 @@ def tokenize(text: str) -> list[Token]:
     for match in _TOKEN.finditer(lowered):
         for word in canonical(match.group()):
             # Three words first ("can no longer" → "can't"), then two ("could not").
-            if len(tokens) >= 2 and (
-                merged := pairs.get((tokens[-2].text, tokens[-1].text, word))
-            ) is not None:
+            if (
+                len(tokens) >= 2
+                and (merged := pairs.get((tokens[-2].text, tokens[-1].text, word))) is not None
+            ):
                 tokens.pop()
                 start = tokens.pop().start
                 tokens.append(Token(merged, fold(merged), start, match.end()))

@@ -52,6 +52,7 @@ class ContextWords(_Strict):
     new_subjects: WordSet
     subject_clause_openers: WordSet
     bare_answers: WordSet
+    novelty_after_never: tuple[str, ...] = Field(min_length=1)
 
 
 class LexiconWords(_Strict):
