@@ -39,6 +39,7 @@ print(json.dumps({"modules": sorted(sys.modules), "key": [data_digest()],
 NOT_FOR_ASSESS = (
     "typer",
     "importlib.metadata",  # pydantic's plugin loader, when it builds a validator
+    "yaml",  # every data file comes from the cache
     "fastapi",
     "starlette",
     "uvicorn",
@@ -134,3 +135,15 @@ def test_the_plainest_assess_is_read_as_typer_reads_it(
 )
 def test_anything_else_is_left_to_typer(args: list[str]) -> None:
     assert cli_main._plain_assess(args) is None
+
+
+def test_the_typer_application_is_found_where_it_was() -> None:
+    """``app`` is imported on first use, from the package and from ``cli.main`` alike, and a
+    loaded submodule never hides it."""
+    import typer
+
+    import spasmcheck.cli
+    import spasmcheck.cli.commands
+
+    assert isinstance(spasmcheck.cli.app, typer.Typer)
+    assert cli_main.app is spasmcheck.cli.app is spasmcheck.cli.commands.app

@@ -49,3 +49,24 @@ def test_a_file_is_parsed_once_per_content(monkeypatch: pytest.MonkeyPatch) -> N
     assert parsed.load_yaml(b"a: 2\n") == {"a": 2}
     assert calls == [b"a: 1\n", b"a: 2\n"]
     assert set(parsed.known()) == {parsed.content_key(b"a: 1\n"), parsed.content_key(b"a: 2\n")}
+
+
+def test_a_file_that_is_not_yaml_raises_yaml_error_with_pyyaml_s_message() -> None:
+    raw = b"a: [1, 2\n"
+    with pytest.raises(yaml.YAMLError) as pyyaml:
+        yaml.load(raw, Loader=parsed.fast_safe_loader())
+    with pytest.raises(parsed.YamlError) as ours:
+        parsed.load_yaml(raw)
+    assert str(ours.value) == str(pyyaml.value)
+    assert isinstance(ours.value.__cause__, yaml.YAMLError)
+    assert parsed.content_key(raw) not in parsed.known()
+
+
+def test_the_loaders_report_a_file_that_is_not_yaml_as_a_problem() -> None:
+    from spasmcheck.knowledge.policy import POLICY_FILES, validate_policy
+
+    result, problems = validate_policy(b"a: [1\n", POLICY_FILES["durations.yaml"], "x.yaml")
+    assert result is None
+    assert len(problems) == 1
+    assert problems[0].startswith("x.yaml: not valid YAML: ")
+    assert "\n" not in problems[0]

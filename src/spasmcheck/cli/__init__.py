@@ -11,7 +11,7 @@ def __getattr__(name: str) -> Any:
     """``app``, the typer application, imported on first use: the plainest ``spasmcheck
     assess`` never imports typer (:mod:`spasmcheck.cli.main`)."""
     if name == "app":
-        from spasmcheck.cli.app import app
+        from spasmcheck.cli.commands import app
 
         return app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

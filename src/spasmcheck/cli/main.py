@@ -3,7 +3,7 @@
 Errors are part of the interface: bad input exits 2 with exactly one line on stderr
 (``spasmcheck: error: ...``), never a traceback or a usage box.
 
-The commands are a typer application (:mod:`spasmcheck.cli.app`), imported only for a command
+The commands are a typer application (:mod:`spasmcheck.cli.commands`), imported only for a command
 line that needs it: the plainest ``assess`` is read here without typer, whose import and
 per-option pydantic validators were about a fifth of a cold start (issue 16 item 8,
 docs/benchmarks.md "Cold start").
@@ -89,7 +89,7 @@ def run_assess(
     as_json: bool,
     interactive: bool,
 ) -> None:
-    """``spasmcheck assess``, read by typer (:mod:`spasmcheck.cli.app`) or, in its plainest
+    """``spasmcheck assess``, read by typer (:mod:`spasmcheck.cli.commands`) or, in its plainest
     form, by :func:`main` itself."""
     _engine_module().validate_inputs(age, sex)
     if text is not None and not text.strip():
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
             run_assess(**plain)
             result: Any = None
         else:
-            from spasmcheck.cli.app import run
+            from spasmcheck.cli.commands import run
 
             result = run(argv)
     except InputError as error:
@@ -182,7 +182,7 @@ def __getattr__(name: str) -> Any:
     """``app``, the typer application, imported on first use (``from spasmcheck.cli.main
     import app`` as before)."""
     if name == "app":
-        from spasmcheck.cli.app import app
+        from spasmcheck.cli.commands import app
 
         return app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

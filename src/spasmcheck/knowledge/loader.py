@@ -19,11 +19,11 @@ from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from spasmcheck.knowledge.ids import FINDINGS as NAMED_FINDINGS
 from spasmcheck.knowledge.ids import GROUPS as NAMED_GROUPS
+from spasmcheck.knowledge.parsed import YamlError
 from spasmcheck.knowledge.policy import POLICY_FILES, POLICY_FOLDER, RefKind, validate_policy
 from spasmcheck.knowledge.schema import (
     Citation,
@@ -50,8 +50,6 @@ from spasmcheck.knowledge.schema import (
 from spasmcheck.knowledge.validated import validated
 
 DATA_PACKAGE = "spasmcheck.knowledge.data"
-# libyaml's C loader parses the data several times faster than the pure-Python one.
-_YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -158,8 +156,8 @@ def _load_file(
     digest.update(label.encode())
     digest.update(raw)
     try:
-        return validated(raw, model, _YamlLoader)  # a safe loader: plain data only
-    except yaml.YAMLError as error:
+        return validated(raw, model)  # a safe loader: plain data only
+    except YamlError as error:
         problems.append(f"{label}: not valid YAML: {error}".replace("\n", " "))
         return None
     except ValidationError as error:

@@ -20,9 +20,9 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from spasmcheck.knowledge.parsed import YamlError
 from spasmcheck.knowledge.schema import Category, Citation, Citations, Identifier, TriageLevel
 from spasmcheck.knowledge.validated import validated
 
@@ -451,7 +451,7 @@ def validate_policy(raw: bytes, model: type[P], label: str) -> tuple[P | None, l
     """Parse and validate one policy file; the problems name the file and the field."""
     try:
         return validated(raw, model), []
-    except yaml.YAMLError as error:
+    except YamlError as error:
         return None, [f"{label}: not valid YAML: {error}".replace("\n", " ")]
     except ValidationError as error:
         problems = []

@@ -23,12 +23,14 @@ import enum
 import types
 import typing
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import yaml
 from pydantic import BaseModel
 
-from spasmcheck.knowledge.parsed import FAST_SAFE_LOADER, content_key, forget, load_yaml
+from spasmcheck.knowledge.parsed import content_key, forget, load_yaml
+
+if TYPE_CHECKING:
+    import yaml
 
 M = TypeVar("M", bound=BaseModel)
 Convert = Callable[[Any], Any]
@@ -53,10 +55,10 @@ def model_key(model: type[BaseModel]) -> str:
     return f"{model.__module__}.{model.__qualname__}"
 
 
-def validated(raw: bytes, model: type[M], loader: type[yaml.SafeLoader] = FAST_SAFE_LOADER) -> M:
+def validated(raw: bytes, model: type[M], loader: type[yaml.SafeLoader] | None = None) -> M:
     """``model.model_validate`` of the YAML document ``raw``; from its remembered plain form
-    when there is one. Raises ``yaml.YAMLError`` and pydantic's ``ValidationError`` as
-    parsing and validating do."""
+    when there is one. Raises :class:`~spasmcheck.knowledge.parsed.YamlError` and pydantic's
+    ``ValidationError`` as parsing and validating do."""
     content = content_key(raw)
     key = f"{model_key(model)}:{content}"
     form = _FORMS.get(key)

@@ -10,10 +10,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from spasmcheck.knowledge.parsed import load_yaml
+from spasmcheck.knowledge.parsed import YamlError, load_yaml
 from spasmcheck.knowledge.validated import validated
 from spasmcheck.language.data import read_data
 
@@ -99,7 +98,7 @@ def word_list_problems(raw: bytes | None = None) -> list[str]:
     label = f"language/data/{WORD_LISTS_FILE}"
     try:
         data = load_yaml(_raw() if raw is None else raw)
-    except yaml.YAMLError as error:
+    except YamlError as error:
         return [f"{label}: not valid YAML: {error}".replace("\n", " ")]
     try:
         WordLists.model_validate(data)
