@@ -4,7 +4,9 @@
 The server is started exactly as a person would run it (uvicorn with the app factory; the
 browser tests give the factory of tests/e2e/app.py, the same with cheap hashing) on a
 free local port and a fresh SQLite file, in the "development" environment so that its
-cookies are not marked Secure on plain http. The browser is Debian's Chromium, driven by
+cookies are not marked Secure on plain http. The browser is Debian's Chromium headless shell
+(``chromium-headless-shell``: the same Blink and V8 as ``chromium``, without the desktop
+browser around them; it is what Playwright itself runs for headless Chromium), driven by
 Playwright without ``playwright install`` (that would download a browser build, which this
 project's machines cannot fetch).
 """
@@ -24,7 +26,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-CHROMIUM = Path("/usr/bin/chromium")
+# The headless shell, not the full browser (``/usr/bin/chromium``): the same pages, laid out,
+# scripted and checked by axe the same way, for about half the CPU a navigation
+# (docs/benchmarks.md, "Test suite time"); the browser tests navigate about 300 times.
+CHROMIUM = Path("/usr/bin/chromium-headless-shell")
 # The features Playwright 1.65 disables in every Chromium it launches (its ``chromiumSwitches``).
 # Chromium keeps only the last ``--disable-features`` of a command line, so to disable one more
 # the list is given again in full; tests/e2e/test_browser_flags.py fails when Playwright's own
@@ -53,7 +58,6 @@ PLAYWRIGHT_DISABLED_FEATURES = (
 # a page can observe changes.
 EXTRA_DISABLED_FEATURES = ("RenderDocument",)
 CHROMIUM_ARGS = [
-    "--headless",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -63,8 +67,8 @@ CHROMIUM_ARGS = [
     "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + EXTRA_DISABLED_FEATURES),
 ]
 INSTALL_HINT = (
-    f"The browser tests need Debian's Chromium at {CHROMIUM}. Install it with "
-    "`apt-get update && apt-get install -y chromium fonts-dejavu-core` "
+    f"The browser tests need Debian's Chromium headless shell at {CHROMIUM}. Install it with "
+    "`apt-get update && apt-get install -y chromium-headless-shell fonts-dejavu-core` "
     "(.ci/run does this), or set SPASMCHECK_SKIP_BROWSER=1 to skip them."
 )
 START_TIMEOUT_S = 30.0
