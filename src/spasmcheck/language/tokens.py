@@ -17,8 +17,8 @@ import gzip
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
-import snowballstemmer
 from pydantic import BaseModel, ConfigDict, Field
 
 from spasmcheck.knowledge.validated import validated
@@ -58,7 +58,15 @@ def normalise(text: str) -> str:
     return text.translate(_APOSTROPHES).lower()
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+@cache
+def _stemmer() -> Any:
+    """The English Snowball stemmer, imported on the first word whose stem is not known: a
+    start whose stems all come from the cache never imports it (10 ms, issue 16 item 8)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
 # Every stem computed so far, word → stem. Stemming the knowledge base's phrases is half of
 # building the engine; ``spasmcheck.reasoning.cache`` saves this table as JSON and hands it
 # back through :func:`remember_stems` on the next start.
@@ -89,7 +97,7 @@ def fold(word: str) -> str:
         return f"{word}="  # a key no stem can equal
     stem = _STEMS.get(word)
     if stem is None:
-        stem = _STEMMER.stemWord(word)
+        stem = _stemmer().stemWord(word)
         # The table is for the build's phrases (cached across starts); a stream of new words
         # from descriptions must not grow it without limit (issue 16): past the cap, new
         # words are stemmed each time (``fold``'s own LRU still remembers recent ones).
@@ -186,6 +194,11 @@ def remember_phrases(table: dict[str, list[list[str]]]) -> None:
     """Take phrases tokenised earlier (by this same code and data) instead of again."""
     for phrase, (keys, words) in table.items():
         _PHRASES[phrase] = (tuple(keys), tuple(words))
+
+
+def phrase_count() -> int:
+    """How many phrases' tokens are known (the cache is written again only when they grew)."""
+    return len(_PHRASES)
 
 
 def known_phrases() -> dict[str, list[list[str]]]:
