@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from spasmcheck.reasoning.errors import InputError
+from spasmcheck.reasoning.errors import InputError, validate_inputs
 
 if TYPE_CHECKING:
     from spasmcheck.reasoning.engine import Engine
@@ -91,7 +92,7 @@ def run_assess(
 ) -> None:
     """``spasmcheck assess``, read by typer (:mod:`spasmcheck.cli.commands`) or, in its plainest
     form, by :func:`main` itself."""
-    _engine_module().validate_inputs(age, sex)
+    validate_inputs(age, sex)
     if text is not None and not text.strip():
         raise InputError("--text is empty: describe the spasms in a few words")
     if text is None or interactive:
@@ -157,6 +158,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         plain = _plain_assess(sys.argv[1:] if argv is None else argv)
         if plain is not None:
+            # One assessment gains nothing from a pool of BLAS threads, which OpenBLAS starts
+            # (one per core, spinning) when NumPy is imported: 50 ms of CPU and 15-35 ms of a
+            # start on two cores (docs/benchmarks.md, "Cold start"). A setting of the user's
+            # own wins, and a process that has NumPy already (a test) is left as it is.
+            if "numpy" not in sys.modules:
+                os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
             run_assess(**plain)
             result: Any = None
         else:

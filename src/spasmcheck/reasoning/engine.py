@@ -24,7 +24,9 @@ import numpy as np
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import Advice, Category, Citation, Condition, TriageLevel
 from spasmcheck.language.parser import Mention, TextParser, semantic_index
-from spasmcheck.reasoning.errors import InputError as InputError  # re-exported
+from spasmcheck.reasoning.errors import SEXES as SEXES  # re-exported
+from spasmcheck.reasoning.errors import InputError as InputError
+from spasmcheck.reasoning.errors import validate_inputs as validate_inputs
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, evidence_from_mentions
 from spasmcheck.reasoning.inference import BayesModel, Contribution, FloatArray
 from spasmcheck.reasoning.triage import (
@@ -40,7 +42,6 @@ MAX_EVIDENCE_ITEMS = 6
 MAX_NOTES = 100_000  # a bound on Engine._notes, far above the two per link it can hold
 # Evidence shown for or against a cause: likelihood ratios beyond 1.2 (or below 1/1.2).
 SHOWN_LOG_LR = 0.18
-SEXES = ("female", "male")
 
 
 def shown_evidence(
@@ -176,13 +177,6 @@ class Assessment:
             "estimate_note": self.estimate_note,
             "kb_version": self.kb_version,
         }
-
-
-def validate_inputs(age: int | None, sex: str | None) -> None:
-    if age is not None and not 0 <= age <= 120:
-        raise InputError(f"age must be between 0 and 120, got {age}")
-    if sex is not None and sex not in SEXES:
-        raise InputError(f"sex must be 'female' or 'male', got {sex!r}")
 
 
 class Engine:
