@@ -48,7 +48,7 @@ TEXTS = [
     "my jaw is stiff and I cut my foot last week",
     "tingling around my lips and fingers after I breathed fast",
 ]
-AGES = [None, 8, 35, 70]
+AGES = [None, 1, 8, 35, 70]
 
 
 def scalar_gain(posterior: list[float], p_yes: list[float], p_no: list[float]) -> float:

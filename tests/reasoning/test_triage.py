@@ -168,7 +168,11 @@ def test_every_red_flag_rule_fires_when_its_findings_are_affirmed(engine: Engine
     for flag in engine.kb.red_flags:
         present = [*flag.all_of, *flag.any_of[:1]]
         items = EvidenceSet(Evidence(f, Status.PRESENT, Origin.ANSWER) for f in present)
-        result = engine.evaluate(items)
+        # A rule that needs an age is tried at an age inside its bounds.
+        age = (
+            (flag.max_age if flag.max_age is not None else flag.min_age) if flag.needs_age else None
+        )
+        result = engine.evaluate(items, age=age)
         assert flag.id in [f.flag.id for f in result.triage.red_flags], flag.id
         assert result.triage.level.urgency >= flag.level.urgency, flag.id
         if result.triage.level.is_emergency:
@@ -233,3 +237,30 @@ def test_a_combination_rule_needs_every_part_affirmed(engine: Engine) -> None:
     )
     # a single warning sign given with doubt still fires (doubt is a reason to act)
     assert "stroke_signs" in ids(fired_red_flags(kb, set(), possible={"face_droop"}, age=40))
+
+
+def test_a_rule_that_needs_an_age_is_silent_without_one() -> None:
+    """A baby's rule ("odd movements in a child under two") says nothing about an adult whose
+    age is not given; a rule without needs_age applies to an unknown age (the safe side)."""
+    from pydantic import ValidationError
+
+    from spasmcheck.knowledge.schema import RedFlag
+
+    common = {
+        "id": "baby_twitch",
+        "name": "Twitching in a baby",
+        "any_of": ["twitching"],
+        "reason": "Repeated twitching in a baby needs a look.",
+        "do_now": "Film it and book an appointment.",
+        "cite": [{"source": "seed_widespread", "section": "x"}],
+    }
+    baby = RedFlag.model_validate(
+        {**common, "level": "consultation", "max_age": 1, "needs_age": True}
+    )
+    assert baby.applies_to(0) and not baby.applies_to(30) and not baby.applies_to(None)
+    plain = RedFlag.model_validate({**common, "level": "consultation", "max_age": 1})
+    assert plain.applies_to(None)
+    with pytest.raises(ValidationError, match="safe side"):
+        RedFlag.model_validate({**common, "level": "emergency", "max_age": 1, "needs_age": True})
+    with pytest.raises(ValidationError, match="min_age or max_age"):
+        RedFlag.model_validate({**common, "level": "consultation", "needs_age": True})

@@ -320,6 +320,9 @@ class RedFlag(_Strict):
     # unknown it applies (the safe side).
     min_age: int | None = Field(default=None, ge=0, le=120)
     max_age: int | None = Field(default=None, ge=0, le=120)
+    # A rule about an age group whose findings are harmless at other ages ("twitching" is a
+    # baby's rule only in a baby): with an unknown age it does not apply.
+    needs_age: bool = False
     # Presentations that make this rule worth screening in the interview, whatever the
     # model's probabilities: a calf cramp is always asked about swelling (as NHS 111 and the
     # Manchester Triage System choose discriminators by presenting complaint).
@@ -327,7 +330,7 @@ class RedFlag(_Strict):
 
     def applies_to(self, age: int | None) -> bool:
         if age is None:
-            return True
+            return not self.needs_age
         return (self.min_age is None or age >= self.min_age) and (
             self.max_age is None or age <= self.max_age
         )
@@ -336,6 +339,10 @@ class RedFlag(_Strict):
     def _has_findings(self) -> RedFlag:
         if not self.all_of and not self.any_of:
             raise ValueError("a red flag needs all_of or any_of")
+        if self.needs_age and self.min_age is None and self.max_age is None:
+            raise ValueError("needs_age is for a rule with min_age or max_age")
+        if self.needs_age and self.level.is_emergency:
+            raise ValueError("an emergency rule applies when the age is unknown (the safe side)")
         return self
 
     @property

@@ -682,6 +682,7 @@ class ScreeningIndex:
         no_min, no_max = -1, 10**6
         self.min_age = np.array([no_min if r.min_age is None else r.min_age for r in rules])
         self.max_age = np.array([no_max if r.max_age is None else r.max_age for r in rules])
+        self.needs_age = np.array([r.needs_age for r in rules], dtype=bool)
         self.weight = np.array([SCREEN_LEVELS[r.level] for r in self.rules], dtype=np.float64)
         self.urgency = np.array([r.level.urgency for r in self.rules], dtype=np.float64)
 
@@ -726,6 +727,8 @@ class ScreeningIndex:
         open_ &= ~(self.has_any & ~any_done & (n_any == 0))
         if age is not None:
             open_ &= (self.min_age <= age) & (age <= self.max_age)
+        else:
+            open_ &= ~self.needs_age
         if nearly_only:
             open_ &= self.has_all & (n_all == 0)
         if not open_.any():
