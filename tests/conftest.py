@@ -10,11 +10,17 @@ Also two collection rules for the whole suite:
   every browser, PDF and PostgreSQL test. Only pytest-benchmark's own skip (the benchmarks run
   with ``scripts/bench``) stays a skip.
 
-And one setting of the process: the garbage collector sweeps less often (:data:`GC_THRESHOLD`)
-and, once the tests are collected, leaves what is loaded by then out of its sweeps
-(``gc.freeze``, as a served worker does after its warm-up, see ``spasmcheck.server``). Its
-full sweeps over the collected tests, the knowledge base and the engines were about a sixth of
-the suite's time (docs/benchmarks.md, "Test suite time").
+And two settings of the process:
+
+- The garbage collector sweeps less often (:data:`GC_THRESHOLD`) and, once the tests are
+  collected, leaves what is loaded by then out of its sweeps (``gc.freeze``, as a served worker
+  does after its warm-up, see ``spasmcheck.server``). Its full sweeps over the collected tests,
+  the knowledge base and the engines were about a sixth of the suite's time
+  (docs/benchmarks.md, "Test suite time").
+- While the tests are collected, bytecode is written even where ``PYTHONDONTWRITEBYTECODE`` is
+  set: pytest keeps each test module, rewritten for its assertions, as a ``.pyc`` in
+  ``__pycache__`` only when it may write bytecode, and otherwise every xdist worker rewrites
+  and compiles all of them again on every run (about 1.4 s of CPU a worker).
 """
 
 from __future__ import annotations
@@ -54,6 +60,8 @@ BENCHMARK_SKIP = "Skipping benchmark"
 # every hundred of those. The tests make millions (parsed texts, requests, pages), so ten times
 # fewer sweeps; what a sweep frees is the same, only later.
 GC_THRESHOLD = (7_000, 10, 10)
+# Whether this process may write bytecode, as started; restored once the tests are collected.
+_WRITE_BYTECODE_AT_START = not sys.dont_write_bytecode
 
 
 def _coverage() -> coverage.Coverage | None:
@@ -65,6 +73,7 @@ def _coverage() -> coverage.Coverage | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     gc.set_threshold(*GC_THRESHOLD)
+    sys.dont_write_bytecode = False  # until collection ends: pytest's rewritten test modules
     config.addinivalue_line(
         "markers", "kbdata: a row of a knowledge-base data table (see tests/conftest.py)"
     )
@@ -82,7 +91,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Keep what collection loaded (test modules, their tables, the items) out of the
     collector's sweeps for the rest of the run: it lives until the end anyway. Freed garbage
-    first, so that nothing dead is kept."""
+    first, so that nothing dead is kept. And bytecode writing back as the process started."""
+    sys.dont_write_bytecode = not _WRITE_BYTECODE_AT_START
     gc.collect()
     gc.freeze()
 
