@@ -133,8 +133,11 @@ def _model_plan(model: type[BaseModel]) -> Convert:
         or model.__pydantic_post_init__
     ):
         raise Unsupported(f"{model_key(model)}: extra fields, a root, private attributes or a hook")
-    hints = typing.get_type_hints(model)
     fields = model.__pydantic_fields__
+    # Each field's type as pydantic evaluated it when the class was made (its constraints,
+    # ``Annotated[...]``, are dropped as they are met): evaluating the annotations again
+    # with ``typing.get_type_hints`` took a third of making the plans.
+    hints = {name: _bare(field.annotation) for name, field in fields.items()}
     names = frozenset(fields)
     # One function per model, written out like dataclasses' __init__: the knowledge base is
     # about 12,000 objects, and a generic loop over the fields took twice as long.
@@ -199,13 +202,21 @@ def _model_plan(model: type[BaseModel]) -> Convert:
     return build
 
 
+def _bare(hint: Any) -> Any:
+    """``hint`` without an outer ``Annotated[...]`` (the constraints were checked when the
+    data was validated; a remembered form is checked for its types only)."""
+    while typing.get_origin(hint) is typing.Annotated:
+        hint = typing.get_args(hint)[0]
+    return hint
+
+
 def _is_text(hint: Any) -> bool:
     """``str`` or ``str | None``."""
     if hint is str:
         return True
-    return typing.get_origin(hint) in (typing.Union, types.UnionType) and set(
-        typing.get_args(hint)
-    ) == {str, type(None)}
+    return typing.get_origin(hint) in (typing.Union, types.UnionType) and {
+        _bare(arg) for arg in typing.get_args(hint)
+    } == {str, type(None)}
 
 
 def _exactly(kind: type) -> Convert:
@@ -279,7 +290,8 @@ def _optional(item: Convert) -> Convert:
 
 
 def _converter(hint: Any) -> Convert:
-    """How to check and convert a value of the (Annotated-free) type ``hint``."""
+    """How to check and convert a value of the type ``hint``."""
+    hint = _bare(hint)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint in (str, int, float, bool):
         return _exactly(hint)
@@ -300,11 +312,11 @@ def _converter(hint: Any) -> Convert:
         origin
     )
     if into is not None and args:
-        return _strings(into) if args[0] is str else _sequence(_converter(args[0]), into)
+        item = _bare(args[0])
+        return _strings(into) if item is str else _sequence(_converter(item), into)
     if origin is dict and len(args) == 2:
-        if args[0] is not str and not (
-            isinstance(args[0], type) and issubclass(args[0], enum.Enum)
-        ):
+        key = _bare(args[0])
+        if key is not str and not (isinstance(key, type) and issubclass(key, enum.Enum)):
             raise Unsupported(f"a mapping with keys that are not strings: {hint!r}")
-        return _mapping(_converter(args[0]), _converter(args[1]))
+        return _mapping(_converter(key), _converter(args[1]))
     raise Unsupported(f"a field of type {hint!r}")
