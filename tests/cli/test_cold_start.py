@@ -40,6 +40,7 @@ NOT_FOR_ASSESS = (
     "typer",
     "importlib.metadata",  # pydantic's plugin loader, when it builds a validator
     "yaml",  # every data file comes from the cache
+    "snowballstemmer",  # and every stem the build and the language modules need
     "fastapi",
     "starlette",
     "uvicorn",

@@ -257,17 +257,22 @@ class _Primed:
     saved: Saved
     files_before: frozenset[str]
     models_before: frozenset[str]
+    stems_before: frozenset[str]
+    phrases_before: frozenset[str]
+    phrases_remembered: int  # how many phrases' tokens were known once the file's were taken
 
 
 _primed: list[_Primed] = []  # at most one: read by prime, taken by the next load
 
 
 def prime() -> None:
-    """Read the cache file now and hand over its parsed and validated files.
+    """Read the cache file now and hand over its stems, phrases, parsed and validated files.
 
-    The language layer loads some of its data (word lists, the duration policy) when its
-    modules are imported; the command line calls this before importing the engine, so that
-    those files come from the cache too instead of being parsed and validated on every start.
+    The language layer loads some of its data (word lists, the duration policy) and folds
+    some of its words when its modules are imported; the command line calls this before
+    importing the engine, so that those files and stems come from the cache too instead of
+    being parsed, validated and stemmed on every start (``language.tokens`` is imported here
+    on its own: the language package imports its other modules on first use).
     :func:`load_cached_engine` takes what was read here (or reads the file itself), under the
     key worked out here: the package's files are hashed once per start, not twice. Nothing
     with ``SPASMCHECK_NO_CACHE``."""
@@ -275,26 +280,7 @@ def prime() -> None:
         return
     if _primed and _primed[0].path.parent == cache_dir():
         return
-    path = cache_dir() / f"build-{data_digest()}.json"
-    saved = read_cache(path)
-    # what this process parsed or validated before may not be the package's own files
-    files_before, models_before = frozenset(parsed.known()), frozenset(validated.known())
-    parsed.remember(saved.files)
-    validated.remember(saved.models)
-    _primed[:] = [_Primed(path, saved, files_before, models_before)]
-
-
-def load_cached_engine(build: Callable[[], Engine]) -> Engine:
-    """``build()``, with the stems, parsed files and validated files of the previous start
-    handed over first."""
-    with collector_paused():
-        return _load_cached_engine(build)
-
-
-def _load_cached_engine(build: Callable[[], Engine]) -> Engine:
-    if os.environ.get("SPASMCHECK_NO_CACHE"):
-        return build()
-    from spasmcheck.language.tokens import (  # the language layer, after prime()
+    from spasmcheck.language.tokens import (
         known_phrases,
         known_stems,
         phrase_count,
@@ -302,26 +288,58 @@ def _load_cached_engine(build: Callable[[], Engine]) -> Engine:
         remember_stems,
     )
 
+    path = cache_dir() / f"build-{data_digest()}.json"
+    saved = read_cache(path)
+    # what this process computed before may not be the package's own data: a stem or a
+    # phrase may come from someone's description, a parsed file from anywhere
+    files_before, models_before = frozenset(parsed.known()), frozenset(validated.known())
+    stems_before = frozenset(known_stems())
+    phrases_before = frozenset(known_phrases()) if phrase_count() else frozenset()
+    parsed.remember(saved.files)
+    validated.remember(saved.models)
+    remember_stems(saved.stems)
+    remember_phrases(saved.phrases)
+    _primed[:] = [
+        _Primed(
+            path,
+            saved,
+            files_before,
+            models_before,
+            stems_before,
+            phrases_before,
+            phrase_count(),
+        )
+    ]
+
+
+def load_cached_engine(build: Callable[[], Engine]) -> Engine:
+    """``build()``, with the stems, phrases, parsed files and validated files of the previous
+    start handed over first (by :func:`prime`)."""
+    with collector_paused():
+        return _load_cached_engine(build)
+
+
+def _load_cached_engine(build: Callable[[], Engine]) -> Engine:
+    if os.environ.get("SPASMCHECK_NO_CACHE"):
+        return build()
+    from spasmcheck.language.tokens import known_phrases, known_stems, phrase_count
+
     prime()
     primed = _primed.pop()
     saved, path = primed.saved, primed.path
-    # what this process computed before the build may come from someone's description
-    stems_before = known_stems()
-    phrases_before = known_phrases() if phrase_count() else {}
-    remember_stems(saved.stems)
-    remember_phrases(saved.phrases)
-    phrases_remembered = phrase_count()
     engine = build()
-    stems = {w: s for w, s in known_stems().items() if w in saved.stems or w not in stems_before}
+    stems = {
+        w: s for w, s in known_stems().items() if w in saved.stems or w not in primed.stems_before
+    }
     # (copied only when the build tokenised a phrase the file did not have: never on a warm
     # start, where the copy was 6 ms)
     phrases = (
         {
             p: tokens
             for p, tokens in known_phrases().items()
-            if p in saved.phrases or p not in phrases_before
+            if p in saved.phrases or p not in primed.phrases_before
         }
-        if phrase_count() > phrases_remembered
+        if phrase_count() > primed.phrases_remembered
         else saved.phrases
     )
     files = {
