@@ -163,7 +163,8 @@ class _FillerFile(BaseModel):
 def _fillers() -> frozenset[str]:
     raw = read_data("fillers.yaml")
     words = validated(raw, _FillerFile).fillers.split()
-    return frozenset(token.key for word in words for token in tokenize(word))
+    # (phrase_keys: the build cache keeps each word's tokens, issue 16 item 8)
+    return frozenset(key for word in words for key in phrase_keys(word))
 
 
 # Where a fragment of text ends, for "not understood": sentence ends, commas and the words
