@@ -105,9 +105,11 @@ def evaluate(
     ] = None,
 ) -> None:
     """Run a vignette file (or every YAML file in a folder) and score the product on it."""
+    # the engine first: the build cache is read before the engine's modules load their data
+    engine = default_engine()
     from spasmcheck.evaluation.runner import run_cli
 
-    run_cli(default_engine(), path, mode, as_json, report, half)
+    run_cli(engine, path, mode, as_json, report, half)
 
 
 @app.command()
