@@ -6,6 +6,7 @@ typo fallback) and durations → ConText decides each mention's polarity.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -201,6 +202,27 @@ ONSET_QUALIFIES = 3
 AGO_REACH = 3
 
 
+# A negation this close before a denial said without one ("not clear mind", "don't think her
+# speech is normal"), with nothing between but these words, negates the denial itself.
+NEGATED_DENIAL_REACH = 3
+_NEGATED_DENIAL_GAP = frozenset(
+    fold(w) for w in "think say feel reckon believe sure that her his my their the".split()
+)
+
+
+def _negated_denial(tokens: Sequence[Token], span: Span) -> bool:
+    """A denial concept ("speech is normal") right after a negation ("I don't think ...")."""
+    if any(tokens[k].key in NEGATIONS for k in range(span.first, span.last)):
+        return False  # "his arm is not weak": a denial said with its own negation
+    for k in range(span.first - 1, max(-1, span.first - 1 - NEGATED_DENIAL_REACH), -1):
+        key = tokens[k].key
+        if key in NEGATIONS or key == fold("can't"):
+            return True
+        if key not in _NEGATED_DENIAL_GAP:
+            return False
+    return False
+
+
 class TextParser:
     """Builds the lexicon once per knowledge base; ``parse`` is then cheap."""
 
@@ -300,6 +322,7 @@ class TextParser:
             (Span(m.first, m.last), m.finding_id, m.corrected) for m in matches
         ]
         denied = {(m.first, m.last) for m in matches if m.negated}
+        denial_matches = frozenset(denied)  # the denials matched as such, before sharing
         # "his arm and leg are not weak": a finding inside a denied phrase, after its first
         # word, shares the denial (its "not" is one of the phrase's words, so ConText cannot
         # see it); the places named stay present.
@@ -344,7 +367,12 @@ class TextParser:
             spans, polarities, strict=True
         ):
             start, end = tokens[span.first].start, tokens[span.last - 1].end
-            if (span.first, span.last) in denied:
+            if (span.first, span.last) in denial_matches and _negated_denial(tokens, span):
+                # "he is not clear mind", "I don't think her speech is normal": a denial
+                # ("clear mind", "speech is normal") that is itself negated says the sign is
+                # there (the riskier reading), not that it is absent.
+                polarity, trigger = Polarity.PRESENT, "negated denial"
+            elif (span.first, span.last) in denied:
                 polarity, trigger = Polarity.ABSENT, "not"
             elif (span.first, span.last) in places_denied and polarity is Polarity.PRESENT:
                 polarity, trigger = Polarity.ABSENT, "named as normal"
