@@ -85,6 +85,9 @@ A, N, P, H, F = (
         ("never had numbness this bad", {"numb": A}),
         ("i have never had cramps", {"cramp": N}),
         ("never any numbness, and the cramps are like this every night", {"numb": N, "cramp": A}),
+        # A possessive opening a new clause after "and" ends a denial; inside a list it does not.
+        ("no numbness and his calves are weak", {"numb": N, "calf": A, "weak": A}),
+        ("no weakness in his calves or numbness", {"weak": N, "calf": N, "numb": N}),
     ],
 )
 def test_context(text: str, expected: dict[str, Polarity]) -> None:

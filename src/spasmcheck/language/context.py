@@ -101,6 +101,7 @@ CLAUSE_STARTERS = _WORDS.clause_starters
 NEW_SUBJECTS = _WORDS.new_subjects
 # Words after which a new subject's clause is still what the trigger governs.
 SUBJECT_CLAUSE_OPENERS = _WORDS.subject_clause_openers
+POSSESSIVE_SUBJECTS = _WORDS.possessive_subjects
 BARE_ANSWERS = _WORDS.bare_answers
 # "never had chest pain like this": the words after a finding that turn a "never" into news.
 NOVELTY_AFTER_NEVER = tuple(phrase_keys(p) for p in _WORDS.novelty_after_never)
@@ -232,6 +233,13 @@ class ContextAnalyser:
         limit = trigger.rule.max_scope or FORWARD_SCOPE
         if span.first - trigger.last > limit:
             return False
+        # "... and his body is hot": the finding's own words open a new subject's clause.
+        if (
+            span.first > trigger.last
+            and tokens[span.first].text in POSSESSIVE_SUBJECTS
+            and tokens[span.first - 1].text in ("and", ",")
+        ):
+            return False
         k = trigger.last
         while k < span.first:
             if k in terminators or tokens[k].text in SENTENCE_END:
@@ -240,6 +248,12 @@ class ContextAnalyser:
                 tokens[k].text in NEW_SUBJECTS
                 and k > trigger.last
                 and tokens[k - 1].text not in SUBJECT_CLAUSE_OPENERS
+            ):
+                return False
+            if (
+                tokens[k].text in POSSESSIVE_SUBJECTS
+                and k > trigger.last
+                and tokens[k - 1].text in ("and", ",")
             ):
                 return False
             if k in concept_start:

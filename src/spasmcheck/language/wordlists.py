@@ -50,6 +50,7 @@ class ContextWords(_Strict):
     clause_starters: WordSet
     new_subjects: WordSet
     subject_clause_openers: WordSet
+    possessive_subjects: WordSet
     bare_answers: WordSet
     novelty_after_never: tuple[str, ...] = Field(min_length=1)
 
