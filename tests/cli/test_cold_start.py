@@ -29,9 +29,11 @@ from spasmcheck.language import context, parser, tokens, wordlists
 from spasmcheck.reasoning.cache import data_digest
 models = [schema.ConditionFile, schema.FindingFile, schema.RedFlagFile, schema.Condition,
           *policy.POLICY_FILES.values(), wordlists.WordLists, tokens._NormalisationFile,
-          context._RuleFile, context.ContextRule, parser._AttributeFile, parser._HpoFile, parser._OnsetFile,
-          parser._WhoseFile, parser._FillerFile]
+          context._RuleFile, context.ContextRule, parser._AttributeFile, parser._HpoFile,
+          parser._OnsetFile, parser._WhoseFile, parser._FillerFile]
+import os
 print(json.dumps({"modules": sorted(sys.modules), "key": [data_digest()],
+                  "blas": [os.environ.get("OPENBLAS_NUM_THREADS", "")],
                   "built": [m.__name__ for m in models if m.__pydantic_complete__]}),
       file=sys.stderr)
 """
@@ -83,6 +85,15 @@ def test_a_cached_assess_builds_no_validator_and_imports_only_the_engine(tmp_pat
         m for m in second["modules"] if any(m == p or m.startswith(f"{p}.") for p in NOT_FOR_ASSESS)
     ]
     assert loaded == []
+    assert second["blas"] == ["1"]  # one assessment: no pool of BLAS threads
+
+
+def test_a_blas_setting_of_the_user_s_own_wins(tmp_path: Path) -> None:
+    env = {**os.environ, "SPASMCHECK_CACHE_DIR": str(tmp_path), "OPENBLAS_NUM_THREADS": "2"}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stderr.strip().splitlines()[-1])["blas"] == ["2"]
 
 
 PLAIN = [
