@@ -134,6 +134,7 @@ class _WhoseFile(BaseModel):
     present_now: list[str] = Field(min_length=1)
     others_blood: list[str] = Field(min_length=1)
     others_not_blood: list[str] = Field(min_length=1)
+    pets: list[str] = Field(min_length=1)
     happening_before: list[str] = Field(min_length=1)
     never_triggers: list[str] = Field(min_length=1)
     first_time_after: list[str] = Field(min_length=1)
@@ -149,7 +150,7 @@ def _whose() -> _WhoseFile:
 # Where a clause ends for "whose and when": sentence ends, these words, and a comma before a
 # new clause ("my sister has slurred speech, i get cramps").
 _SEGMENT_BREAKS = frozenset(fold(w) for w in ("but", "however", "though", "although", ";"))
-_PAST, _NOW, _BLOOD, _OTHER = "past", "now", "blood", "other"
+_PAST, _NOW, _BLOOD, _OTHER, _PET = "past", "now", "blood", "other", "pet"
 
 
 SUDDEN_ONSET = ids.SUDDEN_ONSET  # checked against the knowledge base by kb check
@@ -299,6 +300,7 @@ class TextParser:
         self._whose_lexicon = Lexicon(
             [(p, _BLOOD) for p in whose.others_blood]
             + [(p, _OTHER) for p in whose.others_not_blood]
+            + [(p, _PET) for p in whose.pets]
         )
         # The signs "whose and when" may move: the emergency warning signs people feel or
         # show (not their history, times or medicines, which have their own readings).
@@ -473,6 +475,9 @@ class TextParser:
             if m.finding_id in self._acute_signs and m.polarity in _RAISING:
                 if where in past and where not in now:
                     m = replace(m, polarity=Polarity.HISTORICAL, trigger="long ago")
+                elif where in theirs and theirs[where] == _PET:
+                    # "the cat was confused": an animal is never the patient.
+                    m = replace(m, polarity=Polarity.HYPOTHETICAL, trigger="someone else's")
                 elif where in theirs and own and not self._happening_now(tokens, m):
                     whose = Polarity.FAMILY if theirs[where] == _BLOOD else Polarity.HYPOTHETICAL
                     m = replace(m, polarity=whose, trigger="someone else's")

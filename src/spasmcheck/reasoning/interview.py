@@ -413,6 +413,8 @@ def rule_odds(
     """
     present = set(evidence.present)
     there = present | set(evidence.possible)
+    if rule.silenced_by(present, there):
+        return None  # its context is already given ("for months"): it cannot fire
     known = {e.finding_id for e in evidence}
     if any(f in known and f not in there for f in rule.all_of):
         return None
@@ -683,6 +685,12 @@ class ScreeningIndex:
         self.min_age = np.array([no_min if r.min_age is None else r.min_age for r in rules])
         self.max_age = np.array([no_max if r.max_age is None else r.max_age for r in rules])
         self.needs_age = np.array([r.needs_age for r in rules], dtype=bool)
+        # the rules a context can silence (checked one by one: a few dozen)
+        self.with_context = tuple(
+            i
+            for i, r in enumerate(self.rules)
+            if r.unless or r.unless_any or r.unless_alone or r.still_when_any
+        )
         self.weight = np.array([SCREEN_LEVELS[r.level] for r in self.rules], dtype=np.float64)
         self.urgency = np.array([r.level.urgency for r in self.rules], dtype=np.float64)
 
@@ -731,6 +739,13 @@ class ScreeningIndex:
             open_ &= ~self.needs_age
         if nearly_only:
             open_ &= self.has_all & (n_all == 0)
+        if open_.any() and self.with_context:
+            # a rule whose context is already given cannot fire: nothing to ask about it
+            affirmed = set(evidence.present)
+            known_there = affirmed | set(evidence.possible)
+            for i in self.with_context:
+                if open_[i] and self.rules[i].silenced_by(affirmed, known_there):
+                    open_[i] = False
         if not open_.any():
             return None
 
