@@ -20,6 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "spasmcheck"
 # share a rank are side by side and must not import each other (the API and the web above all).
 RANKS: dict[str, int] = {
     "_version": 0,
+    "_lazy": 0,  # the lazy-import helper of the package and its layers (PEP 562)
     "config": 0,
     "knowledge": 1,
     "language": 2,

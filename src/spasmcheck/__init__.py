@@ -8,10 +8,9 @@ the package) does not load the engine, so the command line can read its build ca
 language layer loads its data (issue 16 item 8).
 """
 
-from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
-from typing import Any as _Any
 
+from spasmcheck._lazy import lazy_names as _lazy_names
 from spasmcheck._version import __version__
 
 if _TYPE_CHECKING:
@@ -62,14 +61,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> _Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'spasmcheck' has no attribute {name!r}")
-    value = getattr(_import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_names("spasmcheck", globals(), _HOMES, __all__)

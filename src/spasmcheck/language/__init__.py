@@ -5,9 +5,9 @@ build cache imports ``language.tokens`` to hand over its stems before the other 
 their words at import: issue 16 item 8) does not import them all.
 """
 
-from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
-from typing import Any as _Any
+
+from spasmcheck._lazy import lazy_names as _lazy_names
 
 if _TYPE_CHECKING:
     from spasmcheck.language.context import Polarity
@@ -23,14 +23,4 @@ _HOMES = {
 __all__ = ["Mention", "Polarity", "TextParser", "parse_text"]
 
 
-def __getattr__(name: str) -> _Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'spasmcheck.language' has no attribute {name!r}")
-    value = getattr(_import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_names("spasmcheck.language", globals(), _HOMES, __all__)
