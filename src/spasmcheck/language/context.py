@@ -233,12 +233,8 @@ class ContextAnalyser:
         limit = trigger.rule.max_scope or FORWARD_SCOPE
         if span.first - trigger.last > limit:
             return False
-        # "... and his body is hot": the finding's own words open a new subject's clause.
-        if (
-            span.first > trigger.last
-            and tokens[span.first].text in POSSESSIVE_SUBJECTS
-            and tokens[span.first - 1].text in ("and", ",")
-        ):
+        # "... and his body is hot": the finding's own words may open the new subject's clause.
+        if span.first > trigger.last and _opens_possessive_clause(tokens, span.first):
             return False
         k = trigger.last
         while k < span.first:
@@ -250,11 +246,7 @@ class ContextAnalyser:
                 and tokens[k - 1].text not in SUBJECT_CLAUSE_OPENERS
             ):
                 return False
-            if (
-                tokens[k].text in POSSESSIVE_SUBJECTS
-                and k > trigger.last
-                and tokens[k - 1].text in ("and", ",")
-            ):
+            if k > trigger.last and _opens_possessive_clause(tokens, k):
                 return False
             if k in concept_start:
                 k = concept_start[k].last
@@ -271,6 +263,11 @@ class ContextAnalyser:
                     return False
             k += 1
         return True
+
+
+def _opens_possessive_clause(tokens: Sequence[Token], k: int) -> bool:
+    """ "no fever, and HIS body is hot": a possessive right after "and" or a comma."""
+    return tokens[k].text in POSSESSIVE_SUBJECTS and tokens[k - 1].text in ("and", ",")
 
 
 def _never_like_this(

@@ -209,6 +209,7 @@ NEGATED_DENIAL_REACH = 3
 _NEGATED_DENIAL_GAP = frozenset(
     fold(w) for w in "think say feel reckon believe sure that her his my their the".split()
 )
+_CANT = fold("can't")  # not a negation to ConText ("can't sleep" is a finding), but here one
 
 
 def _negated_denial(tokens: Sequence[Token], span: Span) -> bool:
@@ -217,7 +218,7 @@ def _negated_denial(tokens: Sequence[Token], span: Span) -> bool:
         return False  # "his arm is not weak": a denial said with its own negation
     for k in range(span.first - 1, max(-1, span.first - 1 - NEGATED_DENIAL_REACH), -1):
         key = tokens[k].key
-        if key in NEGATIONS or key == fold("can't"):
+        if key in NEGATIONS or key == _CANT:
             return True
         if key not in _NEGATED_DENIAL_GAP:
             return False

@@ -739,12 +739,13 @@ class ScreeningIndex:
             open_ &= ~self.needs_age
         if nearly_only:
             open_ &= self.has_all & (n_all == 0)
-        if open_.any() and self.with_context:
+        contextual = [i for i in self.with_context if open_[i]]
+        if contextual:
             # a rule whose context is already given cannot fire: nothing to ask about it
             affirmed = set(evidence.present)
             known_there = affirmed | set(evidence.possible)
-            for i in self.with_context:
-                if open_[i] and self.rules[i].silenced_by(affirmed, known_there):
+            for i in contextual:
+                if self.rules[i].silenced_by(affirmed, known_there):
                     open_[i] = False
         if not open_.any():
             return None
