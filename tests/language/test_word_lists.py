@@ -25,7 +25,9 @@ context: {forward_scope: 12, backward_scope: 6, list_words: "or", list_fillers: 
           clause_starters: "i", new_subjects: "he",
           subject_clause_openers: "that", possessive_subjects: "his", bare_answers: "no", novelty_after_never: ["like this"]}
 lexicon: {phrase_fillers: "is", max_skipped: 2, inner_negations: "not", list_heads: "pain",
-          list_joiners: "or", match_classes: ["my his"], not_also: "isn't"}
+          list_joiners: "or", match_classes: ["my his"], not_also: "isn't",
+          one_side_readings: {weakness_one_side: weakness}, plural_limbs: "legs",
+          side_words: "left"}
 """
 
 
@@ -54,6 +56,24 @@ def test_kb_check_names_an_unknown_finding_in_the_language_data(
     problems = language_problems(tiny_kb)  # a knowledge base without these findings
     assert "language/data/attributes.yaml: unknown finding 'muscle_wasting'" in problems
     assert any(p.startswith("language/data/onset.yaml: unknown finding") for p in problems)
+    assert [p for p in language_problems(kb) if "word_lists.yaml" in p] == []
+
+
+def test_kb_check_names_an_unknown_finding_in_the_word_lists(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spasmcheck.language import check
+
+    lists = word_lists()
+    lexicon_words = lists.lexicon.model_copy(
+        update={"one_side_readings": {"weakness_one_sid": "weakness"}}
+    )
+    monkeypatch.setattr(
+        check, "word_lists", lambda: lists.model_copy(update={"lexicon": lexicon_words})
+    )
+    assert "language/data/word_lists.yaml: unknown finding 'weakness_one_sid'" in (
+        language_problems(kb)
+    )
 
 
 def test_a_match_class_is_matched_as_one_word_in_phrases() -> None:

@@ -8,7 +8,8 @@ checked here, after normalisation and stemming:
 * every phrase of ``data/hpo_synonyms.yaml`` belongs to a finding that still exists and
   still carries that HPO id;
 * the parser's word lists (``data/word_lists.yaml``) are valid, and every finding id in
-  ``data/attributes.yaml`` and ``data/onset.yaml`` exists.
+  ``data/attributes.yaml``, ``data/onset.yaml`` and the word lists' ``one_side_readings``
+  exists.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.language.concepts import compile_concept
 from spasmcheck.language.parser import _attributes, _onset, hpo_terms
 from spasmcheck.language.tokens import phrase_keys
-from spasmcheck.language.wordlists import word_list_problems
+from spasmcheck.language.wordlists import word_list_problems, word_lists
 
 __all__ = ["language_problems"]
 
@@ -46,6 +47,9 @@ def language_problems(kb: KnowledgeBase) -> list[str]:
     attribute_ids = {i for a in _attributes() for pair in a.binds.items() for i in pair}
     for finding_id in sorted(attribute_ids - set(by_id)):
         problems.append(f"language/data/attributes.yaml: unknown finding {finding_id!r}")
+    readings = {} if problems else word_lists().lexicon.one_side_readings
+    for finding_id in sorted({i for pair in readings.items() for i in pair} - set(by_id)):
+        problems.append(f"language/data/word_lists.yaml: unknown finding {finding_id!r}")
     for finding_id in sorted(set(_onset().applies_to) - set(by_id)):
         problems.append(f"language/data/onset.yaml: unknown finding {finding_id!r}")
     for finding_id, (hpo, _) in hpo_terms().items():

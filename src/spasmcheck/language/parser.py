@@ -30,6 +30,7 @@ from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon, Match
 from spasmcheck.language.semantic import SemanticIndex
 from spasmcheck.language.tokens import SENTENCE_END, Token, fold, normalise, phrase_keys, tokenize
+from spasmcheck.language.wordlists import word_lists
 
 __all__ = ["Mention", "Polarity", "TextParser", "parse_text"]
 
@@ -314,13 +315,21 @@ class TextParser:
         self._felt = frozenset(
             f.id for f in kb.findings if f.kind in (FindingKind.SYMPTOM, FindingKind.MOVEMENT)
         )
+        lexicon_words = word_lists().lexicon
+        self._one_side_readings = {
+            one: broader
+            for one, broader in lexicon_words.one_side_readings.items()
+            if {one, broader} <= self._known
+        }
+        self._plural_limbs = lexicon_words.plural_limbs
+        self._side_words = lexicon_words.side_words
         onset = _onset()
         self._onset_lexicon = Lexicon((phrase, SUDDEN_ONSET) for phrase in onset.sudden)
         self._onset_sensitive = frozenset(onset.applies_to) & self._known
 
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
-        matches = self._own_body_part(self.lexicon.match(tokens))
+        matches = self._limbs_in_the_plural(tokens, self._own_body_part(self.lexicon.match(tokens)))
         spans: list[tuple[Span, str, bool]] = [
             (Span(m.first, m.last), m.finding_id, m.corrected) for m in matches
         ]
@@ -497,6 +506,27 @@ class TextParser:
             and tokens[k].text.lower().endswith("ing")
             and tokens[k - 1].key in self._happening
         )
+
+    def _limbs_in_the_plural(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
+        """Read a one-sided finding said of limbs in the plural as its broader finding.
+
+        "my legs went weak" matches the phrase "leg went weak" once stemmed, but weak legs (or
+        "both arms went floppy") are not one side of the body; "my left arm and leg went weak"
+        and "the legs on my right side" still are (``one_side_readings`` in the word lists).
+        """
+        if not self._one_side_readings:
+            return matches
+        kept = []
+        for m in matches:
+            broader = self._one_side_readings.get(m.finding_id)
+            if broader is not None:
+                words = [tokens[k].text for k in range(m.first, m.last)]
+                if not self._side_words.intersection(words) and self._plural_limbs.intersection(
+                    words
+                ):
+                    m = replace(m, finding_id=broader)
+            kept.append(m)
+        return kept
 
     def _own_body_part(self, matches: list[Match]) -> list[Match]:
         """Drop a concept whose body part is not the one its other words describe.

@@ -65,6 +65,9 @@ class LexiconWords(_Strict):
     list_joiners: WordSet
     match_classes: tuple[tuple[str, ...], ...]
     not_also: WordSet
+    one_side_readings: dict[str, str]
+    plural_limbs: WordSet
+    side_words: WordSet
 
     @field_validator("match_classes", mode="before")
     @classmethod
