@@ -643,6 +643,11 @@ class TextParser:
                 # A negation on one side only: "no temperature whatsoever" near "a
                 # temperature", "right now I can breathe" near "can't breathe".
                 polarity, trigger = Polarity.ABSENT, "semantic, the opposite"
+            elif (told := self._told_as(tokens, first, last)) is not None:
+                # "convinced i was going blind", "worried he's having a fit": ConText reads the
+                # fragment as a fear, a past or a relative's, as it would the lexicon's words
+                # (the issue's "polarity still from ConText"); only what is now may warn.
+                polarity, trigger = told[0], f"semantic, {told[1]}"
             elif keys & self._hedges:
                 polarity, trigger = Polarity.POSSIBLE, "semantic, with doubt"
             else:
@@ -663,6 +668,17 @@ class TextParser:
                 )
             )
         return found
+
+    def _told_as(self, tokens: list[Token], first: int, last: int) -> tuple[Polarity, str] | None:
+        """ConText's reading of an unread fragment when it is a fear, a past or a relative's.
+
+        The fragment's last word stands for it, so the trigger words inside the fragment
+        ("convinced i was" in "convinced i was going blind") are seen as triggers.
+        """
+        polarity, trigger = self.context.polarities(tokens, [Span(last, last + 1)])[0]
+        if polarity in _NOT_NOW and trigger is not None:
+            return polarity, trigger
+        return None
 
     def _onset_spans(
         self, tokens: list[Token], taken: list[tuple[Span, str, bool]]
@@ -777,6 +793,10 @@ _REPORTING = frozenset(
 )
 # Words that may open a clause before its subject ("and my sister ...").
 _LEADING = frozenset(fold(w) for w in ("and", "also", "plus", "then", "so"))
+
+
+# What ConText may say of a fragment that keeps a reading by resemblance from warning.
+_NOT_NOW = frozenset({Polarity.HYPOTHETICAL, Polarity.HISTORICAL, Polarity.FAMILY})
 
 
 def _segments(tokens: list[Token]) -> list[int]:
