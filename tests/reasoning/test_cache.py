@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -17,7 +18,7 @@ from spasmcheck.knowledge import parsed, validated
 from spasmcheck.knowledge.loader import collect
 from spasmcheck.knowledge.policy import POLICY_FILES
 from spasmcheck.knowledge.schema import ConditionFile, FindingFile, RedFlagFile
-from spasmcheck.language import tokens
+from spasmcheck.language import lexicon, tokens
 from spasmcheck.reasoning import cache
 from spasmcheck.reasoning.engine import Engine
 from tests.conftest import TINY_KB
@@ -35,6 +36,9 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     monkeypatch.setattr(parsed, "_PARSED", {})
     monkeypatch.setattr(validated, "_FORMS", {})
     monkeypatch.setattr(validated, "_RECORDING", [False])
+    monkeypatch.setattr(lexicon, "_TABLES", {})
+    monkeypatch.setattr(lexicon, "_RECORDING", [False])
+    monkeypatch.setattr(lexicon, "_OWN_PHRASES", set())
     # One key for the whole test: the package's files may change while the suite runs.
     monkeypatch.setattr(cache, "data_digest", lambda: "0123456789abcdef")
     tokens.fold.cache_clear()
@@ -172,3 +176,76 @@ def test_a_parsed_file_that_json_cannot_hold_is_not_saved(cache_dir: Path) -> No
     assert not before & set(saved)  # parsed before the build, and not plain data either
     assert all(cache._plain(data) for data in saved.values())
     assert not cache._plain({"when": date(2026, 12, 5)})
+
+
+def _fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing in memory but what the next start reads from the file."""
+    monkeypatch.setattr(tokens, "_STEMS", {})
+    monkeypatch.setattr(tokens, "_PHRASES", {})
+    monkeypatch.setattr(parsed, "_PARSED", {})
+    monkeypatch.setattr(validated, "_FORMS", {})
+    monkeypatch.setattr(lexicon, "_TABLES", {})
+    monkeypatch.setattr(lexicon, "_OWN_PHRASES", set())
+    tokens.fold.cache_clear()
+    tokens.canonical.cache_clear()
+
+
+def test_the_lexicons_come_ready_made_and_tokenise_nothing(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser's lexicons are kept whole (issue 16 item 8): a cached start tokenises none of
+    their 14,000 phrases, and the file keeps only the phrases something else reads."""
+    first = cache.load_cached_engine(build)
+    saved = json.loads(cache_file(cache_dir).read_text(encoding="utf-8"))
+    main = first.parser.lexicon
+    assert main._table_key in saved["lexicons"]
+    assert "night cramps" in lexicon.own_phrases()  # a synonym (findings/timing.yaml)
+    assert "night cramps" not in saved["phrases"]
+    assert len(saved["phrases"]) < 2_000
+    _fresh_process(monkeypatch)
+    cache.load_cached_engine(build)  # (may tokenise a phrase a lexicon and a rule share)
+    _fresh_process(monkeypatch)
+    real = tokens.tokenize
+    monkeypatch.setattr(tokens, "tokenize", lambda text: pytest.fail(f"tokenised {text!r}"))
+    third = cache.load_cached_engine(build)
+    monkeypatch.setattr(tokens, "tokenize", real)
+    assert third.parser.lexicon._unread  # phrases decoded only for the words of a text
+    assert third.assess(TEXT, 60, "female").as_dict() == first.assess(TEXT, 60, "female").as_dict()
+    fresh = Engine(first.kb)
+    for text in (TEXT, "my calfs are swolen and my leg is twitchng", "ankle and wrist spasms"):
+        assert third.parse(text)[0] == fresh.parse(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("spoil", "checked_at_start"),
+    [
+        (lambda t: t["by_first"].update({k: "nonsense" for k in t["by_first"]}), False),
+        (lambda t: t["by_first"].update({k: "other\tx" for k in t["by_first"]}), False),
+        (lambda t: t["by_first"].update({k: ["a", "list"] for k in t["by_first"]}), True),
+        (lambda t: t.update(vocabulary=["a", "list"]), True),
+        (lambda t: t.update(concepts=[["x", "not a bool", 0, [], []]]), True),
+        (lambda t: t.pop("surface"), True),
+    ],
+)
+def test_a_spoilt_lexicon_table_is_built_again(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch, spoil: Any, checked_at_start: bool
+) -> None:
+    """A table not of a lexicon's shape is never trusted: the lexicon is built from its inputs
+    (the same readings), and the file gets the table built. A first word's phrases are
+    decoded when a text holds the word, after the file was read: then the readings are the
+    build's all the same."""
+    first = cache.load_cached_engine(build)
+    path = cache_file(cache_dir)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    key = first.parser.lexicon._table_key
+    good = json.loads(json.dumps(document["lexicons"][key]))
+    spoil(document["lexicons"][key])
+    path.write_text(json.dumps(document), encoding="utf-8")
+    _fresh_process(monkeypatch)
+    second = cache.load_cached_engine(build)
+    text = "my calfs are swolen, no fever, calf cramps at night"
+    assert second.parse(text)[0] == Engine(first.kb).parse(text)[0]
+    if checked_at_start:
+        assert json.loads(path.read_text(encoding="utf-8"))["lexicons"][key] == good
+    else:
+        assert not second.parser.lexicon._unread  # built from its inputs

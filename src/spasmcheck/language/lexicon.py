@@ -5,15 +5,33 @@ the lexicon's vocabulary, at least six letters long, is read as the vocabulary w
 away (insertion, deletion, substitution or swap of neighbours) when exactly one such word
 starts with the same letter. Real English words are never corrected ("station" is not
 "statin", "smelling" is not "swelling"): a word list ships in ``data/``.
+
+A lexicon built from a packaged knowledge base is remembered as plain JSON data, keyed by the
+SHA-256 of its inputs, for the command line's build cache (:func:`remember_tables`,
+:func:`known_tables`): the next start takes its tables ready-made instead of building them
+from 14,000 phrases, and decodes a first word's phrases only when a text holds that word
+(issue 16 item 8, docs/benchmarks.md "Cold start"). The remembered data comes from a file in
+the user's cache folder, so it is read as untrusted: anything but the expected shapes makes
+the lexicon build itself from its inputs, as without the cache.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from spasmcheck.language.concepts import CANONICAL, Concept, ConceptMatcher, canonical
+from spasmcheck.language.concepts import (
+    CANONICAL,
+    Concept,
+    ConceptMatcher,
+    canonical,
+    compile_concept,
+)
 from spasmcheck.language.tokens import Token, english_words, fold, phrase_keys, phrase_tokens
 from spasmcheck.language.wordlists import word_lists
 
@@ -70,6 +88,40 @@ def within_one_edit(a: str, b: str) -> bool:
     return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
+# What separates the words and phrases of a table in plain form: never inside a word.
+_SPACES = re.compile(r"\s")
+# A concept as the knowledge base writes it: its finding, its word groups, and whether it denies.
+ConceptSpec = tuple[str, Sequence[str], bool]
+Candidates = list[tuple[tuple[str, ...], str]]
+
+# Lexicon tables in plain form, by the SHA-256 of their inputs (see the module docstring): the
+# ones the build cache handed over and the ones built since, while recording.
+_TABLES: dict[str, Any] = {}
+_RECORDING = [False]
+# The phrases the lexicons built here tokenised: with the tables kept, a cached start never
+# needs their tokens again, so the build cache leaves them out of its phrase table.
+_OWN_PHRASES: set[str] = set()
+
+
+def remember_tables(table: dict[str, Any]) -> None:
+    """Take the plain tables of lexicons built earlier (checked again when used), and
+    remember the tables of the lexicons built from now on."""
+    _TABLES.update(table)
+    _RECORDING[0] = True
+
+
+def known_tables() -> dict[str, Any]:
+    return dict(_TABLES)
+
+
+def own_phrases() -> frozenset[str]:
+    return frozenset(_OWN_PHRASES)
+
+
+class BadTable(ValueError):
+    """Remembered lexicon data that does not have a lexicon's shape."""
+
+
 class Lexicon:
     """Maps folded token sequences to finding ids."""
 
@@ -80,8 +132,76 @@ class Lexicon:
         misspellings: Iterable[tuple[str, str]] = (),
         concepts: Iterable[Concept] = (),
         nested: Iterable[str] = (),
+        concept_specs: Iterable[ConceptSpec] = (),
     ):
-        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        """``concept_specs`` are concepts as written, compiled here (and, with the rest of the
+        tables, taken ready-made from the build cache); ``concepts`` are compiled already."""
+        self._inputs = (
+            list(entries),
+            sorted(extra_vocabulary),
+            list(misspellings),
+            list(concepts),
+            sorted(nested),
+            [(finding_id, list(groups), denies) for finding_id, groups, denies in concept_specs],
+        )
+        # Findings read even inside a longer phrase of another finding: the place in
+        # "strained his calf" is the calf, whatever the phrase says happened to it. Their
+        # phrases are looked for apart, so looking for them inside other matches reads only
+        # them.
+        self._nested = frozenset(self._inputs[4])
+        self._nested_by_first: dict[str, Candidates] = {}
+        # first word → its phrases, longest first; ``_unread`` holds a ready-made table's
+        # phrases still as JSON text, decoded when a text first holds their first word
+        self._by_first: dict[str, Candidates] = {}
+        self._unread: dict[str, str] = {}
+        self._surface: frozenset[str] | str = frozenset()
+        # built on the first word that may be a typo: a text read fully never needs it
+        # (issue 16 item 8: a fifth of building the parser)
+        self._delete_index: dict[str, set[str]] | None = None
+        self._corrections: dict[str, str | None] = {}
+        key = self._key() if not self._inputs[3] else None
+        self._table_key = key
+        table = _TABLES.get(key) if key is not None else None
+        if table is not None:
+            try:
+                self._take(table)
+                return
+            except BadTable:
+                del _TABLES[key]  # type: ignore[arg-type]
+        self._build()
+        if key is not None and _RECORDING[0]:
+            table = self._table()
+            if table is None:
+                return
+            with_table = Lexicon.__new__(Lexicon)
+            with_table.__dict__.update(self.__dict__)
+            try:
+                with_table._take(table)
+                with_table._read_all()
+            except BadTable:
+                return
+            if with_table._same_tables(self):
+                _TABLES[key] = table
+
+    def _key(self) -> str | None:
+        """The SHA-256 of the inputs (the code and data that turn them into tables are the
+        build cache's own key); None when a separator occurs in them."""
+        entries, extra, misspellings, _, nested, specs = self._inputs
+        fields = ["entries", str(len(entries)), *itertools.chain.from_iterable(entries)]
+        fields += ["vocabulary", str(len(extra)), *extra]
+        fields += ["misspellings", str(len(misspellings))]
+        fields += itertools.chain.from_iterable(misspellings)
+        fields += ["nested", str(len(nested)), *nested, "concepts", str(len(specs))]
+        for finding_id, groups, denies in specs:
+            fields += [finding_id, str(len(groups)), *groups, str(denies)]
+        text = "\x00".join(fields)
+        if text.count("\x00") != len(fields) - 1:  # a field holds the separator
+            return None
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _build(self) -> None:
+        entries, extra_vocabulary, misspellings, compiled, _, specs = self._inputs
+        by_first: dict[str, Candidates] = defaultdict(list)
         vocabulary: set[str] = {fold(w) for w in extra_vocabulary}
         surface_words: set[str] = set()
         for phrase, finding_id in entries:
@@ -101,16 +221,18 @@ class Lexicon:
         for candidates in by_first.values():
             candidates.sort(key=lambda item: -len(item[0]))
         self._by_first = dict(by_first)
-        # Findings read even inside a longer phrase of another finding: the place in
-        # "strained his calf" is the calf, whatever the phrase says happened to it. Their
-        # phrases are indexed apart, so looking for them inside other matches reads only them.
-        self._nested = frozenset(nested)
-        self._nested_by_first = {
-            first: kept
-            for first, candidates in self._by_first.items()
-            if (kept := [c for c in candidates if c[1] in self._nested])
-        }
-        concepts = tuple(concepts)
+        self._unread = {}
+        concepts = (
+            *compiled,
+            *(compile_concept(finding_id, groups, denies) for finding_id, groups, denies in specs),
+        )
+        if _RECORDING[0]:
+            _OWN_PHRASES.update(phrase for phrase, _ in entries)
+            _OWN_PHRASES.update(phrase for phrase, _ in misspellings)
+            for _, groups, _ in specs:
+                for group in groups:
+                    _OWN_PHRASES.add(group.replace("|", " "))
+                    _OWN_PHRASES.update(a.strip() for a in group.split("|"))
         self._concepts = ConceptMatcher(concepts)
         vocabulary.update(self._concepts.vocabulary)
         # The concepts' words as written, so "elefant" can be corrected to "elephant".
@@ -119,11 +241,124 @@ class Lexicon:
         )
         self.vocabulary = frozenset(vocabulary)
         # Typos are corrected on the words as written ("twitchng" → "twitching"), then stemmed.
-        self.surface_words = frozenset(surface_words)
-        # built on the first word that may be a typo: a text read fully never needs it
-        # (issue 16 item 8: a fifth of building the parser)
-        self._delete_index: dict[str, set[str]] | None = None
-        self._corrections: dict[str, str | None] = {}
+        self._surface = frozenset(surface_words)
+
+    def _table(self) -> dict[str, Any] | None:
+        """The tables in plain form (JSON data), their words joined by spaces, tabs and line
+        breaks; None when a word or a finding id holds one (the data's never do)."""
+        words = [*self.vocabulary, *self.surface_words]
+        ids = set()
+        for found in self._by_first.values():
+            for keys, finding_id in found:
+                words += keys
+                ids.add(finding_id)
+        for concept in self._concepts.concepts:
+            ids.add(concept.finding_id)
+            for group in (*concept.groups, *concept.surface):
+                for alternative in group:
+                    words += alternative if isinstance(alternative, tuple) else (alternative,)
+        if any(not word or _SPACES.search(word) for word in words):
+            return None
+        if any(_SPACES.search(finding_id) for finding_id in ids):
+            return None
+        return {
+            "by_first": {
+                first: "\n".join(f"{' '.join(keys)}\t{finding_id}" for keys, finding_id in found)
+                for first, found in self._by_first.items()
+            },
+            "vocabulary": " ".join(sorted(self.vocabulary)),
+            "surface": " ".join(sorted(self.surface_words)),
+            "concepts": [
+                [
+                    c.finding_id,
+                    c.denies,
+                    c.max_span,
+                    ["\t".join(" ".join(alternative) for alternative in g) for g in c.groups],
+                    [" ".join(words) for words in c.surface],
+                ]
+                for c in self._concepts.concepts
+            ],
+        }
+
+    def _take(self, table: Any) -> None:
+        """The tables from their plain form; :class:`BadTable` for anything else. A first
+        word's phrases are checked when they are decoded."""
+        if type(table) is not dict or table.keys() != {
+            "by_first",
+            "vocabulary",
+            "surface",
+            "concepts",
+        }:
+            raise BadTable("not a lexicon's tables")
+        by_first, vocabulary = table["by_first"], table["vocabulary"]
+        surface, concepts = table["surface"], table["concepts"]
+        if type(by_first) is not dict or not set(map(type, by_first.values())) <= {str}:
+            raise BadTable("not a table of phrases")
+        if type(vocabulary) is not str or type(surface) is not str or type(concepts) is not list:
+            raise BadTable("not a lexicon's tables")
+        self._concepts = ConceptMatcher([_concept(item) for item in concepts])
+        self._by_first = {}
+        self._unread = dict(by_first)
+        self.vocabulary = frozenset(_split(vocabulary))
+        self._surface = surface
+
+    def _read_all(self) -> None:
+        for first in list(self._unread):
+            self._candidates(first)
+        _ = self.surface_words
+
+    def _same_tables(self, other: Lexicon) -> bool:
+        return (
+            self._by_first == other._by_first
+            and self.vocabulary == other.vocabulary
+            and self.surface_words == other.surface_words
+            and self._concepts.concepts == other._concepts.concepts
+            and self._concepts.vocabulary == other._concepts.vocabulary
+            and self._concepts._anchors == other._concepts._anchors
+        )
+
+    def _from_inputs(self) -> None:
+        """A ready-made table held something else than its shape: build from the inputs (and
+        remember the tables built, for the build cache to save instead)."""
+        self._build()
+        self._nested_by_first = {}
+        self._delete_index = None
+        if self._table_key is not None:
+            _TABLES.pop(self._table_key, None)
+            table = self._table() if _RECORDING[0] else None
+            if table is not None:
+                _TABLES[self._table_key] = table
+
+    @property
+    def surface_words(self) -> frozenset[str]:
+        """The words as written of the phrases and the concepts."""
+        if isinstance(self._surface, str):
+            self._surface = frozenset(_split(self._surface))
+        return self._surface
+
+    def _candidates(self, first: str) -> Candidates:
+        """The phrases whose first word is ``first``, longest first."""
+        found = self._by_first.get(first)
+        if found is not None:
+            return found
+        raw = self._unread.pop(first, None)
+        if raw is None:
+            return []
+        try:
+            found = _candidates(first, raw)
+        except BadTable:
+            self._from_inputs()
+            return self._by_first.get(first, [])
+        self._by_first[first] = found
+        return found
+
+    def _nested_candidates(self, first: str) -> Candidates:
+        """The phrases of nested findings (places) whose first word is ``first``."""
+        found = self._nested_by_first.get(first)
+        if found is None:
+            found = [c for c in self._candidates(first) if c[1] in self._nested]
+            self._nested_by_first[first] = found
+        return found
 
     def _typo_index(self) -> dict[str, set[str]]:
         """Each surface word and each of its one-letter deletions → the surface words."""
@@ -268,7 +503,7 @@ class Lexicon:
 
     def _inner_at(self, keys: list[str], corrected: list[bool], i: int) -> Match | None:
         """The longest match at ``i`` of a nested finding (a place), if any."""
-        for phrase, finding_id in self._nested_by_first.get(keys[i], ()):
+        for phrase, finding_id in self._nested_candidates(keys[i]):
             found = _phrase_end(keys, i, phrase)
             if found is not None:
                 end, negated = found
@@ -279,7 +514,7 @@ class Lexicon:
         best: Match | None = None
         firsts = (keys[i], NOT) if keys[i] in NOT_ALSO else (keys[i],)
         for first in firsts:
-            for phrase, finding_id in self._by_first.get(first, ()):
+            for phrase, finding_id in self._candidates(first):
                 found = _phrase_end(keys, i, phrase)
                 if found is not None:
                     end, negated = found
@@ -298,7 +533,7 @@ class Lexicon:
         head = keys[previous.first]
         if previous.last != i - 1 or head not in LIST_HEADS:
             return None
-        for phrase, finding_id in self._by_first.get(head, ()):
+        for phrase, finding_id in self._candidates(head):
             if len(phrase) < 2:
                 continue
             tail = phrase[1:]
@@ -334,3 +569,41 @@ def _phrase_end(keys: list[str], start: int, phrase: tuple[str, ...]) -> tuple[i
             return None
         k += 1
     return k, negated
+
+
+def _split(text: str) -> list[str]:
+    """Words joined by spaces (none: an empty list)."""
+    return text.split(" ") if text else []
+
+
+def _candidates(first: str, text: str) -> Candidates:
+    """A first word's phrases from their plain form: one per line, the words then a tab
+    and the finding id."""
+    found: Candidates = []
+    for line in text.split("\n"):
+        words, tab, finding_id = line.partition("\t")
+        keys = tuple(words.split(" "))
+        if not tab or keys[0] != first or not all(keys) or not finding_id:
+            raise BadTable(f"not a phrase of {first!r}")
+        found.append((keys, finding_id))
+    return found
+
+
+def _concept(data: Any) -> Concept:
+    """A compiled concept from its plain form (:meth:`Lexicon._table`)."""
+    if type(data) is not list or len(data) != 5:
+        raise BadTable("not a concept")
+    finding_id, denies, max_span, groups, surface = data
+    if type(finding_id) is not str or type(denies) is not bool or type(max_span) is not int:
+        raise BadTable("not a concept")
+    if type(groups) is not list or type(surface) is not list:
+        raise BadTable("not a concept")
+    if not set(map(type, groups)) | set(map(type, surface)) <= {str}:
+        raise BadTable("not a concept")
+    compiled = tuple(
+        tuple(tuple(alternative.split(" ")) for alternative in group.split("\t"))
+        for group in groups
+    )
+    if not all(word for group in compiled for alternative in group for word in alternative):
+        raise BadTable("not a concept")
+    return Concept(finding_id, compiled, denies, tuple(tuple(_split(w)) for w in surface), max_span)

@@ -16,7 +16,7 @@ from spasmcheck.knowledge import ids
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import FindingKind
 from spasmcheck.knowledge.validated import validated
-from spasmcheck.language.concepts import COMMA_CLAUSE_STARTERS, NEGATIONS, compile_concept
+from spasmcheck.language.concepts import COMMA_CLAUSE_STARTERS, NEGATIONS
 from spasmcheck.language.context import (
     ContextAnalyser,
     Polarity,
@@ -266,13 +266,16 @@ class TextParser:
         self._known = {f.id for f in kb.findings}
         entries += [(p, f) for f, p in hpo_phrases() if f in self._known]
         misspelt = [(phrase, f.id) for f in kb.findings for phrase in f.misspellings]
-        concepts = [compile_concept(f.id, groups) for f in kb.findings for groups in f.concepts]
-        concepts += [
-            compile_concept(f.id, groups, denies=True) for f in kb.findings for groups in f.denials
-        ]
+        # (compiled by the lexicon, which the build cache may hand over ready-made)
+        concepts = [(f.id, groups, False) for f in kb.findings for groups in f.concepts]
+        concepts += [(f.id, groups, True) for f in kb.findings for groups in f.denials]
         self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
         self.lexicon = Lexicon(
-            entries, self.context.vocabulary, misspelt, concepts, nested=self._places
+            entries,
+            self.context.vocabulary,
+            misspelt,
+            nested=self._places,
+            concept_specs=concepts,
         )
         self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
         self._dated_kinds = {

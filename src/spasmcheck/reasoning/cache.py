@@ -8,7 +8,9 @@ directory — the data files (knowledge base, policy, language data) as their va
 in plain form, keyed by their model and the SHA-256 of each file
 (:mod:`spasmcheck.knowledge.validated`; files without a model as parsed data,
 :mod:`spasmcheck.knowledge.parsed`), the stems, word → stem
-(:func:`spasmcheck.language.tokens.known_stems`), and the build's phrases as tokens
+(:func:`spasmcheck.language.tokens.known_stems`), the text parser's lexicons ready-made
+(:func:`spasmcheck.language.lexicon.known_tables`, whose phrases a start then never tokenises),
+and the build's other phrases as tokens
 (:func:`spasmcheck.language.tokens.known_phrases`) — under a key made of the package version, the
 stemmer's code and a hash of every source and data file of the package, and handed back on
 the next start. The engine itself is built anew every time, from objects checked field by field
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
 # edited rule never meets a table made by older code.
 CACHE_KEY_SUFFIXES = (".py", ".yaml", ".yml", ".gz")
 STEMMER_FILES = ("among.py", "basestemmer.py", "english_stemmer.py")
-FORMAT = 4
+FORMAT = 5
 MAX_WORD = 100  # tokens are words; anything longer did not come from the stemmer
 MAX_PHRASE = 1_000  # characters of a phrase of the knowledge base or the language rules
 MAX_ENTRIES = 1_000_000
@@ -124,13 +126,15 @@ def cache_dir() -> Path:
 @dataclass(frozen=True)
 class Saved:
     """What a cache file holds: stems, the build's phrases as tokens (keys and words), parsed
-    files by the hash of their content, and validated files in plain form by their model and
-    the hash of their content (:mod:`spasmcheck.knowledge.validated`)."""
+    files by the hash of their content, validated files in plain form by their model and
+    the hash of their content (:mod:`spasmcheck.knowledge.validated`), and the text parser's
+    lexicons ready-made by the hash of their inputs (:mod:`spasmcheck.language.lexicon`)."""
 
     stems: dict[str, str] = field(default_factory=dict)
     files: dict[str, Any] = field(default_factory=dict)
     phrases: dict[str, list[list[str]]] = field(default_factory=dict)
     models: dict[str, Any] = field(default_factory=dict)
+    lexicons: dict[str, Any] = field(default_factory=dict)
 
 
 def _stems(value: object) -> dict[str, str] | None:
@@ -183,6 +187,15 @@ def _models(value: object) -> dict[str, Any] | None:
     return value
 
 
+def _lexicons(value: object) -> dict[str, Any] | None:
+    """Input hashes; each value is checked against a lexicon's shape when it is used."""
+    if not isinstance(value, dict):
+        return None
+    if not all(isinstance(key, str) and HASH.fullmatch(key) for key in value):
+        return None
+    return value
+
+
 def read_cache(path: Path) -> Saved:
     """What ``path`` holds; nothing for a missing, unreadable or odd file."""
     try:
@@ -193,9 +206,10 @@ def read_cache(path: Path) -> Saved:
         return Saved()
     stems, files = _stems(data.get("stems")), _files(data.get("files"))
     phrases, models = _phrases(data.get("phrases")), _models(data.get("models"))
-    if stems is None or files is None or phrases is None or models is None:
+    lexicons = _lexicons(data.get("lexicons"))
+    if stems is None or files is None or phrases is None or models is None or lexicons is None:
         return Saved()
-    return Saved(stems, files, phrases, models)
+    return Saved(stems, files, phrases, models, lexicons)
 
 
 def _plain(data: Any) -> bool:
@@ -220,6 +234,7 @@ def write_cache(path: Path, saved: Saved) -> None:
             "files": saved.files,
             "phrases": saved.phrases,
             "models": saved.models,
+            "lexicons": saved.lexicons,
         }
         json.dump(document, out, ensure_ascii=False, sort_keys=True)
     os.replace(out.name, path)
@@ -259,6 +274,7 @@ class _Primed:
     models_before: frozenset[str]
     stems_before: frozenset[str]
     phrases_before: frozenset[str]
+    lexicons_before: frozenset[str]
     phrases_remembered: int  # how many phrases' tokens were known once the file's were taken
 
 
@@ -299,6 +315,11 @@ def prime() -> None:
     validated.remember(saved.models)
     remember_stems(saved.stems)
     remember_phrases(saved.phrases)
+    # (imported once the stems and files are handed over: it folds words at import)
+    from spasmcheck.language import lexicon
+
+    lexicons_before = frozenset(lexicon.known_tables())
+    lexicon.remember_tables(saved.lexicons)
     _primed[:] = [
         _Primed(
             path,
@@ -307,6 +328,7 @@ def prime() -> None:
             models_before,
             stems_before,
             phrases_before,
+            lexicons_before,
             phrase_count(),
         )
     ]
@@ -325,6 +347,8 @@ def _load_cached_engine(build: Callable[[], Engine]) -> Engine:
     from spasmcheck.language.tokens import known_phrases, known_stems, phrase_count
 
     prime()
+    from spasmcheck.language import lexicon
+
     primed = _primed.pop()
     saved, path = primed.saved, primed.path
     engine = build()
@@ -332,12 +356,15 @@ def _load_cached_engine(build: Callable[[], Engine]) -> Engine:
         w: s for w, s in known_stems().items() if w in saved.stems or w not in primed.stems_before
     }
     # (copied only when the build tokenised a phrase the file did not have: never on a warm
-    # start, where the copy was 6 ms)
+    # start, where the copy was 6 ms). The phrases of the lexicons built here are left out:
+    # the lexicons' tables are kept whole, and a cached start never tokenises them again (a
+    # phrase that something else needs too is tokenised on the next start, and saved then).
+    own = lexicon.own_phrases()
     phrases = (
         {
             p: tokens
             for p, tokens in known_phrases().items()
-            if p in saved.phrases or p not in primed.phrases_before
+            if (p in saved.phrases or p not in primed.phrases_before) and p not in own
         }
         if phrase_count() > primed.phrases_remembered
         else saved.phrases
@@ -352,9 +379,16 @@ def _load_cached_engine(build: Callable[[], Engine]) -> Engine:
         for key, form in validated.known().items()
         if key in saved.models or key not in primed.models_before
     }
+    lexicons = {
+        key: table
+        for key, table in lexicon.known_tables().items()
+        if key in saved.lexicons or key not in primed.lexicons_before
+    }
     grew = len(stems) > len(saved.stems) or len(files) > len(saved.files)
-    # (a form refused as not of its model's shape is replaced by the file's validated one)
-    if grew or len(phrases) > len(saved.phrases) or models != saved.models:
+    grew = grew or len(phrases) > len(saved.phrases)
+    # (a form or a table refused as not of its shape is replaced by the one built from the
+    # files)
+    if grew or models != saved.models or lexicons != saved.lexicons:
         with contextlib.suppress(OSError):
-            write_cache(path, Saved(stems, files, phrases, models))
+            write_cache(path, Saved(stems, files, phrases, models, lexicons))
     return engine
