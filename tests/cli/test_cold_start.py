@@ -32,9 +32,13 @@ models = [schema.ConditionFile, schema.FindingFile, schema.RedFlagFile, schema.C
           context._RuleFile, context.ContextRule, parser._AttributeFile, parser._HpoFile,
           parser._OnsetFile, parser._WhoseFile, parser._FillerFile]
 import os
+from spasmcheck.cli.main import default_engine
+lexicon = default_engine().parser.lexicon
 print(json.dumps({"modules": sorted(sys.modules), "key": [data_digest()],
                   "blas": [os.environ.get("OPENBLAS_NUM_THREADS", "")],
-                  "built": [m.__name__ for m in models if m.__pydantic_complete__]}),
+                  "built": [m.__name__ for m in models if m.__pydantic_complete__],
+                  "phrases": [str(tokens.phrase_count())],
+                  "unread": [str(len(lexicon._unread))]}),
       file=sys.stderr)
 """
 
@@ -43,6 +47,9 @@ NOT_FOR_ASSESS = (
     "importlib.metadata",  # pydantic's plugin loader, when it builds a validator
     "yaml",  # every data file comes from the cache
     "snowballstemmer",  # and every stem the build and the language modules need
+    "importlib.resources",  # the package's files are found as a folder
+    "tempfile",  # (imported by importlib.resources; the cache is not written again)
+    "zipfile",
     "fastapi",
     "starlette",
     "uvicorn",
@@ -86,6 +93,11 @@ def test_a_cached_assess_builds_no_validator_and_imports_only_the_engine(tmp_pat
     ]
     assert loaded == []
     assert second["blas"] == ["1"]  # one assessment: no pool of BLAS threads
+    # the text parser's lexicons come ready-made: none of their 14,000 phrases is tokenised
+    # (their tokens are not even read), and a first word's phrases are decoded only when a
+    # text holds the word
+    assert int(second["phrases"][0]) < 2_000
+    assert int(second["unread"][0]) > 1_000
 
 
 def test_a_blas_setting_of_the_user_s_own_wins(tmp_path: Path) -> None:
@@ -159,3 +171,31 @@ def test_the_typer_application_is_found_where_it_was() -> None:
 
     assert isinstance(spasmcheck.cli.app, typer.Typer)
     assert cli_main.app is spasmcheck.cli.app is spasmcheck.cli.commands.app
+
+
+@pytest.mark.parametrize(
+    "package", ["spasmcheck", "spasmcheck.knowledge.data", "spasmcheck.language.data"]
+)
+def test_a_package_s_files_are_found_as_importlib_finds_them(package: str) -> None:
+    from importlib import resources
+
+    from spasmcheck._lazy import package_files
+
+    assert package_files(package) == resources.files(package)
+
+
+def test_a_zipped_package_s_files_are_read_through_importlib(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    from spasmcheck._lazy import package_files
+
+    archive = tmp_path / "zipped.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("zippedpkg/__init__.py", "")
+        out.writestr("zippedpkg/data.txt", "inside the zip")
+    monkeypatch.syspath_prepend(str(archive))
+    monkeypatch.delitem(sys.modules, "zippedpkg", raising=False)
+    assert (package_files("zippedpkg") / "data.txt").read_text() == "inside the zip"
+    sys.modules.pop("zippedpkg", None)

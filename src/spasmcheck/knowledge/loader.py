@@ -13,14 +13,13 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ValidationError
 
+from spasmcheck._lazy import package_files
 from spasmcheck.knowledge.ids import FINDINGS as NAMED_FINDINGS
 from spasmcheck.knowledge.ids import GROUPS as NAMED_GROUPS
 from spasmcheck.knowledge.parsed import YamlError
@@ -48,6 +47,9 @@ from spasmcheck.knowledge.schema import (
     TriageLevel,
 )
 from spasmcheck.knowledge.validated import validated
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 DATA_PACKAGE = "spasmcheck.knowledge.data"
 
@@ -138,7 +140,7 @@ class KnowledgeBase:
 
 
 def _data_root() -> Traversable:
-    return resources.files(DATA_PACKAGE)
+    return package_files(DATA_PACKAGE)
 
 
 def _yaml_files(folder: Traversable) -> Iterator[Traversable]:

@@ -17,11 +17,11 @@ import string
 from collections.abc import Iterator
 from enum import StrEnum
 from functools import cache
-from importlib import resources
 from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from spasmcheck._lazy import package_files
 from spasmcheck.knowledge.parsed import YamlError
 from spasmcheck.knowledge.schema import Category, Citation, Citations, Identifier, TriageLevel
 from spasmcheck.knowledge.validated import validated
@@ -462,7 +462,7 @@ def validate_policy(raw: bytes, model: type[P], label: str) -> tuple[P | None, l
 
 
 def _packaged(name: str, model: type[P]) -> P:
-    entry = resources.files(POLICY_PACKAGE) / POLICY_FOLDER / name
+    entry = package_files(POLICY_PACKAGE) / POLICY_FOLDER / name
     label = f"{POLICY_FOLDER}/{name}"
     if not entry.is_file():
         raise PolicyError(f"{label}: missing")

@@ -32,7 +32,13 @@ from spasmcheck.language.concepts import (
     canonical,
     compile_concept,
 )
-from spasmcheck.language.tokens import Token, english_words, fold, phrase_keys, phrase_tokens
+from spasmcheck.language.tokens import (
+    Token,
+    english_words,
+    fold,
+    phrase_count,
+    phrase_tokens,
+)
 from spasmcheck.language.wordlists import word_lists
 
 MIN_FUZZY_LENGTH = 6
@@ -98,9 +104,19 @@ Candidates = list[tuple[tuple[str, ...], str]]
 # ones the build cache handed over and the ones built since, while recording.
 _TABLES: dict[str, Any] = {}
 _RECORDING = [False]
-# The phrases the lexicons built here tokenised: with the tables kept, a cached start never
-# needs their tokens again, so the build cache leaves them out of its phrase table.
+# The phrases first tokenised by a lexicon built here (not read by anything else before):
+# with the tables kept, a cached start never needs their tokens, so the build cache leaves
+# them out of its phrase table.
 _OWN_PHRASES: set[str] = set()
+
+
+def _own_tokens(phrase: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`phrase_tokens`, noting a phrase tokenised for the first time as the lexicons'."""
+    before = phrase_count()
+    found = phrase_tokens(phrase)
+    if phrase_count() > before:
+        _OWN_PHRASES.add(phrase)
+    return found
 
 
 def remember_tables(table: dict[str, Any]) -> None:
@@ -201,38 +217,38 @@ class Lexicon:
 
     def _build(self) -> None:
         entries, extra_vocabulary, misspellings, compiled, _, specs = self._inputs
+        tokens_of = _own_tokens if _RECORDING[0] else phrase_tokens
         by_first: dict[str, Candidates] = defaultdict(list)
         vocabulary: set[str] = {fold(w) for w in extra_vocabulary}
         surface_words: set[str] = set()
         for phrase, finding_id in entries:
-            keys = phrase_keys(phrase)
+            keys, written = tokens_of(phrase)
             if not keys:
                 continue
             vocabulary.update(keys)
             keys = tuple(canonical(keys))
             by_first[keys[0]].append((keys, finding_id))
-            surface_words.update(phrase_tokens(phrase)[1])
+            surface_words.update(written)
         # Listed misspellings match as phrases, but their words stay open to correction:
         # "swolen" in "swolen ankle" must not stop "calf is swolen" reading as "swollen".
         for phrase, finding_id in misspellings:
-            keys = tuple(canonical(phrase_keys(phrase)))
+            keys = tuple(canonical(tokens_of(phrase)[0]))
             if keys:
                 by_first[keys[0]].append((keys, finding_id))
         for candidates in by_first.values():
             candidates.sort(key=lambda item: -len(item[0]))
         self._by_first = dict(by_first)
         self._unread = {}
+        if tokens_of is _own_tokens:  # the phrases compile_concept reads, tokenised first here
+            for _, groups, _ in specs:
+                for group in groups:
+                    _own_tokens(group.replace("|", " "))
+                    for alternative in group.split("|"):
+                        _own_tokens(alternative.strip())
         concepts = (
             *compiled,
             *(compile_concept(finding_id, groups, denies) for finding_id, groups, denies in specs),
         )
-        if _RECORDING[0]:
-            _OWN_PHRASES.update(phrase for phrase, _ in entries)
-            _OWN_PHRASES.update(phrase for phrase, _ in misspellings)
-            for _, groups, _ in specs:
-                for group in groups:
-                    _OWN_PHRASES.add(group.replace("|", " "))
-                    _OWN_PHRASES.update(a.strip() for a in group.split("|"))
         self._concepts = ConceptMatcher(concepts)
         vocabulary.update(self._concepts.vocabulary)
         # The concepts' words as written, so "elefant" can be corrected to "elephant".

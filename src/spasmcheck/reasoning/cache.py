@@ -42,15 +42,16 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from spasmcheck._lazy import package_files
 from spasmcheck._version import __version__
 from spasmcheck.knowledge import parsed, validated
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from spasmcheck.reasoning.engine import Engine
 
 # Everything the stems depend on: the code as well as the data, so that a new release or an
@@ -110,7 +111,7 @@ def _stemmer_code() -> bytes:
 def data_digest() -> str:
     digest = hashlib.sha256(__version__.encode())
     digest.update(_stemmer_code())
-    for entry in _walk(resources.files("spasmcheck")):
+    for entry in _walk(package_files("spasmcheck")):
         digest.update(entry.name.encode())
         digest.update(entry.read_bytes())
     return digest.hexdigest()[:16]
