@@ -139,3 +139,28 @@ def test_seed_section_must_exist(tmp_path: Path) -> None:
     )
     _, problems = collect(broken)
     assert any("no section 'Made Up'" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "shared"),
+    [("At  Night", True), ("cramping", True), ("charley horses", False), ("", False)],
+)
+def test_a_phrase_may_mean_one_finding_only(tmp_path: Path, phrase: str, shared: bool) -> None:
+    """Case and spacing aside, two findings never share a phrase; each one shared is named
+    where it occurs, after the first finding that has it."""
+    broken = tmp_path / "kb"
+    shutil.copytree(TINY_KB, broken)
+    findings = broken / "findings" / "findings.yaml"
+    text = findings.read_text(encoding="utf-8")
+    extra = f', "{phrase}"' if phrase else ""
+    findings.write_text(
+        text.replace("synonyms: [neutral thing]", f"synonyms: [neutral thing{extra}]"),
+        encoding="utf-8",
+    )
+    kb, problems = collect(broken)
+    expected = [
+        f"findings/findings.yaml: finding neutral: phrase {phrase!r} already means finding "
+        f"{'at_night' if 'ight' in phrase else 'cramp'!r}"
+    ]
+    assert problems == (expected if shared else [])
+    assert (kb is None) is shared
