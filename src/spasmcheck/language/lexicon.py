@@ -175,7 +175,8 @@ class Lexicon:
         # (issue 16 item 8: a fifth of building the parser)
         self._delete_index: dict[str, set[str]] | None = None
         self._corrections: dict[str, str | None] = {}
-        key = self._key() if not self._inputs[3] else None
+        # (no key where no table is kept or remembered: the server, a start without the cache)
+        key = self._key() if not self._inputs[3] and (_TABLES or _RECORDING[0]) else None
         self._table_key = key
         table = _TABLES.get(key) if key is not None else None
         if table is not None:
