@@ -340,16 +340,6 @@ def _check_references(
             if bad := cited(advice.cite):
                 problems.extend(f"{label}: {where}: advice #{index}: {p}" for p in bad)
 
-    # Whether any phrase means two findings, found at once (12,000 phrases: looking word by
-    # word took a third of this check on a cold start, issue 16 item 8); each is then
-    # written out where it occurs.
-    owners = [f.id for _, f in findings for _ in (*f.synonyms, *f.misspellings)]
-    keys = [
-        " ".join(phrase.lower().split())
-        for _, f in findings
-        for phrase in (*f.synonyms, *f.misspellings)
-    ]
-    shared_phrases = len(set(zip(keys, owners, strict=True))) != len(set(keys))
     phrase_owner: dict[str, str] = {}
     for label, finding in findings:
         where = f"finding {finding.id}"
@@ -358,8 +348,6 @@ def _check_references(
         for implied in finding.implies:
             if implied not in finding_ids:
                 problems.append(f"{label}: {where}: implies unknown finding {implied!r}")
-        if not shared_phrases:
-            continue
         for phrase in (*finding.synonyms, *finding.misspellings):
             key = " ".join(phrase.lower().split())
             owner = phrase_owner.setdefault(key, finding.id)
