@@ -164,3 +164,9 @@ def test_new_words_do_not_grow_the_stem_table_without_limit(
     assert len(tokens._STEMS) == 50
     assert tokens.fold("zorblat499ing") == "zorblat499"
     tokens.fold.cache_clear()
+
+
+def test_a_sharp_pain_in_the_head_is_not_a_clear_mind(engine: Engine) -> None:
+    """The mind's denial ("her mind is sharp") once spanned "my head, sharp piercing pain"."""
+    found = engine.parser.parse("something stabbed me in the top of my head, sharp piercing pain")
+    assert not [m for m in found if m.finding_id == "confusion"]

@@ -46,6 +46,17 @@ CLAUSE_BREAKS = (
 COMMA_CLAUSE_STARTERS = frozenset(fold(w) for w in CLAUSE_STARTERS) | frozenset(
     fold(w) for w in ("and", "then", "which", "since", "after", "before", "while", "because")
 )
+# ", the worst pain I've ever felt", ", the most painful thing": a superlative set beside what
+# it describes is not a new clause ("it felt like something stabbed the top of my head, the
+# worst pain of my life" is one headache).
+_THE = fold("the")
+_SUPERLATIVES = frozenset(fold(w) for w in ("worst", "most"))
+
+
+def _superlative_apposition(keys: Sequence[str], at: int) -> bool:
+    return keys[at] == _THE and at + 1 < len(keys) and keys[at + 1] in _SUPERLATIVES
+
+
 # Words matched as one ("her" is "my", "wouldn't" is "didn't"), in the lexicon's phrases and
 # in concepts alike: each folded word → the folded first word of its class
 # (language/data/word_lists.yaml, ``match_classes``).
@@ -131,7 +142,12 @@ class ConceptMatcher:
             i
             for i, k in enumerate(keys)
             if k in CLAUSE_BREAKS
-            or (k == "," and i + 1 < len(keys) and keys[i + 1] in COMMA_CLAUSE_STARTERS)
+            or (
+                k == ","
+                and i + 1 < len(keys)
+                and keys[i + 1] in COMMA_CLAUSE_STARTERS
+                and not _superlative_apposition(keys, i + 1)
+            )
         ]
         same = canonical(keys)
         for end in [*breaks, len(keys)]:
