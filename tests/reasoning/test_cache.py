@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import pickle
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -249,3 +250,19 @@ def test_a_spoilt_lexicon_table_is_built_again(
         assert json.loads(path.read_text(encoding="utf-8"))["lexicons"][key] == good
     else:
         assert not second.parser.lexicon._unread  # built from its inputs
+
+
+def test_ready_made_phrases_are_decoded_safely_by_threads(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first word's phrases are decoded on first use: threads that meet it at once all find
+    them (the library's engine may serve several threads)."""
+    first = cache.load_cached_engine(build)
+    _fresh_process(monkeypatch)
+    ready = cache.load_cached_engine(build).parser.lexicon
+    eager = Engine(first.kb).parser.lexicon
+    words = sorted(ready._unread)
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(ready._candidates, words * 4))
+    assert found == [eager._candidates(word) for word in words * 4]
+    assert not ready._unread
