@@ -358,15 +358,17 @@ class Lexicon:
         found = self._by_first.get(first)
         if found is not None:
             return found
-        raw = self._unread.pop(first, None)
-        if raw is None:
-            return []
+        raw = self._unread.get(first)
+        if raw is None:  # no phrase starts with it, or another thread has just decoded them
+            return self._by_first.get(first, [])
         try:
             found = _candidates(first, raw)
         except BadTable:
             self._from_inputs()
             return self._by_first.get(first, [])
+        # (kept before it leaves the unread ones: a thread that finds neither cannot exist)
         self._by_first[first] = found
+        self._unread.pop(first, None)
         return found
 
     def _nested_candidates(self, first: str) -> Candidates:
