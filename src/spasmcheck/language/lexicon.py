@@ -167,7 +167,8 @@ class Lexicon:
         self._nested = frozenset(self._inputs[4])
         self._nested_by_first: dict[str, Candidates] = {}
         # first word → its phrases, longest first; ``_unread`` holds a ready-made table's
-        # phrases still as JSON text, decoded when a text first holds their first word
+        # phrases still as text (a line each: the words, a tab, the finding id), decoded when
+        # a text first holds their first word
         self._by_first: dict[str, Candidates] = {}
         self._unread: dict[str, str] = {}
         self._surface: frozenset[str] | str = frozenset()
@@ -178,13 +179,12 @@ class Lexicon:
         # (no key where no table is kept or remembered: the server, a start without the cache)
         key = self._key() if not self._inputs[3] and (_TABLES or _RECORDING[0]) else None
         self._table_key = key
-        table = _TABLES.get(key) if key is not None else None
-        if table is not None:
+        if key is not None and (table := _TABLES.get(key)) is not None:
             try:
                 self._take(table)
                 return
             except BadTable:
-                del _TABLES[key]  # type: ignore[arg-type]
+                del _TABLES[key]
         self._build()
         if key is not None and _RECORDING[0]:
             table = self._table()
@@ -320,8 +320,10 @@ class Lexicon:
         self._surface = surface
 
     def _read_all(self) -> None:
-        for first in list(self._unread):
-            self._candidates(first)
+        """Decode every first word's phrases (:class:`BadTable` for any not of its shape)."""
+        for first, text in self._unread.items():
+            self._by_first[first] = _candidates(first, text)
+        self._unread = {}
         _ = self.surface_words
 
     def _same_tables(self, other: Lexicon) -> bool:
