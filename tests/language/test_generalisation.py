@@ -151,6 +151,31 @@ def test_kb_check_names_a_phrase_that_clashes_once_stemmed() -> None:
     assert "a_clash" in problems and "once stemmed" in problems
 
 
+def test_kb_check_names_a_phrase_a_finding_lists_twice() -> None:
+    """ "she couldn't breathe" is "he can't breathe" through the match classes: a copy."""
+    from spasmcheck.knowledge.schema import Finding
+    from spasmcheck.language.check import language_problems
+
+    kb = load_knowledge_base()
+    first = kb.findings[0]
+    copied = Finding.model_validate(
+        {
+            **first.model_dump(),
+            "id": "a_copy",
+            "synonyms": ["he can't breathe", "she couldn't breathe"],
+            "misspellings": [],
+        }
+    )
+    patched = dataclasses.replace(kb, findings=(*kb.findings, copied))
+    problems = [p for p in language_problems(patched) if p.startswith("finding a_copy:")]
+    assert problems == [
+        'finding a_copy: phrase "she couldn\'t breathe" reads the same as its phrase '
+        '"he can\'t breathe" once normalised (a copy: the match classes, the stems and the '
+        "spelling table already make them one)"
+    ]
+    assert [p for p in language_problems(kb) if "a copy" in p] == []
+
+
 def test_new_words_do_not_grow_the_stem_table_without_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -3,7 +3,9 @@
 The knowledge layer validates each file on its own; what only the language layer can see is
 checked here, after normalisation and stemming:
 
-* no two findings share a phrase once stemmed ("cramping" and "cramps" are one phrase);
+* no two findings share a phrase once stemmed ("cramping" and "cramps" are one phrase), and
+  no finding lists one phrase twice once normalised ("he can't" and "she couldn't" are one
+  phrase through the match classes);
 * every concept and denial compiles to word groups that are not empty;
 * every phrase of ``data/hpo_synonyms.yaml`` belongs to a finding that still exists and
   still carries that HPO id;
@@ -15,7 +17,7 @@ checked here, after normalisation and stemming:
 from __future__ import annotations
 
 from spasmcheck.knowledge.loader import KnowledgeBase
-from spasmcheck.language.concepts import compile_concept
+from spasmcheck.language.concepts import canonical, compile_concept
 from spasmcheck.language.parser import _attributes, _onset, hpo_terms
 from spasmcheck.language.tokens import phrase_keys
 from spasmcheck.language.wordlists import word_list_problems, word_lists
@@ -27,11 +29,20 @@ def language_problems(kb: KnowledgeBase) -> list[str]:
     problems: list[str] = word_list_problems()
     owner: dict[tuple[str, ...], str] = {}
     for finding in kb.findings:
+        own: dict[tuple[str, ...], str] = {}
         for phrase in (*finding.synonyms, *finding.misspellings):
             keys = phrase_keys(phrase)
             if not keys:
                 problems.append(f"finding {finding.id}: phrase {phrase!r} has no words")
                 continue
+            same = tuple(canonical(keys))
+            copied = own.setdefault(same, phrase)
+            if copied != phrase:
+                problems.append(
+                    f"finding {finding.id}: phrase {phrase!r} reads the same as its phrase "
+                    f"{copied!r} once normalised (a copy: the match classes, the stems and the "
+                    "spelling table already make them one)"
+                )
             first = owner.setdefault(keys, finding.id)
             if first != finding.id:
                 problems.append(
