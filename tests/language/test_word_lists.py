@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from spasmcheck.knowledge.loader import KnowledgeBase
@@ -64,13 +66,9 @@ def test_kb_check_names_an_unknown_finding_in_the_word_lists(
 ) -> None:
     from spasmcheck.language import check
 
-    lists = word_lists()
-    lexicon_words = lists.lexicon.model_copy(
-        update={"one_side_readings": {"weakness_one_sid": "weakness"}}
-    )
-    monkeypatch.setattr(
-        check, "word_lists", lambda: lists.model_copy(update={"lexicon": lexicon_words})
-    )
+    lists = word_lists()  # (frozen dataclasses, not pydantic models: issue 16 item 8)
+    lexicon_words = replace(lists.lexicon, one_side_readings={"weakness_one_sid": "weakness"})
+    monkeypatch.setattr(check, "word_lists", lambda: replace(lists, lexicon=lexicon_words))
     assert "language/data/word_lists.yaml: unknown finding 'weakness_one_sid'" in (
         language_problems(kb)
     )
@@ -113,3 +111,49 @@ def test_a_medicine_name_is_not_a_dropped_g() -> None:
 
     assert phrase_keys("statin") != phrase_keys("state")
     assert phrase_keys("twitchin") == phrase_keys("twitching")
+
+
+# Each language data file, the model that validates it (spasmcheck.language.schema) and the
+# frozen dataclass the parser reads it as.
+PLAIN_FILES = [
+    ("normalise.yaml", "_NormalisationFile", "spasmcheck.language.tokens", "_Normalisation"),
+    ("word_lists.yaml", "WordLists", "spasmcheck.language.wordlists", "WordLists"),
+    ("context_rules.yaml", "_RuleFile", "spasmcheck.language.context", "_Rules"),
+    ("attributes.yaml", "_AttributeFile", "spasmcheck.language.parser", "_AttributeFile"),
+    ("hpo_synonyms.yaml", "_HpoFile", "spasmcheck.language.parser", "_HpoFile"),
+    ("onset.yaml", "_OnsetFile", "spasmcheck.language.parser", "_OnsetFile"),
+    ("whose_and_when.yaml", "_WhoseFile", "spasmcheck.language.parser", "_WhoseFile"),
+    ("fillers.yaml", "_FillerFile", "spasmcheck.language.parser", "_FillerFile"),
+]
+
+
+@pytest.mark.parametrize(("file", "model", "module", "kind"), PLAIN_FILES)
+def test_each_file_is_read_as_the_dataclass_its_model_validates(
+    file: str, model: str, module: str, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser reads the language files as frozen dataclasses made from the validated
+    plain form (issue 16 item 8): the same values with the cache and without, a form of
+    another shape is never taken, and a bad file is still refused by its model."""
+    import importlib
+
+    from pydantic import ValidationError
+
+    from spasmcheck.knowledge import validated
+    from spasmcheck.knowledge.parsed import load_yaml
+    from spasmcheck.language import schema
+    from spasmcheck.language.data import read_data
+
+    monkeypatch.setattr(validated, "_FORMS", {})
+    monkeypatch.setattr(validated, "_RECORDING", [True])
+    dataclass = getattr(importlib.import_module(module), kind)
+    raw = read_data(file)
+    name = f"spasmcheck.language.schema.{model}"
+    fresh = validated.checked(raw, name, dataclass)
+    form = getattr(schema, model).model_validate(load_yaml(raw)).model_dump(mode="json")
+    assert validated.known() == {f"{name}:{validated.content_key(raw)}": form}
+    assert validated.checked(raw, name, dataclass) == fresh  # from the remembered form
+    spoilt = {**form, next(iter(form)): 12345}
+    monkeypatch.setattr(validated, "_FORMS", {f"{name}:{validated.content_key(raw)}": spoilt})
+    assert validated.checked(raw, name, dataclass) == fresh  # refused, the file validated again
+    with pytest.raises(ValidationError):
+        validated.checked(b"unknown_key: 1\n", name, dataclass)

@@ -15,24 +15,33 @@ cache folder, so it is read as untrusted: :func:`construct` checks every value a
 field's type (strings, numbers, enum members, lists, nested models) and refuses anything else,
 and a refused entry is validated from the file's bytes instead. Only models whose fields it
 can check that way are remembered (:class:`Unsupported` for the others).
+
+:func:`checked` goes one step further, for data that is read as plain frozen dataclasses (the
+language layer's files): the pydantic model that validates the file is named, not imported, and
+the process imports it (and pydantic) only when there is no remembered form to take — a cached
+start imports neither. The dataclass is always built from the validated plain form, checked
+the same way, so a start with the cache and one without read the very same objects.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import importlib
+import sys
 import types
 import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel
-
 from spasmcheck.knowledge.parsed import content_key, forget, load_yaml
 
 if TYPE_CHECKING:
     import yaml
+    from pydantic import BaseModel
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
+D = TypeVar("D")
 Convert = Callable[[Any], Any]
 
 # model key:content hash → the validated file as plain JSON data
@@ -40,7 +49,7 @@ _FORMS: dict[str, Any] = {}
 # Whether validating a file also remembers its plain form: only in a process that will save
 # them (the command line's cache turns it on); the server and the tests just validate.
 _RECORDING = [False]
-_PLANS: dict[type[BaseModel], Convert] = {}
+_PLANS: dict[type, Convert] = {}
 
 
 class Unsupported(TypeError):
@@ -80,9 +89,63 @@ def validated(raw: bytes, model: type[M], loader: type[yaml.SafeLoader] | None =
     return result
 
 
+def checked(
+    raw: bytes, schema: str, kind: type[D], loader: type[yaml.SafeLoader] | None = None
+) -> D:
+    """The YAML document ``raw`` validated by the pydantic model ``schema`` (its dotted name:
+    module and class), as the frozen dataclass ``kind`` made from the validated plain form.
+
+    The model is imported only when no remembered form of the file is at hand (or the one at
+    hand is not ``kind``'s shape): a cached start imports neither it nor pydantic. Raises
+    :class:`~spasmcheck.knowledge.parsed.YamlError` and pydantic's ``ValidationError`` as
+    :func:`validated` does; :class:`Unsupported` or :class:`BadForm` when ``kind`` does not
+    match the model (a mistake in the code, never in the data)."""
+    content = content_key(raw)
+    key = f"{schema}:{content}"
+    form = _FORMS.get(key)
+    if form is not None:
+        try:
+            return _dataclass_plan(kind)(form)  # type: ignore[no-any-return]
+        except BadForm:
+            del _FORMS[key]  # not what the file validates to: validate the file itself
+    module, _, name = schema.rpartition(".")
+    model: type[BaseModel] = getattr(importlib.import_module(module), name)
+    form = model.model_validate(load_yaml(raw, loader)).model_dump(mode="json")
+    result = _dataclass_plan(kind)(form)
+    if _RECORDING[0]:
+        _FORMS[key] = form
+        forget(content)  # the plain form replaces the parsed file
+    return result  # type: ignore[no-any-return]
+
+
+def _dataclass_plan(kind: type) -> Convert:
+    """How to check a plain form against the frozen dataclass ``kind`` and build it: every
+    field present (no more), each value of its field's type."""
+    plan = _PLANS.get(kind)
+    if plan is not None:
+        return plan
+    if not dataclasses.is_dataclass(kind):
+        raise Unsupported(f"{kind.__qualname__}: not a dataclass")
+    hints = typing.get_type_hints(kind)
+    fields = [f for f in dataclasses.fields(kind) if f.init]
+    converters = [(f.name, _converter(hints[f.name])) for f in fields]
+    names = frozenset(f.name for f in fields)
+    bad = f"not a {kind.__qualname__}"
+
+    def build(data: Any) -> Any:
+        if type(data) is not dict or data.keys() != names:
+            raise BadForm(bad)
+        return kind(**{name: convert(data[name]) for name, convert in converters})
+
+    _PLANS[kind] = build
+    return build
+
+
 def _same(a: Any, b: Any) -> bool:
     """Equal, and of the same types all the way down (``1 == 1.0 == True``, and a member of a
     string enum equals its value)."""
+    from pydantic import BaseModel
+
     if type(a) is not type(b):
         return False
     if isinstance(a, BaseModel):
@@ -299,7 +362,11 @@ def _converter(hint: Any) -> Convert:
         return _none
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return _enum(hint)
-    if isinstance(hint, type) and issubclass(hint, BaseModel):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _dataclass_plan(hint)
+    # (a model only where pydantic was imported: the language layer's dataclasses never need it)
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and isinstance(hint, type) and issubclass(hint, pydantic.BaseModel):
         return _plan(hint)
     if origin in (typing.Union, types.UnionType):
         kinds = [a for a in args if a is not type(None)]

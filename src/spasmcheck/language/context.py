@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from spasmcheck.knowledge.validated import validated
+from spasmcheck.knowledge.validated import checked
 from spasmcheck.language.data import read_data
+from spasmcheck.language.rule_kinds import Direction as Direction
+from spasmcheck.language.rule_kinds import RuleCategory as RuleCategory
 from spasmcheck.language.tokens import SENTENCE_END, Token, phrase_keys
 from spasmcheck.language.wordlists import word_lists
 
@@ -32,22 +32,6 @@ from spasmcheck.language.wordlists import word_lists
 class Polarity(StrEnum):
     PRESENT = "present"
     ABSENT = "absent"
-    POSSIBLE = "possible"
-    HISTORICAL = "historical"
-    HYPOTHETICAL = "hypothetical"
-    FAMILY = "family"
-
-
-class Direction(StrEnum):
-    FORWARD = "forward"
-    BACKWARD = "backward"
-    BIDIRECTIONAL = "bidirectional"
-    PSEUDO = "pseudo"
-    TERMINATE = "terminate"
-
-
-class RuleCategory(StrEnum):
-    NEGATED = "negated"
     POSSIBLE = "possible"
     HISTORICAL = "historical"
     HYPOTHETICAL = "hypothetical"
@@ -63,32 +47,31 @@ _POLARITY = {
 }
 
 
-class ContextRule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    """A rule of ``data/context_rules.yaml``, validated by ``language.schema.ContextRule``."""
 
-    literal: str = Field(min_length=1)
+    literal: str
     category: RuleCategory
     direction: Direction
-    max_scope: int | None = Field(default=None, ge=1, le=30)
+    max_scope: int | None = None
 
 
-# The negation inside a denied concept's own words. Made without validation (its values are
-# fixed here): validating would build ContextRule's validator on the first parse, 10 ms of a
-# cold 'spasmcheck assess' (issue 16 item 8).
-_INNER_DENIAL = ContextRule.model_construct(
+# The negation inside a denied concept's own words.
+_INNER_DENIAL = ContextRule(
     literal="not", category=RuleCategory.NEGATED, direction=Direction.FORWARD
 )
 
 
-class _RuleFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    rules: list[ContextRule]
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    rules: tuple[ContextRule, ...]
 
 
 @cache
 def load_rules() -> tuple[ContextRule, ...]:
     raw = read_data("context_rules.yaml")
-    return tuple(validated(raw, _RuleFile).rules)
+    return checked(raw, "spasmcheck.language.schema._RuleFile", _Rules).rules
 
 
 # The scopes and word lists are data: language/data/word_lists.yaml.

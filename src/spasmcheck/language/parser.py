@@ -10,12 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from spasmcheck.knowledge import ids
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import FindingKind
-from spasmcheck.knowledge.validated import validated
+from spasmcheck.knowledge.validated import checked
 from spasmcheck.language.concepts import COMMA_CLAUSE_STARTERS, NEGATIONS
 from spasmcheck.language.context import (
     ContextAnalyser,
@@ -68,35 +66,40 @@ class Mention:
         return item
 
 
-class _Attribute(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    words: list[str] = Field(min_length=1)
-    binds: dict[str, str] = Field(min_length=1)
+# The small files' contents, each validated by the model of the same name in
+# spasmcheck.language.schema (imported only to validate: issue 16 item 8).
+_SCHEMA = "spasmcheck.language.schema."
 
 
-class _AttributeFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    attributes: list[_Attribute]
+@dataclass(frozen=True, slots=True)
+class _Attribute:
+    words: tuple[str, ...]
+    binds: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _AttributeFile:
+    attributes: tuple[_Attribute, ...]
 
 
 @cache
 def _attributes() -> tuple[_Attribute, ...]:
     raw = read_data("attributes.yaml")
-    return tuple(validated(raw, _AttributeFile).attributes)
+    return checked(raw, _SCHEMA + "_AttributeFile", _AttributeFile).attributes
 
 
 # What may follow an attribute for it to end its phrase ("swollen, red and hot").
 _ATTRIBUTE_ENDS = frozenset({",", "and", "or", "to", "too", "now", "as", "like", "again", "also"})
 
 
-class _HpoTerm(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    hpo: str = Field(pattern=r"^HP:\d{7}$")
-    phrases: list[str] = Field(min_length=1)
+@dataclass(frozen=True, slots=True)
+class _HpoTerm:
+    hpo: str
+    phrases: tuple[str, ...]
 
 
-class _HpoFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
+@dataclass(frozen=True, slots=True)
+class _HpoFile:
     findings: dict[str, _HpoTerm]
 
 
@@ -104,7 +107,7 @@ class _HpoFile(BaseModel):
 def hpo_terms() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Finding id → (its HPO id, the phrases taken from that term)."""
     raw = read_data("hpo_synonyms.yaml")
-    terms = validated(raw, _HpoFile).findings
+    terms = checked(raw, _SCHEMA + "_HpoFile", _HpoFile).findings
     return {f: (term.hpo, tuple(term.phrases)) for f, term in terms.items()}
 
 
@@ -118,34 +121,34 @@ def hpo_phrases() -> tuple[tuple[str, str], ...]:
     return tuple((f, phrase) for f, (_, phrases) in hpo_terms().items() for phrase in phrases)
 
 
-class _OnsetFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    sudden: list[str] = Field(min_length=1)
-    applies_to: list[str] = Field(min_length=1)
+@dataclass(frozen=True, slots=True)
+class _OnsetFile:
+    sudden: tuple[str, ...]
+    applies_to: tuple[str, ...]
 
 
 @cache
 def _onset() -> _OnsetFile:
-    return validated(read_data("onset.yaml"), _OnsetFile)
+    return checked(read_data("onset.yaml"), _SCHEMA + "_OnsetFile", _OnsetFile)
 
 
-class _WhoseFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    distant_past: list[str] = Field(min_length=1)
-    present_now: list[str] = Field(min_length=1)
-    others_blood: list[str] = Field(min_length=1)
-    others_not_blood: list[str] = Field(min_length=1)
-    pets: list[str] = Field(min_length=1)
-    happening_before: list[str] = Field(min_length=1)
-    never_triggers: list[str] = Field(min_length=1)
-    first_time_after: list[str] = Field(min_length=1)
-    first_time_reach: int = Field(ge=1, le=10)
-    how_often_after: list[str] = Field(min_length=1)
+@dataclass(frozen=True, slots=True)
+class _WhoseFile:
+    distant_past: tuple[str, ...]
+    present_now: tuple[str, ...]
+    others_blood: tuple[str, ...]
+    others_not_blood: tuple[str, ...]
+    pets: tuple[str, ...]
+    happening_before: tuple[str, ...]
+    never_triggers: tuple[str, ...]
+    first_time_after: tuple[str, ...]
+    first_time_reach: int
+    how_often_after: tuple[str, ...]
 
 
 @cache
 def _whose() -> _WhoseFile:
-    return validated(read_data("whose_and_when.yaml"), _WhoseFile)
+    return checked(read_data("whose_and_when.yaml"), _SCHEMA + "_WhoseFile", _WhoseFile)
 
 
 # Where a clause ends for "whose and when": sentence ends, these words, and a comma before a
@@ -157,15 +160,15 @@ _PAST, _NOW, _BLOOD, _OTHER, _PET = "past", "now", "blood", "other", "pet"
 SUDDEN_ONSET = ids.SUDDEN_ONSET  # checked against the knowledge base by kb check
 
 
-class _FillerFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    fillers: str = Field(min_length=1)
+@dataclass(frozen=True, slots=True)
+class _FillerFile:
+    fillers: str
 
 
 @cache
 def _fillers() -> frozenset[str]:
     raw = read_data("fillers.yaml")
-    words = validated(raw, _FillerFile).fillers.split()
+    words = checked(raw, _SCHEMA + "_FillerFile", _FillerFile).fillers.split()
     # (phrase_keys: the build cache keeps each word's tokens, issue 16 item 8)
     return frozenset(key for word in words for key in phrase_keys(word))
 

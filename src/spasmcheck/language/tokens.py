@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from spasmcheck.knowledge.validated import validated
+from spasmcheck.knowledge.validated import checked
 from spasmcheck.language.data import read_data
 
 _TOKEN = re.compile(r"\n|[wy]/o\b|[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
@@ -39,18 +37,20 @@ class Token:
     end: int
 
 
-class _NormalisationFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    words: dict[str, str] = Field(min_length=1)
+@dataclass(frozen=True, slots=True)
+class _Normalisation:
+    """``data/normalise.yaml``, validated by ``language.schema._NormalisationFile``."""
+
+    words: dict[str, str]
     pairs: dict[str, str]
     unstemmed: frozenset[str]
     suffixes: dict[str, str]
 
 
 @cache
-def _normalisation() -> _NormalisationFile:
+def _normalisation() -> _Normalisation:
     raw = read_data("normalise.yaml")
-    return validated(raw, _NormalisationFile)
+    return checked(raw, "spasmcheck.language.schema._NormalisationFile", _Normalisation)
 
 
 def normalise(text: str) -> str:
