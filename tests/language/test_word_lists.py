@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from spasmcheck.knowledge.loader import KnowledgeBase
@@ -66,9 +64,13 @@ def test_kb_check_names_an_unknown_finding_in_the_word_lists(
 ) -> None:
     from spasmcheck.language import check
 
-    lists = word_lists()  # (frozen dataclasses, not pydantic models: issue 16 item 8)
-    lexicon_words = replace(lists.lexicon, one_side_readings={"weakness_one_sid": "weakness"})
-    monkeypatch.setattr(check, "word_lists", lambda: replace(lists, lexicon=lexicon_words))
+    lists = word_lists()
+    lexicon_words = lists.lexicon.model_copy(
+        update={"one_side_readings": {"weakness_one_sid": "weakness"}}
+    )
+    monkeypatch.setattr(
+        check, "word_lists", lambda: lists.model_copy(update={"lexicon": lexicon_words})
+    )
     assert "language/data/word_lists.yaml: unknown finding 'weakness_one_sid'" in (
         language_problems(kb)
     )
@@ -114,7 +116,7 @@ def test_a_medicine_name_is_not_a_dropped_g() -> None:
 
 
 # Each language data file, the model that validates it (spasmcheck.language.schema) and the
-# frozen dataclass the parser reads it as.
+# record the parser reads it as.
 PLAIN_FILES = [
     ("normalise.yaml", "_NormalisationFile", "spasmcheck.language.tokens", "_Normalisation"),
     ("word_lists.yaml", "WordLists", "spasmcheck.language.wordlists", "WordLists"),
@@ -128,12 +130,12 @@ PLAIN_FILES = [
 
 
 @pytest.mark.parametrize(("file", "model", "module", "kind"), PLAIN_FILES)
-def test_each_file_is_read_as_the_dataclass_its_model_validates(
+def test_each_file_is_read_as_the_record_its_model_validates(
     file: str, model: str, module: str, kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The parser reads the language files as frozen dataclasses made from the validated
-    plain form (issue 16 item 8): the same values with the cache and without, a form of
-    another shape is never taken, and a bad file is still refused by its model."""
+    """The parser reads the language files as records made from the validated plain form
+    (issue 16 item 8): the same values with the cache and without, a form of another shape
+    is never taken, and a bad file is still refused by its model."""
     import importlib
 
     from pydantic import ValidationError
@@ -145,15 +147,16 @@ def test_each_file_is_read_as_the_dataclass_its_model_validates(
 
     monkeypatch.setattr(validated, "_FORMS", {})
     monkeypatch.setattr(validated, "_RECORDING", [True])
-    dataclass = getattr(importlib.import_module(module), kind)
+    record = getattr(importlib.import_module(module), kind)
+    assert record.__model__ == f"spasmcheck.language.schema.{model}"
     raw = read_data(file)
-    name = f"spasmcheck.language.schema.{model}"
-    fresh = validated.checked(raw, name, dataclass)
+    key = f"{record.__model__}:{validated.content_key(raw)}"
+    fresh = validated.validated(raw, record)
     form = getattr(schema, model).model_validate(load_yaml(raw)).model_dump(mode="json")
-    assert validated.known() == {f"{name}:{validated.content_key(raw)}": form}
-    assert validated.checked(raw, name, dataclass) == fresh  # from the remembered form
+    assert validated.known() == {key: form}
+    assert validated.validated(raw, record) == fresh  # from the remembered form
     spoilt = {**form, next(iter(form)): 12345}
-    monkeypatch.setattr(validated, "_FORMS", {f"{name}:{validated.content_key(raw)}": spoilt})
-    assert validated.checked(raw, name, dataclass) == fresh  # refused, the file validated again
+    monkeypatch.setattr(validated, "_FORMS", {key: spoilt})
+    assert validated.validated(raw, record) == fresh  # refused, the file validated again
     with pytest.raises(ValidationError):
-        validated.checked(b"unknown_key: 1\n", name, dataclass)
+        validated.validated(b"unknown_key: 1\n", record)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ValidationError
 
 from spasmcheck._lazy import package_files
 from spasmcheck.knowledge.ids import FINDINGS as NAMED_FINDINGS
@@ -46,14 +45,14 @@ from spasmcheck.knowledge.schema import (
     SourceKind,
     TriageLevel,
 )
-from spasmcheck.knowledge.validated import validated
+from spasmcheck.knowledge.validated import Record, is_validation_error, validated
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 DATA_PACKAGE = "spasmcheck.knowledge.data"
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Record)
 
 
 class KnowledgeBaseError(Exception):
@@ -162,7 +161,9 @@ def _load_file(
     except YamlError as error:
         problems.append(f"{label}: not valid YAML: {error}".replace("\n", " "))
         return None
-    except ValidationError as error:
+    except Exception as error:
+        if not is_validation_error(error):
+            raise
         for item in error.errors():
             where = ".".join(str(part) for part in item["loc"])
             problems.append(f"{label}: {where}: {item['msg']}")

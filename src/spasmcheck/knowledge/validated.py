@@ -1,26 +1,25 @@
-"""Validated data files, remembered in plain form by the hash of their bytes (issue 16 item 8).
+"""Validated data files as plain frozen records, remembered by the hash of their bytes
+(issue 16 item 8).
 
-Validating a data file with its pydantic model is cheap once the model's validator exists, but
-building the validators of the schema, the policy files and the language data took about a
-third of a cold ``spasmcheck assess``. So the models defer building them
-(``defer_build=True``), and :func:`validated` remembers each file's validated result as plain
-JSON data (``model_dump(mode="json")``), keyed by the model and the SHA-256 of the file's bytes.
-The command line's cache (:mod:`spasmcheck.reasoning.cache`) saves that table and hands it back
-through :func:`remember`; the next start builds the same objects from it with
-:func:`construct`, without a validator, so ``assess`` never builds one. ``spasmcheck kb check``
-and a start without the cache validate as before.
+Every data file of the knowledge base, the policy and the language layer is validated by a
+pydantic model (:mod:`spasmcheck.knowledge.models`, :mod:`spasmcheck.language.schema`) —
+unknown keys refused, every field's constraints and the cross-field rules checked — and read by
+the code as a :class:`Record`: a frozen dataclass with the same fields (and the model's
+behaviour: methods, properties), made from the validated file's plain JSON form
+(``model_dump(mode="json")``). :func:`validated` remembers that form, keyed by the model's
+name and the SHA-256 of the file's bytes; the command line's cache
+(:mod:`spasmcheck.reasoning.cache`) saves the table and hands it back through
+:func:`remember`, and the next start builds the same records from it without importing the
+models or pydantic at all (pydantic's import and its model classes were a fifth of a cold
+``spasmcheck assess``). ``spasmcheck kb check``, a start without the cache, the server and
+the tests validate as before; records made by hand (``RedFlag(...)``,
+``Finding.model_validate(...)``) are validated by the model too.
 
 The remembered data was valid when it was written, but it comes back from a file in the user's
-cache folder, so it is read as untrusted: :func:`construct` checks every value against the
-field's type (strings, numbers, enum members, lists, nested models) and refuses anything else,
-and a refused entry is validated from the file's bytes instead. Only models whose fields it
-can check that way are remembered (:class:`Unsupported` for the others).
-
-:func:`checked` goes one step further, for data that is read as plain frozen dataclasses (the
-language layer's files): the pydantic model that validates the file is named, not imported, and
-the process imports it (and pydantic) only when there is no remembered form to take — a cached
-start imports neither. The dataclass is always built from the validated plain form, checked
-the same way, so a start with the cache and one without read the very same objects.
+cache folder, so it is read as untrusted: each record's plan checks every value against the
+field's type (strings, numbers, enum members, lists, tuples, mappings, nested records) and
+refuses anything else, and a refused entry is validated from the file's bytes instead. A
+start with the cache and one without read the very same records: both are made from the form.
 """
 
 from __future__ import annotations
@@ -31,20 +30,19 @@ import importlib
 import sys
 import types
 import typing
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeGuard, TypeVar
 
 from spasmcheck.knowledge.parsed import content_key, forget, load_yaml
 
 if TYPE_CHECKING:
     import yaml
-    from pydantic import BaseModel
+    from pydantic import BaseModel, ValidationError
 
-M = TypeVar("M", bound="BaseModel")
-D = TypeVar("D")
+R = TypeVar("R", bound="Record")
 Convert = Callable[[Any], Any]
 
-# model key:content hash → the validated file as plain JSON data
+# model name:content hash → the validated file as plain JSON data
 _FORMS: dict[str, Any] = {}
 # Whether validating a file also remembers its plain form: only in a process that will save
 # them (the command line's cache turns it on); the server and the tests just validate.
@@ -53,112 +51,101 @@ _PLANS: dict[type, Convert] = {}
 
 
 class Unsupported(TypeError):
-    """A model with a field :func:`construct` cannot check; it is always validated."""
+    """A record with a field whose type a plan cannot check (a mistake in the code)."""
 
 
 class BadForm(ValueError):
-    """Remembered data that does not have the model's shape."""
+    """Remembered data that does not have the record's shape."""
 
 
-def model_key(model: type[BaseModel]) -> str:
-    return f"{model.__module__}.{model.__qualname__}"
+class Record:
+    """A frozen record validated by the pydantic model named in ``__model__`` (a dotted name,
+    imported on first use). Subclasses are ``@dataclass(frozen=True, init=False)`` and declare
+    the model's fields with their types; the model holds the constraints and defaults.
+
+    ``Record(**fields)`` and :meth:`model_validate` validate with the model, as the model
+    itself would (pydantic's ``ValidationError``); :meth:`model_copy` and :meth:`model_dump`
+    behave as the model's do. The knowledge base's files are read through :func:`validated`,
+    which makes records without validating when their plain form is remembered."""
+
+    __model__: ClassVar[str]
+
+    def __init__(self, **data: Any) -> None:
+        made = type(self).model_validate(data)
+        object.__setattr__(self, "__dict__", made.__dict__)
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Self:
+        """``data`` validated by the model (nested records are read by their attributes)."""
+        model = _model(cls)
+        form = model.model_validate(data, from_attributes=True).model_dump(mode="json")
+        made: Self = _plan(cls)(form)
+        return made
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Self:
+        """A copy with some fields replaced, not validated (as pydantic's ``model_copy``)."""
+        copy = object.__new__(type(self))
+        object.__setattr__(copy, "__dict__", {**self.__dict__, **(update or {})})
+        return copy
+
+    def model_dump(self, *, mode: str = "python") -> dict[str, Any]:
+        """The fields as a dict, records as dicts; with ``mode="json"`` the plain JSON form."""
+        dumped: dict[str, Any] = {
+            name: _dump(value, mode == "json") for name, value in self.__dict__.items()
+        }
+        return dumped
 
 
-def validated(raw: bytes, model: type[M], loader: type[yaml.SafeLoader] | None = None) -> M:
-    """``model.model_validate`` of the YAML document ``raw``; from its remembered plain form
-    when there is one. Raises :class:`~spasmcheck.knowledge.parsed.YamlError` and pydantic's
-    ``ValidationError`` as parsing and validating do."""
-    content = content_key(raw)
-    key = f"{model_key(model)}:{content}"
-    form = _FORMS.get(key)
-    if form is not None:
-        try:
-            return construct(model, form)
-        except (BadForm, Unsupported):
-            del _FORMS[key]  # not what this model makes: validate the file itself
-    result = model.model_validate(load_yaml(raw, loader))
-    if not _RECORDING[0]:
-        return result
-    try:
-        form = result.model_dump(mode="json")
-        if _same(construct(model, form), result):
-            _FORMS[key] = form
-            forget(content)  # the plain form replaces the parsed file
-    except (BadForm, Unsupported):
-        pass
-    return result
+def _dump(value: Any, plain: bool) -> Any:
+    if isinstance(value, Record):
+        return value.model_dump(mode="json" if plain else "python")
+    if isinstance(value, dict):
+        return {_dump(k, plain): _dump(v, plain) for k, v in value.items()}
+    if isinstance(value, list | tuple | frozenset):
+        items = [_dump(v, plain) for v in value]
+        return items if plain or isinstance(value, list) else type(value)(items)
+    if plain and isinstance(value, enum.Enum):
+        return value.value
+    return value
 
 
-def checked(
-    raw: bytes, schema: str, kind: type[D], loader: type[yaml.SafeLoader] | None = None
-) -> D:
-    """The YAML document ``raw`` validated by the pydantic model ``schema`` (its dotted name:
-    module and class), as the frozen dataclass ``kind`` made from the validated plain form.
+def model_key(kind: type[Record]) -> str:
+    """The name of the model that validates ``kind``'s files (the forms' key)."""
+    return kind.__model__
 
-    The model is imported only when no remembered form of the file is at hand (or the one at
-    hand is not ``kind``'s shape): a cached start imports neither it nor pydantic. Raises
-    :class:`~spasmcheck.knowledge.parsed.YamlError` and pydantic's ``ValidationError`` as
-    :func:`validated` does; :class:`Unsupported` or :class:`BadForm` when ``kind`` does not
-    match the model (a mistake in the code, never in the data)."""
-    content = content_key(raw)
-    key = f"{schema}:{content}"
-    form = _FORMS.get(key)
-    if form is not None:
-        try:
-            return _dataclass_plan(kind)(form)  # type: ignore[no-any-return]
-        except BadForm:
-            del _FORMS[key]  # not what the file validates to: validate the file itself
-    module, _, name = schema.rpartition(".")
+
+def _model(kind: type[Record]) -> type[BaseModel]:
+    module, _, name = kind.__model__.rpartition(".")
     model: type[BaseModel] = getattr(importlib.import_module(module), name)
-    form = model.model_validate(load_yaml(raw, loader)).model_dump(mode="json")
-    result = _dataclass_plan(kind)(form)
+    return model
+
+
+def is_validation_error(error: BaseException) -> TypeGuard[ValidationError]:
+    """Whether ``error`` is pydantic's ``ValidationError`` (never, where pydantic was not
+    imported: only a model raises one)."""
+    core = sys.modules.get("pydantic_core")
+    return core is not None and isinstance(error, core.ValidationError)
+
+
+def validated(raw: bytes, kind: type[R], loader: type[yaml.SafeLoader] | None = None) -> R:
+    """The YAML document ``raw`` validated by ``kind``'s model, as a ``kind``; from its
+    remembered plain form when there is one (the model is then never imported). Raises
+    :class:`~spasmcheck.knowledge.parsed.YamlError` and pydantic's ``ValidationError`` as
+    parsing and validating do."""
+    content = content_key(raw)
+    key = f"{model_key(kind)}:{content}"
+    form = _FORMS.get(key)
+    if form is not None:
+        try:
+            return construct(kind, form)
+        except BadForm:
+            del _FORMS[key]  # not what this model makes: validate the file itself
+    form = _model(kind).model_validate(load_yaml(raw, loader)).model_dump(mode="json")
+    result = construct(kind, form)  # (BadForm here: the record does not match its model)
     if _RECORDING[0]:
         _FORMS[key] = form
         forget(content)  # the plain form replaces the parsed file
-    return result  # type: ignore[no-any-return]
-
-
-def _dataclass_plan(kind: type) -> Convert:
-    """How to check a plain form against the frozen dataclass ``kind`` and build it: every
-    field present (no more), each value of its field's type."""
-    plan = _PLANS.get(kind)
-    if plan is not None:
-        return plan
-    if not dataclasses.is_dataclass(kind):
-        raise Unsupported(f"{kind.__qualname__}: not a dataclass")
-    hints = typing.get_type_hints(kind)
-    fields = [f for f in dataclasses.fields(kind) if f.init]
-    converters = [(f.name, _converter(hints[f.name])) for f in fields]
-    names = frozenset(f.name for f in fields)
-    bad = f"not a {kind.__qualname__}"
-
-    def build(data: Any) -> Any:
-        if type(data) is not dict or data.keys() != names:
-            raise BadForm(bad)
-        return kind(**{name: convert(data[name]) for name, convert in converters})
-
-    _PLANS[kind] = build
-    return build
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equal, and of the same types all the way down (``1 == 1.0 == True``, and a member of a
-    string enum equals its value)."""
-    from pydantic import BaseModel
-
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, BaseModel):
-        return all(_same(getattr(a, name), getattr(b, name)) for name in type(a).model_fields)
-    if isinstance(a, list | tuple):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, dict):
-        return {(type(k), k) for k in a} == {(type(k), k) for k in b} and all(
-            _same(v, b[k]) for k, v in a.items()
-        )
-    if isinstance(a, frozenset | set):
-        return a == b and {type(x) for x in a} == {type(x) for x in b}
-    return bool(a == b)
+    return result
 
 
 def remember(table: dict[str, Any]) -> None:
@@ -172,56 +159,45 @@ def known() -> dict[str, Any]:
     return dict(_FORMS)
 
 
-def construct(model: type[M], data: Any) -> M:
-    """The instance of ``model`` whose plain JSON form is ``data``, built without validation;
-    :class:`BadForm` when ``data`` has another shape."""
-    result: M = _plan(model)(data)
+def construct(kind: type[R], data: Any) -> R:
+    """The record of type ``kind`` whose plain JSON form is ``data``, made without
+    validation; :class:`BadForm` when ``data`` has another shape."""
+    result: R = _plan(kind)(data)
     return result
 
 
-def _plan(model: type[BaseModel]) -> Convert:
-    plan = _PLANS.get(model)
+def _plan(kind: type) -> Convert:
+    plan = _PLANS.get(kind)
     if plan is None:
-        plan = _model_plan(model)
-        _PLANS[model] = plan
+        plan = _record_plan(kind)
+        _PLANS[kind] = plan
     return plan
 
 
-def _model_plan(model: type[BaseModel]) -> Convert:
-    config = model.model_config
-    if (
-        config.get("extra") == "allow"
-        or model.__pydantic_root_model__
-        or model.__private_attributes__
-        or model.__pydantic_post_init__
-    ):
-        raise Unsupported(f"{model_key(model)}: extra fields, a root, private attributes or a hook")
-    fields = model.__pydantic_fields__
-    # Each field's type as pydantic evaluated it when the class was made (its constraints,
-    # ``Annotated[...]``, are dropped as they are met): evaluating the annotations again
-    # with ``typing.get_type_hints`` took a third of making the plans.
-    hints = {name: _bare(field.annotation) for name, field in fields.items()}
+def _record_plan(kind: type) -> Convert:
+    if not (dataclasses.is_dataclass(kind) and issubclass(kind, Record)):
+        raise Unsupported(f"{kind.__qualname__}: not a record")
+    fields = [f.name for f in dataclasses.fields(kind)]
+    hints = {name: _bare(hint) for name, hint in typing.get_type_hints(kind).items()}
     names = frozenset(fields)
-    # One function per model, written out like dataclasses' __init__: the knowledge base is
+    # One function per record, written out like dataclasses' __init__: the knowledge base is
     # about 12,000 objects, and a generic loop over the fields took twice as long.
     scope: dict[str, Any] = {
-        "model": model,
+        "kind": kind,
         "names": names,
-        "new": model.__new__,
+        "new": object.__new__,
         "put": object.__setattr__,
         "BadForm": BadForm,
-        "bad": f"not a {model.__qualname__}",
+        "bad": f"not a {kind.__qualname__}",
     }
     values = []
     checks = []
-    # A model of strings only (a citation: 7 in 10 of the knowledge base's objects) is frozen
-    # and found again and again with the same values: each is built once and shared.
-    shared = bool(config.get("frozen")) and bool(fields) and all(_is_text(hints[n]) for n in fields)
+    # A record of strings only (a citation: 7 in 10 of the knowledge base's objects) is found
+    # again and again with the same values: each is built once and shared.
+    shared = bool(fields) and all(_is_text(hints[n]) for n in fields)
     if shared:
         scope["built"] = {}
-    for index, (name, field) in enumerate(fields.items()):
-        if field.alias not in (None, name) or field.validation_alias not in (None, name):
-            raise Unsupported(f"{model_key(model)}.{name}: an alias")
+    for index, name in enumerate(fields):
         hint = hints[name]
         if shared and hint is not str:  # str | None
             checks.append(
@@ -251,16 +227,13 @@ def _model_plan(model: type[BaseModel]) -> Convert:
                 if shared
                 else []
             ),
-            "    instance = new(model)",
+            "    instance = new(kind)",
             f"    put(instance, '__dict__', {{{', '.join(values)}}})",
-            "    put(instance, '__pydantic_fields_set__', set(names))",
-            "    put(instance, '__pydantic_extra__', None)",
-            "    put(instance, '__pydantic_private__', None)",
             *(["    built[key] = instance"] if shared else []),
             "    return instance",
         ]
     )
-    exec(source, scope)  # the field names are the model's own, never the cached data
+    exec(source, scope)  # the field names are the record's own, never the cached data
     build: Convert = scope["build"]
     return build
 
@@ -362,11 +335,7 @@ def _converter(hint: Any) -> Convert:
         return _none
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return _enum(hint)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _dataclass_plan(hint)
-    # (a model only where pydantic was imported: the language layer's dataclasses never need it)
-    pydantic = sys.modules.get("pydantic")
-    if pydantic is not None and isinstance(hint, type) and issubclass(hint, pydantic.BaseModel):
+    if isinstance(hint, type) and issubclass(hint, Record):
         return _plan(hint)
     if origin in (typing.Union, types.UnionType):
         kinds = [a for a in args if a is not type(None)]

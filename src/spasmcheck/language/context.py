@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from spasmcheck.knowledge.validated import checked
+from spasmcheck.knowledge.validated import Record, construct, validated
 from spasmcheck.language.data import read_data
 from spasmcheck.language.rule_kinds import Direction as Direction
 from spasmcheck.language.rule_kinds import RuleCategory as RuleCategory
@@ -47,31 +47,36 @@ _POLARITY = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ContextRule:
-    """A rule of ``data/context_rules.yaml``, validated by ``language.schema.ContextRule``."""
+@dataclass(frozen=True, init=False)
+class ContextRule(Record):
+    """A rule of ``data/context_rules.yaml``."""
+
+    __model__ = "spasmcheck.language.schema.ContextRule"
 
     literal: str
     category: RuleCategory
     direction: Direction
-    max_scope: int | None = None
+    max_scope: int | None
 
 
-# The negation inside a denied concept's own words.
-_INNER_DENIAL = ContextRule(
-    literal="not", category=RuleCategory.NEGATED, direction=Direction.FORWARD
+# The negation inside a denied concept's own words (made without validation: its values are
+# fixed here, and validating would import the model and pydantic on the first parse).
+_INNER_DENIAL = construct(
+    ContextRule,
+    {"literal": "not", "category": "negated", "direction": "forward", "max_scope": None},
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Rules:
+@dataclass(frozen=True, init=False)
+class _Rules(Record):
+    __model__ = "spasmcheck.language.schema._RuleFile"
     rules: tuple[ContextRule, ...]
 
 
 @cache
 def load_rules() -> tuple[ContextRule, ...]:
     raw = read_data("context_rules.yaml")
-    return checked(raw, "spasmcheck.language.schema._RuleFile", _Rules).rules
+    return validated(raw, _Rules).rules
 
 
 # The scopes and word lists are data: language/data/word_lists.yaml.

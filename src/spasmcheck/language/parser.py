@@ -13,7 +13,7 @@ from functools import cache
 from spasmcheck.knowledge import ids
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import FindingKind
-from spasmcheck.knowledge.validated import checked
+from spasmcheck.knowledge.validated import Record, validated
 from spasmcheck.language.concepts import COMMA_CLAUSE_STARTERS, NEGATIONS
 from spasmcheck.language.context import (
     ContextAnalyser,
@@ -68,38 +68,42 @@ class Mention:
 
 # The small files' contents, each validated by the model of the same name in
 # spasmcheck.language.schema (imported only to validate: issue 16 item 8).
-_SCHEMA = "spasmcheck.language.schema."
+_SCHEMA = "spasmcheck.language.schema"
 
 
-@dataclass(frozen=True, slots=True)
-class _Attribute:
+@dataclass(frozen=True, init=False)
+class _Attribute(Record):
+    __model__ = f"{_SCHEMA}._Attribute"
     words: tuple[str, ...]
     binds: dict[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class _AttributeFile:
+@dataclass(frozen=True, init=False)
+class _AttributeFile(Record):
+    __model__ = f"{_SCHEMA}._AttributeFile"
     attributes: tuple[_Attribute, ...]
 
 
 @cache
 def _attributes() -> tuple[_Attribute, ...]:
     raw = read_data("attributes.yaml")
-    return checked(raw, _SCHEMA + "_AttributeFile", _AttributeFile).attributes
+    return validated(raw, _AttributeFile).attributes
 
 
 # What may follow an attribute for it to end its phrase ("swollen, red and hot").
 _ATTRIBUTE_ENDS = frozenset({",", "and", "or", "to", "too", "now", "as", "like", "again", "also"})
 
 
-@dataclass(frozen=True, slots=True)
-class _HpoTerm:
+@dataclass(frozen=True, init=False)
+class _HpoTerm(Record):
+    __model__ = f"{_SCHEMA}._HpoTerm"
     hpo: str
     phrases: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _HpoFile:
+@dataclass(frozen=True, init=False)
+class _HpoFile(Record):
+    __model__ = f"{_SCHEMA}._HpoFile"
     findings: dict[str, _HpoTerm]
 
 
@@ -107,7 +111,7 @@ class _HpoFile:
 def hpo_terms() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Finding id → (its HPO id, the phrases taken from that term)."""
     raw = read_data("hpo_synonyms.yaml")
-    terms = checked(raw, _SCHEMA + "_HpoFile", _HpoFile).findings
+    terms = validated(raw, _HpoFile).findings
     return {f: (term.hpo, tuple(term.phrases)) for f, term in terms.items()}
 
 
@@ -121,19 +125,21 @@ def hpo_phrases() -> tuple[tuple[str, str], ...]:
     return tuple((f, phrase) for f, (_, phrases) in hpo_terms().items() for phrase in phrases)
 
 
-@dataclass(frozen=True, slots=True)
-class _OnsetFile:
+@dataclass(frozen=True, init=False)
+class _OnsetFile(Record):
+    __model__ = f"{_SCHEMA}._OnsetFile"
     sudden: tuple[str, ...]
     applies_to: tuple[str, ...]
 
 
 @cache
 def _onset() -> _OnsetFile:
-    return checked(read_data("onset.yaml"), _SCHEMA + "_OnsetFile", _OnsetFile)
+    return validated(read_data("onset.yaml"), _OnsetFile)
 
 
-@dataclass(frozen=True, slots=True)
-class _WhoseFile:
+@dataclass(frozen=True, init=False)
+class _WhoseFile(Record):
+    __model__ = f"{_SCHEMA}._WhoseFile"
     distant_past: tuple[str, ...]
     present_now: tuple[str, ...]
     others_blood: tuple[str, ...]
@@ -148,7 +154,7 @@ class _WhoseFile:
 
 @cache
 def _whose() -> _WhoseFile:
-    return checked(read_data("whose_and_when.yaml"), _SCHEMA + "_WhoseFile", _WhoseFile)
+    return validated(read_data("whose_and_when.yaml"), _WhoseFile)
 
 
 # Where a clause ends for "whose and when": sentence ends, these words, and a comma before a
@@ -160,15 +166,16 @@ _PAST, _NOW, _BLOOD, _OTHER, _PET = "past", "now", "blood", "other", "pet"
 SUDDEN_ONSET = ids.SUDDEN_ONSET  # checked against the knowledge base by kb check
 
 
-@dataclass(frozen=True, slots=True)
-class _FillerFile:
+@dataclass(frozen=True, init=False)
+class _FillerFile(Record):
+    __model__ = f"{_SCHEMA}._FillerFile"
     fillers: str
 
 
 @cache
 def _fillers() -> frozenset[str]:
     raw = read_data("fillers.yaml")
-    words = checked(raw, _SCHEMA + "_FillerFile", _FillerFile).fillers.split()
+    words = validated(raw, _FillerFile).fillers.split()
     # (phrase_keys: the build cache keeps each word's tokens, issue 16 item 8)
     return frozenset(key for word in words for key in phrase_keys(word))
 

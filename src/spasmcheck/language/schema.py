@@ -2,10 +2,10 @@
 
 They validate a file where it is read from its bytes: ``spasmcheck kb check``, a start without
 the build cache (or with a cache made for other files), the server and the tests. The parser
-itself reads each file as the frozen dataclasses of the module that uses it, made from the
-validated file's plain form (:func:`spasmcheck.knowledge.validated.checked`), so a start from
-the cache imports neither this module nor pydantic (issue 16 item 8). Each model here and its
-dataclass have the same fields; a test builds every dataclass from its model's output.
+reads each file as the records (:class:`spasmcheck.knowledge.validated.Record`) of the module
+that uses it, made from the validated file's plain form, so a start from the cache imports
+neither this module nor pydantic (issue 16 item 8). Each record names its model here, and has
+its fields; a test reads every file both ways.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from spasmcheck.knowledge.validated import checked
+from spasmcheck.knowledge.validated import Record, validated
 from spasmcheck.language.data import read_data
 
 _TOKEN = re.compile(r"\n|[wy]/o\b|[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
@@ -37,9 +37,11 @@ class Token:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Normalisation:
-    """``data/normalise.yaml``, validated by ``language.schema._NormalisationFile``."""
+@dataclass(frozen=True, init=False)
+class _Normalisation(Record):
+    """``data/normalise.yaml``."""
+
+    __model__ = "spasmcheck.language.schema._NormalisationFile"
 
     words: dict[str, str]
     pairs: dict[str, str]
@@ -50,7 +52,7 @@ class _Normalisation:
 @cache
 def _normalisation() -> _Normalisation:
     raw = read_data("normalise.yaml")
-    return checked(raw, "spasmcheck.language.schema._NormalisationFile", _Normalisation)
+    return validated(raw, _Normalisation)
 
 
 def normalise(text: str) -> str:

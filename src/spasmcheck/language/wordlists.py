@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from functools import cache
 
 from spasmcheck.knowledge.parsed import YamlError, load_yaml
-from spasmcheck.knowledge.validated import checked
+from spasmcheck.knowledge.validated import Record, validated
 from spasmcheck.language.data import read_data
 
 WORD_LISTS_FILE = "word_lists.yaml"
-# The model that validates the file (imported only to validate: a cached start never does)
-SCHEMA = "spasmcheck.language.schema.WordLists"
+# (each record's model, in language/schema.py, holds the rules of its lists)
 
 
-@dataclass(frozen=True, slots=True)
-class ContextWords:
+@dataclass(frozen=True, init=False)
+class ContextWords(Record):
     """:mod:`spasmcheck.language.context`: ConText scope and list handling."""
+
+    __model__ = "spasmcheck.language.schema.ContextWords"
 
     forward_scope: int
     backward_scope: int
@@ -35,9 +36,11 @@ class ContextWords:
     novelty_after_never: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LexiconWords:
+@dataclass(frozen=True, init=False)
+class LexiconWords(Record):
     """:mod:`spasmcheck.language.lexicon`: what may sit inside or between phrases."""
+
+    __model__ = "spasmcheck.language.schema.LexiconWords"
 
     phrase_fillers: frozenset[str]
     max_skipped: int
@@ -51,10 +54,9 @@ class LexiconWords:
     side_words: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class WordLists:
-    """The file as validated by ``language.schema.WordLists`` (the rules of each list are
-    there)."""
+@dataclass(frozen=True, init=False)
+class WordLists(Record):
+    __model__ = "spasmcheck.language.schema.WordLists"
 
     context: ContextWords
     lexicon: LexiconWords
@@ -73,10 +75,8 @@ def word_list_problems(raw: bytes | None = None) -> list[str]:
         return [f"{label}: not valid YAML: {error}".replace("\n", " ")]
     from pydantic import ValidationError
 
-    from spasmcheck.language.schema import WordLists as Model
-
     try:
-        Model.model_validate(data)
+        WordLists.model_validate(data)
     except ValidationError as error:
         return [
             f"{label}: {'.'.join(str(p) for p in item['loc'])}: {item['msg']}"
@@ -88,4 +88,4 @@ def word_list_problems(raw: bytes | None = None) -> list[str]:
 @cache
 def word_lists() -> WordLists:
     """The packaged word lists, validated (pydantic's ValidationError when they are not)."""
-    return checked(_raw(), SCHEMA, WordLists)
+    return validated(_raw(), WordLists)

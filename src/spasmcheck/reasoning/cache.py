@@ -13,9 +13,10 @@ in plain form, keyed by their model and the SHA-256 of each file
 and the build's other phrases as tokens
 (:func:`spasmcheck.language.tokens.known_phrases`) — under a key made of the package version, the
 stemmer's code and a hash of every source and data file of the package, and handed back on
-the next start. The engine itself is built anew every time, from objects checked field by field
-against their models (no pydantic validator is built: issue 16 item 8), and the knowledge base's
-cross references are checked as if just read. The command line reads the file (:func:`prime`)
+the next start. The engine itself is built anew every time, from records checked field by field
+against their types (:class:`~spasmcheck.knowledge.validated.Record`: neither pydantic nor the
+models that validate the files are imported, issue 16 item 8), and the knowledge base's cross
+references are checked as if just read. The command line reads the file (:func:`prime`)
 before it imports the engine, whose language modules load some of their data at import. Only
 what the build itself computed is saved (the data's and the language rules' words), never a
 word of a description.
