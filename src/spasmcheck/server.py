@@ -41,7 +41,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from spasmcheck._version import __version__
 from spasmcheck.api import DESCRIPTION, PREFIX, install_api
-from spasmcheck.api.errors import error_response, http_error_response
+from spasmcheck.api.errors import JsonBodyShortcut, error_response, http_error_response
 from spasmcheck.config import Settings
 from spasmcheck.knowledge.loader import load_knowledge_base
 from spasmcheck.reasoning.cache import collector_paused
@@ -57,6 +57,7 @@ COMMON_HEADERS = [
 ]
 API_PATHS = (f"{PREFIX}/", "/openapi.json", "/docs")
 STATIC_PREFIX = "/static/"
+INTERVIEW = f"{PREFIX}/interview"
 HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 
 
@@ -119,6 +120,9 @@ def create_app(
             return http_error_response(exc, path)
         return http_error_page(request, exc)
 
+    # Innermost: the interview's well-formed requests skip FastAPI's routing and exit stacks;
+    # the limits and headers around it apply as before.
+    app.add_middleware(JsonBodyShortcut, route=engine_routes.interview_route(), path=INTERVIEW)
     app.add_middleware(SecurityHeaders, https=settings.https)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     # Outside the others: a refused request costs no body read, thread or database write.

@@ -1,6 +1,7 @@
 """``JsonBodyRoute`` (``POST /v1/interview``) validates a JSON body from its bytes and leaves
-everything else to FastAPI: each answer, error or not, must be the one an ordinary
-``ApiRoute`` gives for the same request (issue 16)."""
+everything else to FastAPI, and ``JsonBodyShortcut`` answers the same requests before FastAPI's
+routing: each answer, error or not, must be the one an ordinary ``ApiRoute`` gives for the
+same request (issue 16)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.testclient import TestClient
 
-from spasmcheck.api.errors import ApiError, ApiRoute, JsonBodyRoute
+from spasmcheck.api.errors import ApiError, ApiRoute, JsonBodyRoute, JsonBodyShortcut
 from spasmcheck.api.schemas import InterviewRequest
 
 CALLS: list[InterviewRequest] = []
@@ -25,11 +26,15 @@ async def endpoint(body: InterviewRequest, request: Request) -> Response:
     return Response(body.model_dump_json(), media_type="application/json")
 
 
-def client(route_class: type[ApiRoute]) -> TestClient:
+def client(route_class: type[ApiRoute], *, shortcut: bool = False) -> TestClient:
     router = APIRouter(route_class=ApiRoute)
     router.add_api_route("/step", endpoint, methods=["POST"], route_class_override=route_class)
     app = FastAPI()
     app.include_router(router)
+    if shortcut:
+        (route,) = router.routes
+        assert isinstance(route, JsonBodyRoute)
+        app.add_middleware(JsonBodyShortcut, route=route, path="/step")
     return TestClient(app)
 
 
@@ -63,13 +68,51 @@ REQUESTS: list[tuple[bytes, dict[str, str]]] = [
 
 @pytest.mark.parametrize(("body", "headers"), REQUESTS, ids=lambda r: repr(r)[:40])
 def test_the_same_answer_as_fastapis_own_way(body: bytes, headers: dict[str, str]) -> None:
-    answers: list[tuple[int, Any, list[InterviewRequest]]] = []
-    for route_class in (ApiRoute, JsonBodyRoute):
+    answers: list[tuple[int, Any, Any, list[InterviewRequest]]] = []
+    for route_class, shortcut in ((ApiRoute, False), (JsonBodyRoute, False), (JsonBodyRoute, True)):
         CALLS.clear()
-        with client(route_class) as test_client:
+        with client(route_class, shortcut=shortcut) as test_client:
             response = test_client.post("/step", content=body, headers=headers)
-        answers.append((response.status_code, response.content, list(CALLS)))
+        answers.append(
+            (response.status_code, response.headers.items(), response.content, list(CALLS))
+        )
     assert answers[1] == answers[0]
+    assert answers[2] == answers[0]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("GET", "/step"), ("PUT", "/step"), ("POST", "/step/"), ("POST", "/x")]
+)
+def test_the_shortcut_leaves_other_requests_alone(method: str, path: str) -> None:
+    answers = []
+    for shortcut in (False, True):
+        with client(JsonBodyRoute, shortcut=shortcut) as test_client:
+            response = test_client.request(
+                method, path, content=b"{}", headers=JSON, follow_redirects=False
+            )
+        answers.append((response.status_code, response.headers.items(), response.content))
+    assert answers[1] == answers[0]
+
+
+def test_the_shortcut_answers_before_the_router(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A well-formed request never reaches FastAPI's routes; a refused one does, with its
+    body whole."""
+    routed: list[bytes] = []
+    handle = JsonBodyRoute.handle
+
+    async def counting(self: JsonBodyRoute, scope: Any, receive: Any, send: Any) -> None:
+        routed.append(scope["path"].encode())
+        await handle(self, scope, receive, send)
+
+    monkeypatch.setattr(JsonBodyRoute, "handle", counting)
+    with client(JsonBodyRoute, shortcut=True) as test_client:
+        good = test_client.post("/step", json={"age": 40, "evidence": EVIDENCE})
+        bad = test_client.post("/step", json={"age": 400})
+    assert good.status_code == 200
+    assert good.json()["evidence"][0]["finding"] == "cramp"
+    assert bad.status_code == 422
+    assert "age" in bad.json()["error"]["message"]
+    assert routed == [b"/step"]  # the refused one only
 
 
 def test_a_route_needs_one_model_body() -> None:
@@ -94,3 +137,41 @@ def test_a_well_formed_body_takes_the_short_way(monkeypatch: pytest.MonkeyPatch)
         assert test_client.post("/step", json={"age": 40}).status_code == 200
         assert test_client.post("/step", json={"age": 400}).status_code == 422
     assert read == [b'{"age":40}', b'{"age":400}']
+
+
+@pytest.mark.parametrize("body", [b'{"age": 40, "max_questions": 5}', b'{"age": 400}'])
+def test_a_body_in_several_messages(body: bytes) -> None:
+    """The shortcut reads every part of a body; when it refuses the body, the application
+    receives the same parts."""
+    import asyncio
+
+    def answer(shortcut: bool) -> tuple[int, bytes]:
+        app = client(JsonBodyRoute, shortcut=shortcut).app
+        parts = [body[:5], body[5:9], body[9:]]
+        messages: list[dict[str, Any]] = [
+            {"type": "http.request", "body": p, "more_body": i < 2} for i, p in enumerate(parts)
+        ]
+        status, sent = 0, b""
+
+        async def receive() -> dict[str, Any]:
+            if messages:
+                return messages.pop(0)
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                sent += message.get("body", b"")
+
+        scope = {
+            "type": "http", "method": "POST", "path": "/step", "root_path": "",
+            "query_string": b"", "headers": [(b"content-type", b"application/json")],
+            "scheme": "http", "server": ("testserver", 80), "http_version": "1.1",
+        }  # fmt: skip
+        asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+        return status, sent
+
+    assert answer(True) == answer(False)
+    assert answer(True)[0] == (200 if b"400" not in body else 422)

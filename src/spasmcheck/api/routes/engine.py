@@ -138,6 +138,14 @@ router.add_api_route(
 )
 
 
+def interview_route() -> JsonBodyRoute:
+    """The route of ``POST /interview`` (for :class:`spasmcheck.api.errors.JsonBodyShortcut`)."""
+    for route in router.routes:
+        if isinstance(route, JsonBodyRoute) and route.endpoint is interview:
+            return route
+    raise LookupError("no interview route")
+
+
 def _interview(engine: Engine, body: InterviewRequest) -> Response:
     evidence = _evidence(engine, body.evidence, body.text)
     if body.answer is not None:
