@@ -97,17 +97,18 @@ def create_app(
         session_factory = make_session_factory(settings.database_url)
     app.state.session_factory = session_factory
     # Starlette tries the routes one by one (a regular expression each) in the order they
-    # were added: the two interviews' routers first — the API's engine routes, then the web's
-    # check pages — so that neither scans the other layer's forty-odd routes on every answer
-    # (a tenth of a millisecond of the question page's CPU; docs/benchmarks.md, issue 16). No
-    # path is in both layers, so the order changes no answer; the OpenAPI document keeps the
-    # API's own order.
+    # were added: the two interviews' routers first — the web's check pages, then the API's
+    # engine routes — so that neither scans the other layer's forty-odd routes on every answer
+    # (a tenth of a millisecond of the question page's CPU; docs/benchmarks.md, issue 16). The
+    # pages come first because the API's interview does not reach the router at all (its
+    # well-formed requests are answered by JsonBodyShortcut, below). No path is in both
+    # layers, so the order changes no answer; the OpenAPI document keeps the API's own order.
     from spasmcheck.api.routes import ROUTERS
     from spasmcheck.api.routes import engine as engine_routes
     from spasmcheck.web import pages
 
-    install_api(app, [engine_routes.router])
     install_web(app, [pages.router], static=False)
+    install_api(app, [engine_routes.router])
     install_api(app, [r for r in ROUTERS if r is not engine_routes.router])
     install_web(app, [r for r in web_routers() if r is not pages.router])
 
