@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -46,14 +45,12 @@ class OuterModel(BaseModel):
     flag: bool = False
 
 
-@dataclass(frozen=True, init=False)
 class Inner(validated.Record):
     __model__ = f"{__name__}.InnerModel"
     name: str
     weight: float
 
 
-@dataclass(frozen=True, init=False)
 class Outer(validated.Record):
     __model__ = f"{__name__}.OuterModel"
     count: int
@@ -65,7 +62,6 @@ class Outer(validated.Record):
     flag: bool
 
 
-@dataclass(frozen=True, init=False)
 class Odd(validated.Record):
     __model__ = f"{__name__}.OddModel"
     either: int | str

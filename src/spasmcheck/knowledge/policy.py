@@ -15,7 +15,6 @@ has one, without importing the models or pydantic: :mod:`spasmcheck.knowledge.va
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from typing import TypeVar
@@ -41,7 +40,6 @@ class RefKind(StrEnum):
 Reference = tuple[RefKind, str]
 
 
-@dataclass(frozen=True, init=False)
 class PolicyModel(Record):
     """A policy file: frozen, and able to list its references and citations."""
 
@@ -52,14 +50,12 @@ class PolicyModel(Record):
         return iter(())
 
 
-@dataclass(frozen=True, init=False)
 class CitedGroups(Record):
     __model__ = f"{_MODELS}.CitedGroups"
     groups: list[Identifier]
     cite: Citations
 
 
-@dataclass(frozen=True, init=False)
 class InterviewPolicy(PolicyModel):
     """``policy/interview.yaml``: the interview's thresholds and its choice groups
     (docs/model.md, "The interview"; each field's bounds: the model)."""
@@ -102,7 +98,6 @@ class DurationUnit(StrEnum):
     YEARS = "years"
 
 
-@dataclass(frozen=True, init=False)
 class EpisodeFindings(Record):
     __model__ = f"{_MODELS}.EpisodeFindings"
     seconds: Identifier
@@ -110,14 +105,12 @@ class EpisodeFindings(Record):
     hours: Identifier
 
 
-@dataclass(frozen=True, init=False)
 class HistoryBand(Record):
     __model__ = f"{_MODELS}.HistoryBand"
     from_days: int
     finding: Identifier
 
 
-@dataclass(frozen=True, init=False)
 class DurationPolicy(PolicyModel):
     """``policy/durations.yaml``: how a stated duration becomes a course finding, for the
     parser (:mod:`spasmcheck.language.durations`) and the diary's span alike."""
@@ -163,7 +156,6 @@ class PatternId(StrEnum):
     NEW_MEDICINE = "new_medicine"
 
 
-@dataclass(frozen=True, init=False)
 class CategoryQuestion(Record):
     __model__ = f"{_MODELS}.CategoryQuestion"
     category: Category
@@ -171,7 +163,6 @@ class CategoryQuestion(Record):
     cite: Citations
 
 
-@dataclass(frozen=True, init=False)
 class BloodTestQuestion(Record):
     __model__ = f"{_MODELS}.BloodTestQuestion"
     categories: list[Category]
@@ -179,7 +170,6 @@ class BloodTestQuestion(Record):
     cite: Citations
 
 
-@dataclass(frozen=True, init=False)
 class DiaryQuestion(Record):
     __model__ = f"{_MODELS}.DiaryQuestion"
     template: str
@@ -187,14 +177,12 @@ class DiaryQuestion(Record):
     cite: Citations
 
 
-@dataclass(frozen=True, init=False)
 class ClosingQuestion(Record):
     __model__ = f"{_MODELS}.ClosingQuestion"
     text: str
     cite: Citations
 
 
-@dataclass(frozen=True, init=False)
 class DoctorQuestionPolicy(PolicyModel):
     """``policy/doctor_questions.yaml``: the report's "questions for your doctor", one cited
     template per condition category (:func:`spasmcheck.export.report.doctor_questions`)."""
@@ -224,7 +212,6 @@ class MapView(StrEnum):
     BACK = "back"
 
 
-@dataclass(frozen=True, init=False)
 class MapPart(Record):
     """One shape: SVG path data, an ellipse (cx, cy, rx, ry) or a named shape; with
     ``both_sides`` its mirror image about the figure's midline too."""
@@ -237,14 +224,12 @@ class MapPart(Record):
     both_sides: bool
 
 
-@dataclass(frozen=True, init=False)
 class MapRegion(Record):
     __model__ = f"{_MODELS}.MapRegion"
     finding: Identifier
     parts: list[MapPart]
 
 
-@dataclass(frozen=True, init=False)
 class BodyMapPolicy(PolicyModel):
     """``policy/bodymap.yaml``: the body map's shapes and the location finding of each
     region (:mod:`spasmcheck.web.bodymap`)."""
@@ -263,48 +248,41 @@ class BodyMapPolicy(PolicyModel):
             yield RefKind.FINDING, finding
 
 
-@dataclass(frozen=True, init=False)
 class _Rule(Record):
     __model__ = f"{_MODELS}._Rule"
     findings: list[Identifier]
 
 
-@dataclass(frozen=True, init=False)
 class PersistenceRule(_Rule):
     __model__ = f"{_MODELS}.PersistenceRule"
     min_weeks: int
     of_last_weeks: int
 
 
-@dataclass(frozen=True, init=False)
 class FrequentRule(_Rule):
     __model__ = f"{_MODELS}.FrequentRule"
     min_span_days: int
     min_days_per_week: int
 
 
-@dataclass(frozen=True, init=False)
 class SpreadRule(_Rule):
     __model__ = f"{_MODELS}.SpreadRule"
     baseline_days: int
     min_span_days: int
 
 
-@dataclass(frozen=True, init=False)
 class NightRule(_Rule):
     __model__ = f"{_MODELS}.NightRule"
     min_episodes: int
     min_share: float
 
 
-@dataclass(frozen=True, init=False)
 class NewMedicineRule(_Rule):
     __model__ = f"{_MODELS}.NewMedicineRule"
     first_episodes: int
     first_days: int
 
 
-@dataclass(frozen=True, init=False)
 class RetriagePatterns(Record):
     __model__ = f"{_MODELS}.RetriagePatterns"
     persistence: PersistenceRule
@@ -319,7 +297,6 @@ class RetriagePatterns(Record):
         return rule
 
 
-@dataclass(frozen=True, init=False)
 class RetriagePolicy(PolicyModel):
     """``policy/retriage.yaml``: the diary patterns that become evidence, their thresholds and
     findings, and the diary's descriptive findings (:mod:`spasmcheck.diary.summary`)."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
 from enum import StrEnum
 
 from spasmcheck.knowledge.validated import Record
@@ -127,7 +126,6 @@ def _record(name: str) -> str:
     return f"{_MODELS}.{name}"
 
 
-@dataclass(frozen=True, init=False)
 class Source(Record):
     """An entry of the source catalogue (``sources.yaml``)."""
 
@@ -142,7 +140,6 @@ class Source(Record):
     url: str | None
 
 
-@dataclass(frozen=True, init=False)
 class Citation(Record):
     """A pointer to a source, and for seed documents to the section the fact comes from."""
 
@@ -154,14 +151,12 @@ class Citation(Record):
 Citations = list[Citation]
 
 
-@dataclass(frozen=True, init=False)
 class Codes(Record):
     __model__ = _record("Codes")
     snomed: str | None
     hpo: str | None
 
 
-@dataclass(frozen=True, init=False)
 class Finding(Record):
     """Something a person can report: a kind of movement, a place, a time, a symptom...
     (the meaning of each field: :class:`spasmcheck.knowledge.models.Finding`)."""
@@ -183,7 +178,6 @@ class Finding(Record):
     by_resemblance: bool
 
 
-@dataclass(frozen=True, init=False)
 class FindingLink(Record):
     """How likely a finding is when a condition is the cause."""
 
@@ -194,7 +188,6 @@ class FindingLink(Record):
     cite: Citations
 
 
-@dataclass(frozen=True, init=False)
 class AgeFactor(Record):
     __model__ = _record("AgeFactor")
     min_age: int
@@ -202,7 +195,6 @@ class AgeFactor(Record):
     factor: float
 
 
-@dataclass(frozen=True, init=False)
 class Prior(Record):
     """Relative base rate among people with spasm-like symptoms, before any findings."""
 
@@ -214,7 +206,6 @@ class Prior(Record):
     cite: Citations
 
 
-@dataclass(frozen=True, init=False)
 class Advice(Record):
     __model__ = _record("Advice")
     text: str
@@ -222,7 +213,6 @@ class Advice(Record):
     self_care_only: bool
 
 
-@dataclass(frozen=True, init=False)
 class Condition(Record):
     __model__ = _record("Condition")
     id: Identifier
@@ -241,7 +231,6 @@ class Condition(Record):
     is_other: bool
 
 
-@dataclass(frozen=True, init=False)
 class RedFlag(Record):
     """A finding, or a combination of findings, that sets a minimum triage level (the
     meaning of each field: :class:`spasmcheck.knowledge.models.RedFlag`)."""
@@ -292,7 +281,6 @@ class RedFlag(Record):
         )
 
 
-@dataclass(frozen=True, init=False)
 class FindingFamily(Record):
     """Findings that describe the same thing, whose evidence must count once (the model:
     :class:`spasmcheck.knowledge.models.FindingFamily`)."""
@@ -303,37 +291,31 @@ class FindingFamily(Record):
     reason: str
 
 
-@dataclass(frozen=True, init=False)
 class FamilyFile(Record):
     __model__ = _record("FamilyFile")
     families: list[FindingFamily]
 
 
-@dataclass(frozen=True, init=False)
 class ConditionFile(Record):
     __model__ = _record("ConditionFile")
     conditions: list[Condition]
 
 
-@dataclass(frozen=True, init=False)
 class FindingFile(Record):
     __model__ = _record("FindingFile")
     findings: list[Finding]
 
 
-@dataclass(frozen=True, init=False)
 class RedFlagFile(Record):
     __model__ = _record("RedFlagFile")
     red_flags: list[RedFlag]
 
 
-@dataclass(frozen=True, init=False)
 class SourceFile(Record):
     __model__ = _record("SourceFile")
     sources: list[Source]
 
 
-@dataclass(frozen=True, init=False)
 class QuestionGroup(Record):
     """A single- or multiple-choice question over findings that share ``Finding.group``."""
 
@@ -344,13 +326,11 @@ class QuestionGroup(Record):
     cite: Citations | None
 
 
-@dataclass(frozen=True, init=False)
 class QuestionGroupFile(Record):
     __model__ = _record("QuestionGroupFile")
     groups: list[QuestionGroup]
 
 
-@dataclass(frozen=True, init=False)
 class LevelGuidance(Record):
     """What a triage level means for the person, and for emergencies what to do now."""
 
@@ -362,7 +342,6 @@ class LevelGuidance(Record):
     cite: Citations
 
 
-@dataclass(frozen=True, init=False)
 class GuidanceFile(Record):
     __model__ = _record("GuidanceFile")
     disclaimer: str
@@ -371,7 +350,6 @@ class GuidanceFile(Record):
     safety_net: list[Advice]
 
 
-@dataclass(frozen=True, init=False)
 class ScreenOption(Record):
     """One warning sign on the emergency screen: a finding and its words for a lay person."""
 
@@ -380,7 +358,6 @@ class ScreenOption(Record):
     label: str
 
 
-@dataclass(frozen=True, init=False)
 class EmergencyScreen(Record):
     """The first question of every interview: one multiple-choice list of warning signs."""
 
@@ -392,7 +369,6 @@ class EmergencyScreen(Record):
     cite: Citations
 
 
-@dataclass(frozen=True, init=False)
 class EmergencyScreenFile(Record):
     __model__ = _record("EmergencyScreenFile")
     screen: EmergencyScreen

@@ -47,7 +47,6 @@ _POLARITY = {
 }
 
 
-@dataclass(frozen=True, init=False)
 class ContextRule(Record):
     """A rule of ``data/context_rules.yaml``."""
 
@@ -67,7 +66,6 @@ _INNER_DENIAL = construct(
 )
 
 
-@dataclass(frozen=True, init=False)
 class _Rules(Record):
     __model__ = "spasmcheck.language.schema._RuleFile"
     rules: tuple[ContextRule, ...]

@@ -71,14 +71,12 @@ class Mention:
 _SCHEMA = "spasmcheck.language.schema"
 
 
-@dataclass(frozen=True, init=False)
 class _Attribute(Record):
     __model__ = f"{_SCHEMA}._Attribute"
     words: tuple[str, ...]
     binds: dict[str, str]
 
 
-@dataclass(frozen=True, init=False)
 class _AttributeFile(Record):
     __model__ = f"{_SCHEMA}._AttributeFile"
     attributes: tuple[_Attribute, ...]
@@ -94,14 +92,12 @@ def _attributes() -> tuple[_Attribute, ...]:
 _ATTRIBUTE_ENDS = frozenset({",", "and", "or", "to", "too", "now", "as", "like", "again", "also"})
 
 
-@dataclass(frozen=True, init=False)
 class _HpoTerm(Record):
     __model__ = f"{_SCHEMA}._HpoTerm"
     hpo: str
     phrases: tuple[str, ...]
 
 
-@dataclass(frozen=True, init=False)
 class _HpoFile(Record):
     __model__ = f"{_SCHEMA}._HpoFile"
     findings: dict[str, _HpoTerm]
@@ -125,7 +121,6 @@ def hpo_phrases() -> tuple[tuple[str, str], ...]:
     return tuple((f, phrase) for f, (_, phrases) in hpo_terms().items() for phrase in phrases)
 
 
-@dataclass(frozen=True, init=False)
 class _OnsetFile(Record):
     __model__ = f"{_SCHEMA}._OnsetFile"
     sudden: tuple[str, ...]
@@ -137,7 +132,6 @@ def _onset() -> _OnsetFile:
     return validated(read_data("onset.yaml"), _OnsetFile)
 
 
-@dataclass(frozen=True, init=False)
 class _WhoseFile(Record):
     __model__ = f"{_SCHEMA}._WhoseFile"
     distant_past: tuple[str, ...]
@@ -166,7 +160,6 @@ _PAST, _NOW, _BLOOD, _OTHER, _PET = "past", "now", "blood", "other", "pet"
 SUDDEN_ONSET = ids.SUDDEN_ONSET  # checked against the knowledge base by kb check
 
 
-@dataclass(frozen=True, init=False)
 class _FillerFile(Record):
     __model__ = f"{_SCHEMA}._FillerFile"
     fillers: str

@@ -37,7 +37,6 @@ class Token:
     end: int
 
 
-@dataclass(frozen=True, init=False)
 class _Normalisation(Record):
     """``data/normalise.yaml``."""
 

@@ -7,7 +7,6 @@ Each list is one string of words in the file (so YAML never reads "no" as false)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from spasmcheck.knowledge.parsed import YamlError, load_yaml
@@ -18,7 +17,6 @@ WORD_LISTS_FILE = "word_lists.yaml"
 # (each record's model, in language/schema.py, holds the rules of its lists)
 
 
-@dataclass(frozen=True, init=False)
 class ContextWords(Record):
     """:mod:`spasmcheck.language.context`: ConText scope and list handling."""
 
@@ -36,7 +34,6 @@ class ContextWords(Record):
     novelty_after_never: tuple[str, ...]
 
 
-@dataclass(frozen=True, init=False)
 class LexiconWords(Record):
     """:mod:`spasmcheck.language.lexicon`: what may sit inside or between phrases."""
 
@@ -54,7 +51,6 @@ class LexiconWords(Record):
     side_words: frozenset[str]
 
 
-@dataclass(frozen=True, init=False)
 class WordLists(Record):
     __model__ = "spasmcheck.language.schema.WordLists"
 
