@@ -141,7 +141,7 @@ def test_each_file_is_read_as_the_record_its_model_validates(
     from pydantic import ValidationError
 
     from spasmcheck.knowledge import validated
-    from spasmcheck.knowledge.parsed import load_yaml
+    from spasmcheck.knowledge.parsed import content_key, load_yaml
     from spasmcheck.language import schema
     from spasmcheck.language.data import read_data
 
@@ -150,7 +150,7 @@ def test_each_file_is_read_as_the_record_its_model_validates(
     record = getattr(importlib.import_module(module), kind)
     assert record.__model__ == f"spasmcheck.language.schema.{model}"
     raw = read_data(file)
-    key = f"{record.__model__}:{validated.content_key(raw)}"
+    key = f"{record.__model__}:{content_key(raw)}"
     fresh = validated.validated(raw, record)
     form = getattr(schema, model).model_validate(load_yaml(raw)).model_dump(mode="json")
     assert validated.known() == {key: form}
