@@ -191,6 +191,16 @@ def test_new_words_do_not_grow_the_stem_table_without_limit(
     tokens.fold.cache_clear()
 
 
+def test_new_words_do_not_grow_the_lexicons_tables(engine: Engine) -> None:
+    """Only words that start a phrase are remembered per first word (issue 16 item 4: 500k
+    unique words once grew a worker by half through the nested-place table)."""
+    lexicon = engine.parser.lexicon
+    engine.parser.parse("my calf cramps at night")
+    before = (len(lexicon._nested_by_first), len(lexicon._by_first))
+    engine.parser.parse(" ".join(f"qwzx{i}vy" for i in range(2000)))
+    assert (len(lexicon._nested_by_first), len(lexicon._by_first)) == before
+
+
 def test_a_sharp_pain_in_the_head_is_not_a_clear_mind(engine: Engine) -> None:
     """The mind's denial ("her mind is sharp") once spanned "my head, sharp piercing pain"."""
     found = engine.parser.parse("something stabbed me in the top of my head, sharp piercing pain")

@@ -377,7 +377,12 @@ class Lexicon:
         """The phrases of nested findings (places) whose first word is ``first``."""
         found = self._nested_by_first.get(first)
         if found is None:
-            found = [c for c in self._candidates(first) if c[1] in self._nested]
+            candidates = self._candidates(first)
+            if not candidates:
+                # A word no phrase starts with is not remembered: every typed word reaches
+                # here, and the table would grow with each new one (issue 16: bounded memory).
+                return candidates
+            found = [c for c in candidates if c[1] in self._nested]
             self._nested_by_first[first] = found
         return found
 
