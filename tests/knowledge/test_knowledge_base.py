@@ -164,3 +164,18 @@ def test_a_phrase_may_mean_one_finding_only(tmp_path: Path, phrase: str, shared:
     ]
     assert problems == (expected if shared else [])
     assert (kb is None) is shared
+
+
+@pytest.mark.parametrize("owner", ["Codes", "Condition"])
+def test_a_snomed_id_is_checked_for_shape_wherever_it_is_given(owner: str) -> None:
+    """One annotated type (models.SnomedId) checks a finding's and a condition's SNOMED id."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from spasmcheck.knowledge import models
+
+    field = getattr(models, owner).model_fields["snomed"]
+    adapter: TypeAdapter[str | None] = TypeAdapter(field.annotation)
+    assert adapter.validate_python("26544005") == "26544005"
+    assert adapter.validate_python(None) is None
+    with pytest.raises(ValidationError, match="not a SNOMED CT concept id: 'abc'"):
+        adapter.validate_python("abc")

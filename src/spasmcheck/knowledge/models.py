@@ -14,7 +14,7 @@ import re
 import string
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from spasmcheck.knowledge.policy import DurationUnit, MapView, PatternId
 from spasmcheck.knowledge.schema import (
@@ -62,16 +62,19 @@ class Citation(_Strict):
 Citations = Annotated[list[Citation], Field(min_length=1)]
 
 
-class Codes(_Strict):
-    snomed: str | None = None
-    hpo: str | None = None
+def _snomed_id(value: str) -> str:
+    if not SNOMED_PATTERN.match(value):
+        raise ValueError(f"not a SNOMED CT concept id: {value!r}")
+    return value
 
-    @field_validator("snomed")
-    @classmethod
-    def _snomed(cls, value: str | None) -> str | None:
-        if value is not None and not SNOMED_PATTERN.match(value):
-            raise ValueError(f"not a SNOMED CT concept id: {value!r}")
-        return value
+
+# A SNOMED CT concept id, checked for shape wherever a finding or a condition carries one.
+SnomedId = Annotated[str, AfterValidator(_snomed_id)]
+
+
+class Codes(_Strict):
+    snomed: SnomedId | None = None
+    hpo: str | None = None
 
     @field_validator("hpo")
     @classmethod
@@ -180,7 +183,7 @@ class Condition(_Strict):
     clinical_name: str = Field(min_length=3)
     category: Category
     icd10: list[str] = Field(min_length=1)
-    snomed: str | None = None
+    snomed: SnomedId | None = None
     summary: str = Field(min_length=20)  # a lay explanation in two or three sentences
     prior: Prior
     triage: TriageLevel  # the usual level when this is the cause
@@ -197,13 +200,6 @@ class Condition(_Strict):
         for code in value:
             if not ICD10CM_PATTERN.match(code):
                 raise ValueError(f"not an ICD-10-CM code: {code!r}")
-        return value
-
-    @field_validator("snomed")
-    @classmethod
-    def _snomed(cls, value: str | None) -> str | None:
-        if value is not None and not SNOMED_PATTERN.match(value):
-            raise ValueError(f"not a SNOMED CT concept id: {value!r}")
         return value
 
 
