@@ -162,29 +162,39 @@ class JsonBodyRoute(ApiRoute):
     """
 
     def body_model(self) -> type[BaseModel]:
-        """The pydantic model of the route's one body parameter."""
-        params = self.dependant.body_params
-        model = params[0].field_info.annotation if len(params) == 1 else None
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            raise TypeError(f"{self.path}: a JsonBodyRoute takes one pydantic body")
-        return model
+        """The pydantic model of the route's one body parameter (found once)."""
+        found: type[BaseModel] | None = self.__dict__.get("_body_model")
+        if found is None:
+            params = self.dependant.body_params
+            model = params[0].field_info.annotation if len(params) == 1 else None
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                raise TypeError(f"{self.path}: a JsonBodyRoute takes one pydantic body")
+            found = self._body_model = model
+        return found
+
+    async def answer_json(self, body: bytes, request: Request) -> Response | None:
+        """The endpoint's answer to a JSON ``body`` the route's model accepts, validated from
+        its bytes; None for a body the model refuses (FastAPI's own way then gives the error).
+        What the endpoint raises is raised."""
+        try:
+            data = self.body_model().model_validate_json(body)
+        except ValidationError:
+            return None
+        response = await self.endpoint(data, request)
+        if not isinstance(response, Response):
+            raise TypeError(f"{self.path}: a JsonBodyRoute's endpoint answers a Response")
+        return response
 
     def get_route_handler(self) -> Handler:
         standard = super(ApiRoute, self).get_route_handler()  # FastAPI's, errors not yet JSON
-        model = self.body_model()
-        endpoint = self.endpoint
+        self.body_model()  # a route without one model body fails when it is defined
 
         async def short_way(request: Request) -> Response:
-            if request.headers.get("content-type") != "application/json":
-                return await standard(request)
-            try:
-                body = model.model_validate_json(await request.body())
-            except ValidationError:
-                return await standard(request)  # the same body, read again from its cache
-            response = await endpoint(body, request)
-            if not isinstance(response, Response):
-                raise TypeError(f"{self.path}: a JsonBodyRoute's endpoint answers a Response")
-            return response
+            if request.headers.get("content-type") == "application/json":
+                response = await self.answer_json(await request.body(), request)
+                if response is not None:
+                    return response
+            return await standard(request)  # the same body, read again from its cache
 
         return json_errors(short_way)
 
@@ -211,8 +221,6 @@ class JsonBodyShortcut:
         self.app = app
         self.route = route
         self.path = path
-        self.model = route.body_model()
-        self.endpoint = route.endpoint
         self.methods = route.methods or set()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -235,19 +243,16 @@ class JsonBodyShortcut:
             await self.app(scope, _replay(received, receive), send)
             return
         body = b"".join(m.get("body", b"") for m in received)
-        try:
-            data = self.model.model_validate_json(body)
-        except ValidationError:
-            await self.app(scope, _replay(received, receive), send)
-            return
         scope["route"] = self.route  # as the router sets it (the error log names the route)
         request = Request(scope, receive, send)
         try:
-            response = await self.endpoint(data, request)
+            response = await self.route.answer_json(body, request)
         except Exception as error:
             response = error_answer(error, request)
-        if not isinstance(response, Response):
-            raise TypeError(f"{self.path}: a JsonBodyRoute's endpoint answers a Response")
+        if response is None:  # a body the model refuses: the route's own error, on its way
+            del scope["route"]
+            await self.app(scope, _replay(received, receive), send)
+            return
         await response(scope, receive, send)
 
 
