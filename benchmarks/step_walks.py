@@ -66,7 +66,7 @@ def replay(engine: Engine, states: list[State], *, write: bool) -> list[float]:
         started = clock()
         step = Interviewer(engine, max_questions=MAX_QUESTIONS).step(evidence, age, sex)
         if write:
-            step_json(step)
+            step_json(step, engine)
         times.append(clock() - started)
     return times
 
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         with args.dump.open("w") as out:
             for items, age, sex in states:
                 step = Interviewer(engine).step(EvidenceSet(items), age, sex)
-                out.write(hashlib.sha256(step_json(step)).hexdigest() + "\n")
+                out.write(hashlib.sha256(step_json(step, engine)).hexdigest() + "\n")
         print(json.dumps({"dumped": len(states), "to": str(args.dump)}))  # noqa: T201
         return 0
     replay(engine, states, write=True)  # warm-up

@@ -79,6 +79,22 @@ class EvidenceNote:
             "likelihood_ratio": round(self.likelihood_ratio, 3),
         }
 
+    # Their JSON too, for the answers written from fragments (spasmcheck.api.answer_json):
+    # a note is the knowledge base's, so this is encoded once per note, not per answer.
+    @cached_property
+    def sentence_json(self) -> bytes:
+        """``to_json(self.describe())``."""
+        from pydantic_core import to_json
+
+        return to_json(self._described)
+
+    @cached_property
+    def json(self) -> bytes:
+        """``to_json(self.as_dict())``."""
+        from pydantic_core import to_json
+
+        return to_json(self._fields)
+
     def describe(self) -> str:
         return self._described
 

@@ -16,10 +16,10 @@ from typing import Annotated, Any, TypeVar
 import numpy as np
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic_core import to_json
 from starlette.concurrency import run_in_threadpool
 
 from spasmcheck._version import __version__
+from spasmcheck.api.answer_json import step_json
 from spasmcheck.api.errors import ApiError, ApiRoute, JsonBodyRoute
 from spasmcheck.api.schemas import (
     AssessRequest,
@@ -38,7 +38,6 @@ from spasmcheck.reasoning.inference import Contribution
 from spasmcheck.reasoning.interview import (
     Interviewer,
     Question,
-    Step,
     answer_evidence,
 )
 from spasmcheck.reasoning.public import (
@@ -127,7 +126,8 @@ async def interview(body: InterviewRequest, request: Request) -> Response:
 
 
 # The busiest route: its JSON body is validated from the bytes (JsonBodyRoute) and its answer
-# written by step_json; the OpenAPI document still says InterviewStepPublic.
+# written by step_json (spasmcheck.api.answer_json); the OpenAPI document still says
+# InterviewStepPublic.
 router.add_api_route(
     "/interview",
     interview,
@@ -172,26 +172,7 @@ def _interview(engine: Engine, body: InterviewRequest) -> Response:
         for item in items:
             evidence.add(item)
     step = Interviewer(engine, max_questions=body.max_questions).step(evidence, body.age, body.sex)
-    return Response(step_json(step), media_type=JSON)
-
-
-def step_json(step: Step) -> bytes:
-    """The JSON of ``InterviewStepPublic.of(step)``, written straight from the engine's
-    ``as_dict()`` by pydantic's own serializer, without building the model and having
-    FastAPI validate and dump it again: the same bytes (``tests/api/test_interview_json.py``
-    compares them on walked interviews, and ``tests/reasoning/test_public.py`` keeps
-    ``as_dict()`` and the model in step) at a third of the cost, on the busiest route
-    (docs/benchmarks.md, "HTTP interview step: the work per answer")."""
-    data = step.as_dict()
-    findings = data["result"]["findings"]
-    echoed = step.evidence
-    # The step echoes the evidence the assessment lists as its findings (the same items, in
-    # the same order): their dicts are made once and written twice.
-    same = len(echoed) == len(step.assessment.evidence) and all(
-        a is b for a, b in zip(echoed, step.assessment.evidence, strict=True)
-    )
-    data["evidence"] = findings if same else [e.as_dict() for e in echoed]
-    return to_json(data)
+    return Response(step_json(step, engine), media_type=JSON)
 
 
 @router.post("/triage", summary="How urgently to seek care, with the reasons")
