@@ -11,6 +11,7 @@ import pytest
 
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import RedFlag, TriageLevel
+from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.triage import fired_red_flags
 
 
@@ -128,12 +129,34 @@ def test_every_context_finding_exists(kb: KnowledgeBase) -> None:
             "low_sugar_diabetes_medicine",
             False,
         ),
+        # An acute wry neck explains its pain, however severe (NHS Neck pain, 2023; NICE CKS
+        # acute torticollis), and a pain already getting better is not one to be seen within
+        # a day (NHS Back pain, Neck pain, 2023: a GP when it does not start to improve).
+        (["severe_pain", "loc_neck", "cannot_turn_head"], "severe_unexplained_pain", False),
+        (["severe_pain", "improving"], "severe_unexplained_pain", False),
+        (["back_spasm", "severe_pain"], "immobilising_back_spasm", True),
+        (["back_spasm", "severe_pain", "improving"], "immobilising_back_spasm", False),
+        (["back_spasm", "severe_pain", "improving", "worsening"], "immobilising_back_spasm", True),
+        # Spasms getting better are not "persistent or worsening"...
+        (["disturbs_sleep", "improving"], "persistent_or_worsening", False),
+        (["persistent", "improving"], "persistent_spasms", False),
+        # ...unless something is also getting worse or spreading.
+        (["disturbs_sleep", "improving", "spreading"], "persistent_or_worsening", True),
+        (["persistent", "improving", "worsening"], "persistent_spasms", True),
     ],
 )
 def test_context_of_packaged_rules(
     kb: KnowledgeBase, present: list[str], rule_id: str, fires: bool
 ) -> None:
     assert (rule_id in fired(kb, present)) is fires
+
+
+def test_getting_better_never_silences_an_emergency_rule(kb: KnowledgeBase) -> None:
+    """A stroke whose speech is "improving" is still a stroke: the course is a context for
+    the consultation rules only (course.yaml, finding 'improving')."""
+    for flag in kb.red_flags:
+        if flag.level.is_emergency:
+            assert "improving" not in {*flag.unless, *flag.unless_any, *flag.unless_alone}, flag.id
 
 
 def test_overbreathing_never_silences_the_emergency_tetany_rules(kb: KnowledgeBase) -> None:
@@ -151,3 +174,19 @@ def test_confusion_calls_the_ambulance(kb: KnowledgeBase) -> None:
     assert TriageLevel.EMERGENCY_AMBULANCE in levels
     levels = {f.flag.level for f in fired_red_flags(kb, ["confusion", "shaky_sweaty_hungry"])}
     assert TriageLevel.EMERGENCY_AMBULANCE in levels
+
+
+@pytest.mark.parametrize(
+    ("age", "level"),
+    [
+        # An adult's neck locked on waking is a neck strain: self-care (NHS Neck pain, 2023).
+        (30, TriageLevel.SELF_CARE),
+        # A child's wry neck is seen the same day (Grisel syndrome; child_wry_neck), and with
+        # the age unknown the child's reading is kept, the safe side.
+        (8, TriageLevel.CONSULTATION_24),
+        (None, TriageLevel.CONSULTATION_24),
+    ],
+)
+def test_a_wry_neck_on_waking_by_age(engine: Engine, age: int | None, level: TriageLevel) -> None:
+    text = "woke up with terrible pain in my neck, I cannot turn my head"
+    assert engine.assess(text, age).triage.level is level
