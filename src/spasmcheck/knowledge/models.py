@@ -16,7 +16,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from spasmcheck.knowledge.policy import DurationUnit, MapView, PatternId
+from spasmcheck.knowledge.policy import (
+    DurationUnit,
+    MapView,
+    MeasurementPart,
+    MeasurementReading,
+    PatternId,
+)
 from spasmcheck.knowledge.schema import (
     HPO_PATTERN,
     ICD10CM_PATTERN,
@@ -443,6 +449,84 @@ class DurationPolicy(PolicyModel):
             raise ValueError("history bands must start at day 0 and rise strictly")
         if set(self.days_per_unit) != set(DurationUnit):
             raise ValueError("days_per_unit needs days, weeks, months and years")
+        return self
+
+
+class MeasurementScale(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    unit: str = Field(pattern=r"^[a-z_]+$")
+    # Words right after the number that name this scale ("c", "mg/dl", "%"); none: the scale
+    # reads a bare number inside [low, high).
+    words: list[Annotated[str, Field(min_length=1, max_length=12)]] = Field(default_factory=list)
+    low: float
+    high: float
+    # Only a number written with a decimal point ("3.2", not "26").
+    decimal: bool = False
+    offset: float = 0.0
+    factor: float = Field(default=1.0, gt=0.0)
+
+    @model_validator(mode="after")
+    def _range(self) -> MeasurementScale:
+        if self.low >= self.high:
+            raise ValueError("a scale's low must be below its high")
+        return self
+
+
+class MeasurementBand(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    part: MeasurementPart = MeasurementPart.VALUE
+    low: float | None = None
+    high: float | None = None
+    finding: Identifier
+    reading: MeasurementReading
+
+    @model_validator(mode="after")
+    def _bounds(self) -> MeasurementBand:
+        if self.low is None and self.high is None:
+            raise ValueError("a band needs low, high or both")
+        if self.low is not None and self.high is not None and self.low >= self.high:
+            raise ValueError("a band's low must be below its high")
+        return self
+
+
+class Quantity(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    id: Identifier
+    # Two numbers, "systolic/diastolic" or "systolic over diastolic" (blood pressure).
+    pair: bool = False
+    # Single words that name the quantity, and phrases of several words.
+    cues: list[Annotated[str, Field(pattern=r"^[a-z0-9]+$")]] = Field(min_length=1)
+    phrases: list[Annotated[str, Field(pattern=r"^[a-z0-9 ]+$")]] = Field(default_factory=list)
+    scales: list[MeasurementScale] = Field(min_length=1)
+    bands: list[MeasurementBand] = Field(min_length=1)
+    cite: Citations
+
+    @model_validator(mode="after")
+    def _parts(self) -> Quantity:
+        for band in self.bands:
+            if (band.part is MeasurementPart.VALUE) == self.pair:
+                raise ValueError(
+                    f"{self.id}: a pair quantity's bands read systolic or diastolic, "
+                    "any other's read the value"
+                )
+        return self
+
+
+class MeasurementPolicy(PolicyModel):
+    """``policy/measurements.yaml``: measured values in free text and the findings their
+    values affirm or deny (:mod:`spasmcheck.language.measurements`)."""
+
+    quantities: list[Quantity] = Field(min_length=1)
+    cite: Citations
+
+    @model_validator(mode="after")
+    def _unique(self) -> MeasurementPolicy:
+        ids = [q.id for q in self.quantities]
+        if len(ids) != len(set(ids)):
+            raise ValueError("quantity ids must be unique")
         return self
 
 

@@ -324,13 +324,94 @@ class RetriagePolicy(PolicyModel):
 
 P = TypeVar("P", bound=PolicyModel)
 
+
 # Every policy file and its model; the loader validates exactly these (and refuses others).
+class MeasurementScale(Record):
+    """How a number is read: its unit words (or, with none, the range that names it), and the
+    conversion to the quantity's standard unit, ``(value + offset) × factor``."""
+
+    __model__ = f"{_MODELS}.MeasurementScale"
+    unit: str
+    words: list[str]
+    low: float
+    high: float
+    decimal: bool
+    offset: float
+    factor: float
+
+    def holds(self, value: float) -> bool:
+        return self.low <= value < self.high
+
+    def standard(self, value: float) -> float:
+        return (value + self.offset) * self.factor
+
+
+class MeasurementPart(StrEnum):
+    VALUE = "value"
+    SYSTOLIC = "systolic"
+    DIASTOLIC = "diastolic"
+
+
+class MeasurementReading(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+
+
+class MeasurementBand(Record):
+    """A standard value in ``[low, high)`` affirms or denies ``finding``."""
+
+    __model__ = f"{_MODELS}.MeasurementBand"
+    part: MeasurementPart
+    low: float | None
+    high: float | None
+    finding: Identifier
+    reading: MeasurementReading
+
+    def holds(self, value: float) -> bool:
+        return (self.low is None or value >= self.low) and (self.high is None or value < self.high)
+
+
+class Quantity(Record):
+    """One measured quantity: the words that name it, how its numbers are read, and what its
+    values say (``policy/measurements.yaml``)."""
+
+    __model__ = f"{_MODELS}.Quantity"
+    id: Identifier
+    pair: bool
+    cues: list[str]
+    phrases: list[str]
+    scales: list[MeasurementScale]
+    bands: list[MeasurementBand]
+    cite: Citations
+
+
+class MeasurementPolicy(PolicyModel):
+    """``policy/measurements.yaml``: measured values in free text ("temp 39.4", "sats 89%",
+    "bp 190/125") and the findings their values affirm or deny, for the parser
+    (:mod:`spasmcheck.language.measurements`)."""
+
+    __model__ = f"{_MODELS}.MeasurementPolicy"
+    quantities: list[Quantity]
+    cite: Citations
+
+    def references(self) -> Iterator[Reference]:
+        for quantity in self.quantities:
+            for band in quantity.bands:
+                yield RefKind.FINDING, band.finding
+
+    def citations(self) -> Iterator[Citation]:
+        yield from self.cite
+        for quantity in self.quantities:
+            yield from quantity.cite
+
+
 POLICY_FILES: dict[str, type[PolicyModel]] = {
     "interview.yaml": InterviewPolicy,
     "durations.yaml": DurationPolicy,
     "doctor_questions.yaml": DoctorQuestionPolicy,
     "bodymap.yaml": BodyMapPolicy,
     "retriage.yaml": RetriagePolicy,
+    "measurements.yaml": MeasurementPolicy,
 }
 
 
@@ -393,3 +474,9 @@ def body_map_policy() -> BodyMapPolicy:
 def retriage_policy() -> RetriagePolicy:
     """The packaged ``policy/retriage.yaml``."""
     return _packaged("retriage.yaml", RetriagePolicy)
+
+
+@cache
+def measurement_policy() -> MeasurementPolicy:
+    """The packaged ``policy/measurements.yaml``."""
+    return _packaged("measurements.yaml", MeasurementPolicy)

@@ -26,6 +26,7 @@ from spasmcheck.language.context import (
 from spasmcheck.language.data import read_data
 from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon, Match
+from spasmcheck.language.measurements import find_measurements
 from spasmcheck.language.semantic import SemanticIndex
 from spasmcheck.language.tokens import SENTENCE_END, Token, fold, normalise, phrase_keys, tokenize
 from spasmcheck.language.wordlists import word_lists
@@ -357,6 +358,19 @@ class TextParser:
             )
         }
         places_denied = self._places_denied(tokens, matches)
+        measured, in_range = self._measurement_spans(text, tokens)
+        if measured:
+            # A measured value decides its own finding: "fever was 37.2" is no fever, though
+            # "fever" alone would read as one.
+            spans = [
+                item
+                for item in spans
+                if not any(
+                    item[1] == finding and item[0].first < span.last and span.first < item[0].last
+                    for span, finding, _ in measured
+                )
+            ]
+            spans.extend(measured)
         spans.extend(self._duration_spans(text, tokens, spans))
         spans.extend(self._attribute_spans(tokens, spans))
         spans.extend(self._onset_spans(tokens, spans))
@@ -394,6 +408,8 @@ class TextParser:
                 polarity, trigger = Polarity.ABSENT, "not"
             elif (span.first, span.last) in places_denied and polarity is Polarity.PRESENT:
                 polarity, trigger = Polarity.ABSENT, "named as normal"
+            elif (span.first, span.last, finding_id) in in_range and polarity is Polarity.PRESENT:
+                polarity, trigger = Polarity.ABSENT, "measured in range"
             if polarity is Polarity.HISTORICAL and finding_id in self._history:
                 # "had thyroid surgery years ago": for a history finding the past is the point.
                 polarity = Polarity.PRESENT
@@ -745,6 +761,27 @@ class TextParser:
                 if place in binds and binds[place] not in overlapping:
                     found.append((Span(match.first, match.last), binds[place], match.corrected))
         return found
+
+    def _measurement_spans(
+        self, text: str, tokens: list[Token]
+    ) -> tuple[list[tuple[Span, str, bool]], set[tuple[int, int, str]]]:
+        """Measured values (policy/measurements.yaml) as spans of the findings they affirm or
+        deny, and the (first, last, finding) of those they deny (a value in range)."""
+        found: list[tuple[Span, str, bool]] = []
+        in_range: set[tuple[int, int, str]] = set()
+        for reading in find_measurements(normalise(text)):
+            if reading.finding_id not in self._known:
+                continue
+            inside = [
+                i for i, t in enumerate(tokens) if t.start >= reading.start and t.end <= reading.end
+            ]
+            if not inside:
+                continue
+            span = Span(inside[0], inside[-1] + 1)
+            found.append((span, reading.finding_id, False))
+            if not reading.present:
+                in_range.add((span.first, span.last, reading.finding_id))
+        return found, in_range
 
     def _duration_spans(
         self, text: str, tokens: list[Token], taken: list[tuple[Span, str, bool]]
