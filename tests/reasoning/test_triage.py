@@ -76,6 +76,30 @@ def test_a_base_rate_alone_does_not_book_an_appointment(tiny_kb: KnowledgeBase) 
     ]
 
 
+def test_a_course_getting_better_books_no_appointment(tiny_kb: KnowledgeBase) -> None:
+    """NHS Back pain, Neck pain (2023): a GP when it does not start to improve. The same
+    raised 0.55 as above books an appointment, but not when the person says it is getting
+    better, unless something is also worse or spreading; the urgent levels are untouched."""
+    ids = [c.id for c in tiny_kb.conditions]
+    prior = np.zeros(len(ids))
+    prior[ids.index("night_cramps")] = 0.5
+    prior[ids.index("other_unlisted")] = 0.5
+    post = prior.copy()
+    post[ids.index("night_cramps")] = 0.45
+    post[ids.index("other_unlisted")] = 0.55
+    raised = raised_causes(post, prior)
+    assert triage(tiny_kb, post, raised, []).level is TriageLevel.CONSULTATION
+    settled = triage(tiny_kb, post, raised, ["improving"])
+    assert settled.level is TriageLevel.SELF_CARE
+    assert not settled.raised.any()
+    worse = triage(tiny_kb, post, raised, ["improving", "worsening"])
+    assert worse.level is TriageLevel.CONSULTATION
+    urgent = np.zeros(len(ids))
+    urgent[ids.index("night_cramps")] = 0.7
+    urgent[ids.index("stroke")] = 0.3
+    assert triage(tiny_kb, urgent, raised, ["improving"]).level is TriageLevel.EMERGENCY_AMBULANCE
+
+
 def test_urgent_levels_keep_the_whole_mass(tiny_kb: KnowledgeBase) -> None:
     """A base rate at an urgent level still counts: a missed emergency costs more."""
     ids = [c.id for c in tiny_kb.conditions]

@@ -21,6 +21,9 @@ The level is the most urgent of
    (nhs.uk "Leg cramps", 2023; "Twitching eyes and muscles", 2023) is self-care unless something
    points further (frequent, persistent, worse, spreading — the seeds' own reasons to consult,
    which are rules of their own). The urgent levels keep the whole mass: missing them costs more.
+   A course that is already getting better (:data:`SETTLING_COURSE`, with nothing worse or
+   spreading) raises no cause for the routine appointment: NHS advice for self-limiting pain
+   is a GP when it does not start to improve (nhs.uk "Back pain", "Neck pain", 2023).
 
 The thresholds are deliberately low for the emergency levels: missing an emergency costs far
 more than an unneeded trip. The two consultation thresholds (0.30 and 0.40) were chosen on the
@@ -64,6 +67,15 @@ SIGNAL_LIKELIHOOD_RATIO = 10.0
 # The levels reached only by causes the evidence made more likely than their base rate (the
 # module docstring).
 EVIDENCE_LED_LEVELS = frozenset({TriageLevel.CONSULTATION})
+
+# A course that is settling: with one of these affirmed and none of WORSE_COURSE, no cause
+# counts as raised for the evidence-led levels. NHS advice for the self-limiting pains and
+# spasms is to see a GP when they do not start to improve within a few weeks (NHS Back pain,
+# Neck pain, 2023), so a routine appointment is not advised for one that is already getting
+# better; the same-day and emergency levels keep their whole mass, and the rules for what is
+# worse or spreading still fire.
+SETTLING_COURSE = frozenset({"improving"})
+WORSE_COURSE = frozenset({"worsening", "spreading"})
 
 LEVEL_THRESHOLDS: dict[TriageLevel, float] = {
     TriageLevel.EMERGENCY_AMBULANCE: 0.25,
@@ -238,6 +250,8 @@ def triage(
     """``raised``: the causes that the affirmed findings made more likely than their base rate
     for this person (:func:`raised_causes`), which the evidence-led levels count."""
     flags = fired_red_flags(kb, present, possible, age)
+    if settling(present):
+        raised = np.zeros_like(raised)
     by_conditions, mass = condition_level(kb, posterior, raised)
     levels = [f.flag.level for f in flags] + [by_conditions]
     level = TriageLevel.most_urgent(levels)
@@ -272,6 +286,13 @@ def triage(
     if level.is_emergency and guidance.do_now and not do_now:
         do_now.append(guidance.do_now)
     return TriageResult(level, reasons, flags, do_now, by_conditions, raised)
+
+
+def settling(present: Collection[str]) -> bool:
+    """True when the person says it is getting better and nothing is worse or spreading
+    (:data:`SETTLING_COURSE`)."""
+    known = set(present)
+    return not known.isdisjoint(SETTLING_COURSE) and known.isdisjoint(WORSE_COURSE)
 
 
 def emergency_signals(flags: Collection[FiredFlag]) -> list[str]:
