@@ -6,10 +6,11 @@ Each vignette's text, age and sex start an interview (``POST /interview``, then 
 page it redirects to), and every question is answered from the page itself: yes/no questions
 in turn "no", "yes", "don't know", the emergency screen "none", a choice question its first
 option. On the way, the second question is first sent without an answer (the page with its
-problem, 422), and the third is taken back ("← Previous question": the page with the answer
-shown again) before it is answered. The walk ends at the result page or after 25 questions.
-The secret key is the development one, so the signed state in each page is the same in every
-run.
+problem, 422), the third is taken back ("← Previous question": the page with the answer
+shown again) before it is answered, and at the fourth four old links are followed (a
+repeated, a garbled, a too-large and an empty ``step``). The walk ends at the result page
+or after 25 questions. The secret key is the development one, so the signed state in each
+page is the same in every run.
 
     PYTHONPATH=/tmp/before/src .venv/bin/python benchmarks/web_pages.py /tmp/before.txt
     PYTHONPATH=/tmp/after/src .venv/bin/python benchmarks/web_pages.py /tmp/after.txt
@@ -95,6 +96,10 @@ def walk(client: Any, text: str, age: int | None, sex: str | None, out: list[str
             if back.status_code == 303:
                 again = client.get(back.headers["location"], follow_redirects=False)
                 out.append(line(again))
+        if number == 3:
+            # old links: a repeated step (the last counts), a garbled one, one beyond the end
+            for query in ("?step=1&step=0", "?step=x9", "?step=99", "?step="):
+                out.append(line(client.get(f"/interview{query}", follow_redirects=False)))
         answer = answer_for(response.text, number)
         response = client.post(
             "/interview", data={"state": state, "answer": answer}, follow_redirects=False

@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
@@ -129,11 +129,18 @@ class Recorded:
         )
 
 
+# An enum member's value and back by dict look-ups: ``Status(value)`` and ``member.value`` go
+# through the enum's machinery, for every evidence item of the state on every question page.
+_VALUE: dict[Status | Origin, str] = {m: m.value for e in (Status, Origin) for m in e}
+_STATUS = {s.value: s for s in Status}
+_ORIGIN = {o.value: o for o in Origin}
+
+
 def _evidence_list(item: Evidence) -> list[Any]:
     return [
         item.finding_id,
-        item.status.value,
-        item.origin.value,
+        _VALUE[item.status],
+        _VALUE[item.origin],
         item.possible,
         item.text,
         item.question,
@@ -146,8 +153,8 @@ def _evidence_item(raw: list[Any]) -> Evidence:
     finding, status, origin, possible, text, question, screening, escalation = raw
     return Evidence(
         str(finding),
-        Status(status),
-        Origin(origin),
+        _STATUS[status],  # KeyError (or TypeError) for what is not one: a refused state
+        _ORIGIN[origin],
         bool(possible),
         None if text is None else str(text),
         None if question is None else str(question),
@@ -450,12 +457,13 @@ def _interview(
 
 
 @router.get("/interview")
-async def current_page(
-    request: Request,
-    step: Annotated[str, Query()] = "",
-) -> Response:
-    """Step ``step`` of the interview in the state cookie (the latest when absent or beyond
-    it): where Back, reload and an old link land. Without a usable cookie, the start page."""
+async def current_page(request: Request) -> Response:
+    """Step ``step`` (the query's) of the interview in the state cookie (the latest when
+    absent or beyond it): where Back, reload and an old link land. Without a usable cookie,
+    the start page. ``step`` is read from the query here, not declared as a parameter: on
+    the page every answer lands on, FastAPI's reading of one costs more than the reading
+    (issue 16, fifth pass); the last of repeated ones counts, as FastAPI's would."""
+    step = request.query_params.get("step", "")
     await visitor(request)
     engine = _engine(request)
     raw = request.cookies.get(INTERVIEW_COOKIE)
