@@ -143,6 +143,19 @@ def test_every_context_finding_exists(kb: KnowledgeBase) -> None:
         # ...unless something is also getting worse or spreading.
         (["disturbs_sleep", "improving", "spreading"], "persistent_or_worsening", True),
         (["persistent", "improving", "worsening"], "persistent_spasms", True),
+        (["frequent_daily", "history_weeks"], "frequent_and_prolonged", True),
+        (["frequent_daily", "history_weeks", "improving"], "frequent_and_prolonged", False),
+        # Jerks only on falling asleep are sleep starts (ICSD-3, 2014).
+        (
+            ["frequent_daily", "history_months", "when_falling_asleep"],
+            "frequent_and_prolonged",
+            False,
+        ),
+        (
+            ["frequent_daily", "history_months", "when_falling_asleep", "worsening"],
+            "frequent_and_prolonged",
+            True,
+        ),
     ],
 )
 def test_context_of_packaged_rules(
