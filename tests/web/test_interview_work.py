@@ -174,3 +174,51 @@ def test_the_interviews_routes_are_tried_first(
     tried.clear()
     assert web.post("/v1/interview", json={"text": "calf cramps at night"}).status_code == 200
     assert tried == []
+
+
+STATE_KEY = "a-test-key-of-at-least-thirty-two-characters"
+PAYLOADS: list[Any] = [
+    {"v": 2, "t": "my calf cramps at night", "a": 45, "s": "male", "r": [], "u": None},
+    {"v": 2, "t": "ça fait mal — “quotes”", "a": None, "s": None, "r": [["q", "yes_no"]] * 30},
+    [],
+    "x" * 2000,
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=range(len(PAYLOADS)))
+def test_the_state_is_signed_as_itsdangerous_signs_it(payload: Any) -> None:
+    """The state's serializer keys its HMAC once (issue 16, fifth pass): the same state
+    strings as itsdangerous' own serializer, each read by the other."""
+    from itsdangerous import URLSafeSerializer
+
+    from spasmcheck.web.pages import _StateSerializer
+
+    ours = _StateSerializer(STATE_KEY, salt="spasmcheck.interview")
+    plain = URLSafeSerializer(STATE_KEY, salt="spasmcheck.interview")
+    assert ours.dumps(payload) == plain.dumps(payload)
+    assert ours.loads(plain.dumps(payload)) == payload
+    assert plain.loads(ours.dumps(payload)) == payload
+    assert ours.dumps(payload, salt="other") == plain.dumps(payload, salt="other")
+
+
+def test_a_state_not_signed_with_the_key_is_refused() -> None:
+    from itsdangerous import BadSignature, URLSafeSerializer
+
+    from spasmcheck.web.pages import _StateSerializer
+
+    ours = _StateSerializer(STATE_KEY, salt="spasmcheck.interview")
+    state = ours.dumps({"v": 2, "t": "calf cramps"})
+    payload, _, signature = state.rpartition(".")
+    forged = URLSafeSerializer(
+        "another-key-of-at-least-thirty-two-chars", salt="spasmcheck.interview"
+    )
+    for bad in (
+        forged.dumps({"v": 2, "t": "calf cramps"}),  # another key
+        URLSafeSerializer(STATE_KEY, salt="another salt").dumps({"v": 2}),  # another salt
+        f"{payload}.{signature[::-1]}",  # a changed signature
+        f"{payload}x.{signature}",  # a changed payload
+        f"{payload}.{signature[:-1]}!",  # a signature that is not base64
+        payload,  # no signature
+    ):
+        with pytest.raises(BadSignature):
+            ours.loads(bad)

@@ -21,6 +21,7 @@ too large for a cookie (a very long description) is shown directly instead.
 
 from __future__ import annotations
 
+import hmac
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,7 +32,8 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, BadSignature, Signer, URLSafeSerializer
+from itsdangerous.encoding import base64_decode, base64_encode, want_bytes
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -273,11 +275,55 @@ def _serializer(settings: Settings) -> URLSafeSerializer:
     return _serializer_for(settings.secret_key)
 
 
+class _KeyedSigner(Signer):
+    """itsdangerous' :class:`Signer` with the same signatures (HMAC-SHA1 of the key it derives,
+    its defaults), its keys derived and keyed into an HMAC once instead of on every signature:
+    the state is signed and checked on every question page (issue 16, fifth pass).
+    ``tests/web/test_interview_work.py`` holds it to the plain signer's output."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # newest key first, as Signer.verify_signature tries them
+        self._keyed = [
+            hmac.new(self.derive_key(key), digestmod="sha1") for key in reversed(self.secret_keys)
+        ]
+
+    def get_signature(self, value: str | bytes) -> bytes:
+        mac = self._keyed[0].copy()
+        mac.update(want_bytes(value))
+        return base64_encode(mac.digest())
+
+    def verify_signature(self, value: str | bytes, sig: str | bytes) -> bool:
+        try:
+            signature = base64_decode(sig)
+        except BadData:  # not base64: refused, as Signer.verify_signature refuses it
+            return False
+        message = want_bytes(value)
+        for keyed in self._keyed:
+            mac = keyed.copy()
+            mac.update(message)
+            if hmac.compare_digest(signature, mac.digest()):
+                return True
+        return False
+
+
+class _StateSerializer(URLSafeSerializer):
+    """:class:`URLSafeSerializer` with one :class:`_KeyedSigner`, made once (the serializer
+    makes a signer for every dump and load otherwise)."""
+
+    def __init__(self, secret_key: str, salt: str) -> None:
+        super().__init__(secret_key, salt=salt, signer=_KeyedSigner)
+        self._signer = super().make_signer()
+
+    def make_signer(self, salt: str | bytes | None = None) -> Signer:
+        return self._signer if salt is None else super().make_signer(salt)
+
+
 @lru_cache(maxsize=8)
 def _serializer_for(secret_key: str) -> URLSafeSerializer:
     """One serializer per key: making one dumps a test object to JSON and derives the key,
     twice per question page (issue 16). It holds no state between calls."""
-    return URLSafeSerializer(secret_key, salt="spasmcheck.interview")
+    return _StateSerializer(secret_key, salt="spasmcheck.interview")
 
 
 def _settings(request: Request) -> Settings:
