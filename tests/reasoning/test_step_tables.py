@@ -9,6 +9,7 @@ states reached by real interviews and for random ones:
   from the definition ``H(C) − Σ_a P(a) H(C | a)`` and against the full-array
   :func:`expected_information_gain`, to 1e-9 bits;
 - the screening target, against :func:`screening_target` over :func:`rule_odds` per rule;
+- the emergency screen's question, against :func:`screen_question`;
 - the affirmed red flags, against :func:`fired_red_flags` on the affirmed findings alone;
 - the triage level of many posteriors at once, against :func:`condition_level` per column;
 - the evidence's log-likelihood ratios (bit for bit) and the contributions shown, against
@@ -36,6 +37,7 @@ from spasmcheck.reasoning.interview import (
     expected_information_gain,
     interview_tables,
     rule_odds,
+    screen_question,
     screening_target,
 )
 from spasmcheck.reasoning.triage import condition_level, condition_levels, fired_red_flags
@@ -165,6 +167,27 @@ def test_the_screening_index_picks_what_rule_odds_picks(any_engine: Engine) -> N
                 evidence, index, predictive, model.base_rate, age, nearly_only=nearly_only
             )
             assert got == expected
+
+
+def test_the_screen_table_asks_what_screen_question_asks(any_engine: Engine) -> None:
+    screen = any_engine.kb.screen
+    table = interview_tables(any_engine).screen
+    if screen is None:
+        assert table is None
+        return
+    assert table is not None
+    states = interview_states(any_engine, seed=4, n_random=40)
+    # every screen option settled, one by one: the question shrinks to nothing
+    settled = EvidenceSet()
+    for option in screen.options:
+        states.append(settled.copy())
+        settled.add(Evidence(option.finding, Status.ABSENT, Origin.ANSWER, question=screen.id))
+    states.append(settled)
+    asked = [table.question(evidence) for evidence in states]
+    assert asked == [screen_question(screen, evidence) for evidence in states]
+    assert None in asked and table.whole in asked
+    if len(screen.options) > 1:  # the tiny knowledge base's screen has one option
+        assert any(q is not None and 0 < len(q.options) < len(screen.options) for q in asked)
 
 
 def test_affirmed_flags_are_those_fired_on_the_affirmed_findings(any_engine: Engine) -> None:

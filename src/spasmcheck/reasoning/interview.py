@@ -53,7 +53,7 @@ from __future__ import annotations
 import math
 import weakref
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -313,6 +313,28 @@ def screen_question(screen: EmergencyScreen | None, evidence: EvidenceSet) -> Qu
     if not options:
         return None
     return Question(screen.id, QuestionKind.MULTIPLE, screen.question, screen.why, True, options)
+
+
+class ScreenTable:
+    """:func:`screen_question` with the screen's options and its whole question made once per
+    knowledge base: the screen opens every interview and its options were rebuilt on every
+    step (issue 16, fifth pass). ``tests/reasoning/test_step_tables.py`` holds the two to the
+    same questions."""
+
+    def __init__(self, screen: EmergencyScreen) -> None:
+        self.options = tuple(Option(o.finding, o.label) for o in screen.options)
+        self.whole = Question(
+            screen.id, QuestionKind.MULTIPLE, screen.question, screen.why, True, self.options
+        )
+
+    def question(self, evidence: EvidenceSet) -> Question | None:
+        """``screen_question(screen, evidence)``."""
+        options = tuple(o for o in self.options if not settled(evidence, o.finding_id))
+        if not options:
+            return None
+        if len(options) == len(self.options):
+            return self.whole
+        return replace(self.whole, options=options)
 
 
 # -- 3. escalation ----------------------------------------------------------------------------
@@ -805,6 +827,7 @@ class InterviewTables:
     # finding id → the positions of the other answers of its one-answer choice group, which
     # an affirmed answer settles (Interviewer._gains)
     exclusive: dict[str, tuple[int, ...]]
+    screen: ScreenTable | None  # the emergency screen's question, when there is a screen
 
     @classmethod
     def build(cls, engine: Engine) -> InterviewTables:
@@ -843,6 +866,7 @@ class InterviewTables:
         }
         return cls(
             exclusive=exclusive,
+            screen=None if kb.screen is None else ScreenTable(kb.screen),
             askable=askable,
             group_members=group_members,
             screen_rules=screen_rules,
@@ -910,7 +934,7 @@ class Interviewer:
         affirmed = affirmed_flags(assessment.triage.red_flags, set(evidence.present))
         if emergency_stop(affirmed):
             return stop(StopReason.EMERGENCY_SIGN)
-        screen = screen_question(self.kb.screen, evidence)
+        screen = None if self.tables.screen is None else self.tables.screen.question(evidence)
         if screen is not None and asked < self.max_questions:
             return ask(screen)
         index = model.finding_index
