@@ -134,6 +134,12 @@ def test_every_context_finding_exists(kb: KnowledgeBase) -> None:
         # a day (NHS Back pain, Neck pain, 2023: a GP when it does not start to improve).
         (["severe_pain", "loc_neck", "cannot_turn_head"], "severe_unexplained_pain", False),
         (["severe_pain", "improving"], "severe_unexplained_pain", False),
+        # ...but not a neck hurt with a knock to the head (NHS Neck pain: A&E after an accident).
+        (
+            ["severe_pain", "loc_neck", "cannot_turn_head", "hx_head_injury"],
+            "severe_unexplained_pain",
+            True,
+        ),
         (["back_spasm", "severe_pain"], "immobilising_back_spasm", True),
         (["back_spasm", "severe_pain", "improving"], "immobilising_back_spasm", False),
         (["back_spasm", "severe_pain", "improving", "worsening"], "immobilising_back_spasm", True),
