@@ -282,6 +282,7 @@ class TextParser:
             concept_specs=concepts,
         )
         self._history = {f.id for f in kb.findings if f.kind is FindingKind.HISTORY}
+        self._course = {f.id for f in kb.findings if f.kind is FindingKind.COURSE}
         self._dated_kinds = {
             f.id
             for f in kb.findings
@@ -337,6 +338,7 @@ class TextParser:
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
         matches = self._limbs_in_the_plural(tokens, self._own_body_part(self.lexicon.match(tokens)))
+        matches = self._course_before_and_now(tokens, matches)
         spans: list[tuple[Span, str, bool]] = [
             (Span(m.first, m.last), m.finding_id, m.corrected) for m in matches
         ]
@@ -432,6 +434,22 @@ class TextParser:
             )
         mentions.extend(self._semantic_mentions(text, tokens, mentions))
         return self._whose_and_when(tokens, mentions)
+
+    def _course_before_and_now(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
+        """A course read across "and now" is two matters: "she has had diabetes for years and
+        now her speech is slurred" is a long illness and a new sign, not speech slurring for
+        years (which would silence the stroke rule). Other concepts may span it ("fell over and
+        now I can't stand up" is one event)."""
+        return [
+            m
+            for m in matches
+            if m.words is None
+            or m.finding_id not in self._course
+            or not any(
+                tokens[k].key == _AND and tokens[k + 1].key == _NOW
+                for k in range(m.first, m.last - 1)
+            )
+        ]
 
     def _places_denied(self, tokens: list[Token], matches: list[Match]) -> set[tuple[int, int]]:
         """Places named only as the subject of a denial: "my jaw and neck feel normal".
@@ -830,6 +848,7 @@ class TextParser:
 
 
 _RAISING = frozenset({Polarity.PRESENT, Polarity.POSSIBLE})
+_AND, _NOW = fold("and"), fold("now")
 _FIRST_PERSON = frozenset(fold(w) for w in ("i", "i'm", "i've", "i'd", "my", "me"))
 _REPORTING = frozenset(
     fold(w) for w in ("says", "said", "thinks", "thought", "noticed", "told", "tells", "reckons")
