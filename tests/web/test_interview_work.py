@@ -199,6 +199,13 @@ def test_the_state_is_signed_as_itsdangerous_signs_it(payload: Any) -> None:
     assert ours.loads(plain.dumps(payload)) == payload
     assert plain.loads(ours.dumps(payload)) == payload
     assert ours.dumps(payload, salt="other") == plain.dumps(payload, salt="other")
+    # one signer for the serializer's own salt, however it is asked for
+    assert (
+        ours.make_signer()
+        is ours.make_signer(ours.salt)
+        is ours.make_signer("spasmcheck.interview")
+    )
+    assert ours.make_signer("other") is not ours.make_signer()
 
 
 def test_a_state_not_signed_with_the_key_is_refused() -> None:

@@ -1177,14 +1177,13 @@ def answer_evidence(question: Question, response: str | Sequence[str]) -> list[E
     the person saw "None of these" and went through the list.
     """
 
+    asked, screening, escalation = question.id, question.screening, question.escalation
+
     def item(finding_id: str, status: Status) -> Evidence:
+        # by position (possible, text, question, screening, escalation): keywords cost a
+        # frozen dataclass twice as much, per option of every answer a web page replays
         return Evidence(
-            finding_id,
-            status,
-            Origin.ANSWER,
-            question=question.id,
-            screening=question.screening,
-            escalation=question.escalation,
+            finding_id, status, Origin.ANSWER, False, None, asked, screening, escalation
         )
 
     if question.kind is QuestionKind.YES_NO:

@@ -316,7 +316,10 @@ class _StateSerializer(URLSafeSerializer):
         self._signer = super().make_signer()
 
     def make_signer(self, salt: str | bytes | None = None) -> Signer:
-        return self._signer if salt is None else super().make_signer(salt)
+        # loads() asks with the serializer's own salt, dumps() with None: both are this one
+        if salt is None or want_bytes(salt) == self.salt:
+            return self._signer
+        return super().make_signer(salt)
 
 
 @lru_cache(maxsize=8)
