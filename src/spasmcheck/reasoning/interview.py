@@ -707,6 +707,12 @@ class ScreeningIndex:
         self.min_age = np.array([no_min if r.min_age is None else r.min_age for r in rules])
         self.max_age = np.array([no_max if r.max_age is None else r.max_age for r in rules])
         self.needs_age = np.array([r.needs_age for r in rules], dtype=bool)
+        # the rules that apply at each age a person can give (validate_inputs: 0 to 120),
+        # and without an age: one row read per step instead of three comparisons
+        self.applies_at = (self.min_age <= np.arange(121)[:, None]) & (
+            np.arange(121)[:, None] <= self.max_age
+        )
+        self.applies_without_age = ~self.needs_age
         # the rules a context can silence (checked one by one: a few dozen)
         self.with_context = tuple(
             i
@@ -728,22 +734,27 @@ class ScreeningIndex:
     ) -> RuleOdds | None:
         """``screening_target(rule_odds(r, ...) for r in rules if r.applies_to(age))``."""
         size = self.pad + 1
-        present, there, known, answered, doubted = np.zeros((5, size), dtype=bool)
+        # five rows of flags, written as bytes (a numpy element write costs several times a
+        # bytearray's) and read as one boolean array: known, present, there (present or
+        # given with doubt), answered, doubted
+        flags = bytearray(5 * size)
+        present_at, there_at, answered_at, doubted_at = size, 2 * size, 3 * size, 4 * size
         for item in evidence:
             j = index.get(item.finding_id)
             if j is None:
                 continue
-            known[j] = True
+            flags[j] = 1
             if item.status is Status.PRESENT:
-                present[j] = there[j] = True
+                flags[present_at + j] = flags[there_at + j] = 1
             if item.possible:
-                there[j] = True
+                flags[there_at + j] = 1
                 if item.status is not Status.PRESENT and item.origin is not Origin.ANSWER:
-                    doubted[j] = True
+                    flags[doubted_at + j] = 1
             # An answer to the history questions asked first (where, about you) is not a
             # screening answer: a rule its complaint names is still screened.
             if item.origin is Origin.ANSWER and item.question not in FIRST_GROUPS:
-                answered[j] = True
+                flags[answered_at + j] = 1
+        known, present, there, answered, doubted = np.frombuffer(flags, dtype=bool).reshape(5, size)
         unknown: BoolArray = ~known
         unknown[self.pad] = False
         unknown_all = unknown[self.all_of] | (doubted[self.all_of] & self.combination)
@@ -751,17 +762,21 @@ class ScreeningIndex:
         blocked = np.logical_or.reduce(not_there[self.all_of], axis=0)
         any_done: BoolArray = np.logical_or.reduce(there[self.any_of], axis=0)
         unknown_any = unknown[self.any_of] & ~any_done
-        n_all = unknown_all.sum(axis=0)
-        n_any = unknown_any.sum(axis=0)
-        open_ = ~blocked & ((n_all > 0) | (n_any > 0))
-        open_ &= ~(self.has_any & ~any_done & (n_any == 0))
-        if age is not None:
-            open_ &= (self.min_age <= age) & (age <= self.max_age)
+        # whether each rule has an unknown all_of part, an unknown any_of part
+        some_all = np.logical_or.reduce(unknown_all, axis=0)
+        some_any = np.logical_or.reduce(unknown_any, axis=0)
+        open_ = ~blocked & (some_all | some_any)
+        open_ &= ~(self.has_any & ~any_done & ~some_any)
+        if age is None:
+            open_ &= self.applies_without_age
+        elif 0 <= age < len(self.applies_at):
+            open_ &= self.applies_at[age]
         else:
-            open_ &= ~self.needs_age
+            open_ &= (self.min_age <= age) & (age <= self.max_age)
         if nearly_only:
-            open_ &= self.has_all & (n_all == 0)
-        contextual = [i for i in self.with_context if open_[i]]
+            open_ &= self.has_all & ~some_all
+        is_open = open_.tolist()
+        contextual = [i for i in self.with_context if is_open[i]]
         if contextual:
             # a rule whose context is already given cannot fire: nothing to ask about it
             affirmed = set(evidence.present)
@@ -778,7 +793,7 @@ class ScreeningIndex:
         p[1, :-1] = background
         p_all = np.where(unknown_all, p.take(self.all_of_both), 1.0).prod(axis=1)
         p_none = np.where(unknown_any, (1.0 - p).take(self.any_of_both), 1.0).prod(axis=1)
-        p_fire, p_background = np.where(n_any > 0, p_all * (1.0 - p_none), p_all)
+        p_fire, p_background = np.where(some_any, p_all * (1.0 - p_none), p_all)
         presented: BoolArray = np.logical_or.reduce(
             present[self.when], axis=0
         ) & ~np.logical_or.reduce(answered[self.parts], axis=0)
