@@ -1,6 +1,7 @@
 """The web interview's pages through the whole app, walked as a browser walks them: the status,
-the redirect and the SHA-256 of each page, one line per request, so that two source trees can
-be compared byte for byte (``PYTHONPATH=<tree>/src``; docs/benchmarks.md, "fifth pass").
+the redirect and the SHA-256 of each page's headers and body, one line per request, so that
+two source trees can be compared byte for byte (``PYTHONPATH=<tree>/src``; docs/benchmarks.md,
+"fifth pass").
 
 Each vignette's text, age and sex start an interview (``POST /interview``, then the question
 page it redirects to), and every question is answered from the page itself: yes/no questions
@@ -53,12 +54,14 @@ SEEN = dict.fromkeys([*KINDS, "answer shown again"], 0)
 
 
 def line(response: Any) -> str:
-    """Status, where it redirects, and the body's SHA-256."""
+    """Status, where it redirects, the headers' SHA-256 (in order) and the body's."""
     for kind, marker in KINDS.items():
         SEEN[kind] += marker in response.text
     SEEN["answer shown again"] += any(marker in response.text for marker in AGAIN)
     location = response.headers.get("location", "-")
-    return f"{response.status_code} {location} {hashlib.sha256(response.content).hexdigest()}"
+    headers = hashlib.sha256(repr(response.headers.multi_items()).encode()).hexdigest()[:16]
+    body = hashlib.sha256(response.content).hexdigest()
+    return f"{response.status_code} {location} {headers} {body}"
 
 
 def answer_for(page: str, number: int) -> list[str]:

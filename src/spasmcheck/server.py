@@ -48,7 +48,7 @@ from spasmcheck.reasoning.cache import collector_paused
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.services.security import client_address
 from spasmcheck.web import install_web, web_routers
-from spasmcheck.web.errors import error_page, http_error_page, with_policy
+from spasmcheck.web.errors import PageShortcut, error_page, http_error_page, with_policy
 
 COMMON_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -124,6 +124,8 @@ def create_app(
     # Innermost: the interview's well-formed requests skip FastAPI's routing and exit stacks;
     # the limits and headers around it apply as before.
     app.add_middleware(JsonBodyShortcut, route=engine_routes.interview_route(), path=INTERVIEW)
+    # The same for the web's question page, where every answer lands (issue 16, fifth pass).
+    app.add_middleware(PageShortcut, route=pages.current_page_route(), path="/interview")
     app.add_middleware(SecurityHeaders, https=settings.https)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     # Outside the others: a refused request costs no body read, thread or database write.

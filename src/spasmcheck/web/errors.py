@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from spasmcheck.services.errors import (
     Busy,
@@ -156,9 +156,36 @@ class WebRoute(APIRoute):
     the Content-Security-Policy."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        from spasmcheck.web.session import FormExpired, SignInRequired
+        return self._pages(super().get_route_handler())
 
-        handler = super().get_route_handler()
+    def request_only_handler(self) -> Handler:
+        """The route's endpoint called with the request alone, its errors pages as on the
+        route's own way: for :class:`PageShortcut`. Only for an endpoint that takes nothing
+        but the request (no parameter, body or dependency for FastAPI to resolve)."""
+        dependant = self.dependant
+        if (
+            dependant.path_params
+            or dependant.query_params
+            or dependant.header_params
+            or dependant.cookie_params
+            or dependant.body_params
+            or dependant.dependencies
+            or dependant.request_param_name is None
+        ):
+            raise TypeError(f"{self.path}: the endpoint takes more than the request")
+        endpoint, name = self.endpoint, dependant.request_param_name
+
+        async def call(request: Request) -> Response:
+            response = await endpoint(**{name: request})
+            if not isinstance(response, Response):
+                raise TypeError(f"{self.path}: the endpoint answers a Response")
+            return response
+
+        return self._pages(call)
+
+    def _pages(self, handler: Handler) -> Handler:
+        """``handler`` with the route's errors answered as pages and the page's policy."""
+        from spasmcheck.web.session import FormExpired, SignInRequired
 
         async def pages(request: Request) -> Response:
             try:
@@ -186,3 +213,45 @@ class WebRoute(APIRoute):
             await response(scope, receive, send)
             return
         await super().handle(scope, receive, send)
+
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+class PageShortcut:
+    """ASGI middleware: ``GET`` requests for one page answered here, before FastAPI's layers.
+
+    The interview's question page (``GET /interview``) is where every answer lands. Between
+    the application's middleware and its endpoint, FastAPI and Starlette add an exception
+    middleware, an exit stack, the router's search (each included router's routes, twice in
+    FastAPI 0.165), the resolution of the endpoint's parameters and two more exit stacks:
+    about a tenth of the page's CPU (docs/benchmarks.md, "fifth pass"), with nothing to do for
+    an endpoint that takes only the request. Here a ``GET`` to ``path`` is handed to the
+    route's endpoint with the route's own error pages and policy
+    (:meth:`WebRoute.request_only_handler`). Any other method or path goes on to the
+    application, and so does a request with a ``root_path``. Installed inside the
+    application's other middleware, as :class:`spasmcheck.api.errors.JsonBodyShortcut`: the
+    limits and headers apply as before (``tests/web/test_page_shortcut.py``).
+    """
+
+    def __init__(self, app: ASGIApp, *, route: WebRoute, path: str) -> None:
+        self.app = app
+        self.route = route
+        self.path = path
+        self.handler = route.request_only_handler()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or scope["path"] != self.path
+            or scope.get("root_path")
+        ):
+            await self.app(scope, receive, send)
+            return
+        # as the router sets them (the error log names the route)
+        scope["route"] = self.route
+        scope["endpoint"] = self.route.endpoint
+        scope["path_params"] = {}
+        response = await self.handler(Request(scope, receive, send))
+        await response(scope, receive, send)

@@ -540,6 +540,14 @@ async def current_page(request: Request) -> Response:
     return response
 
 
+def current_page_route() -> WebRoute:
+    """The route of ``GET /interview`` (for :class:`spasmcheck.web.errors.PageShortcut`)."""
+    for route in router.routes:
+        if isinstance(route, WebRoute) and route.endpoint is current_page:
+            return route
+    raise LookupError("no question page route")
+
+
 def _redirect_to_current(
     request: Request, engine: Engine, current: InterviewState, settings: Settings
 ) -> Response:
