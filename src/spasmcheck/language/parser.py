@@ -337,7 +337,9 @@ class TextParser:
 
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
-        matches = self._limbs_in_the_plural(tokens, self._own_body_part(self.lexicon.match(tokens)))
+        matches = self._limbs_in_the_plural(
+            tokens, self._own_body_part(tokens, self.lexicon.match(tokens))
+        )
         matches = self._course_before_and_now(tokens, matches)
         spans: list[tuple[Span, str, bool]] = [
             (Span(m.first, m.last), m.finding_id, m.corrected) for m in matches
@@ -568,12 +570,14 @@ class TextParser:
             kept.append(m)
         return kept
 
-    def _own_body_part(self, matches: list[Match]) -> list[Match]:
+    def _own_body_part(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
         """Drop a concept whose body part is not the one its other words describe.
 
         "stiff arms and legs, face red": the concept {leg} + {red} spans "legs, face red",
         but "red" describes the face named between them. A concept that names a body part
-        and has another body part inside its span, among none of its own words, is dropped.
+        and has another body part inside its span, among none of its own words, is dropped —
+        unless that part is where something came from ("the pain spread from my back into my
+        chest": the back is the origin, the chest is where the pain is now).
         """
         places = [m for m in matches if m.finding_id in self._places]
         parts = [m for m in places if m.finding_id in self._body_parts]
@@ -585,6 +589,7 @@ class TextParser:
                     m.first < p.first
                     and p.last < m.last
                     and not any(k in m.words for k in range(p.first, p.last))
+                    and not _named_as_origin(tokens, p.first)
                     for p in parts
                 )
                 if named and between:
@@ -848,7 +853,7 @@ class TextParser:
 
 
 _RAISING = frozenset({Polarity.PRESENT, Polarity.POSSIBLE})
-_AND, _NOW = fold("and"), fold("now")
+_AND, _NOW, _FROM = fold("and"), fold("now"), fold("from")
 _FIRST_PERSON = frozenset(fold(w) for w in ("i", "i'm", "i've", "i'd", "my", "me"))
 _REPORTING = frozenset(
     fold(w) for w in ("says", "said", "thinks", "thought", "noticed", "told", "tells", "reckons")
@@ -859,6 +864,13 @@ _LEADING = frozenset(fold(w) for w in ("and", "also", "plus", "then", "so"))
 
 # What ConText may say of a fragment that keeps a reading by resemblance from warning.
 _NOT_NOW = frozenset({Polarity.HYPOTHETICAL, Polarity.HISTORICAL, Polarity.FAMILY})
+
+
+def _named_as_origin(tokens: list[Token], first: int) -> bool:
+    """Whether the body part at ``first`` is introduced by "from" ("from my back", "from the
+    neck"): where a pain came from, not the part another word describes."""
+    before = [tokens[k].key for k in range(max(0, first - 2), first)]
+    return _FROM in before
 
 
 def _segments(tokens: list[Token]) -> list[int]:
