@@ -238,3 +238,45 @@ def test_a_state_not_signed_with_the_key_is_refused() -> None:
     ):
         with pytest.raises(BadSignature):
             ours.loads(bad)
+
+
+RECORDED: list[tuple[str, str, list[str], Any]] = [
+    ("cramp", "yes_no", [], "yes"),
+    ("cramp", "yes_no", [], "no"),
+    ("cramp", "yes_no", [], "dont_know"),
+    ("cramp", "yes_no", [], "maybe"),
+    ("cramp", "yes_no", [], ["yes"]),
+    ("where", "single", ["loc_calf", "loc_foot"], ["loc_calf"]),
+    ("where", "single", ["loc_calf", "loc_foot"], ["loc_calf", "loc_foot"]),
+    ("where", "multiple", ["loc_calf", "loc_foot"], ["loc_foot", "loc_foot"]),
+    ("where", "multiple", ["loc_calf", "loc_foot"], "loc_foot"),
+    ("where", "multiple", ["loc_calf", "loc_foot"], "none"),
+    ("where", "multiple", ["loc_calf", "loc_foot"], "dont_know"),
+    ("where", "multiple", ["loc_calf", "loc_foot"], []),
+    ("where", "multiple", ["loc_calf", "loc_foot"], "yes"),
+    ("where", "multiple", ["loc_calf", "loc_foot"], ["loc_knee"]),
+    ("where", "sideways", ["loc_calf"], "none"),
+]
+
+
+@pytest.mark.parametrize("flags", [(False, False), (True, False), (False, True)])
+@pytest.mark.parametrize("shape", RECORDED, ids=lambda s: f"{s[1]}-{s[3]}")
+def test_a_stored_answer_gives_the_evidence_its_question_would(
+    shape: tuple[str, str, list[str], Any], flags: tuple[bool, bool]
+) -> None:
+    """A page replays the stored answers without making their questions (issue 16, fifth
+    pass): the same evidence as ``answer_evidence`` of the question, or the same error."""
+    from spasmcheck.reasoning.interview import answer_evidence
+    from spasmcheck.web.pages import Recorded
+
+    question_id, kind, options, response = shape
+    recorded = Recorded(question_id, kind, flags[0], flags[1], options, response)
+    try:
+        expected: Any = answer_evidence(recorded.to_question(), response)
+    except ValueError as error:
+        expected = str(error)
+    try:
+        got: Any = recorded.evidence()
+    except ValueError as error:
+        got = str(error)
+    assert got == expected

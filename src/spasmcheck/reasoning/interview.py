@@ -1192,16 +1192,46 @@ def answer_evidence(question: Question, response: str | Sequence[str]) -> list[E
     the person saw "None of these" and went through the list.
     """
 
-    asked, screening, escalation = question.id, question.screening, question.escalation
+    return evidence_of_answer(
+        question.id,
+        question.kind,
+        [o.finding_id for o in question.options],
+        response,
+        screening=question.screening,
+        escalation=question.escalation,
+    )
+
+
+_KINDS: dict[str, QuestionKind] = {k.value: k for k in QuestionKind}
+
+
+def evidence_of_answer(
+    question_id: str,
+    kind: QuestionKind | str,
+    option_ids: Sequence[str],
+    response: str | Sequence[str],
+    *,
+    screening: bool = False,
+    escalation: bool = False,
+) -> list[Evidence]:
+    """:func:`answer_evidence` from the shape of the question alone (its id, kind, the ids of
+    its options and its flags, as :meth:`Question.answered` takes them), without making the
+    question and its options: a web page replays every stored answer (issue 16, fifth pass).
+    A ``kind`` that is not a :class:`QuestionKind` value raises ``ValueError``, as
+    ``QuestionKind(kind)`` does."""
+    try:
+        kind = _KINDS[kind]
+    except (KeyError, TypeError):  # not a kind's value: QuestionKind's own ValueError
+        kind = QuestionKind(kind)
 
     def item(finding_id: str, status: Status) -> Evidence:
         # by position (possible, text, question, screening, escalation): keywords cost a
         # frozen dataclass twice as much, per option of every answer a web page replays
         return Evidence(
-            finding_id, status, Origin.ANSWER, False, None, asked, screening, escalation
+            finding_id, status, Origin.ANSWER, False, None, question_id, screening, escalation
         )
 
-    if question.kind is QuestionKind.YES_NO:
+    if kind is QuestionKind.YES_NO:
         if not isinstance(response, str) or response not in set(YES_NO_ANSWERS):
             raise ValueError(f"answer must be yes, no or dont_know, got {response!r}")
         status = {
@@ -1209,8 +1239,7 @@ def answer_evidence(question: Question, response: str | Sequence[str]) -> list[E
             Answer.NO: Status.ABSENT,
             Answer.DONT_KNOW: Status.UNKNOWN,
         }[Answer(response)]
-        return [item(question.id, status)]
-    option_ids = [o.finding_id for o in question.options]
+        return [item(question_id, status)]
     if response == Answer.NONE:
         return [item(f, Status.ABSENT) for f in option_ids]
     if response == Answer.DONT_KNOW:
@@ -1224,7 +1253,7 @@ def answer_evidence(question: Question, response: str | Sequence[str]) -> list[E
     unknown = [c for c in chosen if c not in option_ids]
     if unknown:
         raise ValueError(f"not an option of this question: {', '.join(unknown)}")
-    if question.kind is QuestionKind.SINGLE and len(chosen) > 1:
+    if kind is QuestionKind.SINGLE and len(chosen) > 1:
         raise ValueError("choose one option")
     if not chosen:
         return [item(f, Status.UNKNOWN) for f in option_ids]

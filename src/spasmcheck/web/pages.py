@@ -52,7 +52,7 @@ from spasmcheck.reasoning.interview import (
     Question,
     QuestionKind,
     Step,
-    answer_evidence,
+    evidence_of_answer,
 )
 from spasmcheck.reasoning.public import (
     AdvicePublic,
@@ -120,6 +120,17 @@ class Recorded:
             self.options,
             self.response,
         ]
+
+    def evidence(self) -> list[Evidence]:
+        """``answer_evidence(self.to_question(), self.response)``, without the question."""
+        return evidence_of_answer(
+            self.question,
+            self.kind,
+            self.options,
+            self.response,
+            screening=self.screening,
+            escalation=self.escalation,
+        )
 
     def to_question(self) -> Question:
         return Question.answered(
@@ -245,16 +256,12 @@ class InterviewState:
             self.parsed = list(engine.parse(self.text)[1])
         evidence = EvidenceSet(self.parsed)
         for recorded in self.answers:
-            for item in answer_evidence(recorded.to_question(), recorded.response):
+            for item in recorded.evidence():
                 evidence.add(item)
         return evidence
 
     def answer_evidence(self) -> list[Evidence]:
-        return [
-            item
-            for recorded in self.answers
-            for item in answer_evidence(recorded.to_question(), recorded.response)
-        ]
+        return [item for recorded in self.answers for item in recorded.evidence()]
 
     def assessment(self, engine: Engine, evidence: list[Evidence]) -> AssessmentPublic:
         """The result the server computes itself (to save or report), never the form's."""
@@ -639,7 +646,10 @@ def _show(
             _result_context(engine, AssessmentPublic.of(step.assessment), current, state=state),
         )
     question = step.question
-    triage = triage_public(step.assessment)
+    # the banner's triage, made only for the emergency pages that show it
+    emergency = (
+        triage_public(step.assessment) if step.assessment.triage.level.is_emergency else None
+    )
     undone = current.undone
     earlier = undone.response if undone is not None and undone.question == question.id else None
     context = {
@@ -658,7 +668,7 @@ def _show(
         "state": state,
         "problem": problem,
         "text": current.text,
-        "emergency": triage if triage.level.is_emergency else None,
+        "emergency": emergency,
         # the answer taken back with "← Back", shown again
         "earlier": [earlier] if isinstance(earlier, str) else (earlier or []),
     }
