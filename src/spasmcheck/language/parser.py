@@ -702,9 +702,15 @@ class TextParser:
                 polarity, trigger = Polarity.POSSIBLE, "semantic"
             if polarity is not Polarity.ABSENT and finding_id not in self._semantic_signs:
                 continue  # a guess can deny anything, but it may only raise a warning sign
-            if polarity is not Polarity.ABSENT and not _says_whole_phrasing(
-                fragment_content | keys, phrasing_keys - fillers, phrasing_keys
+            if polarity is not Polarity.ABSENT and (
+                (polarity in _RAISING and len(phrasing_keys - fillers) < MIN_SEMANTIC_WORDS)
+                or not _says_whole_phrasing(
+                    fragment_content | keys, phrasing_keys - fillers, phrasing_keys
+                )
             ):
+                # A phrasing with one content word ("speech is off", "buzzing feeling") is met
+                # by any fragment naming the topic ("been putting off the speech therapist",
+                # "love the buzz"): it may deny, or be told as a fear or a past, never raise.
                 continue
             start, end = tokens[first].start, tokens[last].end
             found.append(
