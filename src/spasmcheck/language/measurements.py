@@ -221,6 +221,8 @@ def _mentions(
 def find_measurements(lowered: str) -> list[MeasurementMention]:
     """Measured values in already-normalised (lowercase) text, each as the findings it
     affirms or denies, spanning the cue word to the number."""
+    if not any(ch.isdigit() for ch in lowered):
+        return []  # no number, no value: the policy is not even read (cold start, issue 16)
     found: list[MeasurementMention] = []
     taken: list[tuple[int, int]] = []
     for reader in _readers():
