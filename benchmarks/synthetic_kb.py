@@ -27,7 +27,7 @@ import random
 from typing import Any
 
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
-from spasmcheck.knowledge.schema import Condition, Finding, FindingFamily, FindingLink, RedFlag
+from spasmcheck.knowledge.schema import Condition, Finding, FindingFamily, RedFlag
 
 # Red-flag fields that name findings (a field the schema does not have is skipped).
 RULE_FIELDS = ("all_of", "any_of", "screen_when", "unless", "unless_any")
@@ -97,14 +97,9 @@ def synthetic_kb(scale: int, *, seed: int = 16, base: KnowledgeBase | None = Non
                 if finding_id in linked:
                     continue
                 model = rng.choice(packaged_links)
-                links.append(
-                    FindingLink.model_construct(
-                        id=finding_id,
-                        p=model.p,
-                        absence_informative=model.absence_informative,
-                        cite=model.cite,
-                    )
-                )
+                # a packaged link's p, absence and citations under another finding's id (a
+                # record's copy is not validated, as the model's construct was not)
+                links.append(model.model_copy(update={"id": finding_id}))
                 linked.add(finding_id)
             conditions.append(
                 condition.model_copy(
