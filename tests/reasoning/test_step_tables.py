@@ -9,7 +9,8 @@ states reached by real interviews and for random ones:
   from the definition ``H(C) − Σ_a P(a) H(C | a)`` and against the full-array
   :func:`expected_information_gain`, to 1e-9 bits;
 - the screening target, against :func:`screening_target` over :func:`rule_odds` per rule;
-- the emergency screen's question, against :func:`screen_question`;
+- the emergency screen's question, against :func:`screen_question`, and the first
+  questions (where, about you), against :func:`first_question`, for every age and sex;
 - the affirmed red flags, against :func:`fired_red_flags` on the affirmed findings alone;
 - the triage level of many posteriors at once, against :func:`condition_level` per column;
 - the evidence's log-likelihood ratios (bit for bit) and the contributions shown, against
@@ -31,10 +32,12 @@ from spasmcheck.reasoning.engine import SHOWN_LOG_LR, Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.inference import BayesModel
 from spasmcheck.reasoning.interview import (
+    FIRST_GROUPS,
     Interviewer,
     affirmed_flags,
     answer_evidence,
     expected_information_gain,
+    first_question,
     interview_tables,
     rule_odds,
     screen_question,
@@ -188,6 +191,17 @@ def test_the_screen_table_asks_what_screen_question_asks(any_engine: Engine) -> 
     assert None in asked and table.whole in asked
     if len(screen.options) > 1:  # the tiny knowledge base's screen has one option
         assert any(q is not None and 0 < len(q.options) < len(screen.options) for q in asked)
+
+
+@pytest.mark.parametrize("sex", [None, "female", "male"])
+def test_the_first_questions_are_made_for_every_person(any_engine: Engine, sex: str | None) -> None:
+    interviewer = Interviewer(any_engine)
+    members = interviewer.group_members
+    groups = [g for g in FIRST_GROUPS if g in members]
+    for group_id in groups:
+        for age in [None, *range(0, 121)]:
+            expected = first_question(any_engine.kb, members[group_id], group_id, age, sex)
+            assert interviewer._first_question(group_id, age, sex) == expected
 
 
 def test_affirmed_flags_are_those_fired_on_the_affirmed_findings(any_engine: Engine) -> None:

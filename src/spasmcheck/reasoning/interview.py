@@ -61,6 +61,7 @@ import numpy as np
 import numpy.typing as npt
 
 from spasmcheck.knowledge.ids import PREGNANT
+from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.knowledge.schema import EmergencyScreen, RedFlag, TriageLevel
 from spasmcheck.reasoning.engine import Assessment, Engine
@@ -282,12 +283,32 @@ def first_group(
     return None
 
 
+def could_be_pregnant(age: int | None, sex: str | None) -> bool:
+    """Not male, and aged ``CHILDBEARING_AGES`` when the age is known."""
+    low, high = CHILDBEARING_AGES
+    return sex != "male" and (age is None or low <= age <= high)
+
+
 def options_for(members: Sequence[str], age: int | None, sex: str | None) -> list[str]:
     """A choice group's options for this person: pregnancy only for someone who could be
-    pregnant (not male; aged ``CHILDBEARING_AGES`` when the age is known)."""
-    low, high = CHILDBEARING_AGES
-    could_be_pregnant = sex != "male" and (age is None or low <= age <= high)
-    return [f for f in members if f != PREGNANT or could_be_pregnant]
+    pregnant (:func:`could_be_pregnant`)."""
+    pregnant = could_be_pregnant(age, sex)
+    return [f for f in members if f != PREGNANT or pregnant]
+
+
+def first_question(
+    kb: KnowledgeBase, members: Sequence[str], group_id: str, age: int | None, sex: str | None
+) -> Question | None:
+    """Where, or about you, as one choice question over the options that suit the person
+    (``members``: the group's findings); None when none does."""
+    offered = options_for(members, age, sex)
+    if not offered:
+        return None
+    group = kb.group_by_id[group_id]
+    options = tuple(Option(f, kb.finding_by_id[f].name) for f in offered)
+    kind = QuestionKind.MULTIPLE if group.multiple else QuestionKind.SINGLE
+    why = FIRST_WHY.get(group_id, "A doctor would ask this first.")
+    return Question(group_id, kind, group.question, why, False, options)
 
 
 def settled(evidence: EvidenceSet, finding_id: str) -> bool:
@@ -843,6 +864,9 @@ class InterviewTables:
     # an affirmed answer settles (Interviewer._gains)
     exclusive: dict[str, tuple[int, ...]]
     screen: ScreenTable | None  # the emergency screen's question, when there is a screen
+    # FIRST_GROUPS: each group's question, for someone who could be pregnant and for someone
+    # who could not (the only way the person changes it: :func:`first_question`)
+    first_questions: dict[tuple[str, bool], Question | None]
 
     @classmethod
     def build(cls, engine: Engine) -> InterviewTables:
@@ -879,9 +903,21 @@ class InterviewTables:
             if not kb.group_by_id[group_id].multiple
             for finding_id in members
         }
+        # a person who could be pregnant (no age, no sex) and one who could not (a man)
+        people: dict[bool, tuple[int | None, str | None]] = {
+            True: (None, None),
+            False: (None, "male"),
+        }
+        first_questions = {
+            (group_id, pregnant): first_question(kb, group_members[group_id], group_id, *person)
+            for group_id in FIRST_GROUPS
+            if group_id in group_members
+            for pregnant, person in people.items()
+        }
         return cls(
             exclusive=exclusive,
             screen=None if kb.screen is None else ScreenTable(kb.screen),
+            first_questions=first_questions,
             askable=askable,
             group_members=group_members,
             screen_rules=screen_rules,
@@ -1052,15 +1088,11 @@ class Interviewer:
         return None
 
     def _first_question(self, group_id: str, age: int | None, sex: str | None) -> Question | None:
-        """Where, or about you, as one choice question over the options that suit the person."""
-        members = options_for(self.group_members[group_id], age, sex)
-        if not members:
-            return None
-        group = self.kb.group_by_id[group_id]
-        options = tuple(Option(f, self.kb.finding_by_id[f].name) for f in members)
-        kind = QuestionKind.MULTIPLE if group.multiple else QuestionKind.SINGLE
-        why = FIRST_WHY.get(group_id, "A doctor would ask this first.")
-        return Question(group_id, kind, group.question, why, False, options)
+        """:func:`first_question`, made once per knowledge base (InterviewTables)."""
+        key = (group_id, could_be_pregnant(age, sex))
+        if key in self.tables.first_questions:
+            return self.tables.first_questions[key]
+        return first_question(self.kb, self.group_members[group_id], group_id, age, sex)
 
     def _escalation_question(self, finding_id: str, rule: RedFlag) -> Question:
         finding = self.kb.finding_by_id[finding_id]
