@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cache
 
 from spasmcheck.knowledge import ids
@@ -497,6 +498,7 @@ class TextParser:
         segment = _segments(tokens)
         past = {segment[m.first] for m in self._when_lexicon.match(tokens) if m.finding_id == _PAST}
         past |= {segment[k] for k in _when_i_was_a_number(tokens)}
+        past |= {segment[k] for k in _in_a_past_year(tokens)}
         now = {segment[m.first] for m in self._when_lexicon.match(tokens) if m.finding_id == _NOW}
         first_word: dict[int, int] = {}
         for k, token in enumerate(tokens):
@@ -902,6 +904,25 @@ def _when_i_was_a_number(tokens: list[Token]) -> list[int]:
         k
         for k in range(len(tokens) - 3)
         if keys[k : k + 3] == pattern and tokens[k + 3].text.isdigit()
+    ]
+
+
+_YEAR_BEFORE = frozenset(fold(w) for w in ("in", "during", "of", "from"))
+
+
+def _in_a_past_year(tokens: list[Token], this_year: int | None = None) -> list[int]:
+    """Positions of "in 2016", "back in 2019", "the summer of 2018": a year before this one.
+
+    "Since 2019" is not among them: what started then may still be going on.
+    """
+    year_now = this_year if this_year is not None else date.today().year
+    return [
+        k
+        for k in range(1, len(tokens))
+        if tokens[k].text.isdigit()
+        and len(tokens[k].text) == 4
+        and 1900 <= int(tokens[k].text) < year_now
+        and tokens[k - 1].key in _YEAR_BEFORE
     ]
 
 
