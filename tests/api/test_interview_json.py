@@ -13,8 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic_core import to_json
 
-from spasmcheck.api.answer_json import AnswerJson, answer_json
-from spasmcheck.api.routes.engine import step_json
+from spasmcheck.api.answer_json import AnswerJson, answer_json, step_json
 from spasmcheck.reasoning.engine import Engine, EvidenceNote
 from spasmcheck.reasoning.evidence import EvidenceSet
 from spasmcheck.reasoning.interview import Interviewer, answer_evidence

@@ -27,7 +27,8 @@ Answer = tuple[int, list[tuple[str, str]], bytes]
 
 def without_shortcut(app: FastAPI) -> FastAPI:
     """``app`` with the page's way through FastAPI only (its middleware stack not yet built)."""
-    app.user_middleware = [m for m in app.user_middleware if m.cls is not PageShortcut]
+    shortcut: object = PageShortcut  # a middleware factory's type is a protocol, not this class
+    app.user_middleware = [m for m in app.user_middleware if m.cls is not shortcut]
     return app
 
 
