@@ -111,33 +111,7 @@ class AnswerJson:
         closing = (assessment.disclaimer, assessment.estimate_note, assessment.kb_version)
         if closing != self._closing:
             return to_json(assessment.as_dict())
-        triage = assessment.triage
-        middle = to_json(
-            {
-                "triage": {
-                    "level": triage.level.value,
-                    "label": assessment.level_label,
-                    "action": assessment.level_action,
-                    "reasons": triage.reasons,
-                    "do_now": triage.do_now,
-                },
-                "red_flags": [f.flag.name for f in triage.red_flags],
-                "red_flags_detail": [
-                    {
-                        "id": f.flag.id,
-                        "name": f.flag.name,
-                        "level": f.flag.level.value,
-                        "findings": list(f.findings),
-                        "uncertain": f.uncertain,
-                        "reason": f.flag.reason,
-                        "do_now": f.flag.do_now,
-                    }
-                    for f in triage.red_flags
-                ],
-                "advice": [a.text for a in assessment.advice],
-                "advice_detail": [a.as_dict() for a in assessment.advice],
-            }
-        )
+        middle = to_json(assessment.triage_part())
         after = to_json(
             {
                 "mentions": [m.as_dict() for m in assessment.mentions],

@@ -161,9 +161,10 @@ class Assessment:
     level_label: str = ""
     level_action: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
+    def triage_part(self) -> dict[str, Any]:
+        """The level, its warning signs and the advice: the middle of :meth:`as_dict`, which
+        ``spasmcheck.api.answer_json`` writes the rest of an answer around."""
         return {
-            "conditions": [c.as_dict() for c in self.conditions],
             "triage": {
                 "level": self.triage.level.value,
                 "label": self.level_label,
@@ -186,6 +187,12 @@ class Assessment:
             ],
             "advice": [a.text for a in self.advice],
             "advice_detail": [a.as_dict() for a in self.advice],
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "conditions": [c.as_dict() for c in self.conditions],
+            **self.triage_part(),
             "findings": [e.as_dict() for e in self.evidence],
             "mentions": [m.as_dict() for m in self.mentions],
             "not_understood": list(self.not_understood),
