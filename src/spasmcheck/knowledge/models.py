@@ -500,6 +500,8 @@ class Quantity(BaseModel):
     # Single words that name the quantity, and phrases of several words.
     cues: list[Annotated[str, Field(pattern=r"^[a-z0-9]+$")]] = Field(min_length=1)
     phrases: list[Annotated[str, Field(pattern=r"^[a-z0-9 ]+$")]] = Field(default_factory=list)
+    # Units that name the quantity without a cue word ("200 bpm").
+    alone: list[Annotated[str, Field(pattern=r"^[a-z ]+$")]] = Field(default_factory=list)
     scales: list[MeasurementScale] = Field(min_length=1)
     bands: list[MeasurementBand] = Field(min_length=1)
     cite: Citations

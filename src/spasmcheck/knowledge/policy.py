@@ -380,6 +380,7 @@ class Quantity(Record):
     pair: bool
     cues: list[str]
     phrases: list[str]
+    alone: list[str]
     scales: list[MeasurementScale]
     bands: list[MeasurementBand]
     cite: Citations

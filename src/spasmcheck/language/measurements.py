@@ -112,11 +112,7 @@ def _scale(quantity: Quantity, value: float, decimal: bool, unit: str) -> Measur
         if unit in _known_units():
             return None  # another quantity's unit: "the meter said 89%" is not a sugar
     for scale in quantity.scales:
-        if scale.words and unit not in ("", "°"):
-            continue
-        if scale.decimal and not decimal:
-            continue
-        if scale.holds(value):
+        if scale.holds(value) and (decimal or not scale.decimal):
             return scale
     return None
 
@@ -141,44 +137,22 @@ def _readers() -> tuple[_Reader, ...]:
         second = rf"\s*(?:/|\bover\b)\s*{_NUMBER}" if quantity.pair else ""
         pattern = re.compile(rf"\b(?:{'|'.join(cues)})\b{_GAP}(?<![\d.,]){_NUMBER}{second}")
         readers.append(_Reader(quantity, pattern))
-    # Units that name their quantity without a cue ("200 bpm", "190/125 mmhg").
     return tuple(readers)
-
-
-def _bare_unit_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\d.,]){_NUMBER}\s*(?:{'|'.join(map(re.escape, words))})\b")
 
 
 @cache
 def _unit_led() -> tuple[tuple[Quantity, re.Pattern[str]], ...]:
-    """Quantities a unit names without a cue word: "200 bpm", "88% sats" is cue-led anyway."""
+    """Values read without a cue word: a number with a unit that names its quantity alone
+    (the policy's ``alone``: "200 bpm"), and two numbers shaped as a pair ("190/125")."""
     led = []
     for quantity in measurement_policy().quantities:
-        if quantity.id == "heart_rate":
-            led.append(
-                (quantity, _bare_unit_pattern(("bpm", "beats per minute", "beats a minute")))
-            )
+        if quantity.alone:
+            units = "|".join(r"\s+".join(map(re.escape, u.split())) for u in quantity.alone)
+            led.append((quantity, re.compile(rf"(?<![\d.,]){_NUMBER}\s*(?:{units})\b")))
         if quantity.pair:
-            led.append(
-                (
-                    quantity,
-                    re.compile(rf"(?<![\d.,/]){_NUMBER}\s*/\s*{_NUMBER}(?![\d/])\s*(?:mm\s*hg)?"),
-                )
-            )
+            pair = rf"(?<![\d.,/]){_NUMBER}\s*/\s*{_NUMBER}(?![\d/])\s*(?:mm\s*hg)?"
+            led.append((quantity, re.compile(pair)))
     return tuple(led)
-
-
-def _readings(quantity: Quantity, parts: dict[MeasurementPart, float]) -> list[tuple[str, bool]]:
-    """The findings the values affirm or deny. An affirmed finding wins over its denial
-    (190/95: the systolic says high, the diastolic is in range)."""
-    found: dict[str, bool] = {}
-    for band in quantity.bands:
-        value = parts.get(band.part)
-        if value is None or not band.holds(value):
-            continue
-        present = band.reading is MeasurementReading.PRESENT
-        found[band.finding] = found.get(band.finding, False) or present
-    return list(found.items())
 
 
 def _pair_parts(
@@ -199,22 +173,27 @@ def _pair_parts(
 
 
 def _single_parts(
-    quantity: Quantity, number: str, after: str, unit: str | None = None
+    quantity: Quantity, number: str, after: str
 ) -> dict[MeasurementPart, float] | None:
     value = _value(number)
     if value is None:
         return None
-    scale = _scale(quantity, value[0], value[1], _unit_word(after) if unit is None else unit)
+    scale = _scale(quantity, value[0], value[1], _unit_word(after))
     return None if scale is None else {MeasurementPart.VALUE: scale.standard(value[0])}
 
 
 def _mentions(
     quantity: Quantity, parts: list[dict[MeasurementPart, float]], start: int, end: int
 ) -> list[MeasurementMention]:
+    """The findings the values affirm or deny. An affirmed finding wins over its denial
+    (190/95: the systolic says high, the diastolic is in range; 98.2 to 100.7: a fever)."""
     found: dict[str, bool] = {}
-    for each in parts:
-        for finding, present in _readings(quantity, each):
-            found[finding] = found.get(finding, False) or present
+    for values in parts:
+        for band in quantity.bands:
+            value = values.get(band.part)
+            if value is not None and band.holds(value):
+                present = band.reading is MeasurementReading.PRESENT
+                found[band.finding] = found.get(band.finding, False) or present
     return [MeasurementMention(f, present, start, end) for f, present in found.items()]
 
 
@@ -260,9 +239,9 @@ def find_measurements(lowered: str) -> list[MeasurementMention]:
             if any(start < match.end() and match.start() < end for start, end in taken):
                 continue
             if quantity.pair:
-                one = _pair_parts(quantity, match.group(1), match.group(2), "mmhg")
+                one = _pair_parts(quantity, match.group(1), match.group(2), lowered[match.end(2) :])
             else:
-                one = _single_parts(quantity, match.group(1), "", unit="bpm")
+                one = _single_parts(quantity, match.group(1), lowered[match.end(1) :])
             if not one:
                 continue
             taken.append((match.start(), match.end()))

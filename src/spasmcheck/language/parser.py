@@ -363,7 +363,8 @@ class TextParser:
             )
         }
         places_denied = self._places_denied(tokens, matches)
-        measured, in_range = self._measurement_spans(text, tokens)
+        lowered = normalise(text)  # read once: the values and the durations are found in it
+        measured, in_range = self._measurement_spans(lowered, tokens)
         if measured:
             # A measured value decides its own finding: "fever was 37.2" is no fever, though
             # "fever" alone would read as one.
@@ -376,7 +377,7 @@ class TextParser:
                 )
             ]
             spans.extend(measured)
-        spans.extend(self._duration_spans(text, tokens, spans))
+        spans.extend(self._duration_spans(lowered, tokens, spans))
         spans.extend(self._attribute_spans(tokens, spans))
         spans.extend(self._onset_spans(tokens, spans))
         spans.sort(key=lambda item: item[0].first)
@@ -794,13 +795,13 @@ class TextParser:
         return found
 
     def _measurement_spans(
-        self, text: str, tokens: list[Token]
+        self, lowered: str, tokens: list[Token]
     ) -> tuple[list[tuple[Span, str, bool]], set[tuple[int, int, str]]]:
         """Measured values (policy/measurements.yaml) as spans of the findings they affirm or
         deny, and the (first, last, finding) of those they deny (a value in range)."""
         found: list[tuple[Span, str, bool]] = []
         in_range: set[tuple[int, int, str]] = set()
-        for reading in find_measurements(normalise(text)):
+        for reading in find_measurements(lowered):
             if reading.finding_id not in self._known:
                 continue
             inside = [
@@ -815,11 +816,11 @@ class TextParser:
         return found, in_range
 
     def _duration_spans(
-        self, text: str, tokens: list[Token], taken: list[tuple[Span, str, bool]]
+        self, lowered: str, tokens: list[Token], taken: list[tuple[Span, str, bool]]
     ) -> list[tuple[Span, str, bool]]:
         used = {k for span, _, _ in taken for k in range(span.first, span.last)}
         found = []
-        for duration in find_durations(normalise(text)):
+        for duration in find_durations(lowered):
             if duration.finding_id not in self._known:
                 continue
             inside = [
