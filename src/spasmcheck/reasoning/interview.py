@@ -476,7 +476,13 @@ def rule_odds(
     if unknown_any:
         p_fire *= 1.0 - math.prod(1.0 - predictive(f) for f in unknown_any)
         p_background *= 1.0 - math.prod(1.0 - background(f) for f in unknown_any)
-    answered = {e.finding_id for e in evidence if e.origin is Origin.ANSWER}
+    # An answer to the history questions asked first (where, about you) is not a screening
+    # answer: a rule its complaint names is still screened (as ScreeningIndex.target).
+    answered = {
+        e.finding_id
+        for e in evidence
+        if e.origin is Origin.ANSWER and e.question not in FIRST_GROUPS
+    }
     # A presenting complaint earns a rule its first question; once any part of it has been
     # answered, further parts must be made likely by the model.
     presented = any(f in present for f in rule.screen_when) and not any(
