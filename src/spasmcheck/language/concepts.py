@@ -46,6 +46,42 @@ CLAUSE_BREAKS = (
 COMMA_CLAUSE_STARTERS = frozenset(fold(w) for w in CLAUSE_STARTERS) | frozenset(
     fold(w) for w in ("and", "then", "which", "since", "after", "before", "while", "because")
 )
+# "tried to pee but nothing came", "needed the toilet but couldn't finish", "tried to speak but
+# the words wouldn't come": a "but" that tells an attempt failing is not a turn to another
+# matter. It stays inside the clause when an attempt word comes shortly before it and a
+# failure word shortly after.
+_BUT = fold("but")
+_ATTEMPTS = frozenset(
+    fold(w) for w in ("tried", "try", "trying", "tries", "needed", "wanted", "attempted")
+)
+_FAILURES = frozenset(
+    fold(w)
+    for w in (
+        "nothing",
+        "couldn't",
+        "can't",
+        "cannot",
+        "wouldn't",
+        "won't",
+        "didn't",
+        "not",
+        "no",
+    )
+)
+_ATTEMPT_REACH = 8
+_FAILURE_REACH = 3
+
+
+def _failed_attempt(keys: Sequence[str], at: int) -> bool:
+    before = keys[max(0, at - _ATTEMPT_REACH) : at]
+    after = keys[at + 1 : at + 1 + _FAILURE_REACH]
+    return (
+        any(k in _ATTEMPTS for k in before)
+        and any(k in _FAILURES for k in after)
+        and not any(k in SENTENCE_END for k in before)
+    )
+
+
 # ", the worst pain I've ever felt", ", the most painful thing": a superlative set beside what
 # it describes is not a new clause ("it felt like something stabbed the top of my head, the
 # worst pain of my life" is one headache).
@@ -141,7 +177,7 @@ class ConceptMatcher:
         breaks = [
             i
             for i, k in enumerate(keys)
-            if k in CLAUSE_BREAKS
+            if (k in CLAUSE_BREAKS and not (k == _BUT and _failed_attempt(keys, i)))
             or (
                 k == ","
                 and i + 1 < len(keys)
