@@ -10,7 +10,8 @@ normalisation and stemming, like the synonyms.
 Rules:
 
 * Every group must be found inside one clause: clauses end at sentence ends and words that
-  turn to another matter ("but", "though", "except"...).
+  turn to another matter ("but", "though", "except"...), except a "but" that tells an
+  attempt failing ("tried to pee but nothing came").
 * The words found must sit within ``MAX_SPAN`` tokens of one another; the nearest choice of
   words wins.
 * A negation inside the span that is not one of the concept's own words ("swallowing is
@@ -73,13 +74,15 @@ _FAILURE_REACH = 3
 
 
 def _failed_attempt(keys: Sequence[str], at: int) -> bool:
-    before = keys[max(0, at - _ATTEMPT_REACH) : at]
+    """Whether the "but" at ``at`` tells an attempt failing (the attempt in its own
+    sentence)."""
+    start = max(0, at - _ATTEMPT_REACH)
+    for i in range(at - 1, start - 1, -1):
+        if keys[i] in SENTENCE_END:
+            start = i + 1
+            break
     after = keys[at + 1 : at + 1 + _FAILURE_REACH]
-    return (
-        any(k in _ATTEMPTS for k in before)
-        and any(k in _FAILURES for k in after)
-        and not any(k in SENTENCE_END for k in before)
-    )
+    return any(k in _ATTEMPTS for k in keys[start:at]) and any(k in _FAILURES for k in after)
 
 
 # ", the worst pain I've ever felt", ", the most painful thing": a superlative set beside what
