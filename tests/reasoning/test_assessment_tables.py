@@ -169,7 +169,7 @@ def test_the_assessment_is_the_plain_computation(any_engine: Engine) -> None:
         # raised: from the posterior of the affirmed findings alone, always computed
         affirmed = EvidenceSet(e for e in evidence if e.status is Status.PRESENT)
         from_affirmed = model.posterior(affirmed.present, (), age, sex)
-        expected_raised = raised_causes(from_affirmed, model.prior(age, sex))
+        expected_raised = raised_causes(from_affirmed, model.silent_prior(age, sex))
         if settling(affirmed.present):
             # "getting better" with nothing worse: no cause is counted as raised (triage)
             expected_raised = np.zeros_like(expected_raised)

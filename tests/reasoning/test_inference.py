@@ -9,6 +9,7 @@ weakness 0.1, neutral 0.3.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spasmcheck.knowledge.loader import KnowledgeBase
-from spasmcheck.reasoning.inference import BayesModel
+from spasmcheck.reasoning.inference import UNTOLD_EXPOSURE_LR, BayesModel
 
 ORDER = ["night_cramps", "hypocalcemia", "stroke", "other_unlisted"]
 
@@ -178,3 +179,69 @@ def test_a_finding_with_likelihood_ratio_one_changes_nothing(
 def test_packaged_model_posterior_sums_to_one(engine) -> None:  # type: ignore[no-untyped-def]
     post = engine.model.posterior(["cramp", "at_night", "loc_calf"], ["weakness"], 60, "female")
     assert post.sum() == pytest.approx(1.0)
+
+
+@pytest.fixture(scope="module")
+def gated_model(tmp_path_factory: pytest.TempPathFactory) -> BayesModel:
+    """The tiny knowledge base with hypocalcaemia defined by an exposure: tingling lips and
+    fingers (``told_with_any``), as heat is for heat stroke."""
+    import shutil
+
+    from spasmcheck.knowledge.loader import collect
+
+    root = tmp_path_factory.mktemp("gated") / "tiny_kb"
+    shutil.copytree(Path(__file__).parent.parent / "data" / "tiny_kb", root)
+    path = root / "conditions" / "conditions.yaml"
+    text = path.read_text(encoding="utf-8")
+    marker = "  - id: hypocalcemia\n"
+    start = text.index(marker)
+    at = text.index("    acuteness:", start)
+    text = text[:at] + "    told_with_any: [tingling_lips_fingers]\n" + text[at:]
+    path.write_text(text, encoding="utf-8")
+    kb, problems = collect(root)
+    assert kb is not None, problems
+    return BayesModel(kb)
+
+
+def test_an_untold_exposure_multiplies_its_cause_by_the_silence_ratio(
+    gated_model: BayesModel,
+) -> None:
+    # cramp present, tingling not said: hypocalcaemia's 0.2 * 0.6 also times 0.1
+    weights = {
+        "night_cramps": 0.5 * 0.9,
+        "hypocalcemia": 0.2 * 0.6 * UNTOLD_EXPOSURE_LR,
+        "stroke": 0.1 * 0.1,
+        "other_unlisted": 0.2 * 0.5,
+    }
+    total = sum(weights.values())
+    assert _by_id(gated_model, gated_model.posterior(present=["cramp"])) == pytest.approx(
+        {k: v / total for k, v in weights.items()}
+    )
+
+
+def test_a_told_exposure_lifts_the_silence(gated_model: BayesModel, model: BayesModel) -> None:
+    # with the exposure said, the gated model is the plain one
+    said = ["cramp", "tingling_lips_fingers"]
+    np.testing.assert_allclose(gated_model.posterior(present=said), model.posterior(present=said))
+    assert gated_model.untold_llr(said).tolist() == [0.0] * 4
+    untold = gated_model.untold_llr(["cramp"])
+    assert untold[gated_model.condition_index["hypocalcemia"]] == pytest.approx(
+        math.log(UNTOLD_EXPOSURE_LR)
+    )
+
+
+def test_an_exposure_must_be_a_linked_finding(tmp_path: Path) -> None:
+    import shutil
+
+    from spasmcheck.knowledge.loader import collect
+
+    root = tmp_path / "tiny_kb"
+    shutil.copytree(Path(__file__).parent.parent / "data" / "tiny_kb", root)
+    path = root / "conditions" / "conditions.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: stroke\n")
+    at = text.index("    acuteness:", start)
+    path.write_text(text[:at] + "    told_with_any: [at_night]\n" + text[at:], encoding="utf-8")
+    kb, problems = collect(root)
+    assert kb is None
+    assert any("told_with_any 'at_night' is not linked" in p for p in problems), problems

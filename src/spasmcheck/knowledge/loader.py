@@ -337,6 +337,10 @@ def _check_references(
             linked.add(link.id)
             if bad := cited(link.cite):
                 problems.extend(f"{label}: {where}: finding {link.id}: {p}" for p in bad)
+        for exposure in condition.told_with_any:
+            # an exposure is one of the cause's own findings, so its presence is also evidence
+            if exposure not in linked:
+                problems.append(f"{label}: {where}: told_with_any {exposure!r} is not linked")
         for index, advice in enumerate(condition.advice):
             if bad := cited(advice.cite):
                 problems.extend(f"{label}: {where}: advice #{index}: {p}" for p in bad)

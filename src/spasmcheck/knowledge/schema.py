@@ -229,6 +229,7 @@ class Condition(Record):
     advice: list[Advice]
     sources: Citations
     is_other: bool
+    told_with_any: list[Identifier]
 
 
 class RedFlag(Record):

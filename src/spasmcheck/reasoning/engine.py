@@ -276,10 +276,13 @@ class Engine:
         model = self.model
         present = evidence.present
         llr = model.evidence_llr(present, evidence.absent)
+        untold = model.untold_llr(present)
         # True when ``posterior`` is computed here from this evidence (a caller's may differ)
         evidence_posterior = posterior is None
         if posterior is None:
-            posterior = model.normalise(model.log_joint_from(model.log_prior(age, sex), llr[0]))
+            posterior = model.normalise(
+                model.log_joint_from(model.log_prior(age, sex), llr[0]) + untold
+            )
         matrix, _, states = llr
         affirmed = np.asarray(states, dtype=bool)
         prior = model.prior(age, sex)
@@ -292,10 +295,11 @@ class Engine:
                 posterior
                 if affirmed.all() and evidence_posterior
                 else model.normalise(
-                    model.log_joint_from(model.log_prior(age, sex), matrix[:, affirmed])
+                    model.log_joint_from(model.log_prior(age, sex), matrix[:, affirmed]) + untold
                 )
             )
-            raised = raised_causes(from_affirmed, prior)
+            # above what a description telling nothing would give (every exposure untold)
+            raised = raised_causes(from_affirmed, model.silent_prior(age, sex))
         result = triage(self.kb, posterior, raised, present, evidence.possible, age)
         if not detail:
             return self._assessment(evidence, mentions, result, [], []), posterior

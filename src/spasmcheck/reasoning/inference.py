@@ -78,6 +78,12 @@ BoolArray = npt.NDArray[np.bool_]
 EVIDENCE_WEIGHT = 1.0
 # The most any cause is given (see "The cap" in the module docstring; docs/evaluation.md).
 MAX_PROBABILITY = 0.95
+# A cause defined by an exposure (``Condition.told_with_any``: heat for heat stroke, lithium
+# for lithium poisoning) whose description tells none of its exposures: the likelihood ratio
+# of that silence. Estimated, not fitted: a person with the cause tells the exposure about 9
+# times in 10 (it is what happened to them, and what they suspect), while most other
+# descriptions do not mention it either, so P(silent | cause) / P(silent | other) ≈ 0.1 / 0.95.
+UNTOLD_EXPOSURE_LR = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +177,14 @@ class BayesModel:
                 member_rank[self.finding_index[member]] = rank
         self.member_rank = member_rank  # position in its family, most specific first
         self._base_priors = np.array([c.prior.base for c in self.conditions], dtype=np.float64)
+        # the causes defined by an exposure, each with the findings that tell it
+        self._told_with = tuple(
+            (i, frozenset(c.told_with_any))
+            for i, c in enumerate(self.conditions)
+            if c.told_with_any
+        )
         self._prior_cache: dict[tuple[int | None, str | None], FloatArray] = {}
+        self._silent_prior_cache: dict[tuple[int | None, str | None], FloatArray] = {}
         self._prior_probability_cache: dict[tuple[int | None, str | None], FloatArray] = {}
 
     # -- priors ---------------------------------------------------------------------------
@@ -260,9 +273,32 @@ class BayesModel:
     def log_joint(
         self, log_prior: FloatArray, present: Iterable[str], absent: Iterable[str]
     ) -> FloatArray:
-        """log P(c) + τ · (combined evidence log-likelihood ratios), up to a constant."""
-        llr, _, _ = self.evidence_llr(present, absent)
-        return self.log_joint_from(log_prior, llr)
+        """log P(c) + τ · (combined evidence log-likelihood ratios and the untold exposures),
+        up to a constant."""
+        said = tuple(present)
+        llr, _, _ = self.evidence_llr(said, absent)
+        return self.log_joint_from(log_prior, llr) + self.untold_llr(said)
+
+    def silent_prior(self, age: int | None = None, sex: str | None = None) -> FloatArray:
+        """The posterior of a description that tells nothing: the prior with every exposure
+        untold, the baseline a cause must rise above to count as raised by the findings."""
+        key = (age, sex)
+        cached = self._silent_prior_cache.get(key)
+        if cached is None:
+            cached = self.normalise(self.log_prior(age, sex) + self.untold_llr(()))
+            cached.flags.writeable = False
+            self._silent_prior_cache[key] = cached
+        return cached
+
+    def untold_llr(self, present: Iterable[str]) -> FloatArray:
+        """τ · log :data:`UNTOLD_EXPOSURE_LR` for each cause defined by an exposure of which
+        no finding is present (said, answered or implied); 0 for every other cause."""
+        said = set(present)
+        result = np.zeros(len(self.conditions), dtype=np.float64)
+        for i, exposures in self._told_with:
+            if said.isdisjoint(exposures):
+                result[i] = self.evidence_weight * np.log(UNTOLD_EXPOSURE_LR)
+        return result
 
     def log_joint_from(self, log_prior: FloatArray, llr: FloatArray) -> FloatArray:
         """:meth:`log_joint` from the matrix :meth:`evidence_llr` already returned."""
