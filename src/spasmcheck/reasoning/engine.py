@@ -287,7 +287,7 @@ class Engine:
         affirmed = np.asarray(states, dtype=bool)
         prior = model.prior(age, sex)
         if not affirmed.any():
-            # nothing affirmed: the posterior is the silent prior itself, nothing is raised
+            # nothing affirmed: the affirmed findings' posterior is the silent prior, none raised
             raised = np.zeros(len(prior), dtype=bool)
         else:
             # every finding affirmed: the posterior above is that of the affirmed findings
