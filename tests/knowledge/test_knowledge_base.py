@@ -179,3 +179,40 @@ def test_a_snomed_id_is_checked_for_shape_wherever_it_is_given(owner: str) -> No
     assert adapter.validate_python(None) is None
     with pytest.raises(ValidationError, match="not a SNOMED CT concept id: 'abc'"):
         adapter.validate_python("abc")
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        (", context_synonyms: [thing]", "context_synonyms and in_context_of go together"),
+        (", in_context_of: [cramp]", "context_synonyms and in_context_of go together"),
+        (", context_synonyms: [thing], in_context_of: [neutral]", "cannot be its own context"),
+        (", context_synonyms: [thing], in_context_of: [nowhere]", "in_context_of unknown finding"),
+        (
+            ", context_synonyms: [thing], in_context_of: [cramp], context_unless: [two words]",
+            "context_unless holds single words",
+        ),
+        (", context_synonyms: [thing], in_context_of: [cramp], context_unless: [nose]", None),
+    ],
+)
+def test_a_context_phrase_names_its_context(
+    tmp_path: Path, fields: str, problem: str | None
+) -> None:
+    """A phrase read only beside another finding names that finding, which must exist and be
+    another one; its guard words are single words."""
+    broken = tmp_path / "kb"
+    shutil.copytree(TINY_KB, broken)
+    findings = broken / "findings" / "findings.yaml"
+    text = findings.read_text(encoding="utf-8")
+    findings.write_text(
+        text.replace(
+            "synonyms: [neutral thing], base_rate: 0.3}",
+            f"synonyms: [neutral thing], base_rate: 0.3{fields}}}",
+        ),
+        encoding="utf-8",
+    )
+    kb, problems = collect(broken)
+    if problem is None:
+        assert problems == [] and kb is not None
+    else:
+        assert any(problem in p for p in problems), problems

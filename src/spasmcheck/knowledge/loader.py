@@ -353,6 +353,9 @@ def _check_references(
         for implied in finding.implies:
             if implied not in finding_ids:
                 problems.append(f"{label}: {where}: implies unknown finding {implied!r}")
+        for context in finding.in_context_of:
+            if context not in finding_ids:
+                problems.append(f"{label}: {where}: in_context_of unknown finding {context!r}")
         for phrase in (*finding.synonyms, *finding.misspellings):
             key = " ".join(phrase.lower().split())
             owner = phrase_owner.setdefault(key, finding.id)

@@ -118,6 +118,26 @@ class Finding(_Strict):
     # bystander's report such as "i think he's having a stroke" resembles the question "could
     # this be a stroke?", which must stay calm).
     by_resemblance: bool = True
+    # Phrases that mean this finding only in a text that also affirms one of
+    # ``in_context_of``: "bleeding" is vaginal bleeding when the person says she is pregnant,
+    # and means nothing in particular otherwise (spasmcheck.language.parser).
+    context_synonyms: list[str] = Field(default_factory=list)
+    in_context_of: list[Identifier] = Field(default_factory=list)
+    # Words that, in the same sentence, say a context phrase is about something else ("my
+    # nose bled"): one word each, read after stemming.
+    context_unless: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _context_pair(self) -> Finding:
+        if bool(self.context_synonyms) != bool(self.in_context_of):
+            raise ValueError("context_synonyms and in_context_of go together")
+        if self.context_unless and not self.context_synonyms:
+            raise ValueError("context_unless needs context_synonyms")
+        if any(len(word.split()) != 1 for word in self.context_unless):
+            raise ValueError("context_unless holds single words")
+        if self.id in self.in_context_of:
+            raise ValueError("a finding cannot be its own context")
+        return self
 
     @field_validator("concepts", "denials")
     @classmethod
@@ -133,7 +153,7 @@ class Finding(_Strict):
                     raise ValueError(f"empty or badly spaced alternative in {group!r}")
         return value
 
-    @field_validator("synonyms", "misspellings")
+    @field_validator("synonyms", "misspellings", "context_synonyms")
     @classmethod
     def _phrases(cls, value: list[str]) -> list[str]:
         for phrase in value:

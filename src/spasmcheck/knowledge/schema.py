@@ -176,6 +176,9 @@ class Finding(Record):
     ask: bool
     implies: list[Identifier]
     by_resemblance: bool
+    context_synonyms: list[str]
+    in_context_of: list[Identifier]
+    context_unless: list[str]
 
 
 class FindingLink(Record):

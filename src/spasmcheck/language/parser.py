@@ -275,6 +275,17 @@ class TextParser:
         concepts = [(f.id, groups, False) for f in kb.findings for groups in f.concepts]
         concepts += [(f.id, groups, True) for f in kb.findings for groups in f.denials]
         self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
+        # Phrases that mean a finding only beside another ("bleeding" in a text that says
+        # the person is pregnant): their own lexicon, read where no other phrase is, and kept
+        # only when the text affirms one of the finding's ``in_context_of``.
+        self._context_lexicon = Lexicon(
+            [(phrase, f.id) for f in kb.findings for phrase in f.context_synonyms]
+        )
+        self._context_of = {f.id: frozenset(f.in_context_of) for f in kb.findings}
+        self._context_unless = {
+            f.id: frozenset(key for word in f.context_unless for key in phrase_keys(word))
+            for f in kb.findings
+        }
         self.lexicon = Lexicon(
             entries,
             self.context.vocabulary,
@@ -342,6 +353,9 @@ class TextParser:
             tokens, self._own_body_part(tokens, self.lexicon.match(tokens))
         )
         matches = self._course_before_and_now(tokens, matches)
+        in_context = self._in_context(tokens, matches)
+        if in_context:
+            matches = sorted(matches + in_context, key=lambda m: m.first)
         spans: list[tuple[Span, str, bool]] = [
             (Span(m.first, m.last), m.finding_id, m.corrected) for m in matches
         ]
@@ -401,9 +415,12 @@ class TextParser:
             frozenset(k for k in range(len(tokens)) if k not in own and k not in lexical),
         )
         mentions = []
+        conditional = {(m.first, m.last, m.finding_id) for m in in_context}
+        from_context: list[bool] = []
         for (span, finding_id, corrected), (polarity, trigger) in zip(
             spans, polarities, strict=True
         ):
+            from_context.append((span.first, span.last, finding_id) in conditional)
             start, end = tokens[span.first].start, tokens[span.last - 1].end
             if (span.first, span.last) in denial_matches and _negated_denial(tokens, span):
                 # "he is not clear mind", "I don't think her speech is normal": a denial
@@ -436,8 +453,45 @@ class TextParser:
             mentions.append(
                 Mention(finding_id, polarity, start, end, text[start:end], trigger, corrected)
             )
+        if conditional:
+            mentions = self._context_kept(mentions, from_context)
         mentions.extend(self._semantic_mentions(text, tokens, mentions))
         return self._whose_and_when(tokens, mentions)
+
+    def _in_context(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
+        """The context phrases on words no other phrase or concept read, as typed (a word
+        corrected towards one of these few phrases is more likely another word)."""
+        if not self._context_lexicon.vocabulary:
+            return []
+        taken = {k for m in matches for k in range(m.first, m.last)}
+        found = []
+        for m in self._context_lexicon.match(tokens):
+            if m.corrected or any(k in taken for k in range(m.first, m.last)):
+                continue
+            start, end = m.first, m.last
+            while start > 0 and tokens[start - 1].key not in SENTENCE_END:
+                start -= 1
+            while end < len(tokens) and tokens[end].key not in SENTENCE_END:
+                end += 1
+            unless = self._context_unless[m.finding_id]
+            if not any(tokens[k].key in unless for k in range(start, end)):
+                found.append(m)
+        return found
+
+    def _context_kept(self, mentions: list[Mention], from_context: list[bool]) -> list[Mention]:
+        """Drop the context readings whose context the text does not affirm: "bleeding" is
+        kept as vaginal bleeding only beside "pregnant" or "a positive test" said as the
+        person's own, now or as a doubt."""
+        affirmed = {
+            m.finding_id
+            for m, conditional in zip(mentions, from_context, strict=True)
+            if not conditional and m.polarity in (Polarity.PRESENT, Polarity.POSSIBLE)
+        }
+        return [
+            m
+            for m, conditional in zip(mentions, from_context, strict=True)
+            if not conditional or self._context_of[m.finding_id] & affirmed
+        ]
 
     def _course_before_and_now(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
         """A course read across "and now" is two matters: "she has had diabetes for years and
