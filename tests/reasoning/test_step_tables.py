@@ -28,12 +28,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+from spasmcheck.knowledge.schema import RedFlag
 from spasmcheck.reasoning.engine import SHOWN_LOG_LR, Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.inference import BayesModel
 from spasmcheck.reasoning.interview import (
     FIRST_GROUPS,
     Interviewer,
+    ScreeningIndex,
     affirmed_flags,
     answer_evidence,
     expected_information_gain,
@@ -170,6 +172,75 @@ def test_the_screening_index_picks_what_rule_odds_picks(any_engine: Engine) -> N
                 evidence, index, predictive, model.base_rate, age, nearly_only=nearly_only
             )
             assert got == expected
+
+
+def rule_states(rule: RedFlag, rng: random.Random, count: int) -> list[EvidenceSet]:
+    """Evidence about one rule's own findings (its parts, context and complaint), each in
+    one of the states the screening index tells apart: affirmed, denied, "don't know",
+    given with doubt in the text or in an answer, answered in a history question, unknown."""
+    named = [
+        *rule.all_of,
+        *rule.any_of,
+        *rule.unless,
+        *rule.unless_any,
+        *rule.unless_alone,
+        *rule.still_when_any,
+        *rule.screen_when,
+    ]
+
+    def item(finding_id: str) -> Evidence | None:
+        kind = rng.randrange(7)
+        if kind == 0:
+            return None
+        if kind == 1:
+            return Evidence(finding_id, Status.PRESENT, rng.choice(list(Origin)))
+        if kind == 2:
+            return Evidence(finding_id, Status.ABSENT, Origin.ANSWER, question=finding_id)
+        if kind == 3:
+            return Evidence(finding_id, Status.UNKNOWN, Origin.ANSWER, question=finding_id)
+        if kind == 4:
+            return Evidence(finding_id, Status.UNKNOWN, Origin.TEXT, possible=True)
+        if kind == 5:
+            return Evidence(finding_id, Status.UNKNOWN, Origin.ANSWER, True, None, finding_id)
+        return Evidence(finding_id, Status.PRESENT, Origin.ANSWER, question=FIRST_GROUPS[0])
+
+    states = []
+    for _ in range(count):
+        items = [item(f) for f in dict.fromkeys(named)]
+        states.append(EvidenceSet(e for e in items if e is not None))
+    return states
+
+
+def test_each_rule_alone_is_read_as_rule_odds_reads_it(any_engine: Engine) -> None:
+    """One rule at a time, its own findings in every state: the bits, the context (a rule
+    an affirmed finding silences), the doubted parts of a combination and the complaint."""
+    model = any_engine.model
+    index = model.finding_index
+    rng = random.Random(13)
+    background = predicted_by(model.base_rate, index)
+    for rule in interview_tables(any_engine).screen_rules:
+        alone = ScreeningIndex([rule], index, len(model.finding_ids))
+        for evidence in rule_states(rule, rng, 12):
+            age = rng.choice(AGES)
+            predictive = any_engine.posterior(evidence, age, None) @ model.p_present
+            for nearly_only in (False, True):
+                expected = screening_target(
+                    [
+                        rule_odds(
+                            rule,
+                            evidence,
+                            predicted_by(predictive, index),
+                            background,
+                            nearly_only=nearly_only,
+                        )
+                    ]
+                    if rule.applies_to(age)
+                    else []
+                )
+                got = alone.target(
+                    evidence, index, predictive, model.base_rate, age, nearly_only=nearly_only
+                )
+                assert got == expected, (rule.id, list(evidence))
 
 
 def test_the_screen_table_asks_what_screen_question_asks(any_engine: Engine) -> None:

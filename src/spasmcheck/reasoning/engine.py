@@ -376,29 +376,25 @@ class Engine:
         """The evidence shown for and against each of the ``listed`` causes (by position),
         strongest first, at most ``MAX_EVIDENCE_ITEMS`` each: :func:`shown_evidence` of
         :meth:`BayesModel.contributions_of`, without making a :class:`Contribution` of every
-        item first (tests/reasoning/test_step_tables.py holds the two to the same notes)."""
+        item first (tests/reasoning/test_assessment_tables.py holds the two to the same
+        notes)."""
+        result: list[tuple[list[EvidenceNote], list[EvidenceNote]]] = [([], []) for _ in listed]
         if not ids:
-            return [([], []) for _ in listed]
-        rows = llr[listed]
-        # strongest first; a stable sort keeps the evidence's order among equals
-        order = np.argsort(-np.abs(rows), axis=1, kind="stable")
-        values = rows[np.arange(len(listed))[:, None], order]
-        # what is shown is a prefix of each sorted row: only it is read
-        counts = (np.abs(values) > SHOWN_LOG_LR).sum(axis=1).tolist()
-        width = max(counts, default=0)
+            return result
+        rows = llr.take(listed, axis=0)
+        magnitude = np.abs(rows)
+        # only what is shown is sorted: by cause, then strongest first; lexsort is stable,
+        # so equals keep the evidence's order (as a stable sort of each row did)
+        at, k = np.nonzero(magnitude > SHOWN_LOG_LR)
+        order = np.lexsort((-magnitude[at, k], at))
         known, note_of = self._notes, self._note_of
-        result = []
-        for order_row, value_row, count in zip(
-            order[:, :width].tolist(), values[:, :width].tolist(), counts, strict=True
+        for row, column, value in zip(
+            at[order].tolist(), k[order].tolist(), rows[at, k][order].tolist(), strict=True
         ):
-            notes_for: list[EvidenceNote] = []
-            notes_against: list[EvidenceNote] = []
-            for k, value in zip(order_row[:count], value_row[:count], strict=True):
-                shown = notes_for if value > 0 else notes_against
-                if len(shown) < MAX_EVIDENCE_ITEMS:
-                    key = (ids[k], states[k], value)
-                    shown.append(known.get(key) or note_of(*key))
-            result.append((notes_for, notes_against))
+            shown = result[row][0 if value > 0 else 1]
+            if len(shown) < MAX_EVIDENCE_ITEMS:
+                key = (ids[column], states[column], value)
+                shown.append(known.get(key) or note_of(*key))
         return result
 
     def _cite(self, citations: Iterable[Citation]) -> list[str]:

@@ -168,9 +168,9 @@ class BayesModel:
         # Log-likelihood ratios against the background, for explanations.
         self.llr_present = self.log_present - np.log(base)
         self.llr_absent = self.log_absent - np.log(1.0 - base)
-        # Finding by finding: the evidence's columns are read as contiguous rows of these.
-        self._llr_present_by_finding = np.ascontiguousarray(self.llr_present.T)
-        self._llr_absent_by_finding = np.ascontiguousarray(self.llr_absent.T)
+        # Both tables side by side (finding j present: column j; absent: column n_f + j), so
+        # that the evidence's matrix is one gather of columns (evidence_llr).
+        self._llr_both = np.concatenate([self.llr_present, self.llr_absent], axis=1)
         # family_of[j]: the index of finding j's family, or -1 when it is in none.
         self.family_ids = tuple(family.id for family in kb.families)
         family_of = np.full(n_f, -1, dtype=np.int64)
@@ -183,6 +183,9 @@ class BayesModel:
             for rank, member in enumerate(family.members):
                 member_rank[self.finding_index[member]] = rank
         self.member_rank = member_rank  # position in its family, most specific first
+        # the same as plain lists, read finding by finding in evidence_llr
+        self._family_list: list[int] = family_of.tolist()
+        self._rank_list: list[int] = member_rank.tolist()
         self._base_priors = np.array([c.prior.base for c in self.conditions], dtype=np.float64)
         # the causes defined by an exposure, each with the findings that tell it
         self._told_with = tuple(
@@ -246,25 +249,20 @@ class BayesModel:
         no = [f for f in dict.fromkeys(absent) if f in index and f not in said]
         ids = yes + no
         states = [True] * len(yes) + [False] * len(no)
-        columns = [index[f] for f in ids]
-        state_array = np.array(states, dtype=bool)
-        llr: FloatArray = np.ascontiguousarray(
-            np.where(
-                state_array[:, None],
-                self._llr_present_by_finding[columns],
-                self._llr_absent_by_finding[columns],
-            ).T
-        )
+        n_findings = len(self.finding_ids)
+        columns = [index[f] for f in yes] + [n_findings + index[f] for f in no]
+        llr: FloatArray = self._llr_both.take(columns, axis=1)
         members: dict[int, list[int]] = {}  # family → its known members' columns
-        for k, family in enumerate(self.family_of[columns].tolist()):
+        family_of, rank_of = self._family_list, self._rank_list
+        for k, f in enumerate(ids):
+            family = family_of[index[f]]
             if family >= 0:
                 members.setdefault(family, []).append(k)
-        ranks = self.member_rank[columns].tolist()
         silenced: list[int] = []  # members whose evidence another member carries
         for cols in members.values():
             if len(cols) < 2:
                 continue  # a lone member speaks for its family
-            rank = {k: ranks[k] for k in cols}
+            rank = {k: rank_of[index[ids[k]]] for k in cols}
             present_cols = [k for k in rank if states[k]]
             absent_cols = [k for k in rank if not states[k]]
             keep = set()

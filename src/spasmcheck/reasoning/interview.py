@@ -697,38 +697,78 @@ def _doubted_in_text(evidence: EvidenceSet) -> set[str]:
     }
 
 
-class ScreeningIndex:
-    """The screened red-flag rules as index matrices, so that :func:`rule_odds` of every rule
-    (and :func:`screening_target` over them) is a few array operations per step.
+# A finding's state in ScreeningIndex.target, one bit each of a byte per finding: what the
+# rules' parts are reduced over (a bitwise "or" over each rule's parts).
+_UNKNOWN = 1  # not in the evidence (the padding index is not unknown)
+_NOT_THERE = 2  # known, neither present nor given with doubt: denied, or "don't know"
+_THERE = 4  # present, or given with doubt
+_PRESENT = 8
+_ANSWERED = 16  # answered, outside the history questions asked first (FIRST_GROUPS)
+_DOUBTED = 32  # given with doubt in the text and not settled by an answer
+# A rule's all_of parts are read from the byte as it is, its any_of parts from the byte
+# shifted by _ANY, its screen_when findings from the byte shifted by _WHEN: one reduction
+# gives every rule the three "or"s side by side.
+_ANY, _WHEN = 8, 16
 
-    Column r of ``all_of`` / ``any_of`` / ``when`` / ``parts`` holds the finding indices of
-    rule r's ``all_of``, ``any_of``, ``screen_when`` and ``all_of + any_of``, padded with the
-    index one past the last finding, which the per-step vectors hold as "not there, not
-    unknown". Rules are columns so that each rule's parts are reduced along the first axis:
-    numpy reduces a short last axis an element at a time, several times slower, and a product
-    along the first axis is still each rule's parts multiplied in order (as ``math.prod``).
+
+class ScreeningIndex:
+    """The screened red-flag rules as flat index arrays, so that :func:`rule_odds` of every
+    rule (and :func:`screening_target` over them) is a few array operations per step.
+
+    Each step writes one byte per finding (the ``_UNKNOWN`` … ``_DOUBTED`` bits) and reads
+    every rule's parts (``all_of``, ``any_of``, ``screen_when``) in one gather and one
+    bitwise "or" per rule (``np.bitwise_or.reduceat`` over the rules' segments of ``parts``).
+    The probabilities are read the same way from a table of factors that are 1 where a part
+    does not count, and multiplied per rule in the order of its parts (as ``math.prod``).
+    Every segment ends with a padding index (one past the last finding: no bit, factor 1),
+    so none is empty. A rule's context (:meth:`RedFlag.silenced_by`) is checked only for the
+    rules that an affirmed finding could silence. ``tests/reasoning/test_step_tables.py``
+    holds :meth:`target` to :func:`screening_target` over :func:`rule_odds`.
     """
 
     def __init__(self, rules: Sequence[RedFlag], index: Mapping[str, int], n_findings: int):
         self.rules = tuple(rules)
         self.pad = n_findings
-
-        def table(ids: Callable[[RedFlag], Sequence[str]]) -> IntArray:
-            rows = _padded([[index[f] for f in ids(r)] for r in self.rules], self.pad)
-            return np.ascontiguousarray(rows.T)
-
-        self.all_of = table(lambda r: r.all_of)
-        self.any_of = table(lambda r: r.any_of)
-        self.when = table(lambda r: r.screen_when)
-        self.parts = table(lambda r: r.finding_ids)
-        # the same as positions in a flattened 2 × (findings + 1) array of probabilities
-        # (row 0: now, row 1: the background), so one np.take reads both rows
         size = n_findings + 1
-        self.all_of_both = np.stack([self.all_of, self.all_of + size])
-        self.any_of_both = np.stack([self.any_of, self.any_of + size])
+
+        def segments(parts: Callable[[RedFlag], Sequence[int]]) -> tuple[IntArray, IntArray]:
+            """Each rule's positions, then the padding, one rule after the other; and where
+            each rule's segment starts."""
+            flat: list[int] = []
+            starts: list[int] = []
+            for rule in self.rules:
+                starts.append(len(flat))
+                flat.extend(parts(rule))
+                flat.append(self.pad)
+            return np.array(flat, dtype=np.int64), np.array(starts, dtype=np.int64)
+
+        # the bytes as a flattened 3 × (findings + 1) array: as they are, << _ANY, << _WHEN
+        self.parts, self.starts = segments(
+            lambda r: [
+                *(index[f] for f in r.all_of),
+                *(size + index[f] for f in r.any_of),
+                *(2 * size + index[f] for f in r.screen_when),
+            ]
+        )
+        self.shifts = np.array([[1], [1 << _ANY], [1 << _WHEN]], dtype=np.uint32)
+        # the byte of every finding before the evidence is read: unknown
+        self.blank = bytes([_UNKNOWN]) * n_findings + b"\0"
+        # the factors multiplied, a flattened 6 × (findings + 1) array: rows 0-1 the
+        # probability now and in the background where the part is unknown, else 1; rows 2-3
+        # the same where unknown or doubted (a combination's all_of parts); rows 4-5 one
+        # minus rows 0-1 where unknown (any_of: the chance that none is there), else 1
+        combination = [len(r.all_of) > 1 for r in self.rules]
+        all_now, self.all_starts = segments(
+            lambda r: [(2 * size if len(r.all_of) > 1 else 0) + index[f] for f in r.all_of]
+        )
+        self.all_of_both = np.stack([all_now, all_now + size])
+        any_now, self.any_starts = segments(lambda r: [4 * size + index[f] for f in r.any_of])
+        self.any_of_both = np.stack([any_now, any_now + size])
+        # an all_of part still to ask: unknown, or (in a combination) given with doubt
+        self.all_unknown_bits = np.array(
+            [_UNKNOWN | _DOUBTED if c else _UNKNOWN for c in combination], dtype=np.uint32
+        )
         self.has_all = np.array([bool(r.all_of) for r in self.rules], dtype=bool)
-        # combinations: triage fires them only on affirmed parts (a doubt is still asked)
-        self.combination = np.array([len(r.all_of) > 1 for r in self.rules], dtype=bool)
         self.has_any = np.array([bool(r.any_of) for r in self.rules], dtype=bool)
         no_min, no_max = -1, 10**6
         self.min_age = np.array([no_min if r.min_age is None else r.min_age for r in rules])
@@ -740,12 +780,13 @@ class ScreeningIndex:
             np.arange(121)[:, None] <= self.max_age
         )
         self.applies_without_age = ~self.needs_age
-        # the rules a context can silence (checked one by one: a few dozen)
-        self.with_context = tuple(
-            i
-            for i, r in enumerate(self.rules)
-            if r.unless or r.unless_any or r.unless_alone or r.still_when_any
-        )
+        # finding → the rules whose context it could silence, when affirmed: a rule with no
+        # such finding affirmed is not silenced (RedFlag.silenced_by)
+        silencing: dict[str, list[int]] = {}
+        for i, rule in enumerate(self.rules):
+            for f in dict.fromkeys([*rule.unless, *rule.unless_any, *rule.unless_alone]):
+                silencing.setdefault(f, []).append(i)
+        self.silencing = {f: tuple(rules_) for f, rules_ in silencing.items()}
         self.weight = np.array([SCREEN_LEVELS[r.level] for r in self.rules], dtype=np.float64)
         self.urgency = np.array([r.level.urgency for r in self.rules], dtype=np.float64)
 
@@ -760,40 +801,33 @@ class ScreeningIndex:
         nearly_only: bool = False,
     ) -> RuleOdds | None:
         """``screening_target(rule_odds(r, ...) for r in rules if r.applies_to(age))``."""
-        size = self.pad + 1
-        # five rows of flags, written as bytes (a numpy element write costs several times a
-        # bytearray's) and read as one boolean array: known, present, there (present or
-        # given with doubt), answered, doubted
-        flags = bytearray(5 * size)
-        present_at, there_at, answered_at, doubted_at = size, 2 * size, 3 * size, 4 * size
+        codes = bytearray(self.blank)
+        affirmed: list[str] = []
+        present, answer, first_groups = Status.PRESENT, Origin.ANSWER, FIRST_GROUPS
         for item in evidence:
             j = index.get(item.finding_id)
             if j is None:
                 continue
-            flags[j] = 1
-            if item.status is Status.PRESENT:
-                flags[present_at + j] = flags[there_at + j] = 1
-            if item.possible:
-                flags[there_at + j] = 1
-                if item.status is not Status.PRESENT and item.origin is not Origin.ANSWER:
-                    flags[doubted_at + j] = 1
+            if item.status is present:
+                byte = _THERE | _PRESENT
+                affirmed.append(item.finding_id)
+            elif item.possible:
+                byte = _THERE if item.origin is answer else _THERE | _DOUBTED
+            else:
+                byte = _NOT_THERE
             # An answer to the history questions asked first (where, about you) is not a
             # screening answer: a rule its complaint names is still screened.
-            if item.origin is Origin.ANSWER and item.question not in FIRST_GROUPS:
-                flags[answered_at + j] = 1
-        known, present, there, answered, doubted = np.frombuffer(flags, dtype=bool).reshape(5, size)
-        unknown: BoolArray = ~known
-        unknown[self.pad] = False
-        unknown_all = unknown[self.all_of] | (doubted[self.all_of] & self.combination)
-        not_there: BoolArray = known & ~there
-        blocked = np.logical_or.reduce(not_there[self.all_of], axis=0)
-        any_done: BoolArray = np.logical_or.reduce(there[self.any_of], axis=0)
-        unknown_any = unknown[self.any_of] & ~any_done
+            if item.origin is answer and item.question not in first_groups:
+                byte |= _ANSWERED
+            codes[j] = byte
+        code = np.frombuffer(codes, dtype=np.uint8)
+        bits = np.bitwise_or.reduceat((code * self.shifts).take(self.parts), self.starts)
         # whether each rule has an unknown all_of part, an unknown any_of part
-        some_all = np.logical_or.reduce(unknown_all, axis=0)
-        some_any = np.logical_or.reduce(unknown_any, axis=0)
-        open_ = ~blocked & (some_all | some_any)
-        open_ &= ~(self.has_any & ~any_done & ~some_any)
+        some_all = (bits & self.all_unknown_bits).astype(bool)
+        any_done = (bits & _THERE << _ANY).astype(bool)
+        some_any = (bits & _UNKNOWN << _ANY).astype(bool) & ~any_done
+        blocked = (bits & _NOT_THERE).astype(bool)
+        open_ = ~blocked & (some_all | some_any) & ~(self.has_any & ~any_done & ~some_any)
         if age is None:
             open_ &= self.applies_without_age
         elif 0 <= age < len(self.applies_at):
@@ -802,28 +836,30 @@ class ScreeningIndex:
             open_ &= (self.min_age <= age) & (age <= self.max_age)
         if nearly_only:
             open_ &= self.has_all & ~some_all
-        is_open = open_.tolist()
-        contextual = [i for i in self.with_context if is_open[i]]
+        # a rule whose context is already given cannot fire: nothing to ask about it
+        silencing = self.silencing
+        contextual = {i for f in affirmed for i in silencing.get(f, ())}
         if contextual:
-            # a rule whose context is already given cannot fire: nothing to ask about it
-            affirmed = set(evidence.present)
-            known_there = affirmed | set(evidence.possible)
+            said = set(affirmed)
+            there = said | set(evidence.possible)
             for i in contextual:
-                if self.rules[i].silenced_by(affirmed, known_there):
+                if open_[i] and self.rules[i].silenced_by(said, there):
                     open_[i] = False
         if not open_.any():
             return None
 
-        # row 0: now (predictive), row 1: the background (base rates); the pad reads 1
-        p = np.ones((2, size))
-        p[0, :-1] = predictive
-        p[1, :-1] = background
-        p_all = np.where(unknown_all, p.take(self.all_of_both), 1.0).prod(axis=1)
-        p_none = np.where(unknown_any, (1.0 - p).take(self.any_of_both), 1.0).prod(axis=1)
+        # the parts' factors (now, background): see __init__
+        p = np.array((predictive, background))
+        unknown = (code[:-1] & _UNKNOWN).view(bool)
+        factors = np.ones((6, self.pad + 1))
+        np.copyto(factors[0:2, :-1], p, where=unknown)
+        np.copyto(factors[2:4, :-1], p, where=(code[:-1] & (_UNKNOWN | _DOUBTED)).astype(bool))
+        np.copyto(factors[4:6, :-1], 1.0 - p, where=unknown)
+        p_all = np.multiply.reduceat(factors.take(self.all_of_both), self.all_starts, axis=1)
+        p_none = np.multiply.reduceat(factors.take(self.any_of_both), self.any_starts, axis=1)
         p_fire, p_background = np.where(some_any, p_all * (1.0 - p_none), p_all)
-        presented: BoolArray = np.logical_or.reduce(
-            present[self.when], axis=0
-        ) & ~np.logical_or.reduce(answered[self.parts], axis=0)
+        answered = (bits & (_ANSWERED | _ANSWERED << _ANY)).astype(bool)
+        presented: BoolArray = (bits & _PRESENT << _WHEN).astype(bool) & ~answered
         weight = self.weight
         plausible = (
             presented
@@ -839,14 +875,12 @@ class ScreeningIndex:
         def likely(finding_id: str) -> float:
             return float(predictive[index[finding_id]])
 
-        combination = len(rule.all_of) > 1
-        unknown_ids = [
-            f for f in rule.all_of if not known[index[f]] or (combination and doubted[index[f]])
-        ]
+        still_open = _UNKNOWN | _DOUBTED if len(rule.all_of) > 1 else _UNKNOWN
+        unknown_ids = [f for f in rule.all_of if codes[index[f]] & still_open]
         if unknown_ids:
             target = min(unknown_ids, key=likely)
         else:
-            target = max((f for f in rule.any_of if not known[index[f]]), key=likely)
+            target = max((f for f in rule.any_of if codes[index[f]] & _UNKNOWN), key=likely)
         return RuleOdds(
             rule, float(p_fire[best]), float(p_background[best]), target, bool(presented[best])
         )
