@@ -194,5 +194,6 @@ def test_code_uses_the_named_ids() -> None:
         ids.SUDDEN_ONSET,
         ids.NEW_OR_CHANGED_MEDICINE,
         ids.PREGNANT,
+        ids.WHOLE_BODY,
     }
     assert vars(interview)["PREGNANT"] == ids.PREGNANT  # the interview's own name for it

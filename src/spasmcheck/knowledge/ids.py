@@ -23,6 +23,9 @@ NEW_OR_CHANGED_MEDICINE: Final = "med_new_or_changed"
 LOCATION_GROUP: Final = "location"
 # Pregnancy: offered as an option only to someone who could be pregnant (the interview).
 PREGNANT: Final = "pregnant"
+# The whole body as a place: it holds every other part, so it never names a different one
+# (language/parser.py, a concept's own body part).
+WHOLE_BODY: Final = "loc_widespread"
 
 # Each finding id above with the kind it must have.
 FINDINGS: Final[dict[str, FindingKind]] = {
@@ -30,5 +33,6 @@ FINDINGS: Final[dict[str, FindingKind]] = {
     SUDDEN_ONSET: FindingKind.COURSE,
     NEW_OR_CHANGED_MEDICINE: FindingKind.MEDICINE,
     PREGNANT: FindingKind.HISTORY,
+    WHOLE_BODY: FindingKind.LOCATION,
 }
 GROUPS: Final[tuple[str, ...]] = (LOCATION_GROUP,)

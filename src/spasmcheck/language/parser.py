@@ -637,7 +637,11 @@ class TextParser:
         chest": the back is the origin, the chest is where the pain is now).
         """
         places = [m for m in matches if m.finding_id in self._places]
-        parts = [m for m in places if m.finding_id in self._body_parts]
+        # The whole body holds the part the concept names ("his eyes rolled back and his
+        # whole body started shaking" is one fit), so it is never another part.
+        parts = [
+            m for m in places if m.finding_id in self._body_parts and m.finding_id != ids.WHOLE_BODY
+        ]
         kept = []
         for m in matches:
             if m.words is not None and m.finding_id not in self._places:
