@@ -33,15 +33,22 @@ from spasmcheck.reasoning.evidence import EvidenceSet, Status
 from spasmcheck.reasoning.inference import Contribution
 from spasmcheck.reasoning.interview import Interviewer
 from spasmcheck.reasoning.triage import (
+    LEVEL_THRESHOLDS,
+    FiredFlag,
     TriageResult,
     causes_explaining,
+    condition_level,
+    counted,
+    emergency_signals,
+    fired_red_flags,
     raised_causes,
     settling,
     signalled_causes,
     triage_tables,
+    with_signal_evidence,
 )
 
-from .test_step_tables import AGES, interview_states
+from .test_step_tables import AGES, interview_states, rule_states
 
 
 @pytest.fixture(params=["tiny", "packaged"])
@@ -261,3 +268,91 @@ def test_a_step_without_detail_asks_and_stops_the_same(any_engine: Engine) -> No
                 k: v for k, v in full.assessment.as_dict().items() if k not in without
             }
     assert stops > 0
+
+
+def plain_fired_red_flags(
+    kb: KnowledgeBase, present: Collection[str], possible: Collection[str], age: int | None
+) -> list[FiredFlag]:
+    """fired_red_flags as it was before the sixth pass of issue 16: every rule's fields read
+    and checked in turn."""
+    known = set(present) | set(possible)
+    fired = []
+    named = {i for f in known for i in kb.red_flags_naming.get(f, ())}
+    for flag in (kb.red_flags[i] for i in sorted(named)):
+        if not flag.applies_to(age):
+            continue
+        if not all(f in known for f in flag.all_of):
+            continue
+        if len(flag.all_of) > 1 and not all(f in present for f in flag.all_of):
+            continue
+        hits = [f for f in flag.any_of if f in known]
+        if flag.any_of and not hits:
+            continue
+        if flag.silenced_by(present, known):
+            continue
+        used = (*flag.all_of, *hits)
+        fired.append(FiredFlag(flag, used, any(f not in present for f in used)))
+    fired.sort(key=lambda f: -f.flag.level.urgency)
+    return fired
+
+
+def test_the_fired_red_flags_are_the_plain_reading(any_engine: Engine) -> None:
+    """Every rule, with its own findings in every state (its parts, context and complaint
+    affirmed, denied, doubted, unknown), at every kind of age, and the interviews' states."""
+    kb = any_engine.kb
+    rng = random.Random(31)
+    states = interview_states(any_engine, seed=8, n_random=60)
+    for rule in kb.red_flags:
+        states.extend(rule_states(rule, rng, 6))
+    for evidence in states:
+        present, possible = evidence.present, evidence.possible
+        for age in (rng.choice(AGES), None, rule_age(rng)):
+            expected = plain_fired_red_flags(kb, present, possible, age)
+            assert fired_red_flags(kb, present, possible, age) == expected
+            assert fired_red_flags(kb, set(present), possible, age) == expected
+
+
+def rule_age(rng: random.Random) -> int:
+    """An age on either side of the knowledge base's age limits."""
+    return rng.choice([0, 1, 2, 11, 12, 15, 16, 17, 18, 19, 49, 50, 51, 54, 55, 56, 64, 65, 120])
+
+
+def test_the_level_and_its_mass_are_the_plain_sums(any_engine: Engine) -> None:
+    """condition_level sums the counted causes by position where raised plays no part: the
+    same level and the same mass, to the bit, as the masks it replaced."""
+    kb = any_engine.kb
+    gen = np.random.default_rng(33)
+    for _ in range(300):
+        posterior = gen.dirichlet(np.full(len(kb.conditions), gen.choice([0.05, 0.3, 2.0])))
+        raised = gen.random(len(kb.conditions)) < gen.random()
+        expected: tuple[TriageLevel, float] | None = None
+        for level in sorted(LEVEL_THRESHOLDS, key=lambda lv: -lv.urgency):
+            mass = float(posterior[counted(kb, level, raised)].sum())
+            if mass >= LEVEL_THRESHOLDS[level]:
+                expected = (level, mass)
+                break
+        if expected is None:
+            expected = (TriageLevel.SELF_CARE, float(posterior[kb.condition_urgency == 0].sum()))
+        assert condition_level(kb, posterior, raised) == expected
+
+
+def test_triage_hands_the_engine_the_probabilities_it_shows(any_engine: Engine) -> None:
+    """The probabilities triage worked out for its reasons are those the engine shows:
+    with_signal_evidence of the posterior at the level, with the fired emergency signs."""
+    kb = any_engine.kb
+    rng = random.Random(35)
+    worked_out = 0
+    for evidence in interview_states(any_engine, seed=9, n_random=60):
+        age = rng.choice(AGES)
+        assessment, posterior = any_engine.evaluate_with_posterior(evidence, age, None)
+        result = assessment.triage
+        expected = with_signal_evidence(
+            kb, posterior, result.level, emergency_signals(result.red_flags)
+        )
+        if result.shown is not None:
+            worked_out += 1
+            assert np.array_equal(result.shown, expected)
+        shown = [r.probability for r in assessment.conditions]
+        listed = [kb.conditions.index(r.condition) for r in assessment.conditions]
+        assert shown == [float(expected[i]) for i in listed]
+    assert worked_out > 0

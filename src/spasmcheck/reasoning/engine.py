@@ -284,16 +284,16 @@ class Engine:
                 model.log_joint_from(model.log_prior(age, sex), llr[0]) + untold
             )
         matrix, _, states = llr
-        affirmed = np.asarray(states, dtype=bool)
-        prior = model.prior(age, sex)
-        if not affirmed.any():
+        n_affirmed = states.count(True)
+        if not n_affirmed:
             # nothing affirmed: the affirmed findings' posterior is the silent prior, none raised
-            raised = np.zeros(len(prior), dtype=bool)
+            raised = np.zeros(len(model.conditions), dtype=bool)
         else:
             # every finding affirmed: the posterior above is that of the affirmed findings
+            affirmed = np.asarray(states, dtype=bool)
             from_affirmed = (
                 posterior
-                if affirmed.all() and evidence_posterior
+                if n_affirmed == len(states) and evidence_posterior
                 else model.normalise(
                     model.log_joint_from(model.log_prior(age, sex), matrix[:, affirmed]) + untold
                 )
@@ -306,7 +306,9 @@ class Engine:
         signals = [
             f for fired in result.red_flags if fired.flag.level.is_emergency for f in fired.findings
         ]
-        shown = with_signal_evidence(self.kb, posterior, result.level, signals)
+        shown = result.shown  # triage's, when it worked them out for its reasons
+        if shown is None:
+            shown = with_signal_evidence(self.kb, posterior, result.level, signals)
         explaining = causes_explaining(self.kb, shown, result.level, signals)
         # Only the first MAX_RANKED of the rest are shown, so only they are listed.
         order = np.argsort(-shown, kind="stable")[: MAX_RANKED + len(explaining)]

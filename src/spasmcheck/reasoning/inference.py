@@ -91,6 +91,7 @@ MAX_PROBABILITY = 0.95
 # times in 10 (it is what happened to them, and what they suspect), while most other
 # descriptions do not mention it either, so P(silent | cause) / P(silent | other) ≈ 0.1 / 0.95.
 UNTOLD_EXPOSURE_LR = 0.1
+_LOG_UNTOLD = np.log(UNTOLD_EXPOSURE_LR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,9 +301,10 @@ class BayesModel:
         no finding is present (said, answered or implied); 0 for every other cause."""
         said = set(present)
         result = np.zeros(len(self.conditions), dtype=np.float64)
+        untold = self.evidence_weight * _LOG_UNTOLD
         for i, exposures in self._told_with:
             if said.isdisjoint(exposures):
-                result[i] = self.evidence_weight * np.log(UNTOLD_EXPOSURE_LR)
+                result[i] = untold
         return result
 
     def log_joint_from(self, log_prior: FloatArray, llr: FloatArray) -> FloatArray:

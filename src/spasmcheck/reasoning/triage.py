@@ -40,16 +40,22 @@ is an emergency-level cause), so the ranking never contradicts the banner.
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import RedFlag, TriageLevel
 from spasmcheck.reasoning.chance import chance_words
 from spasmcheck.reasoning.inference import BoolArray, FloatArray, cap_probabilities
+
+IntArray = npt.NDArray[np.intp]
+# A red flag as fired_red_flags reads it (TriageTables.rules)
+_Rule = tuple[RedFlag, tuple[str, ...], tuple[str, ...], bool, float, float, bool, bool]
 
 # Emergency-level causes shown first besides the most likely one: at most this many, each at
 # least this likely (a 1-in-20 chance of a dangerous cause is worth naming up front).
@@ -102,6 +108,10 @@ class TriageResult:
     # The causes the affirmed findings raised above their base rate (a mask over
     # kb.conditions), as the evidence-led levels counted them.
     raised: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool), compare=False)
+    # The probabilities shown beside this result (with_signal_evidence of the posterior at
+    # ``level``), when triage worked them out for its reasons: the engine shows the same and
+    # does not work them out again. None: not worked out.
+    shown: FloatArray | None = field(default=None, compare=False, repr=False)
 
 
 def fired_red_flags(
@@ -111,26 +121,31 @@ def fired_red_flags(
     age: int | None = None,
 ) -> list[FiredFlag]:
     """Every red-flag rule that fires, most urgent first."""
-    known = set(present) | set(possible)
+    affirmed = set(present)
+    known = affirmed | set(possible) if possible else affirmed
     fired = []
     # Only a rule that names a known finding can fire (each has all_of or any_of).
-    named = {i for f in known for i in kb.red_flags_naming.get(f, ())}
-    for flag in (kb.red_flags[i] for i in sorted(named)):
-        if not flag.applies_to(age):
-            continue
-        if not all(f in known for f in flag.all_of):
-            continue
+    naming = kb.red_flags_naming
+    named = {i for f in known for i in naming.get(f, ())}
+    rules = triage_tables(kb).rules
+    for i in sorted(named):
+        flag, all_of, any_of, combination, min_age, max_age, needs_age, contextual = rules[i]
+        if needs_age if age is None else not min_age <= age <= max_age:
+            continue  # not flag.applies_to(age)
         # A combination (two or more findings that must all be there) is not made of doubts:
         # each of its parts must be affirmed; a single sign given with doubt still counts.
-        if len(flag.all_of) > 1 and not all(f in present for f in flag.all_of):
+        if combination:
+            if not all(f in affirmed for f in all_of):
+                continue
+        elif all_of and all_of[0] not in known:
             continue
-        hits = [f for f in flag.any_of if f in known]
-        if flag.any_of and not hits:
+        hits = [f for f in any_of if f in known]
+        if any_of and not hits:
             continue
-        if flag.silenced_by(present, known):
+        if contextual and flag.silenced_by(affirmed, known):
             continue
-        used = (*flag.all_of, *hits)
-        uncertain = any(f not in present for f in used)
+        used = (*all_of, *hits)
+        uncertain = any(f not in affirmed for f in used)
         fired.append(FiredFlag(flag, used, uncertain))
     fired.sort(key=lambda f: -f.flag.level.urgency)
     return fired
@@ -162,6 +177,12 @@ class TriageTables:
     # each emergency-level cause → the findings it links more likely than their background
     # rate: a fired sign among them points to it (signalled_causes, causes_explaining)
     signs_of: dict[int, frozenset[str]]
+    # each red flag (kb.red_flags' order) as fired_red_flags reads it: the flag, its all_of
+    # and any_of, whether it is a combination, the ages it applies to (applies_to), whether
+    # it needs an age and whether a context can silence it
+    rules: tuple[_Rule, ...]
+    # level → the positions of the causes needing it or more urgent care (``needing``'s)
+    needing_at: dict[TriageLevel, IntArray]
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> TriageTables:
@@ -181,7 +202,21 @@ class TriageTables:
             )
             for i in emergency
         }
-        return cls(needing, emergency_mask, emergency, signs_of)
+        rules = tuple(
+            (
+                flag,
+                tuple(flag.all_of),
+                tuple(flag.any_of),
+                len(flag.all_of) > 1,
+                -math.inf if flag.min_age is None else flag.min_age,
+                math.inf if flag.max_age is None else flag.max_age,
+                flag.needs_age,
+                bool(flag.unless or flag.unless_any or flag.unless_alone or flag.still_when_any),
+            )
+            for flag in kb.red_flags
+        )
+        needing_at = {level: np.flatnonzero(mask) for level, mask in needing.items()}
+        return cls(needing, emergency_mask, emergency, signs_of, rules, needing_at)
 
     def points_to(self, condition_index: int, signals: Collection[str]) -> bool:
         """True when one of ``signals`` points to this emergency-level cause."""
@@ -215,12 +250,17 @@ def condition_level(
     kb: KnowledgeBase, posterior: FloatArray, raised: BoolArray
 ) -> tuple[TriageLevel, float]:
     """The most urgent level whose cumulative probability reaches its threshold."""
-    urgencies = kb.condition_urgency
+    tables = triage_tables(kb)
     for level in _LEVELS_DOWN:
-        mass = float(posterior[counted(kb, level, raised)].sum())
+        # the causes counted (counted()); by their positions where raised plays no part:
+        # the same elements in the same order, so the same sum
+        if level in EVIDENCE_LED_LEVELS:
+            mass = float(posterior[tables.needing[level] & raised].sum())
+        else:
+            mass = float(posterior.take(tables.needing_at[level]).sum())
         if mass >= LEVEL_THRESHOLDS[level]:
             return level, mass
-    return TriageLevel.SELF_CARE, float(posterior[urgencies == 0].sum())
+    return TriageLevel.SELF_CARE, float(posterior[kb.condition_urgency == 0].sum())
 
 
 def condition_levels(
@@ -259,6 +299,7 @@ def triage(
     for fired in flags:
         prefix = "You were not sure about this, but to be safe: " if fired.uncertain else ""
         reasons.append(f"{prefix}{fired.flag.name}: {fired.flag.reason}")
+    shown: FloatArray | None = None
     if by_conditions is not TriageLevel.SELF_CARE:
         # In the probabilities shown (the fired signs as evidence at an emergency level), so
         # the sentence agrees with the list of causes beside it; the level was reached on the
@@ -285,7 +326,7 @@ def triage(
     # "Call the emergency number now ..." read as a repetition (usability walkthrough C2).
     if level.is_emergency and guidance.do_now and not do_now:
         do_now.append(guidance.do_now)
-    return TriageResult(level, reasons, flags, do_now, by_conditions, raised)
+    return TriageResult(level, reasons, flags, do_now, by_conditions, raised, shown)
 
 
 def settling(present: Collection[str]) -> bool:
