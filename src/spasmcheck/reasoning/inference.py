@@ -169,9 +169,12 @@ class BayesModel:
         # Log-likelihood ratios against the background, for explanations.
         self.llr_present = self.log_present - np.log(base)
         self.llr_absent = self.log_absent - np.log(1.0 - base)
-        # Both tables side by side (finding j present: column j; absent: column n_f + j), so
-        # that the evidence's matrix is one gather of columns (evidence_llr).
-        self._llr_both = np.concatenate([self.llr_present, self.llr_absent], axis=1)
+        # Both tables finding by finding, one under the other (finding j present: row j;
+        # absent: row n_f + j), so that the evidence's matrix is one gather of contiguous
+        # rows (evidence_llr), then transposed.
+        self._llr_by_finding = np.ascontiguousarray(
+            np.concatenate([self.llr_present.T, self.llr_absent.T])
+        )
         # family_of[j]: the index of finding j's family, or -1 when it is in none.
         self.family_ids = tuple(family.id for family in kb.families)
         family_of = np.full(n_f, -1, dtype=np.int64)
@@ -252,28 +255,33 @@ class BayesModel:
         states = [True] * len(yes) + [False] * len(no)
         n_findings = len(self.finding_ids)
         columns = [index[f] for f in yes] + [n_findings + index[f] for f in no]
-        llr: FloatArray = self._llr_both.take(columns, axis=1)
-        members: dict[int, list[int]] = {}  # family → its known members' columns
+        members: dict[int, list[int]] = {}  # family → its known members' positions
         family_of, rank_of = self._family_list, self._rank_list
         for k, f in enumerate(ids):
             family = family_of[index[f]]
             if family >= 0:
                 members.setdefault(family, []).append(k)
         silenced: list[int] = []  # members whose evidence another member carries
-        for cols in members.values():
-            if len(cols) < 2:
+        for known in members.values():
+            if len(known) < 2:
                 continue  # a lone member speaks for its family
-            rank = {k: rank_of[index[ids[k]]] for k in cols}
-            present_cols = [k for k in rank if states[k]]
-            absent_cols = [k for k in rank if not states[k]]
-            keep = set()
-            if present_cols:  # the most specific "yes" speaks for the family
-                keep.add(min(present_cols, key=rank.__getitem__))
-            if absent_cols:  # the most general "no" speaks for the family
-                keep.add(max(absent_cols, key=rank.__getitem__))
-            silenced.extend(k for k in rank if k not in keep)
+            # the most specific "yes" and the most general "no" speak for the family (the
+            # first of equals)
+            yes_at = no_at = -1
+            yes_rank = no_rank = 0
+            for k in known:
+                rank = rank_of[index[ids[k]]]
+                if states[k]:
+                    if yes_at < 0 or rank < yes_rank:
+                        yes_at, yes_rank = k, rank
+                elif no_at < 0 or rank > no_rank:
+                    no_at, no_rank = k, rank
+            silenced.extend(k for k in known if k != yes_at and k != no_at)
+        # finding by finding (contiguous rows), the silenced members' rows 0, then by cause
+        rows = self._llr_by_finding.take(columns, axis=0)
         if silenced:
-            llr[:, silenced] = 0.0
+            rows[silenced] = 0.0
+        llr: FloatArray = np.ascontiguousarray(rows.T)
         return llr, ids, states
 
     def log_joint(
