@@ -120,10 +120,14 @@ def prior_factor(prior: Prior, age: int | None, sex: str | None) -> float:
 
 def cap_probabilities(posterior: FloatArray, cap: float = MAX_PROBABILITY) -> FloatArray:
     """The top probability limited to ``cap``, the excess shared in proportion by the rest."""
-    result: FloatArray = np.array(posterior, dtype=np.float64)
+    return _capped(np.array(posterior, dtype=np.float64), cap)
+
+
+def _capped(result: FloatArray, cap: float = MAX_PROBABILITY) -> FloatArray:
+    """:func:`cap_probabilities` in place, on an array of its own (float64)."""
     if result.size < 2:
         return result
-    top = int(np.argmax(result))
+    top = int(result.argmax())
     excess = float(result[top]) - cap
     if excess <= 0:
         return result
@@ -322,9 +326,9 @@ class BayesModel:
 
     @staticmethod
     def normalise(log_joint: FloatArray) -> FloatArray:
-        top = np.max(log_joint)
-        weights = np.exp(log_joint - top)
-        return cap_probabilities(weights / weights.sum())
+        weights = np.exp(log_joint - log_joint.max())
+        weights /= weights.sum()
+        return _capped(weights)  # an array of its own: capped in place
 
     def posterior(
         self,

@@ -654,6 +654,9 @@ class AnswerLikelihoods:
         base = model.base_rate
         self.yes = _AnswerTerms.build(model.p_present, base)
         self.no = _AnswerTerms.build(model.p_absent, 1.0 - base)
+        # P(yes | c) and P(no | c) finding by finding (2 × findings × conditions): a few
+        # findings' columns of both are read as contiguous rows (Interviewer._stable)
+        self.by_finding = np.ascontiguousarray(np.stack([model.p_present.T, model.p_absent.T]))
 
     def predictive(self, posterior: FloatArray) -> FloatArray:
         """P(yes) to every finding, ``posterior @ P(yes | c)``, from the links."""
@@ -1184,10 +1187,13 @@ class Interviewer:
         candidates = candidates[np.isfinite(gains[candidates])]
         if len(candidates) == 0:
             return True
+        # the candidates' columns, read as contiguous rows of the tables finding by finding
+        by_finding = self.tables.likelihoods.by_finding
+        p_yes, p_no = np.ascontiguousarray(by_finding.take(candidates, axis=1).transpose(0, 2, 1))
         return ranking_stable(
             posterior,
-            self.model.p_present[:, candidates],
-            self.model.p_absent[:, candidates],
+            p_yes,
+            p_no,
             lambda p: condition_level(self.kb, p, now.raised)[0],
             levels=lambda posteriors: condition_levels(self.kb, posteriors, now.raised),
             now=now.condition_level,

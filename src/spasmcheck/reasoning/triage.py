@@ -183,6 +183,10 @@ class TriageTables:
     rules: tuple[_Rule, ...]
     # level → the positions of the causes needing it or more urgent care (``needing``'s)
     needing_at: dict[TriageLevel, IntArray]
+    # the levels of LEVEL_THRESHOLDS from the most urgent down (the order they are tried in),
+    # each with its ``needing`` mask, its positions (None at an evidence-led level, where
+    # only the raised causes count) and its threshold
+    levels_down: tuple[tuple[TriageLevel, BoolArray, IntArray | None, float], ...]
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> TriageTables:
@@ -216,7 +220,16 @@ class TriageTables:
             for flag in kb.red_flags
         )
         needing_at = {level: np.flatnonzero(mask) for level, mask in needing.items()}
-        return cls(needing, emergency_mask, emergency, signs_of, rules, needing_at)
+        levels_down = tuple(
+            (
+                level,
+                needing[level],
+                None if level in EVIDENCE_LED_LEVELS else needing_at[level],
+                LEVEL_THRESHOLDS[level],
+            )
+            for level in _LEVELS_DOWN
+        )
+        return cls(needing, emergency_mask, emergency, signs_of, rules, needing_at, levels_down)
 
     def points_to(self, condition_index: int, signals: Collection[str]) -> bool:
         """True when one of ``signals`` points to this emergency-level cause."""
@@ -250,15 +263,14 @@ def condition_level(
     kb: KnowledgeBase, posterior: FloatArray, raised: BoolArray
 ) -> tuple[TriageLevel, float]:
     """The most urgent level whose cumulative probability reaches its threshold."""
-    tables = triage_tables(kb)
-    for level in _LEVELS_DOWN:
+    for level, needing, at, threshold in triage_tables(kb).levels_down:
         # the causes counted (counted()); by their positions where raised plays no part:
         # the same elements in the same order, so the same sum
-        if level in EVIDENCE_LED_LEVELS:
-            mass = float(posterior[tables.needing[level] & raised].sum())
+        if at is None:
+            mass = float(posterior[needing & raised].sum())
         else:
-            mass = float(posterior.take(tables.needing_at[level]).sum())
-        if mass >= LEVEL_THRESHOLDS[level]:
+            mass = float(posterior.take(at).sum())
+        if mass >= threshold:
             return level, mass
     return TriageLevel.SELF_CARE, float(posterior[kb.condition_urgency == 0].sum())
 
@@ -270,9 +282,13 @@ def condition_levels(
     interview asks it of every answer it considers; the sums may differ in the last bit)."""
     levels: list[TriageLevel] = [TriageLevel.SELF_CARE] * posteriors.shape[1]
     undecided = np.ones(posteriors.shape[1], dtype=bool)
-    for level in _LEVELS_DOWN:
-        masses = posteriors[counted(kb, level, raised)].sum(axis=0)
-        reached = undecided & (masses >= LEVEL_THRESHOLDS[level])
+    for level, needing, at, threshold in triage_tables(kb).levels_down:
+        # the rows counted (counted()), by position where raised plays no part: the same rows
+        if at is None:
+            masses = posteriors[needing & raised].sum(axis=0)
+        else:
+            masses = posteriors.take(at, axis=0).sum(axis=0)
+        reached = undecided & (masses >= threshold)
         for j in np.flatnonzero(reached):
             levels[j] = level
         undecided &= ~reached
