@@ -1033,12 +1033,14 @@ class Interviewer:
             return ask(screen)
         index = model.finding_index
         # P(finding present) for every finding: posterior @ model.p_present, from the links
-        predictive = self.tables.likelihoods.predictive(posterior)
-
-        def likely(finding_id: str) -> float:
-            return float(predictive[index[finding_id]])
-
+        # (worked out only on the paths that read it: escalation, screening and the gains)
+        likelihoods = self.tables.likelihoods
         if emergency_found(affirmed):
+            predicted = likelihoods.predictive(posterior)
+
+            def likely(finding_id: str) -> float:
+                return float(predicted[index[finding_id]])
+
             # "Go to A&E now" is already the result; ask at most MAX_ESCALATION questions
             # that could make it "call an ambulance", then stop.
             targets = escalation_targets(
@@ -1073,6 +1075,7 @@ class Interviewer:
             {e.question for e in evidence if e.origin is Origin.ANSWER and e.screening}
         )
         nearly_only = screening_asked >= MAX_SCREENING
+        predictive = likelihoods.predictive(posterior)
         # = screening_target(rule_odds(r, ...) for every screened rule that applies to age)
         screening = self.tables.screening.target(
             evidence, index, predictive, model.base_rate, age, nearly_only=nearly_only
