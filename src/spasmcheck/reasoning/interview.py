@@ -1025,7 +1025,8 @@ class Interviewer:
             return Step(None, result, True, reason.value, asked, list(evidence))
 
         # Affirmed signs only: a doubtful one is asked (the screen or step 4), not obeyed.
-        affirmed = affirmed_flags(assessment.triage.red_flags, set(evidence.present))
+        fired = assessment.triage.red_flags
+        affirmed = affirmed_flags(fired, set(evidence.present)) if fired else []
         if emergency_stop(affirmed):
             return stop(StopReason.EMERGENCY_SIGN)
         screen = None if self.tables.screen is None else self.tables.screen.question(evidence)
