@@ -176,8 +176,9 @@ class BayesModel:
         # Both tables finding by finding, one under the other (finding j present: row j;
         # absent: row n_f + j), so that the evidence's matrix is one gather of contiguous
         # rows (evidence_llr), then transposed.
+        # (and a last row of zeros: a silenced family member's, evidence_llr)
         self._llr_by_finding = np.ascontiguousarray(
-            np.concatenate([self.llr_present.T, self.llr_absent.T])
+            np.concatenate([self.llr_present.T, self.llr_absent.T, np.zeros((1, n_c))])
         )
         # family_of[j]: the index of finding j's family, or -1 when it is in none.
         self.family_ids = tuple(family.id for family in kb.families)
@@ -281,11 +282,11 @@ class BayesModel:
                 elif no_at < 0 or rank > no_rank:
                     no_at, no_rank = k, rank
             silenced.extend(k for k in known if k != yes_at and k != no_at)
-        # finding by finding (contiguous rows), the silenced members' rows 0, then by cause
-        rows = self._llr_by_finding.take(columns, axis=0)
-        if silenced:
-            rows[silenced] = 0.0
-        llr: FloatArray = np.ascontiguousarray(rows.T)
+        # finding by finding (contiguous rows; a silenced member's: the row of zeros), then
+        # by cause
+        for k in silenced:
+            columns[k] = 2 * n_findings
+        llr: FloatArray = np.ascontiguousarray(self._llr_by_finding.take(columns, axis=0).T)
         return llr, ids, states
 
     def log_joint(

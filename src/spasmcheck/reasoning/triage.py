@@ -124,11 +124,21 @@ def fired_red_flags(
     affirmed = set(present)
     known = affirmed | set(possible) if possible else affirmed
     fired = []
-    # Only a rule that names a known finding can fire (each has all_of or any_of).
-    naming = kb.red_flags_naming
-    named = {i for f in known for i in naming.get(f, ())}
-    rules = triage_tables(kb).rules
-    for i in sorted(named):
+    tables = triage_tables(kb)
+    # Only a rule whose all_of findings are all known can fire (each has all_of or any_of):
+    # those, counted by their known all_of findings, and the rules without all_of that name
+    # a known finding in any_of (the rules naming a known finding, less those that fail the
+    # all_of check below)
+    counts: dict[int, int] = {}
+    for f in known:
+        for i in tables.all_of_naming.get(f, ()):
+            counts[i] = counts.get(i, 0) + 1
+    n_all = tables.n_all
+    candidates = {i for i, n in counts.items() if n == n_all[i]}
+    for f in known:
+        candidates.update(tables.any_of_naming.get(f, ()))
+    rules = tables.rules
+    for i in sorted(candidates):
         flag, all_of, any_of, combination, min_age, max_age, needs_age, contextual = rules[i]
         if needs_age if age is None else not min_age <= age <= max_age:
             continue  # not flag.applies_to(age)
@@ -181,6 +191,11 @@ class TriageTables:
     # and any_of, whether it is a combination, the ages it applies to (applies_to), whether
     # it needs an age and whether a context can silence it
     rules: tuple[_Rule, ...]
+    # finding → the rules with it in all_of; → the rules without all_of with it in any_of;
+    # each rule's number of (distinct) all_of findings
+    all_of_naming: dict[str, tuple[int, ...]]
+    any_of_naming: dict[str, tuple[int, ...]]
+    n_all: tuple[int, ...]
     # level → the positions of the causes needing it or more urgent care (``needing``'s)
     needing_at: dict[TriageLevel, IntArray]
     # the levels of LEVEL_THRESHOLDS from the most urgent down (the order they are tried in),
@@ -219,6 +234,15 @@ class TriageTables:
             )
             for flag in kb.red_flags
         )
+        all_of_naming: dict[str, list[int]] = {}
+        any_of_naming: dict[str, list[int]] = {}
+        for i, flag in enumerate(kb.red_flags):
+            for f in dict.fromkeys(flag.all_of):
+                all_of_naming.setdefault(f, []).append(i)
+            if not flag.all_of:
+                for f in dict.fromkeys(flag.any_of):
+                    any_of_naming.setdefault(f, []).append(i)
+        n_all = tuple(len(set(flag.all_of)) for flag in kb.red_flags)
         needing_at = {level: np.flatnonzero(mask) for level, mask in needing.items()}
         levels_down = tuple(
             (
@@ -229,7 +253,18 @@ class TriageTables:
             )
             for level in _LEVELS_DOWN
         )
-        return cls(needing, emergency_mask, emergency, signs_of, rules, needing_at, levels_down)
+        return cls(
+            needing,
+            emergency_mask,
+            emergency,
+            signs_of,
+            rules,
+            {f: tuple(i) for f, i in all_of_naming.items()},
+            {f: tuple(i) for f, i in any_of_naming.items()},
+            n_all,
+            needing_at,
+            levels_down,
+        )
 
     def points_to(self, condition_index: int, signals: Collection[str]) -> bool:
         """True when one of ``signals`` points to this emergency-level cause."""
