@@ -314,9 +314,12 @@ class Engine:
         order = np.argsort(-shown, kind="stable")[: MAX_RANKED + len(explaining)]
         others = [int(i) for i in order if i not in explaining]
         listed = explaining + others[: max(0, MAX_RANKED - len(explaining))]
+        conditions, n_first = self.kb.conditions, len(explaining)
         ranked = [
-            RankedCondition(self.kb.conditions[i], float(shown[i]), *notes, k < len(explaining))
-            for k, (i, notes) in enumerate(zip(listed, self._notes_of(listed, *llr), strict=True))
+            RankedCondition(conditions[i], probability, notes_for, notes_against, k < n_first)
+            for k, (i, probability, (notes_for, notes_against)) in enumerate(
+                zip(listed, shown.take(listed).tolist(), self._notes_of(listed, *llr), strict=True)
+            )
         ]
         advice = self._advice(ranked, result)
         return self._assessment(evidence, mentions, result, ranked, advice), posterior
