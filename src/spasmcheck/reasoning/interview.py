@@ -662,7 +662,7 @@ class AnswerLikelihoods:
         """P(yes) to every finding, ``posterior @ P(yes | c)``, from the links."""
         t = self.yes
         mass: FloatArray = float(posterior.sum()) * t.background + t.per_finding(
-            posterior[t.rows] * t.delta
+            posterior.take(t.rows) * t.delta
         )
         return mass
 
@@ -676,14 +676,14 @@ class AnswerLikelihoods:
         masses = []
         weighted = []
         for t in (self.yes, self.no):
-            pi = posterior[t.rows]
+            pi = posterior.take(t.rows)
             if predictive is not None and t is self.yes:
                 mass = predictive
             else:
                 mass = total * t.background + t.per_finding(pi * t.delta)
             # Σ_c (π_c log π_c) Y[c, f] + Σ_c π_c Y[c, f] log Y[c, f], together
             sums = total_plogp * t.background + total * t.background_log
-            sums += t.per_finding(plogp[t.rows] * t.delta + pi * t.delta_log)
+            sums += t.per_finding(plogp.take(t.rows) * t.delta + pi * t.delta_log)
             masses.append(mass)
             weighted.append(mass * np.log2(mass) - sums)
         expected = (weighted[0] + weighted[1]) / (masses[0] + masses[1])
