@@ -134,6 +134,7 @@ class ConceptMatch:
     finding_id: str
     words: frozenset[int]
     negated: bool
+    denial: bool = False  # from one of the finding's ``denials``
 
 
 def compile_concept(finding_id: str, groups: Sequence[str], denies: bool = False) -> Concept:
@@ -231,7 +232,9 @@ class ConceptMatcher:
                 if negated:
                     continue  # "speech is not normal": neither a denial nor a clear mention
                 negated = True
-            found.append(ConceptMatch(first, last, concept.finding_id, words, negated))
+            found.append(
+                ConceptMatch(first, last, concept.finding_id, words, negated, concept.denies)
+            )
         return found
 
 

@@ -500,6 +500,19 @@ class Lexicon:
         all claw like" is a claw spasm and the toes.
         """
         for found in self._concepts.match(keys):
+            if found.denial:
+                # A denial that holds a phrase of its own finding ("4 negative pregnancy
+                # tests" holds "pregnancy") says what the phrase alone cannot: the phrase goes.
+                inside = [
+                    m
+                    for m in matches
+                    if m.words is None
+                    and m.finding_id == found.finding_id
+                    and found.first <= m.first
+                    and m.last <= found.last
+                ]
+                for m in inside:
+                    matches.remove(m)
             if any(
                 (
                     m.words is None  # a phrase; concepts may nest inside each other
