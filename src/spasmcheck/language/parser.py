@@ -480,8 +480,8 @@ class TextParser:
 
     def _context_kept(self, mentions: list[Mention], from_context: list[bool]) -> list[Mention]:
         """Drop the context readings whose context the text does not affirm: "bleeding" is
-        kept as vaginal bleeding only beside "pregnant" or "a positive test" said as the
-        person's own, now or as a doubt."""
+        kept as vaginal bleeding only beside "pregnant" or "a positive test" said now or as
+        a doubt (not denied, not in the past or as a fear)."""
         affirmed = {
             m.finding_id
             for m, conditional in zip(mentions, from_context, strict=True)
