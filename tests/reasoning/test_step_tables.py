@@ -35,6 +35,7 @@ from spasmcheck.reasoning.inference import BayesModel
 from spasmcheck.reasoning.interview import (
     FIRST_GROUPS,
     Interviewer,
+    RuleOdds,
     ScreeningIndex,
     affirmed_flags,
     answer_evidence,
@@ -148,6 +149,19 @@ def test_a_posterior_with_impossible_causes_keeps_the_same_gains(engine: Engine)
     np.testing.assert_allclose(fast, full, rtol=0, atol=1e-9)
 
 
+def plain_target(
+    rules: list[RedFlag],
+    evidence: EvidenceSet,
+    predicted: Callable[[str], float],
+    background: Callable[[str], float],
+    nearly_only: bool,
+) -> RuleOdds | None:
+    """The screening target the plain way: each rule's odds, then the choice among them."""
+    return screening_target(
+        rule_odds(rule, evidence, predicted, background, nearly_only=nearly_only) for rule in rules
+    )
+
+
 def test_the_screening_index_picks_what_rule_odds_picks(any_engine: Engine) -> None:
     model = any_engine.model
     tables = interview_tables(any_engine)
@@ -157,16 +171,12 @@ def test_the_screening_index_picks_what_rule_odds_picks(any_engine: Engine) -> N
         age = rng.choice(AGES)
         predictive = any_engine.posterior(evidence, age, None) @ model.p_present
         for nearly_only in (False, True):
-            expected = screening_target(
-                rule_odds(
-                    rule,
-                    evidence,
-                    predicted_by(predictive, index),
-                    lambda f: float(model.base_rate[index[f]]),
-                    nearly_only=nearly_only,
-                )
-                for rule in tables.screen_rules
-                if rule.applies_to(age)
+            expected = plain_target(
+                [rule for rule in tables.screen_rules if rule.applies_to(age)],
+                evidence,
+                predicted_by(predictive, index),
+                lambda f: float(model.base_rate[index[f]]),
+                nearly_only,
             )
             got = tables.screening.target(
                 evidence, index, predictive, model.base_rate, age, nearly_only=nearly_only
@@ -224,18 +234,12 @@ def test_each_rule_alone_is_read_as_rule_odds_reads_it(any_engine: Engine) -> No
             age = rng.choice(AGES)
             predictive = any_engine.posterior(evidence, age, None) @ model.p_present
             for nearly_only in (False, True):
-                expected = screening_target(
-                    [
-                        rule_odds(
-                            rule,
-                            evidence,
-                            predicted_by(predictive, index),
-                            background,
-                            nearly_only=nearly_only,
-                        )
-                    ]
-                    if rule.applies_to(age)
-                    else []
+                expected = plain_target(
+                    [rule] if rule.applies_to(age) else [],
+                    evidence,
+                    predicted_by(predictive, index),
+                    background,
+                    nearly_only,
                 )
                 got = alone.target(
                     evidence, index, predictive, model.base_rate, age, nearly_only=nearly_only
