@@ -282,6 +282,9 @@ class TextParser:
             [(phrase, f.id) for f in kb.findings for phrase in f.context_synonyms]
         )
         self._context_of = {f.id: frozenset(f.in_context_of) for f in kb.findings}
+        # every finding that is some context phrase's context: without one of them matched,
+        # no context reading could be kept, so the context lexicon is not read at all
+        self._contexts = frozenset(c for f in kb.findings for c in f.in_context_of)
         self._context_unless = {
             f.id: frozenset(key for word in f.context_unless for key in phrase_keys(word))
             for f in kb.findings
@@ -460,8 +463,9 @@ class TextParser:
 
     def _in_context(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
         """The context phrases on words no other phrase or concept read, as typed (a word
-        corrected towards one of these few phrases is more likely another word)."""
-        if not self._context_lexicon.vocabulary:
+        corrected towards one of these few phrases is more likely another word); none when
+        the text names none of their contexts."""
+        if not any(m.finding_id in self._contexts for m in matches):
             return []
         taken = {k for m in matches for k in range(m.first, m.last)}
         found = []
