@@ -20,7 +20,8 @@ from spasmcheck.services.schemas import (  # one limit for the API and the web f
 
 MAX_EVIDENCE = 300
 
-FindingId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+FINDING_ID = r"[a-z][a-z0-9_]{1,63}"  # the whole string (pydantic's pattern is anchored below)
+FindingId = Annotated[str, Field(pattern=f"^{FINDING_ID}$")]
 Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(no_nul)]
 
 

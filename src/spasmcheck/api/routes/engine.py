@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from spasmcheck._version import __version__
 from spasmcheck.api.answer_json import step_json
 from spasmcheck.api.errors import ApiError, ApiRoute, JsonBodyRoute
+from spasmcheck.api.interview_body import InterviewInput, body_reader
 from spasmcheck.api.schemas import (
     AssessRequest,
     EvidenceIn,
@@ -122,34 +123,58 @@ async def interview(body: InterviewRequest, request: Request) -> Response:
     signs chosen, ``"none"`` (None of these) or ``"dont_know"``. A chosen sign ends the
     interview with the emergency result. Every multiple-choice question takes ``"none"``;
     options not chosen are recorded as absent."""
-    return await _compute(body.text, _interview, _engine(request), body)
+    engine = _engine(request)
+    return await _step(engine, InterviewInput.of(engine, body))
 
 
-# The busiest route: its JSON body is validated from the bytes (JsonBodyRoute) and its answer
+async def _step(engine: Engine, read: InterviewInput) -> Response:
+    return await _compute(read.text, _interview, engine, read)
+
+
+class InterviewRoute(JsonBodyRoute):
+    """``POST /interview``: a body :class:`~spasmcheck.api.interview_body.BodyReader` vouches
+    for is read straight into the engine's evidence; any other takes the model's way
+    (:class:`JsonBodyRoute`), whose answer or error it always was."""
+
+    async def answer_json(self, body: bytes, request: Request) -> Response | None:
+        engine = _engine(request)
+        read = body_reader(engine).read(body)
+        if read is None:
+            return await super().answer_json(body, request)
+        return await _step(engine, read)
+
+
+# The busiest route: its JSON body is read from the bytes (InterviewRoute) and its answer
 # written by step_json (spasmcheck.api.answer_json); the OpenAPI document still says
-# InterviewStepPublic.
+# InterviewRequest and InterviewStepPublic.
 router.add_api_route(
     "/interview",
     interview,
     methods=["POST"],
     summary="One interview step: evidence in, next question out",
     response_model=InterviewStepPublic,
-    route_class_override=JsonBodyRoute,
+    route_class_override=InterviewRoute,
 )
 
 
 def interview_route() -> JsonBodyRoute:
     """The route of ``POST /interview`` (for :class:`spasmcheck.api.errors.JsonBodyShortcut`)."""
     for route in router.routes:
-        if isinstance(route, JsonBodyRoute) and route.endpoint is interview:
+        if isinstance(route, InterviewRoute) and route.endpoint is interview:
             return route
     raise LookupError("no interview route")
 
 
-def _interview(engine: Engine, body: InterviewRequest) -> Response:
-    evidence = _evidence(engine, body.evidence, body.text)
-    if body.answer is not None:
-        answer = body.answer
+def _interview(engine: Engine, read: InterviewInput) -> Response:
+    evidence = EvidenceSet()
+    text = read.text
+    if text and text.strip():
+        for item in engine.parse(text)[1]:
+            evidence.add(item)
+    for item in read.evidence:
+        evidence.add(item)
+    if read.answer is not None:
+        answer = read.answer
         known = engine.kb.finding_by_id
         if answer.kind == "yes_no" and answer.question_id not in known:
             raise ApiError(422, "unknown_finding", f"unknown question {answer.question_id!r}")
@@ -171,7 +196,7 @@ def _interview(engine: Engine, body: InterviewRequest) -> Response:
             raise ApiError(422, "invalid_answer", str(error)) from error
         for item in items:
             evidence.add(item)
-    step = Interviewer(engine, max_questions=body.max_questions).step(evidence, body.age, body.sex)
+    step = Interviewer(engine, max_questions=read.max_questions).step(evidence, read.age, read.sex)
     return Response(step_json(step, engine), media_type=JSON)
 
 
