@@ -29,7 +29,15 @@ from spasmcheck.language.durations import find_durations
 from spasmcheck.language.lexicon import Lexicon, Match
 from spasmcheck.language.measurements import find_measurements
 from spasmcheck.language.semantic import SemanticIndex
-from spasmcheck.language.tokens import SENTENCE_END, Token, fold, normalise, phrase_keys, tokenize
+from spasmcheck.language.tokens import (
+    SENTENCE_END,
+    Token,
+    fold,
+    normalise,
+    phrase_keys,
+    phrase_tokens,
+    tokenize,
+)
 from spasmcheck.language.wordlists import word_lists
 
 __all__ = ["Mention", "Polarity", "TextParser", "parse_text"]
@@ -289,6 +297,14 @@ class TextParser:
             f.id: frozenset(key for word in f.context_unless for key in phrase_keys(word))
             for f in kb.findings
         }
+        # each context phrase's words as written: a context reading needs them as typed, so
+        # a plural the keys fold away ("legs" for "leg") is not the phrase. Tokenised the first
+        # time a text needs them (a warm start tokenises no phrase: the context lexicon's own
+        # tables come from the build cache).
+        self._context_phrases = {
+            f.id: f.context_synonyms for f in kb.findings if f.context_synonyms
+        }
+        self._context_words: dict[str, frozenset[tuple[str, ...]]] = {}
         self.lexicon = Lexicon(
             entries,
             self.context.vocabulary,
@@ -463,14 +479,22 @@ class TextParser:
 
     def _in_context(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
         """The context phrases on words no other phrase or concept read, as typed (a word
-        corrected towards one of these few phrases is more likely another word); none when
-        the text names none of their contexts."""
+        corrected towards one of these few phrases, or a plural folded onto one, is more
+        likely another word: "legs" is not "leg"); none when the text names none of their
+        contexts."""
         if not any(m.finding_id in self._contexts for m in matches):
             return []
         taken = {k for m in matches for k in range(m.first, m.last)}
         found = []
         for m in self._context_lexicon.match(tokens):
-            if m.corrected or any(k in taken for k in range(m.first, m.last)):
+            # a place is read inside a longer phrase too ("my leg has been sore"), as the
+            # nested places are
+            if m.corrected or (
+                m.finding_id not in self._places and any(k in taken for k in range(m.first, m.last))
+            ):
+                continue
+            typed = tuple(tokens[k].text for k in range(m.first, m.last))
+            if typed not in self._typed_context(m.finding_id):
                 continue
             start, end = m.first, m.last
             while start > 0 and tokens[start - 1].key not in SENTENCE_END:
@@ -481,6 +505,17 @@ class TextParser:
             if not any(tokens[k].key in unless for k in range(start, end)):
                 found.append(m)
         return found
+
+    def _typed_context(self, finding_id: str) -> frozenset[tuple[str, ...]]:
+        """The words as written of ``finding_id``'s context phrases (one table per knowledge
+        base, made on first use)."""
+        words = self._context_words.get(finding_id)
+        if words is None:
+            words = frozenset(
+                phrase_tokens(phrase)[1] for phrase in self._context_phrases[finding_id]
+            )
+            self._context_words[finding_id] = words
+        return words
 
     def _context_kept(self, mentions: list[Mention], from_context: list[bool]) -> list[Mention]:
         """Drop the context readings whose context the text does not affirm: "bleeding" is
