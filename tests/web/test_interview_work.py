@@ -217,6 +217,32 @@ def test_the_state_is_signed_as_itsdangerous_signs_it(payload: Any) -> None:
     assert ours.make_signer("other") is not ours.make_signer()
 
 
+def test_the_states_json_is_itsdangerous_own_for_every_character() -> None:
+    """The state's JSON is written and read by pydantic-core (issue 16, seventh pass): the
+    bytes of itsdangerous' compact JSON for every character a text can hold (every control
+    character, quote and backslash, every plane), and read back as ``json.loads`` reads them."""
+    import json
+
+    from itsdangerous._json import _CompactJSON
+
+    from spasmcheck.web.pages import _StateJSON
+
+    texts = [
+        "".join(
+            chr(c) for c in range(start, min(start + 4096, 0x110000)) if not 0xD800 <= c < 0xE000
+        )
+        for start in range(0, 0x110000, 4096)
+    ]
+    values: list[Any] = [*texts, *PAYLOADS, 0, -1, 120, 10**20, True, False, None, [], {}]
+    values.append({"v": 2, "r": [["q", "single", True, False, ["a", "b"], ["a"]]], "u": None})
+    for value in values:
+        written = _StateJSON.dumps(value)
+        assert written == _CompactJSON.dumps(value)
+        assert _StateJSON.loads(written) == json.loads(written) == value
+    # a lone surrogate: written by the plain way, which the serializer then refuses
+    assert _StateJSON.dumps({"t": "\ud800"}) == _CompactJSON.dumps({"t": "\ud800"})
+
+
 def test_a_state_not_signed_with_the_key_is_refused() -> None:
     from itsdangerous import BadSignature, URLSafeSerializer
 

