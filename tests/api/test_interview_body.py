@@ -10,7 +10,6 @@ app, every answer with the reader is the answer without it."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from typing import Any
@@ -20,9 +19,9 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, given, settings
 from pydantic import TypeAdapter, ValidationError
 
-from spasmcheck.api import interview_body
 from spasmcheck.api.errors import ApiError
 from spasmcheck.api.interview_body import BodyReader, InterviewInput, body_reader
+from spasmcheck.api.routes import engine as engine_routes
 from spasmcheck.api.schemas import FINDING_ID, FindingId, InterviewRequest
 from spasmcheck.evaluation.vignettes import SimulatedPatient, load_vignettes
 from spasmcheck.reasoning.engine import Engine
@@ -30,9 +29,10 @@ from spasmcheck.reasoning.evidence import Evidence, EvidenceSet
 from spasmcheck.reasoning.interview import Interviewer, answer_evidence
 
 from ..conftest import REPO
-from .conftest import make_app
+from .conftest import TestClient, make_app
 
 PUBLIC = REPO / "vignettes" / "public.yaml"
+JSON = {"content-type": "application/json"}
 
 
 def walked_bodies(engine: Engine) -> list[dict[str, Any]]:
@@ -193,42 +193,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     return make_app(tmp_path_factory.mktemp("app"))
 
 
-async def _answer(app: FastAPI, body: bytes) -> tuple[int, list[Any], bytes]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/v1/interview",
-        "raw_path": b"/v1/interview",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-        "state": {},
-    }
-    sent = False
-    answer: list[Any] = [0, [], b""]
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            await asyncio.sleep(3600)
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            answer[0], answer[1] = message["status"], list(message.get("headers", []))
-        else:
-            answer[2] += message.get("body", b"")
-
-    await app(scope, receive, send)
-    return answer[0], answer[1], answer[2]
-
-
 class ReadsNothing(BodyReader):
     def read(self, body: bytes) -> InterviewInput | None:
         return None
@@ -237,20 +201,18 @@ class ReadsNothing(BodyReader):
 def answers(app: FastAPI, sent: list[bytes]) -> None:
     """Each body's status, headers and bytes from the app, with the engine's reader and with
     one that reads nothing (every body the plain way): the same."""
-    engine = app.state.engine
-    reader, nothing = body_reader(engine), ReadsNothing(engine)
-    loop = asyncio.new_event_loop()
-    try:
+    nothing = ReadsNothing(app.state.engine)
+    with TestClient(app) as client, pytest.MonkeyPatch.context() as patch:
         for body in sent:
-            got = loop.run_until_complete(_answer(app, body))
-            interview_body._READERS[engine] = nothing
-            try:
-                expected = loop.run_until_complete(_answer(app, body))
-            finally:
-                interview_body._READERS[engine] = reader
-            assert got == expected, body
-    finally:
-        loop.close()
+            got = client.post("/v1/interview", content=body, headers=JSON)
+            patch.setattr(engine_routes, "body_reader", lambda engine: nothing)
+            expected = client.post("/v1/interview", content=body, headers=JSON)
+            patch.undo()
+            assert (got.status_code, got.headers.items(), got.content) == (
+                expected.status_code,
+                expected.headers.items(),
+                expected.content,
+            ), body
 
 
 def test_through_the_app_the_answers_are_the_plain_ways(app: FastAPI, bodies: list[bytes]) -> None:

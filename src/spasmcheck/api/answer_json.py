@@ -21,10 +21,11 @@ from its ``as_dict()``, as before.
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
 from pydantic_core import to_json
+
+from spasmcheck.reasoning.engine import PerEngine
 
 if TYPE_CHECKING:
     from spasmcheck.knowledge.schema import Condition
@@ -164,15 +165,8 @@ class AnswerJson:
         )
 
 
-_WRITERS: weakref.WeakKeyDictionary[Engine, AnswerJson] = weakref.WeakKeyDictionary()
-
-
-def answer_json(engine: Engine) -> AnswerJson:
-    """The engine's fragments, encoded on first use and kept as long as the engine lives."""
-    writer = _WRITERS.get(engine)
-    if writer is None:
-        writer = _WRITERS[engine] = AnswerJson(engine)
-    return writer
+# The engine's fragments, encoded on first use and kept as long as the engine lives.
+answer_json = PerEngine(AnswerJson)
 
 
 def step_json(step: Step, engine: Engine) -> bytes:

@@ -24,7 +24,6 @@ from them.
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +37,7 @@ from spasmcheck.api.schemas import (
     InterviewRequest,
     known_evidence,
 )
+from spasmcheck.reasoning.engine import PerEngine
 from spasmcheck.reasoning.evidence import Evidence, Origin, Status
 from spasmcheck.services.schemas import MAX_TEXT, no_nul
 
@@ -165,12 +165,5 @@ class BodyReader:
         )
 
 
-_READERS: weakref.WeakKeyDictionary[Engine, BodyReader] = weakref.WeakKeyDictionary()
-
-
-def body_reader(engine: Engine) -> BodyReader:
-    """The engine's reader, made on first use and kept as long as the engine lives."""
-    reader = _READERS.get(engine)
-    if reader is None:
-        reader = _READERS[engine] = BodyReader(engine)
-    return reader
+# The engine's reader, made on first use and kept as long as the engine lives.
+body_reader = PerEngine(BodyReader)

@@ -13,11 +13,12 @@ self-care tips from a benign cause that happens to rank high.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -454,6 +455,24 @@ def sends_to_hospital(advice: Advice) -> bool:
     return "emergency department" in text and not any(
         word in text for word in ("ambulance", "emergency number", "999", "911", "112")
     )
+
+
+_Made = TypeVar("_Made")
+
+
+class PerEngine(Generic[_Made]):
+    """``make(engine)``, made on an engine's first use and kept as long as the engine lives:
+    what the routes need of one knowledge base, built once, never per request."""
+
+    def __init__(self, make: Callable[[Engine], _Made]) -> None:
+        self._make = make
+        self._made: weakref.WeakKeyDictionary[Engine, _Made] = weakref.WeakKeyDictionary()
+
+    def __call__(self, engine: Engine) -> _Made:
+        made = self._made.get(engine)
+        if made is None:
+            made = self._made[engine] = self._make(engine)
+        return made
 
 
 @cache
