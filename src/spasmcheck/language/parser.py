@@ -673,7 +673,8 @@ class TextParser:
         but "red" describes the face named between them. A concept that names a body part
         and has another body part inside its span, among none of its own words, is dropped —
         unless that part is where something came from ("the pain spread from my back into my
-        chest": the back is the origin, the chest is where the pain is now).
+        chest": the back is the origin, the chest is where the pain is now), or is named
+        together with the concept's own ("my left arm and hand just flopped").
         """
         places = [m for m in matches if m.finding_id in self._places]
         # The whole body holds the part the concept names ("his eyes rolled back and his
@@ -690,6 +691,7 @@ class TextParser:
                     and p.last < m.last
                     and not any(k in m.words for k in range(p.first, p.last))
                     and not _named_as_origin(tokens, p.first)
+                    and not _joined_to(tokens, p, m.words)
                     for p in parts
                 )
                 if named and between:
@@ -970,6 +972,19 @@ _LEADING = frozenset(fold(w) for w in ("and", "also", "plus", "then", "so"))
 
 # What ConText may say of a fragment that keeps a reading by resemblance from warning.
 _NOT_NOW = frozenset({Polarity.HYPOTHETICAL, Polarity.HISTORICAL, Polarity.FAMILY})
+
+
+def _joined_to(tokens: list[Token], place: Match, words: frozenset[int]) -> bool:
+    """Whether the body part ``place`` is joined by "and" or "or" to a word of the concept
+    ("my left arm and hand just flopped": the arm and the hand are named together, and
+    "flopped" describes both)."""
+    before, after = place.first - 1, place.last
+    return (before >= 1 and tokens[before].key in _JOINING and (before - 1) in words) or (
+        after + 1 < len(tokens) and tokens[after].key in _JOINING and (after + 1) in words
+    )
+
+
+_JOINING = frozenset({"and", "or", "&"})
 
 
 def _named_as_origin(tokens: list[Token], first: int) -> bool:
