@@ -22,6 +22,7 @@ too large for a cookie (a very long description) is shown directly instead.
 from __future__ import annotations
 
 import hmac
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,6 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadData, BadSignature, Signer, URLSafeSerializer
-from itsdangerous._json import _CompactJSON
 from itsdangerous.encoding import base64_decode, base64_encode, want_bytes
 from pydantic_core import PydanticSerializationError, from_json, to_json
 from sqlalchemy.orm import Session
@@ -334,7 +334,11 @@ class _StateJSON:
         try:
             return to_json(obj).decode()
         except PydanticSerializationError:  # a lone surrogate: the plain way's own error
-            return _CompactJSON.dumps(obj, **kwargs)
+            # itsdangerous' own compact JSON, written with the standard library (its
+            # ``_CompactJSON`` is private)
+            kwargs.setdefault("ensure_ascii", False)
+            kwargs.setdefault("separators", (",", ":"))
+            return json.dumps(obj, **kwargs)
 
 
 class _StateSerializer(URLSafeSerializer):
