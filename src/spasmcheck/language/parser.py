@@ -984,7 +984,7 @@ def _joined_to(tokens: list[Token], place: Match, words: frozenset[int]) -> bool
     )
 
 
-_JOINING = frozenset(fold(w) for w in ("and", "or"))
+_JOINING = frozenset(fold(w) for w in ("and", "or", "&"))
 
 
 def _named_as_origin(tokens: list[Token], first: int) -> bool:
