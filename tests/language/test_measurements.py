@@ -25,7 +25,9 @@ def _read(text: str) -> set[tuple[str, bool]]:
         ("temp was only 36.8", {("fever", False)}),
         ("temp of 99, so no fever", {("fever", False)}),  # 37.2 °C
         ("temp went 98.2 to 100.7 f", {("fever", True)}),  # a rise: its end counts
-        ("temp 37.8", set()),  # between normal and fever: says neither
+        ("temp 37.8", {("raised_temperature_reading", True)}),  # not a fever; an alert on chemo
+        ("temp went from 36.9 this morning to 37.8", {("raised_temperature_reading", True)}),
+        ("temp was 37.2 then 36.8", {("fever", False)}),  # a fall: its end denies
         ("temperature was 40 degrees outside", set()),  # the weather's
         ("fever for 3 days", set()),  # a duration, not a value
         # pulse: 131 or more, or 40 or less (NEWS2 3 points); 51-90 denies both

@@ -240,6 +240,25 @@ class ConceptMatcher:
 
 NEGATION_REACH = 4
 
+# A number that a group names is a count, not the start of a duration or a dose: "took
+# paracetamol for 10 days" holds no "10" of tablets.
+_NUMBER_WORDS = (
+    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty"
+    " fifty sixty hundred dozen"
+)
+_COUNTS = frozenset(fold(w) for w in _NUMBER_WORDS.split())
+_UNITS_AFTER = frozenset(
+    fold(w)
+    for w in (
+        "day days week weeks month months year years hour hours hrs minute minutes mins"
+        " night nights times mg ml"
+    ).split()
+)
+
+
+def _is_count(key: str) -> bool:
+    return key.isdigit() or key in _COUNTS
+
 
 def _negated(
     keys: Sequence[str], first: int, last: int, words: frozenset[int], clause_end: int
@@ -274,6 +293,8 @@ def _occurrences(
         for i in where.get(alternative[0], ()):
             stop = i + len(alternative)
             if stop <= end and tuple(keys[i:stop]) == alternative:
+                if stop < end and _is_count(alternative[-1]) and keys[stop] in _UNITS_AFTER:
+                    continue  # "for 10 days": a duration, not a count of tablets
                 places.add((i, stop))
     # The first few by position: enough for any real sentence, bounded work.
     return sorted(places)[:MAX_OCCURRENCES]

@@ -48,9 +48,11 @@ _WEATHER = re.compile(
     r"\b(?:outside|outdoors|weather|forecast|humid|humidity|heat index|room|air|water|pool|sea"
     r"|shade|sunny|climate|oven|bath|shower)\b"
 )
-# A second number that ends a range or a rise ("went 98.2 to 100.7", "38-39", "up to 40").
+# A second number that ends a range or a rise ("went 98.2 to 100.7", "38-39", "up to 40"),
+# up to three words after the first ("from 36.9 this morning to 37.8").
 _THEN = re.compile(
-    rf"^\s*(?:°\s*[cf]?|degrees)?\s*(?:to|-|–|then|and then|rising to|up to)\s*{_NUMBER}"
+    rf"^\s*(?:°\s*[cf]?|degrees)?(?:\s+[a-z']+){{0,3}}?\s*(?:to|-|–|then|and then|rising to|up to)"
+    rf"\s*{_NUMBER}"
 )
 
 
@@ -186,14 +188,17 @@ def _mentions(
     quantity: Quantity, parts: list[dict[MeasurementPart, float]], start: int, end: int
 ) -> list[MeasurementMention]:
     """The findings the values affirm or deny. An affirmed finding wins over its denial
-    (190/95: the systolic says high, the diastolic is in range; 98.2 to 100.7: a fever)."""
+    (190/95: the systolic says high, the diastolic is in range; 98.2 to 100.7: a fever). In a
+    rise only the last value can deny: "from 36.9 to 37.8" is not a normal temperature now."""
     found: dict[str, bool] = {}
-    for values in parts:
+    for index, values in enumerate(parts):
+        last = index == len(parts) - 1
         for band in quantity.bands:
             value = values.get(band.part)
             if value is not None and band.holds(value):
                 present = band.reading is MeasurementReading.PRESENT
-                found[band.finding] = found.get(band.finding, False) or present
+                if present or last:
+                    found[band.finding] = found.get(band.finding, False) or present
     return [MeasurementMention(f, present, start, end) for f, present in found.items()]
 
 
