@@ -27,7 +27,9 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
+from spasmcheck.knowledge.policy import duration_policy
 from spasmcheck.language.context import CLAUSE_STARTERS
 from spasmcheck.language.tokens import SENTENCE_END, fold, phrase_keys, phrase_tokens
 from spasmcheck.language.wordlists import word_lists
@@ -241,12 +243,8 @@ class ConceptMatcher:
 NEGATION_REACH = 4
 
 # A number that a group names is a count, not the start of a duration or a dose: "took
-# paracetamol for 10 days" holds no "10" of tablets.
-_NUMBER_WORDS = (
-    "two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty"
-    " fifty sixty hundred dozen"
-)
-_COUNTS = frozenset(fold(w) for w in _NUMBER_WORDS.split())
+# paracetamol for 10 days" holds no "10" of tablets. The number words are the duration
+# policy's (policy/durations.yaml), those of two or more.
 _UNITS_AFTER = frozenset(
     fold(w)
     for w in (
@@ -256,8 +254,13 @@ _UNITS_AFTER = frozenset(
 )
 
 
+@cache
+def _count_words() -> frozenset[str]:
+    return frozenset(fold(w) for w, n in duration_policy().numbers.items() if n >= 2)
+
+
 def _is_count(key: str) -> bool:
-    return key.isdigit() or key in _COUNTS
+    return key.isdigit() or key in _count_words()
 
 
 def _negated(
