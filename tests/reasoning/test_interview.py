@@ -277,6 +277,58 @@ def test_rule_odds_when_nothing_is_left_to_ask() -> None:
     assert rule_odds(rule, EvidenceSet(), p, p, nearly_only=True) is None
 
 
+def test_the_dangerous_form_of_a_reported_finding_is_asked() -> None:
+    # "a rash" (general) affirmed; the emergency rule fires on "a rash that does not fade"
+    # (specific) alone: the rule is presented and that part is its target, however unlikely
+    # the model finds it (p 0.01, below every screening threshold).
+    general = {"spec": ("gen",)}
+    rule = flag("rule", TriageLevel.EMERGENCY, any_of=("other", "spec"))
+    p = {"other": 0.3, "spec": 0.01, "gen": 1.0}.__getitem__
+    rash = known(("gen", Status.PRESENT))
+    odds = rule_odds(rule, rash, p, p, general=general)
+    assert odds is not None and odds.presented and odds.plausible and odds.target == "spec"
+    # without the families, the same evidence asks the likeliest part, and only if plausible
+    plain = rule_odds(rule, rash, p, p)
+    assert plain is not None and not plain.presented and plain.target == "other"
+    # the general form not affirmed (denied, or only doubted): nothing is presented
+    for status in (Status.ABSENT, Status.UNKNOWN):
+        odds = rule_odds(rule, known(("gen", status)), p, p, general=general)
+        assert odds is not None and not odds.presented
+    # not one answer from firing: an all_of part is still unknown besides it
+    two = flag("two", TriageLevel.EMERGENCY, all_of=("head",), any_of=("spec",))
+    q = {"head": 0.2, "spec": 0.01, "gen": 1.0}.__getitem__
+    odds = rule_odds(two, rash, q, q, general=general)
+    assert odds is not None and not odds.presented and odds.target == "head"
+    # ... and once that part is affirmed, the specific form is the last answer: asked
+    both = known(("gen", Status.PRESENT), ("head", Status.PRESENT))
+    odds = rule_odds(two, both, q, q, general=general)
+    assert odds is not None and odds.presented and odds.target == "spec"
+    # a rule below the emergency levels is not presented this way
+    routine = flag("routine", TriageLevel.CONSULTATION_24, any_of=("spec",))
+    odds = rule_odds(routine, rash, p, p, general=general)
+    assert odds is None or not odds.presented
+    # once the specific form is answered ("don't know"), there is nothing left to ask
+    answered = known(("gen", Status.PRESENT), ("spec", Status.UNKNOWN), ("other", Status.ABSENT))
+    assert rule_odds(rule, answered, p, p, general=general) is None
+
+
+def test_a_rash_asks_the_glass_test_first(engine: Engine) -> None:
+    """The packaged families: a rash reported, the screen answered "don't know", and the
+    history questions answered: the next question is whether it fades under a glass."""
+    evidence = EvidenceSet([Evidence("skin_rash", Status.PRESENT, Origin.TEXT)])
+    interviewer = Interviewer(engine)
+    asked = []
+    for _ in range(4):
+        step = interviewer.step(evidence, 1, "female")
+        assert step.question is not None
+        asked.append(step.question.id)
+        if step.question.id == "non_blanching_rash":
+            break
+        for item in answer_evidence(step.question, "dont_know"):
+            evidence.add(item)
+    assert asked[-1] == "non_blanching_rash", asked
+
+
 def test_a_doubtful_part_of_a_combination_is_asked() -> None:
     # Triage fires a rule of two or more all_of findings only on affirmed parts: a part the
     # text gave with doubt is asked, not counted as there.

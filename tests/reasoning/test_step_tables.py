@@ -41,6 +41,7 @@ from spasmcheck.reasoning.interview import (
     answer_evidence,
     expected_information_gain,
     first_question,
+    general_forms,
     interview_tables,
     rule_odds,
     screen_question,
@@ -155,10 +156,12 @@ def plain_target(
     predicted: Callable[[str], float],
     background: Callable[[str], float],
     nearly_only: bool,
+    general: dict[str, tuple[str, ...]],
 ) -> RuleOdds | None:
     """The screening target the plain way: each rule's odds, then the choice among them."""
     return screening_target(
-        rule_odds(rule, evidence, predicted, background, nearly_only=nearly_only) for rule in rules
+        rule_odds(rule, evidence, predicted, background, nearly_only=nearly_only, general=general)
+        for rule in rules
     )
 
 
@@ -177,6 +180,7 @@ def test_the_screening_index_picks_what_rule_odds_picks(any_engine: Engine) -> N
                 predicted_by(predictive, index),
                 lambda f: float(model.base_rate[index[f]]),
                 nearly_only,
+                general_forms(any_engine.kb),
             )
             got = tables.screening.target(
                 evidence, index, predictive, model.base_rate, age, nearly_only=nearly_only
@@ -184,11 +188,18 @@ def test_the_screening_index_picks_what_rule_odds_picks(any_engine: Engine) -> N
             assert got == expected
 
 
-def rule_states(rule: RedFlag, rng: random.Random, count: int) -> list[EvidenceSet]:
-    """Evidence about one rule's own findings (its parts, context and complaint), each in
-    one of the states the screening index tells apart: affirmed, denied, "don't know",
-    given with doubt in the text or in an answer, answered in a history question, unknown."""
+def rule_states(
+    rule: RedFlag,
+    rng: random.Random,
+    count: int,
+    general: dict[str, tuple[str, ...]] | None = None,
+) -> list[EvidenceSet]:
+    """Evidence about one rule's own findings (its parts, context, complaint and the general
+    forms of its parts), each in one of the states the screening index tells apart:
+    affirmed, denied, "don't know", given with doubt in the text or in an answer, answered
+    in a history question, unknown."""
     named = [
+        *(g for f in rule.finding_ids for g in (general or {}).get(f, ())),
         *rule.all_of,
         *rule.any_of,
         *rule.unless,
@@ -228,9 +239,10 @@ def test_each_rule_alone_is_read_as_rule_odds_reads_it(any_engine: Engine) -> No
     index = model.finding_index
     rng = random.Random(13)
     background = predicted_by(model.base_rate, index)
+    general = general_forms(any_engine.kb)
     for rule in interview_tables(any_engine).screen_rules:
-        alone = ScreeningIndex([rule], index, len(model.finding_ids))
-        for evidence in rule_states(rule, rng, 12):
+        alone = ScreeningIndex([rule], index, len(model.finding_ids), general)
+        for evidence in rule_states(rule, rng, 12, general):
             age = rng.choice(AGES)
             predictive = any_engine.posterior(evidence, age, None) @ model.p_present
             for nearly_only in (False, True):
@@ -240,6 +252,7 @@ def test_each_rule_alone_is_read_as_rule_odds_reads_it(any_engine: Engine) -> No
                     predicted_by(predictive, index),
                     background,
                     nearly_only,
+                    general,
                 )
                 got = alone.target(
                     evidence, index, predictive, model.base_rate, age, nearly_only=nearly_only

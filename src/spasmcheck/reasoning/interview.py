@@ -440,6 +440,7 @@ def rule_odds(
     background: Callable[[str], float],
     *,
     nearly_only: bool = False,
+    general: Mapping[str, Sequence[str]] | None = None,
 ) -> RuleOdds | None:
     """The odds that ``rule`` fires, or None when there is nothing to ask about it.
 
@@ -453,6 +454,11 @@ def rule_odds(
     know") cannot fire on this evidence, so nothing more is asked about it. Triage fires a
     combination (two or more ``all_of`` parts) only on affirmed parts, so a part of one that
     the text gave with doubt is still to be asked.
+
+    ``general`` maps a finding to its general forms ("a rash" for "a rash that does not
+    fade", :func:`general_forms`): an emergency rule one answer from firing, whose missing
+    part's general form the person affirmed, is presented too, and that part is the target
+    (:func:`family_part`).
     """
     present = set(evidence.present)
     there = present | set(evidence.possible)
@@ -488,9 +494,38 @@ def rule_odds(
     presented = any(f in present for f in rule.screen_when) and not any(
         f in answered for f in rule.finding_ids
     )
+    family = family_part(rule, unknown_all, any_done, unknown_any, present, general)
+    if family is not None:
+        return RuleOdds(rule, p_fire, p_background, family, True)
     # Ask the part most likely to rule the rule out (all_of), else the likeliest any_of.
     target = min(unknown_all, key=predictive) if unknown_all else max(unknown_any, key=predictive)
     return RuleOdds(rule, p_fire, p_background, target, presented)
+
+
+def family_part(
+    rule: RedFlag,
+    unknown_all: Sequence[str],
+    any_done: bool,
+    unknown_any: Sequence[str],
+    present: Collection[str],
+    general: Mapping[str, Sequence[str]] | None,
+) -> str | None:
+    """The part an emergency rule still needs, when it is the one answer left before the rule
+    fires and the person has affirmed its general form; else None.
+
+    A clinician told of a rash asks whether it fades under a glass, told of numbness asks
+    whether it is in the saddle area, told of a knock to the head and of feeling sick asks
+    whether the person has vomited: the specific, dangerous form of what was reported
+    (:func:`general_forms`). ``unknown_all`` and ``unknown_any`` are the parts still to
+    ask, ``any_done`` whether an ``any_of`` part is already there (:func:`rule_odds`)."""
+    if not general or not rule.level.is_emergency:
+        return None
+    if unknown_all:
+        one_left = len(unknown_all) == 1 and (any_done or not rule.any_of)
+        candidates: Sequence[str] = unknown_all if one_left else ()
+    else:
+        candidates = unknown_any
+    return next((f for f in candidates if any(g in present for g in general.get(f, ()))), None)
 
 
 def screening_target(odds: Iterable[RuleOdds | None]) -> RuleOdds | None:
@@ -500,6 +535,20 @@ def screening_target(odds: Iterable[RuleOdds | None]) -> RuleOdds | None:
         if item is not None and item.plausible and (best is None or item.score > best.score):
             best = item
     return best
+
+
+def general_forms(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    """Each finding → its general forms: the most general member of its family (the last;
+    families are listed from the most specific member) and the findings it ``implies``
+    ("vomiting" for "cannot keep fluids down", "a knock to the head" for a serious one)."""
+    forms: dict[str, dict[str, None]] = {}
+    for family in kb.families:
+        for member in family.members[:-1]:
+            forms.setdefault(member, {})[family.members[-1]] = None
+    for finding in kb.findings:
+        for implied in finding.implies:
+            forms.setdefault(finding.id, {})[implied] = None
+    return {f: tuple(g) for f, g in forms.items()}
 
 
 # -- 6. information gain ----------------------------------------------------------------------
@@ -729,8 +778,23 @@ class ScreeningIndex:
     holds :meth:`target` to :func:`screening_target` over :func:`rule_odds`.
     """
 
-    def __init__(self, rules: Sequence[RedFlag], index: Mapping[str, int], n_findings: int):
+    def __init__(
+        self,
+        rules: Sequence[RedFlag],
+        index: Mapping[str, int],
+        n_findings: int,
+        general: Mapping[str, Sequence[str]] | None = None,
+    ):
         self.rules = tuple(rules)
+        # a general finding → the emergency rules with a part of its family (family_part)
+        self.general = dict(general or {})
+        by_general: dict[str, list[int]] = {}
+        for i, rule in enumerate(self.rules):
+            if rule.level.is_emergency:
+                for f in dict.fromkeys(rule.finding_ids):
+                    for g in self.general.get(f, ()):
+                        by_general.setdefault(g, []).append(i)
+        self.by_general = {f: tuple(dict.fromkeys(rules_)) for f, rules_ in by_general.items()}
         self.pad = n_findings
         size = n_findings + 1
 
@@ -863,6 +927,9 @@ class ScreeningIndex:
         p_fire, p_background = np.where(some_any, p_all * (1.0 - p_none), p_all)
         answered = (bits & (_ANSWERED | _ANSWERED << _ANY)).astype(bool)
         presented: BoolArray = (bits & _PRESENT << _WHEN).astype(bool) & ~answered
+        family = self._family_parts(affirmed, open_, bits, codes, index)
+        if family:
+            presented[list(family)] = True
         weight = self.weight
         plausible = (
             presented
@@ -880,13 +947,45 @@ class ScreeningIndex:
 
         still_open = _UNKNOWN | _DOUBTED if len(rule.all_of) > 1 else _UNKNOWN
         unknown_ids = [f for f in rule.all_of if codes[index[f]] & still_open]
-        if unknown_ids:
+        if best in family:
+            target = family[best]
+        elif unknown_ids:
             target = min(unknown_ids, key=likely)
         else:
             target = max((f for f in rule.any_of if codes[index[f]] & _UNKNOWN), key=likely)
         return RuleOdds(
             rule, float(p_fire[best]), float(p_background[best]), target, bool(presented[best])
         )
+
+    def _family_parts(
+        self,
+        affirmed: Sequence[str],
+        open_: BoolArray,
+        bits: IntArray,
+        codes: bytearray,
+        index: Mapping[str, int],
+    ) -> dict[int, str]:
+        """The open rules presented by :func:`family_part`, with the part to ask: only the
+        rules with a part whose general form is affirmed are looked at, one by one."""
+        found: dict[int, str] = {}
+        if not self.by_general:
+            return found
+        said = set(affirmed)
+        for f in affirmed:
+            for i in self.by_general.get(f, ()):
+                if i in found or not open_[i]:
+                    continue
+                rule = self.rules[i]
+                still_open = _UNKNOWN | _DOUBTED if len(rule.all_of) > 1 else _UNKNOWN
+                unknown_all = [p for p in rule.all_of if codes[index[p]] & still_open]
+                any_done = bool(bits[i] & _THERE << _ANY)
+                unknown_any = (
+                    [] if any_done else [p for p in rule.any_of if codes[index[p]] & _UNKNOWN]
+                )
+                part = family_part(rule, unknown_all, any_done, unknown_any, said, self.general)
+                if part is not None:
+                    found[i] = part
+        return found
 
 
 @dataclass(frozen=True)
@@ -964,7 +1063,9 @@ class InterviewTables:
             askable=askable,
             group_members=group_members,
             screen_rules=screen_rules,
-            screening=ScreeningIndex(screen_rules, model.finding_index, len(model.finding_ids)),
+            screening=ScreeningIndex(
+                screen_rules, model.finding_index, len(model.finding_ids), general_forms(kb)
+            ),
             likelihoods=AnswerLikelihoods(model),
             emergency_rules=emergency_rules,
             self_care_questions=tuple(self_care_questions),
