@@ -23,7 +23,8 @@ def test_the_packaged_word_lists_are_valid_and_used() -> None:
 GOOD = """
 context: {forward_scope: 12, backward_scope: 6, list_words: "or", list_fillers: "any",
           clause_starters: "i", new_subjects: "he",
-          subject_clause_openers: "that", possessive_subjects: "his", bare_answers: "no", novelty_after_never: ["like this"]}
+          subject_clause_openers: "that", possessive_subjects: "his", bare_answers: "no", double_negators: "never",
+          novelty_after_never: ["like this"]}
 lexicon: {phrase_fillers: "is", max_skipped: 2, inner_negations: "not", list_heads: "pain",
           list_joiners: "or", match_classes: ["my his"], not_also: "isn't",
           one_side_readings: {weakness_one_side: weakness}, plural_limbs: "legs",

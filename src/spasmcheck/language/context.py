@@ -89,6 +89,8 @@ NEW_SUBJECTS = _WORDS.new_subjects
 SUBJECT_CLAUSE_OPENERS = _WORDS.subject_clause_openers
 POSSESSIVE_SUBJECTS = _WORDS.possessive_subjects
 BARE_ANSWERS = _WORDS.bare_answers
+# "can't stand without pain": the words before a "without" that make it affirm.
+DOUBLE_NEGATORS = _WORDS.double_negators
 # "never had chest pain like this": the words after a finding that turn a "never" into news.
 NOVELTY_AFTER_NEVER = tuple(phrase_keys(p) for p in _WORDS.novelty_after_never)
 
@@ -166,7 +168,16 @@ class ContextAnalyser:
         # still be triggers for other findings.
         for k in open_positions:
             covered[k] = False
+        sentence_of = sentence_ids(tokens)
         triggers = self.find_triggers(tokens, covered)
+        # "can't stand without pain", "never without a cramp": neither word denies
+        cancelled: set[int] = set()
+        for t in triggers:
+            negator = _double_negative(tokens, t, sentence_of)
+            if negator is not None:
+                cancelled.update((t.first, negator))
+        if cancelled:
+            triggers = [t for t in triggers if t.first not in cancelled]
         triggers.extend(Trigger(span.last - 1, span.last, _INNER_DENIAL) for span in denied)
         terminator_positions = {
             k
@@ -174,7 +185,6 @@ class ContextAnalyser:
             if t.rule.direction is Direction.TERMINATE
             for k in range(t.first, t.last)
         }
-        sentence_of = sentence_ids(tokens)
         results: list[tuple[Polarity, str | None]] = []
         for span in spans:
             best: tuple[int, Trigger] | None = None
@@ -254,6 +264,28 @@ class ContextAnalyser:
 def _opens_possessive_clause(tokens: Sequence[Token], k: int) -> bool:
     """ "no fever, and HIS body is hot": a possessive right after "and" or a comma."""
     return tokens[k].text in POSSESSIVE_SUBJECTS and tokens[k - 1].text in ("and", ",")
+
+
+_DOUBLE_NEGATIVE_REACH = 6
+
+
+def _double_negative(
+    tokens: Sequence[Token], trigger: Trigger, sentence_of: list[int]
+) -> int | None:
+    """ "I can't stand without severe pain", "never without a cramp", "can barely walk
+    without my calf seizing": a "without" that follows one of ``double_negators`` in its
+    clause, at most six words back, affirms what it governs. The position of that word,
+    or None. A comma, a full stop or "but" between them ends the clause."""
+    if trigger.rule.category is not RuleCategory.NEGATED or tokens[trigger.first].key != "without":
+        return None
+    sentence = sentence_of[trigger.first]
+    for k in range(trigger.first - 1, max(-1, trigger.first - 1 - _DOUBLE_NEGATIVE_REACH), -1):
+        word = tokens[k].text
+        if sentence_of[k] != sentence or word in (",", ";", "but"):
+            return None
+        if word in DOUBLE_NEGATORS:
+            return k
+    return None
 
 
 def _never_like_this(

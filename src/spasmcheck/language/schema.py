@@ -65,6 +65,7 @@ class ContextWords(_Strict):
     subject_clause_openers: WordSet
     possessive_subjects: WordSet
     bare_answers: WordSet
+    double_negators: WordSet
     novelty_after_never: tuple[str, ...] = Field(min_length=1)
 
 

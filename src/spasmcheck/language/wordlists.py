@@ -31,6 +31,7 @@ class ContextWords(Record):
     subject_clause_openers: frozenset[str]
     possessive_subjects: frozenset[str]
     bare_answers: frozenset[str]
+    double_negators: frozenset[str]
     novelty_after_never: tuple[str, ...]
 
 
