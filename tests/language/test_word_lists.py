@@ -24,6 +24,7 @@ GOOD = """
 context: {forward_scope: 12, backward_scope: 6, list_words: "or", list_fillers: "any",
           clause_starters: "i", new_subjects: "he",
           subject_clause_openers: "that", possessive_subjects: "his", bare_answers: "no", double_negators: "never",
+          approximate_after_or: "two",
           novelty_after_never: ["like this"]}
 lexicon: {phrase_fillers: "is", max_skipped: 2, inner_negations: "not", list_heads: "pain",
           list_joiners: "or", match_classes: ["my his"], not_also: "isn't",

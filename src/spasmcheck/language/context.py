@@ -91,6 +91,8 @@ POSSESSIVE_SUBJECTS = _WORDS.possessive_subjects
 BARE_ANSWERS = _WORDS.bare_answers
 # "can't stand without pain": the words before a "without" that make it affirm.
 DOUBLE_NEGATORS = _WORDS.double_negators
+# "a second or two", "once or twice", "or so": an "or" before one of these is an amount.
+APPROXIMATE_AFTER_OR = _WORDS.approximate_after_or
 # "never had chest pain like this": the words after a finding that turn a "never" into news.
 NOVELTY_AFTER_NEVER = tuple(phrase_keys(p) for p in _WORDS.novelty_after_never)
 
@@ -324,14 +326,20 @@ def sentence_ids(tokens: Sequence[Token]) -> list[int]:
 def _list_closes_with_or(
     tokens: Sequence[Token], comma: int, span: Span, terminators: set[int]
 ) -> bool:
-    """Does the list the comma belongs to end with "or"/"nor" before the clause ends?"""
+    """Does the list the comma belongs to end with "or"/"nor" before the clause ends?
+
+    An "or" of an approximate amount ("for a second or two", "once or twice", "a day or
+    so", "or something") closes no list: "without switching off, got a shock, couldn't let
+    go for a second or two" denies nothing after its comma."""
     k = comma + 1
     while k < len(tokens):
         text = tokens[k].text
         if k in terminators or text in SENTENCE_END:
             return False
         if text in ("or", "nor"):
-            return True
+            nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
+            if not (nxt in APPROXIMATE_AFTER_OR or nxt.isdigit()):
+                return True
         k += 1
     return False
 

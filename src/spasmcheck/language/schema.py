@@ -66,6 +66,7 @@ class ContextWords(_Strict):
     possessive_subjects: WordSet
     bare_answers: WordSet
     double_negators: WordSet
+    approximate_after_or: WordSet
     novelty_after_never: tuple[str, ...] = Field(min_length=1)
 
 

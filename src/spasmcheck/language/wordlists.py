@@ -32,6 +32,7 @@ class ContextWords(Record):
     possessive_subjects: frozenset[str]
     bare_answers: frozenset[str]
     double_negators: frozenset[str]
+    approximate_after_or: frozenset[str]
     novelty_after_never: tuple[str, ...]
 
 
