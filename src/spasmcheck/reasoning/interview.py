@@ -968,15 +968,14 @@ class ScreeningIndex:
         """The open rules presented by :func:`family_part`, with the part to ask: only the
         rules with a part whose general form is affirmed are looked at, one by one."""
         found: dict[int, str] = {}
-        if not self.by_general:
-            return found
-        said = set(affirmed)
+        said: set[str] | None = None
         for f in affirmed:
             for i in self.by_general.get(f, ()):
                 if i in found or not open_[i]:
                     continue
+                said = set(affirmed) if said is None else said
                 rule = self.rules[i]
-                still_open = _UNKNOWN | _DOUBTED if len(rule.all_of) > 1 else _UNKNOWN
+                still_open = self.all_unknown_bits[i]  # unknown, or doubted in a combination
                 unknown_all = [p for p in rule.all_of if codes[index[p]] & still_open]
                 any_done = bool(bits[i] & _THERE << _ANY)
                 unknown_any = (
