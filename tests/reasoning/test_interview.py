@@ -663,3 +663,35 @@ def test_the_cap_keeps_room_for_the_self_care_checks(engine: Engine) -> None:
     assert step.questions_asked <= 4
     if step.assessment.triage.level is TriageLevel.SELF_CARE:
         assert {"history_length", "course_warning"} <= set(asked), asked
+
+
+def test_pins_and_needles_now_with_weakness_getting_worse_asks_whether_it_spreads(
+    engine: Engine,
+) -> None:
+    """The packaged families: tingling and weakness that are getting worse are one answer
+    from the spreading-numbness-then-weakness rule (Guillain-Barre's first story); "getting
+    worse" is the general form of "spreading", so that is asked before the question budget
+    runs out (after the screen, the history questions and the ambulance rules the
+    complaint names), and a "yes" is an emergency."""
+    evidence = EvidenceSet(
+        [
+            Evidence("tingling", Status.PRESENT, Origin.TEXT),
+            Evidence("weakness", Status.PRESENT, Origin.TEXT),
+            Evidence("worsening", Status.PRESENT, Origin.TEXT),
+            Evidence("history_days", Status.PRESENT, Origin.TEXT),
+        ]
+    )
+    interviewer = Interviewer(engine)
+    asked = []
+    for _ in range(10):
+        step = interviewer.step(evidence, 30, "male")
+        assert step.question is not None
+        asked.append(step.question.id)
+        if step.question.id == "spreading":
+            break
+        for item in answer_evidence(step.question, "dont_know"):
+            evidence.add(item)
+    assert asked[-1] == "spreading", asked
+    for item in answer_evidence(step.question, "yes"):
+        evidence.add(item)
+    assert interviewer.step(evidence, 30, "male").assessment.triage.level.is_emergency
