@@ -38,7 +38,7 @@ MAX_SPAN = 10
 # A denial is said in few words ("his speech is normal", "I can breathe fine"); a longer
 # reach would let "swallowed rat poison, he seems fine" deny trouble swallowing.
 MAX_DENIAL_SPAN = 5  # a group of several words ("same as always") counts as one
-MAX_OCCURRENCES = 4  # per group and clause: enough for any real sentence, bounded work
+MAX_OCCURRENCES = 8  # per group and clause: bounded work (see _occurrences)
 # A comma ends a clause only when a new clause starts after it ("on Lasix for my heart, now
 # getting cramps"): people list what they feel with commas ("my fingers and face feel weird,
 # tingly"), and the span limit keeps those words together.
@@ -299,5 +299,9 @@ def _occurrences(
                 if stop < end and _is_count(alternative[-1]) and keys[stop] in _UNITS_AFTER:
                     continue  # "for 10 days": a duration, not a count of tablets
                 places.add((i, stop))
-    # The first few by position: enough for any real sentence, bounded work.
+    # The first few by position, bounded work. Four was too few for a run-on sentence: "first
+    # time i asked she said shes fine in a normal voice, few min later ... her answer sounds
+    # strange and hard to understand" has five words of speech before "answer", so the
+    # slurred speech at its end was never seen (the denial "normal voice" was). Eight cost
+    # nothing measurable (6,522 real-world texts parsed in 3.6 ms each either way).
     return sorted(places)[:MAX_OCCURRENCES]
