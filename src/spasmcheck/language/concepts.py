@@ -19,6 +19,9 @@ Rules:
 * A concept whose first entry is "@N" must have its words within N tokens.
 * A finding's ``denials`` are concepts that deny it ("his speech is normal", "I can breathe
   fine"); with a negation inside ("speech is not normal") they say nothing.
+* A group written "$" is the end of the clause or a comma: ["@3", "can't see", "$"] reads
+  "she said I can't see." and "cannot see, everything gone" but not "can't see my GP till
+  Monday" (the verb with nothing after it is the sense lost, with an object it is not).
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ from spasmcheck.language.tokens import SENTENCE_END, fold, phrase_keys, phrase_t
 from spasmcheck.language.wordlists import word_lists
 
 MAX_SPAN = 10
+# A group that is the end of the clause (or a comma): written "$" in the knowledge YAML.
+END = "$end"
+_END_GROUP = ((END,),)
 # A denial is said in few words ("his speech is normal", "I can breathe fine"); a longer
 # reach would let "swallowed rat poison, he seems fine" deny trouble swallowing.
 MAX_DENIAL_SPAN = 5  # a group of several words ("same as always") counts as one
@@ -149,6 +155,9 @@ def compile_concept(finding_id: str, groups: Sequence[str], denies: bool = False
     # the words as written, through the build's phrase table (kept in the build cache)
     surface = tuple(phrase_tokens(group.replace("|", " "))[1] for group in groups)
     for group in groups:
+        if group.strip() == "$":
+            compiled.append(_END_GROUP)
+            continue
         alternatives = tuple(
             tuple(canonical(keys))
             for keys in (phrase_keys(a.strip()) for a in group.split("|"))
@@ -165,10 +174,11 @@ class ConceptMatcher:
         anchors: dict[str, list[int]] = defaultdict(list)
         vocabulary: set[str] = set()
         for index, concept in enumerate(self.concepts):
-            anchor = min(concept.groups, key=len)
+            words = [group for group in concept.groups if group != _END_GROUP]
+            anchor = min(words, key=len)
             for first in {alternative[0] for alternative in anchor}:
                 anchors[first].append(index)
-            for group in concept.groups:
+            for group in words:
                 for alternative in group:
                     vocabulary.update(alternative)
         self._anchors = dict(anchors)
@@ -218,11 +228,18 @@ class ConceptMatcher:
                 positions = [p for first, last in choice for p in range(first, last)]
                 if len(set(positions)) != len(positions):
                     continue  # one word cannot fill two groups
+                # (the end of the clause is a place with no word: it counts as one token)
+                # (the end of the clause is a place with no word: it counts as one token
+                # towards the span, and the match itself ends at its last word)
+                ends = [a for a, b in choice if a == b]
                 first, last = min(positions), max(positions) + 1
+                if ends and min(ends) < last:
+                    continue  # the clause's end must come after the words
+                reach = max(last, max(ends) + 1) if ends else last
                 limit = concept.max_span or (MAX_DENIAL_SPAN if concept.denies else MAX_SPAN)
                 # A group's words count as one: "speech is the same as always" is as short
                 # as "speech is the same" once "same as always" is one expression.
-                if last - first - sum(b - a - 1 for a, b in choice) > limit:
+                if reach - first - sum(max(b - a - 1, 0) for a, b in choice) > limit:
                     continue
                 if best is None or last - first < best[1] - best[0]:
                     best = (first, last, frozenset(positions))
@@ -290,7 +307,10 @@ def _occurrences(
     where: dict[str, list[int]],
     group: tuple[tuple[str, ...], ...],
 ) -> list[tuple[int, int]]:
-    """Where the group's alternatives occur in the clause (``where``: word → positions)."""
+    """Where the group's alternatives occur in the clause (``where``: word → positions).
+    The end group ("$") occurs, with no word, at each comma and at the clause's end."""
+    if group == _END_GROUP:
+        return sorted({(i, i) for i in where.get(",", ())} | {(end, end)})
     places: set[tuple[int, int]] = set()
     for alternative in group:
         for i in where.get(alternative[0], ()):
