@@ -613,8 +613,13 @@ class TextParser:
             for where, k in first_word.items()
             if tokens[k].key in _FIRST_PERSON and where not in theirs
         }
+        # ... and said of the writer: "i just walked in her room and shes lying on the floor
+        # passed out" starts with "i", but the faint is hers (another subject comes first).
         own = any(
-            m.finding_id in self._felt and m.polarity is Polarity.PRESENT and at[m] in first_person
+            m.finding_id in self._felt
+            and m.polarity is Polarity.PRESENT
+            and at[m] in first_person
+            and not _other_subject_between(tokens, first_word[at[m]], _token_at(tokens, m.start))
             for m in mentions
         )
         read = []
@@ -966,6 +971,19 @@ _FIRST_PERSON = frozenset(fold(w) for w in ("i", "i'm", "i've", "i'd", "my", "me
 _REPORTING = frozenset(
     fold(w) for w in ("says", "said", "thinks", "thought", "noticed", "told", "tells", "reckons")
 )
+# Another person named as the subject inside a clause the writer began ("i walked in and
+# shes lying on the floor").
+_OTHER_SUBJECTS = frozenset(
+    fold(w)
+    for w in ("she", "he", "they", "she's", "he's", "they're", "shes", "hes", "theyre", "her", "his")
+)
+
+
+def _other_subject_between(tokens: list[Token], first: int, at: int) -> bool:
+    """Whether another person is named between a clause's first word and a mention."""
+    return any(tokens[k].key in _OTHER_SUBJECTS for k in range(first + 1, at))
+
+
 # Words that may open a clause before its subject ("and my sister ...").
 _LEADING = frozenset(fold(w) for w in ("and", "also", "plus", "then", "so"))
 
