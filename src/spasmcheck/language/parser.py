@@ -15,7 +15,7 @@ from spasmcheck.knowledge import ids
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import FindingKind
 from spasmcheck.knowledge.validated import Record, validated
-from spasmcheck.language.concepts import COMMA_CLAUSE_STARTERS, NEGATIONS
+from spasmcheck.language.concepts import COMMA_CLAUSE_STARTERS, NEGATIONS, _is_count
 from spasmcheck.language.context import (
     ContextAnalyser,
     Polarity,
@@ -611,7 +611,7 @@ class TextParser:
         first_person = {
             where
             for where, k in first_word.items()
-            if tokens[k].key in _FIRST_PERSON and where not in theirs
+            if tokens[k].key in _FIRST_PERSON and where not in theirs and not _my_child(tokens, k)
         }
         # ... and said of the writer: "i just walked in her room and shes lying on the floor
         # passed out" starts with "i", but the faint is hers (another subject comes first).
@@ -975,8 +975,65 @@ _REPORTING = frozenset(
 # shes lying on the floor").
 _OTHER_SUBJECTS = frozenset(
     fold(w)
-    for w in ("she", "he", "they", "she's", "he's", "they're", "shes", "hes", "theyre", "her", "his")
+    for w in (
+        "she",
+        "he",
+        "they",
+        "she's",
+        "he's",
+        "they're",
+        "shes",
+        "hes",
+        "theyre",
+        "her",
+        "his",
+    )
 )
+
+
+# "my 2 1/2 year old has a fever", "my little one", "my toddler": a clause about the
+# writer's child, not the writer's own symptoms (a number after "my" is an age).
+_CHILD_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "baby",
+        "babies",
+        "toddler",
+        "child",
+        "kid",
+        "kids",
+        "little",
+        "boy",
+        "girl",
+        "teen",
+        "teenager",
+        "newborn",
+        "infant",
+        "grandson",
+        "granddaughter",
+        "nephew",
+        "niece",
+        "stepson",
+        "stepdaughter",
+        "twins",
+        "lo",
+        "ds",
+        "dd",
+    )
+)
+
+
+def _my_child(tokens: list[Token], k: int) -> bool:
+    """Whether the "my" at ``k`` names the writer's child ("my 2 year old", "my toddler")."""
+    if tokens[k].key != fold("my") or k + 1 >= len(tokens):
+        return False
+    following = tokens[k + 1]
+    return (
+        following.key in _CHILD_WORDS
+        or following.text[:1].isdigit()
+        or _is_count(following.key)
+        or following.key == fold("one")
+    )
 
 
 def _other_subject_between(tokens: list[Token], first: int, at: int) -> bool:
