@@ -1036,9 +1036,57 @@ def _my_child(tokens: list[Token], k: int) -> bool:
     )
 
 
+# What the writer thought or saw, not felt ("i realised this was more than sore muscles",
+# "i thought it was cramp"): a sign after one of these is not the writer's own.
+_COGNITION = frozenset(
+    fold(w)
+    for w in (
+        "thought",
+        "think",
+        "realised",
+        "realized",
+        "realise",
+        "realize",
+        "wonder",
+        "wondered",
+        "guess",
+        "guessed",
+        "suspect",
+        "suspected",
+        "assumed",
+        "assume",
+        "figured",
+        "reckon",
+        "noticed",
+        "saw",
+        "watched",
+        "heard",
+        "knew",
+        "know",
+        "worried",
+        "worry",
+        "scared",
+        "afraid",
+        "feared",
+        "fear",
+    )
+)
+
+
 def _other_subject_between(tokens: list[Token], first: int, at: int) -> bool:
-    """Whether another person is named between a clause's first word and a mention."""
-    return any(tokens[k].key in _OTHER_SUBJECTS for k in range(first + 1, at))
+    """Whether another person is named, or a thought told, between a clause's first word
+    and a mention."""
+    blocked = False
+    for k in range(first + 1, at):
+        key = tokens[k].key
+        if key in _OTHER_SUBJECTS or key in _COGNITION:
+            blocked = True
+        elif key in _WRITER:
+            blocked = False  # "i think i get foot cramps": the writer again
+    return blocked
+
+
+_WRITER = frozenset(fold(w) for w in ("i", "i'm", "im", "i've", "ive", "i'd"))
 
 
 # Words that may open a clause before its subject ("and my sister ...").
