@@ -316,17 +316,30 @@ def test_a_rash_asks_the_glass_test_first(engine: Engine) -> None:
     """The packaged families: a rash reported, the screen answered "don't know", and the
     history questions answered: the next question is whether it fades under a glass."""
     evidence = EvidenceSet([Evidence("skin_rash", Status.PRESENT, Origin.TEXT)])
-    interviewer = Interviewer(engine)
-    asked = []
-    for _ in range(4):
-        step = interviewer.step(evidence, 1, "female")
+    asked = _asked_until(Interviewer(engine), evidence, "non_blanching_rash", 4, 1, "female")
+    assert asked[-1] == "non_blanching_rash", asked
+
+
+def _asked_until(
+    interviewer: Interviewer,
+    evidence: EvidenceSet,
+    wanted: str,
+    limit: int,
+    age: int,
+    sex: str,
+) -> list[str]:
+    """The questions asked, each answered "don't know", up to ``wanted`` or ``limit`` of them
+    (``evidence`` is updated in place)."""
+    asked: list[str] = []
+    for _ in range(limit):
+        step = interviewer.step(evidence, age, sex)
         assert step.question is not None
         asked.append(step.question.id)
-        if step.question.id == "non_blanching_rash":
+        if step.question.id == wanted:
             break
         for item in answer_evidence(step.question, "dont_know"):
             evidence.add(item)
-    assert asked[-1] == "non_blanching_rash", asked
+    return asked
 
 
 def test_a_doubtful_part_of_a_combination_is_asked() -> None:
@@ -682,16 +695,10 @@ def test_pins_and_needles_now_with_weakness_getting_worse_asks_whether_it_spread
         ]
     )
     interviewer = Interviewer(engine)
-    asked = []
-    for _ in range(10):
-        step = interviewer.step(evidence, 30, "male")
-        assert step.question is not None
-        asked.append(step.question.id)
-        if step.question.id == "spreading":
-            break
-        for item in answer_evidence(step.question, "dont_know"):
-            evidence.add(item)
+    asked = _asked_until(interviewer, evidence, "spreading", 10, 30, "male")
     assert asked[-1] == "spreading", asked
-    for item in answer_evidence(step.question, "yes"):
+    question = interviewer.step(evidence, 30, "male").question
+    assert question is not None and question.id == "spreading"
+    for item in answer_evidence(question, "yes"):
         evidence.add(item)
     assert interviewer.step(evidence, 30, "male").assessment.triage.level.is_emergency
