@@ -97,8 +97,12 @@ def test_concept_words_match_through_their_match_classes() -> None:
 def test_the_end_group_is_the_end_of_the_clause_or_a_comma() -> None:
     # "$": nothing may follow the words but the end of their clause (or a comma)
     matcher = ConceptMatcher([compile_concept("x", ["@3", "can't see", "$"])])
-    for text in ("she said I can't see", "she said I can't see. then she sat down",
-                 "her eye cannot see, everything gone", "he can't see anymore"):
+    for text in (
+        "she said I can't see",
+        "she said I can't see. then she sat down",
+        "her eye cannot see, everything gone",
+        "he can't see anymore",
+    ):
         (match,) = matcher.match(_keys(text))
         assert match.finding_id == "x", text
         # the match is the words, not the end
@@ -106,9 +110,12 @@ def test_the_end_group_is_the_end_of_the_clause_or_a_comma() -> None:
     for text in ("I can't see my GP till Monday", "I can't see why my calves cramp"):
         assert matcher.match(_keys(text)) == [], text
     # the end must come after the words, within the concept's span
-    assert ConceptMatcher([compile_concept("x", ["@2", "can't see", "$"])]).match(
-        _keys("she can't see well at all")
-    ) == []
+    assert (
+        ConceptMatcher([compile_concept("x", ["@2", "can't see", "$"])]).match(
+            _keys("she can't see well at all")
+        )
+        == []
+    )
 
 
 def test_one_word_cannot_fill_two_groups() -> None:

@@ -40,7 +40,7 @@ from spasmcheck.language.wordlists import word_lists
 MAX_SPAN = 10
 # A group that is the end of the clause (or a comma): written "$" in the knowledge YAML.
 END = "$end"
-_END_GROUP = ((END,),)
+_END_GROUP: tuple[tuple[str, ...], ...] = ((END,),)
 # A denial is said in few words ("his speech is normal", "I can breathe fine"); a longer
 # reach would let "swallowed rat poison, he seems fine" deny trouble swallowing.
 MAX_DENIAL_SPAN = 5  # a group of several words ("same as always") counts as one
