@@ -631,7 +631,12 @@ class TextParser:
                 elif where in theirs and theirs[where] == _PET:
                     # "the cat was confused": an animal is never the patient.
                     m = replace(m, polarity=Polarity.HYPOTHETICAL, trigger="someone else's")
-                elif where in theirs and own and not self._happening_now(tokens, m):
+                elif (
+                    where in theirs
+                    and own
+                    and not self._happening_now(tokens, m)
+                    and not _writer_between(tokens, first_word[where], _token_at(tokens, m.start))
+                ):
                     whose = Polarity.FAMILY if theirs[where] == _BLOOD else Polarity.HYPOTHETICAL
                     m = replace(m, polarity=whose, trigger="someone else's")
             read.append(m)
@@ -1087,6 +1092,12 @@ def _other_subject_between(tokens: list[Token], first: int, at: int) -> bool:
 
 
 _WRITER = frozenset(fold(w) for w in ("i", "i'm", "im", "i've", "ive", "i'd"))
+
+
+def _writer_between(tokens: list[Token], first: int, at: int) -> bool:
+    """Whether the writer becomes the subject between a clause's first word and a mention
+    ("my brother and mom had to call 911 and i was having a hard time breathing")."""
+    return any(tokens[k].key in _WRITER for k in range(first + 1, at))
 
 
 # Words that may open a clause before its subject ("and my sister ...").
