@@ -3,8 +3,6 @@ list anything but a development half."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +11,11 @@ import pytest
 from spasmcheck.evaluation.corpus import half_of
 from spasmcheck.evaluation.vignettes import Vignette
 from spasmcheck.reasoning.engine import Engine
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.scripts import load_script
 
 
 def _script() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "reading_faults", ROOT / "scripts" / "reading_faults.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["reading_faults"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("reading_faults")
 
 
 def _case(text: str) -> Vignette:

