@@ -228,7 +228,6 @@ class ConceptMatcher:
                 positions = [p for first, last in choice for p in range(first, last)]
                 if len(set(positions)) != len(positions):
                     continue  # one word cannot fill two groups
-                # (the end of the clause is a place with no word: it counts as one token)
                 # (the end of the clause is a place with no word: it counts as one token
                 # towards the span, and the match itself ends at its last word)
                 ends = [a for a, b in choice if a == b]
@@ -276,7 +275,7 @@ def _count_words() -> frozenset[str]:
     return frozenset(fold(w) for w, n in duration_policy().numbers.items() if n >= 2)
 
 
-def _is_count(key: str) -> bool:
+def is_count(key: str) -> bool:
     return key.isdigit() or key in _count_words()
 
 
@@ -316,7 +315,7 @@ def _occurrences(
         for i in where.get(alternative[0], ()):
             stop = i + len(alternative)
             if stop <= end and tuple(keys[i:stop]) == alternative:
-                if stop < end and _is_count(alternative[-1]) and keys[stop] in _UNITS_AFTER:
+                if stop < end and is_count(alternative[-1]) and keys[stop] in _UNITS_AFTER:
                     continue  # "for 10 days": a duration, not a count of tablets
                 places.add((i, stop))
     # The first few by position, bounded work. Four was too few for a run-on sentence: "first

@@ -15,7 +15,7 @@ from spasmcheck.knowledge import ids
 from spasmcheck.knowledge.loader import KnowledgeBase, load_knowledge_base
 from spasmcheck.knowledge.schema import FindingKind
 from spasmcheck.knowledge.validated import Record, validated
-from spasmcheck.language.concepts import COMMA_CLAUSE_STARTERS, NEGATIONS, _is_count
+from spasmcheck.language.concepts import COMMA_CLAUSE_STARTERS, NEGATIONS, is_count
 from spasmcheck.language.context import (
     ContextAnalyser,
     Polarity,
@@ -154,6 +154,10 @@ class _WhoseFile(Record):
     first_time_after: tuple[str, ...]
     first_time_reach: int
     how_often_after: tuple[str, ...]
+    other_subjects: tuple[str, ...]
+    child_after_my: tuple[str, ...]
+    not_felt: tuple[str, ...]
+    writer: tuple[str, ...]
 
 
 @cache
@@ -338,6 +342,10 @@ class TextParser:
         self._first_time = frozenset(fold(w) for w in whose.first_time_after)
         self._first_time_reach = whose.first_time_reach
         self._how_often = frozenset(fold(w) for w in whose.how_often_after)
+        self._other_subjects = frozenset(fold(w) for w in whose.other_subjects)
+        self._child_after_my = frozenset(fold(w) for w in whose.child_after_my)
+        self._not_felt = frozenset(fold(w) for w in whose.not_felt)
+        self._writer = frozenset(fold(w) for w in whose.writer)
         self._whose_lexicon = Lexicon(
             [(p, _BLOOD) for p in whose.others_blood]
             + [(p, _OTHER) for p in whose.others_not_blood]
@@ -611,7 +619,9 @@ class TextParser:
         first_person = {
             where
             for where, k in first_word.items()
-            if tokens[k].key in _FIRST_PERSON and where not in theirs and not _my_child(tokens, k)
+            if tokens[k].key in _FIRST_PERSON
+            and where not in theirs
+            and not self._my_child(tokens, k)
         }
         # ... and said of the writer: "i just walked in her room and shes lying on the floor
         # passed out" starts with "i", but the faint is hers (another subject comes first).
@@ -619,7 +629,9 @@ class TextParser:
             m.finding_id in self._felt
             and m.polarity is Polarity.PRESENT
             and at[m] in first_person
-            and not _other_subject_between(tokens, first_word[at[m]], _token_at(tokens, m.start))
+            and not self._other_subject_between(
+                tokens, first_word[at[m]], _token_at(tokens, m.start)
+            )
             for m in mentions
         )
         read = []
@@ -635,7 +647,9 @@ class TextParser:
                     where in theirs
                     and own
                     and not self._happening_now(tokens, m)
-                    and not _writer_between(tokens, first_word[where], _token_at(tokens, m.start))
+                    and not self._writer_between(
+                        tokens, first_word[where], _token_at(tokens, m.start)
+                    )
                 ):
                     whose = Polarity.FAMILY if theirs[where] == _BLOOD else Polarity.HYPOTHETICAL
                     m = replace(m, polarity=whose, trigger="someone else's")
@@ -654,6 +668,38 @@ class TextParser:
             and tokens[k].text.lower().endswith("ing")
             and tokens[k - 1].key in self._happening
         )
+
+    def _my_child(self, tokens: list[Token], k: int) -> bool:
+        """Whether the "my" at ``k`` names the writer's child ("my 2 year old", "my toddler"):
+        a clause about the child, not the writer's own symptoms (a number after "my" is an
+        age)."""
+        if tokens[k].key != _MY or k + 1 >= len(tokens):
+            return False
+        following = tokens[k + 1]
+        return (
+            following.key in self._child_after_my
+            or following.text[:1].isdigit()
+            or is_count(following.key)
+        )
+
+    def _other_subject_between(self, tokens: list[Token], first: int, at: int) -> bool:
+        """Whether another person becomes the subject, or a thought or a sight is told,
+        between a clause's first word and a mention ("i walked in and shes lying on the
+        floor passed out", "i realised this was more than sore muscles"); the writer named
+        again after it takes the clause back ("i think i get foot cramps")."""
+        blocked = False
+        for k in range(first + 1, at):
+            key = tokens[k].key
+            if key in self._other_subjects or key in self._not_felt:
+                blocked = True
+            elif key in self._writer:
+                blocked = False
+        return blocked
+
+    def _writer_between(self, tokens: list[Token], first: int, at: int) -> bool:
+        """Whether the writer becomes the subject between a clause's first word and a mention
+        ("my brother and mom had to call 911 and i was having a hard time breathing")."""
+        return any(tokens[k].key in self._writer for k in range(first + 1, at))
 
     def _limbs_in_the_plural(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
         """Read a one-sided finding said of limbs in the plural as its broader finding.
@@ -976,130 +1022,7 @@ _FIRST_PERSON = frozenset(fold(w) for w in ("i", "i'm", "i've", "i'd", "my", "me
 _REPORTING = frozenset(
     fold(w) for w in ("says", "said", "thinks", "thought", "noticed", "told", "tells", "reckons")
 )
-# Another person named as the subject inside a clause the writer began ("i walked in and
-# shes lying on the floor").
-_OTHER_SUBJECTS = frozenset(
-    fold(w)
-    for w in (
-        "she",
-        "he",
-        "they",
-        "she's",
-        "he's",
-        "they're",
-        "shes",
-        "hes",
-        "theyre",
-        "her",
-        "his",
-    )
-)
-
-
-# "my 2 1/2 year old has a fever", "my little one", "my toddler": a clause about the
-# writer's child, not the writer's own symptoms (a number after "my" is an age).
-_CHILD_WORDS = frozenset(
-    fold(w)
-    for w in (
-        "baby",
-        "babies",
-        "toddler",
-        "child",
-        "kid",
-        "kids",
-        "little",
-        "boy",
-        "girl",
-        "teen",
-        "teenager",
-        "newborn",
-        "infant",
-        "grandson",
-        "granddaughter",
-        "nephew",
-        "niece",
-        "stepson",
-        "stepdaughter",
-        "twins",
-        "lo",
-        "ds",
-        "dd",
-    )
-)
-
-
-def _my_child(tokens: list[Token], k: int) -> bool:
-    """Whether the "my" at ``k`` names the writer's child ("my 2 year old", "my toddler")."""
-    if tokens[k].key != fold("my") or k + 1 >= len(tokens):
-        return False
-    following = tokens[k + 1]
-    return (
-        following.key in _CHILD_WORDS
-        or following.text[:1].isdigit()
-        or _is_count(following.key)
-        or following.key == fold("one")
-    )
-
-
-# What the writer thought or saw, not felt ("i realised this was more than sore muscles",
-# "i thought it was cramp"): a sign after one of these is not the writer's own.
-_COGNITION = frozenset(
-    fold(w)
-    for w in (
-        "thought",
-        "think",
-        "realised",
-        "realized",
-        "realise",
-        "realize",
-        "wonder",
-        "wondered",
-        "guess",
-        "guessed",
-        "suspect",
-        "suspected",
-        "assumed",
-        "assume",
-        "figured",
-        "reckon",
-        "noticed",
-        "saw",
-        "watched",
-        "heard",
-        "knew",
-        "know",
-        "worried",
-        "worry",
-        "scared",
-        "afraid",
-        "feared",
-        "fear",
-    )
-)
-
-
-def _other_subject_between(tokens: list[Token], first: int, at: int) -> bool:
-    """Whether another person is named, or a thought told, between a clause's first word
-    and a mention."""
-    blocked = False
-    for k in range(first + 1, at):
-        key = tokens[k].key
-        if key in _OTHER_SUBJECTS or key in _COGNITION:
-            blocked = True
-        elif key in _WRITER:
-            blocked = False  # "i think i get foot cramps": the writer again
-    return blocked
-
-
-_WRITER = frozenset(fold(w) for w in ("i", "i'm", "im", "i've", "ive", "i'd"))
-
-
-def _writer_between(tokens: list[Token], first: int, at: int) -> bool:
-    """Whether the writer becomes the subject between a clause's first word and a mention
-    ("my brother and mom had to call 911 and i was having a hard time breathing")."""
-    return any(tokens[k].key in _WRITER for k in range(first + 1, at))
-
-
+_MY = fold("my")
 # Words that may open a clause before its subject ("and my sister ...").
 _LEADING = frozenset(fold(w) for w in ("and", "also", "plus", "then", "so"))
 

@@ -164,6 +164,10 @@ class _WhoseFile(BaseModel):
     first_time_after: list[str] = Field(min_length=1)
     first_time_reach: int = Field(ge=1, le=10)
     how_often_after: list[str] = Field(min_length=1)
+    other_subjects: list[str] = Field(min_length=1)
+    child_after_my: list[str] = Field(min_length=1)
+    not_felt: list[str] = Field(min_length=1)
+    writer: list[str] = Field(min_length=1)
 
 
 class _FillerFile(BaseModel):
