@@ -1,6 +1,7 @@
 """Breadth batch e (issue 12, sixteenth session): bleeding on a blood thinner (including into a
-muscle), a burst aortic aneurysm felt as back pain, and the warning signs that come with them
-and with a sting or an allergen.
+muscle), a burst aortic aneurysm felt as back pain, a deep flesh infection (necrotising
+fasciitis), a venomous fish sting, and the warning signs that come with them and with a sting
+or an allergen.
 
 Checks that each condition is present, billable-coded and cited beyond the estimation note,
 that the new findings are read from lay words (and not from look-alikes), that the new rules
@@ -27,6 +28,9 @@ METHOD = "breadth_e_estimation_method"
 BATCH_E = {
     "anticoagulant_bleeding": ("D68.32", TriageLevel.EMERGENCY),
     "ruptured_aaa": ("I71.3", TriageLevel.EMERGENCY_AMBULANCE),
+    "necrotising_fasciitis": ("M72.6", TriageLevel.EMERGENCY),
+    "stonefish_envenomation": ("T63.59", TriageLevel.EMERGENCY),
+    "venomous_fish_sting": ("T63.51", TriageLevel.CONSULTATION_24),
 }
 
 
@@ -77,6 +81,8 @@ def test_a_blood_thinner_still_reads_as_the_clot_history_it_used_to_be(
         ("her face is swelling up", "face_swelling"),
         ("tried to wake him and he mumbled and fell back asleep", "confusion"),
         ("the bite on my ankle is really sore", "bite_pain"),
+        ("I trod on a stingray", "hx_venomous_fish_sting"),
+        ("stood on a stonefish", "hx_stonefish_sting"),
     ],
 )
 def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
@@ -92,6 +98,7 @@ def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
         ("I took a bite of toast", "bite_pain"),
         ("I woke him at six and he went back to sleep", "confusion"),
         ("heparin injections after my operation", "on_anticoagulant"),
+        ("we had fish and chips", "hx_venomous_fish_sting"),
     ],
 )
 def test_look_alike_words_are_not_the_new_findings(text: str, finding: str) -> None:
@@ -154,6 +161,8 @@ def test_batch_e_red_flags_fire(text: str, age: int, flag: str, level: TriageLev
         ("stung by a bee on my arm, it is red and itchy, I feel fine otherwise", 30),
         # A known allergy with dizziness on standing is not a reaction to an exposure.
         ("I'm allergic to penicillin and feel dizzy when I stand up quickly", 45),
+        # A weever fish sting eased by hot water, nothing else: a same-day wound check.
+        ("stung by a weever fish, the pain eased in hot water, I feel fine otherwise", 40),
         # A sudden back spasm with faintness at 30 is not the aneurysm rule (min_age 50).
         ("my back suddenly went into a severe spasm and I felt faint for a moment", 30),
     ],
