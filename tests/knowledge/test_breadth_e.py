@@ -31,6 +31,7 @@ BATCH_E = {
     "necrotising_fasciitis": ("M72.6", TriageLevel.EMERGENCY),
     "stonefish_envenomation": ("T63.59", TriageLevel.EMERGENCY),
     "venomous_fish_sting": ("T63.51", TriageLevel.CONSULTATION_24),
+    "limb_fracture": ("S52.90XA", TriageLevel.EMERGENCY),
 }
 
 

@@ -503,10 +503,12 @@ class Lexicon:
             if found.denial:
                 # A denial that holds a phrase of its own finding ("4 negative pregnancy
                 # tests" holds "pregnancy") says what the phrase alone cannot: the phrase goes.
+                # So does a shorter concept of its own finding that it holds ("I've broken my
+                # ankle twice before" holds "broken my ankle").
                 inside = [
                     m
                     for m in matches
-                    if m.words is None
+                    if (m.words is None or m.last - m.first < found.last - found.first)
                     and m.finding_id == found.finding_id
                     and found.first <= m.first
                     and m.last <= found.last
