@@ -96,3 +96,26 @@ def test_no_two_findings_share_a_phrase_after_stemming(engine: Engine) -> None:
             if owner.setdefault(keys, finding.id) != finding.id:
                 clashes.append((phrase, finding.id, owner[keys]))
     assert clashes == []
+
+
+def test_a_denial_removes_a_shorter_concept_of_its_finding_that_it_holds() -> None:
+    """As a denial that holds a phrase of its own finding removes the phrase, it removes a
+    shorter concept of that finding it holds: "broke my ankle twice before" is the denial only,
+    while "broke my ankle" alone, or a denial elsewhere in the text, leaves the concept."""
+    from spasmcheck.language.lexicon import Lexicon
+    from spasmcheck.language.tokens import tokenize
+
+    lexicon = Lexicon(
+        [("walk", "mobility")],
+        concept_specs=[
+            ("broken", ["broke|broken", "ankle|wrist"], False),
+            ("broken", ["broke|broken", "twice|before"], True),
+        ],
+    )
+
+    def read(text: str) -> list[tuple[str, bool]]:
+        return [(m.finding_id, m.negated) for m in lexicon.match(tokenize(text))]
+
+    assert read("i broke my ankle twice before") == [("broken", True)]
+    assert read("i broke my ankle") == [("broken", False)]
+    assert read("broke my ankle, walked before") == [("broken", False), ("mobility", False)]
