@@ -32,6 +32,7 @@ BATCH_E = {
     "stonefish_envenomation": ("T63.59", TriageLevel.EMERGENCY),
     "venomous_fish_sting": ("T63.51", TriageLevel.CONSULTATION_24),
     "limb_fracture": ("S52.90XA", TriageLevel.EMERGENCY),
+    "major_trauma": ("T07", TriageLevel.EMERGENCY_AMBULANCE),
 }
 
 
