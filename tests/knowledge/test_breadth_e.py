@@ -33,6 +33,7 @@ BATCH_E = {
     "venomous_fish_sting": ("T63.51", TriageLevel.CONSULTATION_24),
     "limb_fracture": ("S52.90XA", TriageLevel.EMERGENCY),
     "major_trauma": ("T07", TriageLevel.EMERGENCY_AMBULANCE),
+    "drowning_injury": ("T75.1", TriageLevel.EMERGENCY),
 }
 
 
