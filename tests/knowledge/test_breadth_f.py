@@ -97,6 +97,12 @@ def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
         ("fell off a ladder last year and my back still aches", "serious_injury"),
         ("the rash fades when i press a glass on it", "non_blanching_rash"),
         ("my calf cramps and standing on it, putting weight on it, helps", "suspected_fracture"),
+        # "severe" is not "severed", "deep sleep" is not a deep cut, "turns out" is no leg
+        # turned out, and "the saw ... two of" is the tool, not double vision
+        ("at halfway severe cramps, toes curling in", "severed_body_part"),
+        ("charley horses jar me out of deep sleep, legs and toes", "deep_cut"),
+        ("turns out some hot grease fell on my thighs", "suspected_fracture"),
+        ("the saw severed two of my fingers", "double_vision"),
     ],
 )
 def test_look_alike_words_are_not_the_new_findings(text: str, finding: str) -> None:
