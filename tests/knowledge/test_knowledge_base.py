@@ -127,6 +127,25 @@ def test_unknown_key_is_an_error(tmp_path: Path) -> None:
     assert any("basse_rate" in p and "Extra inputs" in p for p in problems)
 
 
+def test_a_key_written_twice_is_an_error(tmp_path: Path) -> None:
+    """YAML keeps the last of two equal keys without a word: a second ``base_rate`` (or a
+    second ``concepts:`` list) would silently replace the first, so ``kb check`` refuses it."""
+    broken = tmp_path / "kb"
+    shutil.copytree(TINY_KB, broken)
+    path = broken / "findings" / "findings.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "base_rate: 0.5}" in text
+    path.write_text(
+        text.replace("base_rate: 0.5}", "base_rate: 0.5, base_rate: 0.4}", 1), encoding="utf-8"
+    )
+    assert collect(broken)[1] == []  # the run-time load cannot see it
+    _, problems = collect(broken, codes=True)
+    assert any(
+        p.startswith("findings/findings.yaml: line") and "'base_rate' is written twice" in p
+        for p in problems
+    ), problems
+
+
 def test_seed_section_must_exist(tmp_path: Path) -> None:
     broken = tmp_path / "kb"
     shutil.copytree(TINY_KB, broken)

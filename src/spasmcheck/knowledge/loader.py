@@ -215,6 +215,7 @@ def collect(
         from spasmcheck.knowledge.codes import check_codes
 
         problems.extend(check_codes(conditions, findings))
+        problems.extend(duplicate_keys(root))
     if problems or guidance is None:
         return None, problems
     kb = KnowledgeBase(
@@ -229,6 +230,52 @@ def collect(
         version=f"{_package_version()}+{digest.hexdigest()[:10]}",
     )
     return kb, problems
+
+
+def duplicate_keys(root: Traversable | None = None) -> list[str]:
+    """Every mapping key written twice in one YAML file of the knowledge base.
+
+    YAML keeps the last of two equal keys without a word, so a second ``concepts:`` under a
+    finding silently drops the first list. Checked with ``kb check`` (and the tests) only:
+    composing the node trees costs about 0.4 s, which a start does not need to pay."""
+    import yaml  # only here: the run-time loader goes through knowledge.parsed
+
+    def twice(node: Any) -> Iterator[str]:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                if name is not None and name in seen:
+                    line = key.start_mark.line + 1
+                    yield f"line {line}: key {name!r} is written twice in one mapping"
+                seen.add(name)
+                yield from twice(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                yield from twice(item)
+
+    root = root or _data_root()
+    found: list[str] = []
+    for folder in (
+        "conditions",
+        "findings",
+        "red_flags",
+        "sources",
+        "groups",
+        "families",
+        "screen",
+        "guidance",
+        "policy",
+    ):
+        for entry in _yaml_files(root / folder):
+            try:
+                node = yaml.compose(
+                    entry.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+                )
+            except yaml.YAMLError:
+                continue  # reported as not valid YAML by the loader
+            found.extend(f"{folder}/{entry.name}: {message}" for message in twice(node))
+    return found
 
 
 def _package_version() -> str:
