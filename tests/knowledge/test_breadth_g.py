@@ -101,6 +101,7 @@ def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
         ("my hair fell out and i look out the window all day", "serious_injury"),
         ("mum is 89 and chews her pills because she cant swallow them", "overdose_taken"),
         ("no changes to my tablets", "overdose_taken"),
+        ("my mum takes a cocktail of tablets 5 times a day for parkinsons", "overdose_taken"),
         ("my sleep is broken and my legs cramp at night", "suspected_fracture"),
         ("my shoulder dislocates all the time, I have EDS", "suspected_fracture"),
         ("the new kitchen fitting went well", "seizure"),
