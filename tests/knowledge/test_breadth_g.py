@@ -31,6 +31,7 @@ BATCH_G = {
     "serious_burn": ("T31.0", TriageLevel.EMERGENCY),
     "minor_burn": ("T30.0", TriageLevel.SELF_CARE),
     "smoke_fume_inhalation": ("T59.811A", TriageLevel.EMERGENCY),
+    "chemical_eye_injury": ("T26.60XA", TriageLevel.EMERGENCY),
 }
 
 
@@ -86,6 +87,18 @@ def test_condition_is_cited_beyond_the_estimation_note(
         ("slept out in well below zero in a thin jacket", "cold_exposure"),
         ("really cold and dont think i can carry on", "fatigue"),
         ("got heat exhaustion on the trail", "trigger_heat"),
+        # read after the third blind round (batches 115-117)
+        ("the bleach spray bounced back into my left eye", "chemical_in_eye"),
+        ("got a big electric shock when the drill hit a wire", "electric_shock"),
+        ("the digger hit an underground power cable", "high_voltage_shock"),
+        ("near the end of his laps he lost power down one side", "weakness_one_side"),
+        ("landed on my wrist, I think I've broken it", "suspected_fracture"),
+        ("my toddler got hold of the calpol bottle", "overdose_taken"),
+        ("she fell getting out of bed and she's on the floor", "fall_cant_get_up"),
+        ("came off my bike and i dont remember the crash at all", "hx_head_injury"),
+        ("loads of us have headaches and feel sick", "others_same_symptoms"),
+        ("one boy got thrown out through the emergency door of the bus", "serious_injury"),
+        ("the car rolled over into a ditch", "serious_injury"),
     ],
 )
 def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
@@ -106,6 +119,9 @@ def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
         ("my shoulder dislocates all the time, I have EDS", "suspected_fracture"),
         ("the new kitchen fitting went well", "seizure"),
         ("I got a flu shot in my arm", "serious_injury"),
+        ("bleach got into her left eye", "overdose_taken"),
+        ("I get electric shock pains down my leg", "electric_shock"),
+        ("I don't remember where I put my keys", "hx_head_injury"),
     ],
 )
 def test_look_alike_words_are_not_the_new_findings(text: str, finding: str) -> None:
