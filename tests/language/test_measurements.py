@@ -48,6 +48,11 @@ def _read(text: str) -> set[tuple[str, bool]]:
         ("meter said 45", {("shaky_sweaty_hungry", True)}),
         ("sugar 5.6 after breakfast", {("shaky_sweaty_hungry", False)}),
         ("sugar was 26", set()),
+        # 16.7 mmol/L (300 mg/dL) or more is a very high reading (NHS High blood sugar)
+        ("sugar was 18.5", {("very_high_sugar_reading", True)}),
+        ("his sugar was over 600", {("very_high_sugar_reading", True)}),
+        ("glucose 22 mmol", {("very_high_sugar_reading", True)}),
+        ("sugar was 250", set()),
         ("sugar 26 mg/dl", {("shaky_sweaty_hungry", True)}),
         ("sugar 2 times a day", set()),
         # blood pressure: a pair; 180 / 120 and over high, top number 90 or under low

@@ -106,14 +106,18 @@ def _unit_word(after: str) -> str:
 
 def _scale(quantity: Quantity, value: float, decimal: bool, unit: str) -> MeasurementScale | None:
     """The scale a number is read in: the first whose unit words name it, or with no unit
-    word, the first bare scale whose range holds it."""
+    word, the first bare scale whose range holds it. A quantity that has bare scales (scales
+    without unit words) reads a number without a unit only in them: blood sugar's "26" may
+    be mmol/L or mg/dL, and its bare scales leave it unread; one with none (a temperature)
+    reads it in the first scale that holds it."""
     if unit:
         for scale in quantity.scales:
             if unit in scale.words:
                 return scale if scale.holds(value) else None
         if unit in _known_units():
             return None  # another quantity's unit: "the meter said 89%" is not a sugar
-    for scale in quantity.scales:
+    bare = [scale for scale in quantity.scales if not scale.words] or quantity.scales
+    for scale in bare:
         if scale.holds(value) and (decimal or not scale.decimal):
             return scale
     return None
