@@ -99,6 +99,11 @@ def test_condition_is_cited_beyond_the_estimation_note(
         ("loads of us have headaches and feel sick", "others_same_symptoms"),
         ("one boy got thrown out through the emergency door of the bus", "serious_injury"),
         ("the car rolled over into a ditch", "serious_injury"),
+        # read after the fifth blind round (batches 121-123)
+        ("my brother just dove in and hit his head on a sandbar", "serious_injury"),
+        ("purple dots all over his arms", "non_blanching_rash"),
+        ("they gave him haldol twice at the hospital", "med_new_or_changed"),
+        ("hes started wetting the bed again", "new_bedwetting"),
     ],
 )
 def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
