@@ -32,6 +32,7 @@ BATCH_G = {
     "minor_burn": ("T30.0", TriageLevel.SELF_CARE),
     "smoke_fume_inhalation": ("T59.811A", TriageLevel.EMERGENCY),
     "chemical_eye_injury": ("T26.60XA", TriageLevel.EMERGENCY),
+    "achilles_rupture": ("S86.019A", TriageLevel.EMERGENCY),
 }
 
 
@@ -104,6 +105,8 @@ def test_condition_is_cited_beyond_the_estimation_note(
         ("purple dots all over his arms", "non_blanching_rash"),
         ("they gave him haldol twice at the hospital", "med_new_or_changed"),
         ("hes started wetting the bed again", "new_bedwetting"),
+        ("now my left achilles tendon has torn", "achilles_rupture_signs"),
+        ("felt like someone kicked me in the back of the ankle", "achilles_rupture_signs"),
     ],
 )
 def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
@@ -127,6 +130,7 @@ def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
         ("bleach got into her left eye", "overdose_taken"),
         ("I get electric shock pains down my leg", "electric_shock"),
         ("I don't remember where I put my keys", "hx_head_injury"),
+        ("my achilles is sore and stiff in the mornings", "achilles_rupture_signs"),
     ],
 )
 def test_look_alike_words_are_not_the_new_findings(text: str, finding: str) -> None:
