@@ -107,6 +107,9 @@ def test_condition_is_cited_beyond_the_estimation_note(
         ("hes started wetting the bed again", "new_bedwetting"),
         ("now my left achilles tendon has torn", "achilles_rupture_signs"),
         ("felt like someone kicked me in the back of the ankle", "achilles_rupture_signs"),
+        # read after the sixth blind round (batches 124-126)
+        ("i slid out of bed onto the floor and cant get myself back up", "fall_cant_get_up"),
+        ("my left hand went numb and clumsy", "weakness"),
     ],
 )
 def test_new_findings_are_read_from_lay_words(text: str, finding: str) -> None:
