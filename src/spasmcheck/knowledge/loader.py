@@ -256,17 +256,8 @@ def duplicate_keys(root: Traversable | None = None) -> list[str]:
 
     root = root or _data_root()
     found: list[str] = []
-    for folder in (
-        "conditions",
-        "findings",
-        "red_flags",
-        "sources",
-        "groups",
-        "families",
-        "screen",
-        "guidance",
-        "policy",
-    ):
+    # every folder of the data root, so a folder added later is checked too
+    for folder in sorted(entry.name for entry in root.iterdir() if entry.is_dir()):
         for entry in _yaml_files(root / folder):
             try:
                 node = yaml.compose(
