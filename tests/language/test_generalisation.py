@@ -118,6 +118,38 @@ def test_the_end_group_is_the_end_of_the_clause_or_a_comma() -> None:
     )
 
 
+def test_a_sentence_concept_reaches_across_a_new_clause_but_not_a_sentence() -> None:
+    # "@Ns": the groups may sit in two clauses of one sentence, within N tokens
+    clause = ConceptMatcher([compile_concept("x", ["@12", "fell", "on the floor"])])
+    sentence = ConceptMatcher([compile_concept("x", ["@12s", "fell", "on the floor"])])
+    text = "mum fell getting out of bed, she's on the floor"
+    assert clause.match(_keys(text)) == []
+    assert [m.finding_id for m in sentence.match(_keys(text))] == ["x"]
+    # a sentence's end, a turn ("but") and the span limit still part them
+    for apart in (
+        "mum fell last week. she's on the floor doing her exercises",
+        "mum fell last week, but she's on the floor doing her exercises",
+        "mum fell one two three four five six seven eight nine ten, she's on the floor",
+    ):
+        assert sentence.match(_keys(apart)) == [], apart
+
+
+def test_a_sentence_concept_is_kept_in_the_lexicons_plain_tables(engine: Engine) -> None:
+    from spasmcheck.language.lexicon import _concept
+
+    concept = compile_concept("x", ["@12s", "fell", "on the floor"])
+    assert concept.sentence and concept.max_span == 12
+    plain = [
+        concept.finding_id,
+        concept.denies,
+        concept.max_span,
+        concept.sentence,
+        ["\t".join(" ".join(a) for a in g) for g in concept.groups],
+        [" ".join(w) for w in concept.surface],
+    ]
+    assert _concept(plain) == concept
+
+
 def test_one_word_cannot_fill_two_groups() -> None:
     matcher = ConceptMatcher([compile_concept("x", ["swallow", "swallow|hard"])])
     assert matcher.match(_keys("swallow")) == []

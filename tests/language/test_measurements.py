@@ -76,6 +76,13 @@ def _read(text: str) -> set[tuple[str, bool]]:
         ("calcium 2.9 mmol", {("high_calcium_result", True)}),
         ("magnesium 0.5", {("lab_low_magnesium", True)}),
         ("calcium tablets after 6 days", set()),
+        # a fall's height, read only with its unit: 3 m (10 ft) or more is a serious injury
+        ("he fell about 18 feet off the roof", {("serious_injury", True)}),
+        ("fell 4m off the scaffold", {("serious_injury", True)}),
+        ("fell 2 feet off the step", set()),
+        ("fell 3 times this week", set()),
+        ("fell over 20 minutes ago", set()),
+        ("my sugar dropped to 3 mmol", {("shaky_sweaty_hungry", True)}),
     ],
 )
 def test_measured_values(text: str, expected: set[tuple[str, bool]]) -> None:
@@ -102,8 +109,13 @@ def test_every_band_names_a_known_finding_and_is_cited() -> None:
         # ConText still says whose and when.
         ("last year my sats were 90", "low_oxygen_reading", "historical"),
         ("my bp was 70/40 and i feel faint", "low_blood_pressure_reading", "present"),
+        # the unit of a height is not a place: "18 feet" says nothing of the feet
+        ("he fell 18 feet onto concrete", "loc_foot", None),
     ],
 )
-def test_parser_reads_values_with_context(text: str, finding: str, polarity: str) -> None:
+def test_parser_reads_values_with_context(text: str, finding: str, polarity: str | None) -> None:
     found = [m.polarity.value for m in parse_text(text) if m.finding_id == finding]
-    assert found and set(found) == {polarity}, (text, found)
+    if polarity is None:
+        assert found == [], (text, found)
+    else:
+        assert found and set(found) == {polarity}, (text, found)

@@ -143,8 +143,9 @@ class Finding(_Strict):
     @classmethod
     def _concepts(cls, value: list[list[str]]) -> list[list[str]]:
         for concept in value:
-            if concept and re.fullmatch(r"@[1-9]\d?", concept[0]):
-                concept = concept[1:]  # "@N": the concept's own span limit, in tokens
+            if concept and re.fullmatch(r"@[1-9]\d?s?", concept[0]):
+                # "@N": the concept's own span limit, in tokens; "@Ns": within one sentence
+                concept = concept[1:]
             if not concept:
                 raise ValueError("a concept needs at least one word group")
             for group in concept:
@@ -527,12 +528,17 @@ class Quantity(BaseModel):
     phrases: list[Annotated[str, Field(pattern=r"^[a-z0-9 ]+$")]] = Field(default_factory=list)
     # Units that name the quantity without a cue word ("200 bpm").
     alone: list[Annotated[str, Field(pattern=r"^[a-z ]+$")]] = Field(default_factory=list)
+    # A number is read only with one of the scales' unit words after it: "fell 20 feet" is a
+    # height, "fell 3 times" is not.
+    needs_unit: bool = False
     scales: list[MeasurementScale] = Field(min_length=1)
     bands: list[MeasurementBand] = Field(min_length=1)
     cite: Citations
 
     @model_validator(mode="after")
     def _parts(self) -> Quantity:
+        if self.needs_unit and not all(scale.words for scale in self.scales):
+            raise ValueError(f"{self.id}: a quantity that needs a unit names one on every scale")
         for band in self.bands:
             if (band.part is MeasurementPart.VALUE) == self.pair:
                 raise ValueError(

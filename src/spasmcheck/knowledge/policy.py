@@ -381,6 +381,7 @@ class Quantity(Record):
     cues: list[str]
     phrases: list[str]
     alone: list[str]
+    needs_unit: bool
     scales: list[MeasurementScale]
     bands: list[MeasurementBand]
     cite: Citations

@@ -16,7 +16,10 @@ Rules:
   words wins.
 * A negation inside the span that is not one of the concept's own words ("swallowing is
   NOT hard") makes the match a denial; a negation before it is ConText's business.
-* A concept whose first entry is "@N" must have its words within N tokens.
+* A concept whose first entry is "@N" must have its words within N tokens; "@Ns" also lets
+  them reach across a comma that starts a new clause, within one sentence: "mum fell getting
+  out of bed, she's on the floor" is one fall told in two clauses (a sentence end or a turn
+  such as "but" still ends it).
 * A finding's ``denials`` are concepts that deny it ("his speech is normal", "I can breathe
   fine"); with a negation inside ("speech is not normal") they say nothing.
 * A group written "$" is the end of the clause or a comma: ["@3", "can't see", "$"] reads
@@ -131,6 +134,7 @@ class Concept:
     denies: bool = False  # "his speech is normal": the groups together deny the finding
     surface: tuple[tuple[str, ...], ...] = ()  # the groups' words as written, for spelling
     max_span: int = 0  # 0: the default span (MAX_SPAN, or MAX_DENIAL_SPAN for a denial)
+    sentence: bool = False  # "@Ns": the words may sit in two clauses of one sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +150,13 @@ class ConceptMatch:
 
 
 def compile_concept(finding_id: str, groups: Sequence[str], denies: bool = False) -> Concept:
-    max_span = 0
+    max_span, sentence = 0, False
     if groups and groups[0].startswith("@"):
         # "@5" first: this concept's words must sit within 5 tokens ("leg ... hot" should
-        # not reach across "long runs on hot days").
-        max_span, groups = int(groups[0][1:]), groups[1:]
+        # not reach across "long runs on hot days"); "@12s": and within one sentence.
+        limit = groups[0][1:]
+        sentence = limit.endswith("s")
+        max_span, groups = int(limit.rstrip("s")), groups[1:]
     compiled = []
     # the words as written, through the build's phrase table (kept in the build cache)
     surface = tuple(phrase_tokens(group.replace("|", " "))[1] for group in groups)
@@ -164,24 +170,27 @@ def compile_concept(finding_id: str, groups: Sequence[str], denies: bool = False
             if keys
         )
         compiled.append(alternatives)
-    return Concept(finding_id, tuple(compiled), denies, surface, max_span)
+    return Concept(finding_id, tuple(compiled), denies, surface, max_span, sentence)
 
 
 class ConceptMatcher:
     def __init__(self, concepts: Iterable[Concept]):
         self.concepts = tuple(c for c in concepts if all(c.groups))
-        # Each concept is looked at only when a word of its smallest group is in the text.
+        # Each concept is looked at only when a word of its smallest group is in the text;
+        # a concept read within a sentence ("@Ns") has its own anchors.
         anchors: dict[str, list[int]] = defaultdict(list)
+        sentence_anchors: dict[str, list[int]] = defaultdict(list)
         vocabulary: set[str] = set()
         for index, concept in enumerate(self.concepts):
             words = [group for group in concept.groups if group != _END_GROUP]
             anchor = min(words, key=len)
             for first in {alternative[0] for alternative in anchor}:
-                anchors[first].append(index)
+                (sentence_anchors if concept.sentence else anchors)[first].append(index)
             for group in words:
                 for alternative in group:
                     vocabulary.update(alternative)
         self._anchors = dict(anchors)
+        self._sentence_anchors = dict(sentence_anchors)
         self.vocabulary = frozenset(vocabulary)
 
     def match(self, keys: Sequence[str]) -> list[ConceptMatch]:
@@ -189,29 +198,42 @@ class ConceptMatcher:
         ("she wouldn't answer" fills the group "didn't answer"), negations and clause
         breaks are read on the words as typed."""
         found: list[ConceptMatch] = []
-        start = 0
-        breaks = [
+        turns = [
             i
             for i, k in enumerate(keys)
-            if (k in CLAUSE_BREAKS and not (k == _BUT and _failed_attempt(keys, i)))
-            or (
-                k == ","
-                and i + 1 < len(keys)
-                and keys[i + 1] in COMMA_CLAUSE_STARTERS
-                and not _superlative_apposition(keys, i + 1)
-            )
+            if k in CLAUSE_BREAKS and not (k == _BUT and _failed_attempt(keys, i))
+        ]
+        commas = [
+            i
+            for i, k in enumerate(keys)
+            if k == ","
+            and i + 1 < len(keys)
+            and keys[i + 1] in COMMA_CLAUSE_STARTERS
+            and not _superlative_apposition(keys, i + 1)
         ]
         same = canonical(keys)
-        for end in [*breaks, len(keys)]:
-            if end > start:
-                found.extend(self._match_clause(keys, same, start, end))
-            start = end + 1
+        for anchors, breaks in (
+            (self._anchors, sorted(turns + commas)),
+            (self._sentence_anchors, turns),
+        ):
+            if not anchors:
+                continue
+            start = 0
+            for end in [*breaks, len(keys)]:
+                if end > start:
+                    found.extend(self._match_clause(keys, same, start, end, anchors))
+                start = end + 1
         return found
 
     def _match_clause(
-        self, keys: Sequence[str], same: Sequence[str], start: int, end: int
+        self,
+        keys: Sequence[str],
+        same: Sequence[str],
+        start: int,
+        end: int,
+        anchors: dict[str, list[int]],
     ) -> list[ConceptMatch]:
-        candidates = sorted({i for k in same[start:end] for i in self._anchors.get(k, ())})
+        candidates = sorted({i for k in same[start:end] for i in anchors.get(k, ())})
         if not candidates:
             return []
         where: dict[str, list[int]] = defaultdict(list)

@@ -290,6 +290,7 @@ class Lexicon:
                     c.finding_id,
                     c.denies,
                     c.max_span,
+                    c.sentence,
                     ["\t".join(" ".join(alternative) for alternative in g) for g in c.groups],
                     [" ".join(words) for words in c.surface],
                 ]
@@ -632,10 +633,12 @@ def _candidates(first: str, text: str) -> Candidates:
 
 def _concept(data: Any) -> Concept:
     """A compiled concept from its plain form (:meth:`Lexicon._table`)."""
-    if type(data) is not list or len(data) != 5:
+    if type(data) is not list or len(data) != 6:
         raise BadTable("not a concept")
-    finding_id, denies, max_span, groups, surface = data
+    finding_id, denies, max_span, sentence, groups, surface = data
     if type(finding_id) is not str or type(denies) is not bool or type(max_span) is not int:
+        raise BadTable("not a concept")
+    if type(sentence) is not bool:
         raise BadTable("not a concept")
     if type(groups) is not list or type(surface) is not list:
         raise BadTable("not a concept")
@@ -647,4 +650,5 @@ def _concept(data: Any) -> Concept:
     )
     if not all(word for group in compiled for alternative in group for word in alternative):
         raise BadTable("not a concept")
-    return Concept(finding_id, compiled, denies, tuple(tuple(_split(w)) for w in surface), max_span)
+    surface_words = tuple(tuple(_split(w)) for w in surface)
+    return Concept(finding_id, compiled, denies, surface_words, max_span, sentence)

@@ -116,6 +116,8 @@ def _scale(quantity: Quantity, value: float, decimal: bool, unit: str) -> Measur
                 return scale if scale.holds(value) else None
         if unit in _known_units():
             return None  # another quantity's unit: "the meter said 89%" is not a sugar
+    if quantity.needs_unit:
+        return None  # "fell 3 times": a height is read with its unit only
     bare = [scale for scale in quantity.scales if not scale.words] or quantity.scales
     for scale in bare:
         if scale.holds(value) and (decimal or not scale.decimal):
@@ -208,7 +210,8 @@ def _mentions(
 
 def find_measurements(lowered: str) -> list[MeasurementMention]:
     """Measured values in already-normalised (lowercase) text, each as the findings it
-    affirms or denies, spanning the cue word to the number."""
+    affirms or denies, spanning the cue word to the number (and its unit, for a quantity
+    read only with one: "fell 18 feet")."""
     if not any(ch.isdigit() for ch in lowered):
         return []  # no number, no value: the policy is not even read (cold start, issue 16)
     found: list[MeasurementMention] = []
@@ -241,6 +244,9 @@ def find_measurements(lowered: str) -> list[MeasurementMention]:
                         end = match.end() + rise.end()
             if not parts:
                 continue
+            unit = _UNIT.match(after)
+            if quantity.needs_unit and unit:
+                end = match.end() + unit.end()  # the unit is part of it: "18 feet"
             taken.append((match.start(), end))
             found.extend(_mentions(quantity, parts, match.start(), end))
     for quantity, pattern in _unit_led():

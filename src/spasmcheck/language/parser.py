@@ -408,12 +408,15 @@ class TextParser:
         measured, in_range = self._measurement_spans(lowered, tokens)
         if measured:
             # A measured value decides its own finding: "fever was 37.2" is no fever, though
-            # "fever" alone would read as one.
+            # "fever" alone would read as one; and a place inside a measurement is its unit
+            # ("fell 18 feet" says nothing of the feet).
             spans = [
                 item
                 for item in spans
                 if not any(
-                    item[1] == finding and item[0].first < span.last and span.first < item[0].last
+                    (item[1] == finding or item[1] in self._places)
+                    and item[0].first < span.last
+                    and span.first < item[0].last
                     for span, finding, _ in measured
                 )
             ]
