@@ -83,6 +83,11 @@ def _read(text: str) -> set[tuple[str, bool]]:
         ("fell 3 times this week", set()),
         ("fell over 20 minutes ago", set()),
         ("my sugar dropped to 3 mmol", {("shaky_sweaty_hungry", True)}),
+        # a baby's age in days or weeks: under 13 weeks is a young baby (NICE NG143)
+        ("my baby is 5 days old", {("baby_under_3_months", True)}),
+        ("my 8 week old", {("baby_under_3_months", True)}),
+        ("my 20 week old", set()),
+        ("cramps for 5 days", set()),
     ],
 )
 def test_measured_values(text: str, expected: set[tuple[str, bool]]) -> None:
