@@ -135,18 +135,12 @@ def test_a_sentence_concept_reaches_across_a_new_clause_but_not_a_sentence() -> 
 
 
 def test_a_sentence_concept_is_kept_in_the_lexicons_plain_tables(engine: Engine) -> None:
-    from spasmcheck.language.lexicon import _concept
+    from spasmcheck.language.lexicon import _concept, _plain_concept
 
     concept = compile_concept("x", ["@12s", "fell", "on the floor"])
     assert concept.sentence and concept.max_span == 12
-    plain = [
-        concept.finding_id,
-        concept.denies,
-        concept.max_span,
-        concept.sentence,
-        ["\t".join(" ".join(a) for a in g) for g in concept.groups],
-        [" ".join(w) for w in concept.surface],
-    ]
+    plain = _plain_concept(concept)
+    assert plain[3] is True  # the sentence scope is kept beside the span
     assert _concept(plain) == concept
 
 

@@ -285,17 +285,7 @@ class Lexicon:
             },
             "vocabulary": " ".join(sorted(self.vocabulary)),
             "surface": " ".join(sorted(self.surface_words)),
-            "concepts": [
-                [
-                    c.finding_id,
-                    c.denies,
-                    c.max_span,
-                    c.sentence,
-                    ["\t".join(" ".join(alternative) for alternative in g) for g in c.groups],
-                    [" ".join(words) for words in c.surface],
-                ]
-                for c in self._concepts.concepts
-            ],
+            "concepts": [_plain_concept(c) for c in self._concepts.concepts],
         }
 
     def _take(self, table: Any) -> None:
@@ -629,6 +619,18 @@ def _candidates(first: str, text: str) -> Candidates:
             raise BadTable(f"not a phrase of {first!r}")
         found.append((keys, finding_id))
     return found
+
+
+def _plain_concept(c: Concept) -> list[Any]:
+    """A compiled concept in plain form (JSON data), as :func:`_concept` reads it back."""
+    return [
+        c.finding_id,
+        c.denies,
+        c.max_span,
+        c.sentence,
+        ["\t".join(" ".join(alternative) for alternative in g) for g in c.groups],
+        [" ".join(words) for words in c.surface],
+    ]
 
 
 def _concept(data: Any) -> Concept:
