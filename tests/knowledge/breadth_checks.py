@@ -1,5 +1,6 @@
-"""Checks shared by the breadth-batch test modules (test_breadth_c, test_breadth_d): each batch
-lists its conditions with a code prefix and a level, and its own estimation note."""
+"""Checks shared by the breadth-batch test modules (test_breadth_c to test_breadth_g and
+test_breadth_conditions): each batch lists its conditions with a code prefix and a level, and
+its own estimation note; each tests that its rules fire, stay quiet, and are explained."""
 
 from __future__ import annotations
 
@@ -49,3 +50,23 @@ def assert_cited_beyond(kb: KnowledgeBase, condition_id: str, method: str) -> No
 def findings_read(text: str, age: int = 30) -> set[tuple[str, str]]:
     """(finding, status) pairs the product reads from ``text``."""
     return {(f["finding"], f["status"]) for f in assess(text, age=age).as_dict()["findings"]}
+
+
+def assert_fires(text: str, age: int, flag: str, level: TriageLevel) -> None:
+    """``flag`` fires on ``text`` and the result is at least ``level``."""
+    triage = assess(text, age=age).triage
+    assert flag in {fired.flag.id for fired in triage.red_flags}
+    assert triage.level.urgency >= level.urgency
+
+
+def assert_quiet(text: str, age: int, batch: str) -> None:
+    """None of the rules of ``red_flags/<batch>.yaml`` fires on ``text``."""
+    fired = {f.flag.id for f in assess(text, age=age).triage.red_flags}
+    assert not fired & flag_ids(batch)
+
+
+def assert_explained_by(text: str, age: int, sex: str, condition_id: str) -> None:
+    """``text`` is an emergency and the first cause shown is ``condition_id``."""
+    result = assess(text, age=age, sex=sex)
+    assert result.triage.level.is_emergency
+    assert result.conditions[0].condition.id == condition_id

@@ -16,45 +16,10 @@ from spasmcheck import assess
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import TriageLevel
 from tests.knowledge.breadth_checks import (
-    assert_cited_beyond,
-    assert_coded_at_level,
+    assert_fires,
+    assert_quiet,
     findings_read,
-    flag_ids,
 )
-
-METHOD = "breadth_c_estimation_method"
-
-BATCH_C = {
-    "vasovagal_syncope": ("R55", TriageLevel.CONSULTATION_24),
-    "orthostatic_hypotension": ("I95.1", TriageLevel.SELF_CARE),
-    "subarachnoid_haemorrhage": ("I60", TriageLevel.EMERGENCY_AMBULANCE),
-    "choking_foreign_body": ("T17", TriageLevel.EMERGENCY_AMBULANCE),
-    "breath_holding_spells": ("R06.89", TriageLevel.CONSULTATION),
-    "intussusception": ("K56.1", TriageLevel.EMERGENCY),
-    "delirium": ("F05", TriageLevel.EMERGENCY),
-    "rem_sleep_behaviour_disorder": ("G47.52", TriageLevel.CONSULTATION),
-    "alcohol_intoxication": ("F10.929", TriageLevel.EMERGENCY),
-    "exercise_stitch": ("R10.11", TriageLevel.SELF_CARE),
-    "growing_pains": ("M79.60", TriageLevel.SELF_CARE),
-}
-
-
-def _batch_c_flag_ids() -> set[str]:
-    return flag_ids("breadth_c")
-
-
-@pytest.mark.parametrize("condition_id", sorted(BATCH_C))
-def test_condition_is_present_with_billable_codes_and_its_level(
-    kb: KnowledgeBase, condition_id: str
-) -> None:
-    assert_coded_at_level(kb, condition_id, *BATCH_C[condition_id])
-
-
-@pytest.mark.parametrize("condition_id", sorted(BATCH_C))
-def test_condition_is_cited_beyond_the_estimation_note(
-    kb: KnowledgeBase, condition_id: str
-) -> None:
-    assert_cited_beyond(kb, condition_id, METHOD)
 
 
 @pytest.mark.parametrize(
@@ -144,9 +109,7 @@ def test_look_alike_words_are_not_the_new_findings(text: str, finding: str) -> N
     ],
 )
 def test_batch_c_red_flags_fire(text: str, age: int, flag: str, level: TriageLevel) -> None:
-    triage = assess(text, age=age).triage
-    assert flag in {fired.flag.id for fired in triage.red_flags}
-    assert triage.level.urgency >= level.urgency
+    assert_fires(text, age, flag, level)
 
 
 @pytest.mark.parametrize(
@@ -161,8 +124,7 @@ def test_batch_c_red_flags_fire(text: str, age: int, flag: str, level: TriageLev
     ],
 )
 def test_batch_c_red_flags_stay_quiet(text: str, age: int) -> None:
-    fired = {f.flag.id for f in assess(text, age=age).triage.red_flags}
-    assert not fired & _batch_c_flag_ids()
+    assert_quiet(text, age, "breadth_c")
 
 
 def test_an_uncomplicated_faint_is_a_gp_matter_unless_spasms_came_with_it() -> None:

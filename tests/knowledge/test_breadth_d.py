@@ -16,42 +16,10 @@ from spasmcheck import assess
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import TriageLevel
 from tests.knowledge.breadth_checks import (
-    assert_cited_beyond,
-    assert_coded_at_level,
+    assert_fires,
+    assert_quiet,
     findings_read,
-    flag_ids,
 )
-
-METHOD = "breadth_d_estimation_method"
-
-BATCH_D = {
-    "incarcerated_hernia": ("K40.30", TriageLevel.EMERGENCY),
-    "reducible_hernia": ("K40.90", TriageLevel.CONSULTATION),
-    "supraventricular_tachycardia": ("I47.1", TriageLevel.CONSULTATION_24),
-    "sudden_cardiac_arrest": ("I46.9", TriageLevel.EMERGENCY_AMBULANCE),
-    "heavy_periods_anaemia": ("N92.0", TriageLevel.CONSULTATION_24),
-    "acute_torticollis_child": ("M43.6", TriageLevel.CONSULTATION_24),
-    "hemiballismus": ("G25.5", TriageLevel.EMERGENCY),
-    "focal_motor_seizure": ("G40.1", TriageLevel.EMERGENCY),
-}
-
-
-def _batch_d_flag_ids() -> set[str]:
-    return flag_ids("breadth_d")
-
-
-@pytest.mark.parametrize("condition_id", sorted(BATCH_D))
-def test_condition_is_present_with_billable_codes_and_its_level(
-    kb: KnowledgeBase, condition_id: str
-) -> None:
-    assert_coded_at_level(kb, condition_id, *BATCH_D[condition_id])
-
-
-@pytest.mark.parametrize("condition_id", sorted(BATCH_D))
-def test_condition_is_cited_beyond_the_estimation_note(
-    kb: KnowledgeBase, condition_id: str
-) -> None:
-    assert_cited_beyond(kb, condition_id, METHOD)
 
 
 def test_heavy_periods_are_impossible_for_men_and_young_children(kb: KnowledgeBase) -> None:
@@ -147,9 +115,7 @@ def test_look_alike_words_are_not_the_new_findings(text: str, finding: str) -> N
     ],
 )
 def test_batch_d_red_flags_fire(text: str, age: int, flag: str, level: TriageLevel) -> None:
-    triage = assess(text, age=age).triage
-    assert flag in {fired.flag.id for fired in triage.red_flags}
-    assert triage.level.urgency >= level.urgency
+    assert_fires(text, age, flag, level)
 
 
 @pytest.mark.parametrize(
@@ -166,8 +132,7 @@ def test_batch_d_red_flags_fire(text: str, age: int, flag: str, level: TriageLev
     ],
 )
 def test_batch_d_red_flags_stay_quiet(text: str, age: int) -> None:
-    fired = {f.flag.id for f in assess(text, age=age).triage.red_flags}
-    assert not fired & _batch_d_flag_ids()
+    assert_quiet(text, age, "breadth_d")
 
 
 def test_an_uncomplicated_hernia_is_not_read_as_the_stuck_one() -> None:

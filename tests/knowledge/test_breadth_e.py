@@ -13,42 +13,14 @@ from __future__ import annotations
 
 import pytest
 
-from spasmcheck import assess
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import TriageLevel
 from tests.knowledge.breadth_checks import (
-    assert_cited_beyond,
-    assert_coded_at_level,
+    assert_explained_by,
+    assert_fires,
+    assert_quiet,
     findings_read,
-    flag_ids,
 )
-
-METHOD = "breadth_e_estimation_method"
-
-BATCH_E = {
-    "anticoagulant_bleeding": ("D68.32", TriageLevel.EMERGENCY),
-    "ruptured_aaa": ("I71.3", TriageLevel.EMERGENCY_AMBULANCE),
-    "necrotising_fasciitis": ("M72.6", TriageLevel.EMERGENCY),
-    "stonefish_envenomation": ("T63.59", TriageLevel.EMERGENCY),
-    "venomous_fish_sting": ("T63.51", TriageLevel.CONSULTATION_24),
-    "limb_fracture": ("S52.90XA", TriageLevel.EMERGENCY),
-    "major_trauma": ("T07", TriageLevel.EMERGENCY_AMBULANCE),
-    "drowning_injury": ("T75.1", TriageLevel.EMERGENCY),
-}
-
-
-@pytest.mark.parametrize("condition_id", sorted(BATCH_E))
-def test_condition_is_present_with_billable_codes_and_its_level(
-    kb: KnowledgeBase, condition_id: str
-) -> None:
-    assert_coded_at_level(kb, condition_id, *BATCH_E[condition_id])
-
-
-@pytest.mark.parametrize("condition_id", sorted(BATCH_E))
-def test_condition_is_cited_beyond_the_estimation_note(
-    kb: KnowledgeBase, condition_id: str
-) -> None:
-    assert_cited_beyond(kb, condition_id, METHOD)
 
 
 def test_a_burst_aneurysm_is_placed_in_older_men(kb: KnowledgeBase) -> None:
@@ -150,9 +122,7 @@ def test_look_alike_words_are_not_the_new_findings(text: str, finding: str) -> N
     ],
 )
 def test_batch_e_red_flags_fire(text: str, age: int, flag: str, level: TriageLevel) -> None:
-    triage = assess(text, age=age).triage
-    assert flag in {fired.flag.id for fired in triage.red_flags}
-    assert triage.level.urgency >= level.urgency
+    assert_fires(text, age, flag, level)
 
 
 @pytest.mark.parametrize(
@@ -171,8 +141,7 @@ def test_batch_e_red_flags_fire(text: str, age: int, flag: str, level: TriageLev
     ],
 )
 def test_batch_e_red_flags_stay_quiet(text: str, age: int) -> None:
-    fired = {f.flag.id for f in assess(text, age=age).triage.red_flags}
-    assert not fired & flag_ids("breadth_e")
+    assert_quiet(text, age, "breadth_e")
 
 
 @pytest.mark.parametrize(
@@ -195,6 +164,4 @@ def test_batch_e_red_flags_stay_quiet(text: str, age: int) -> None:
 def test_the_cause_shown_first_explains_the_emergency(
     text: str, age: int, sex: str, condition_id: str
 ) -> None:
-    result = assess(text, age=age, sex=sex)
-    assert result.triage.level.is_emergency
-    assert result.conditions[0].condition.id == condition_id
+    assert_explained_by(text, age, sex, condition_id)

@@ -16,38 +16,13 @@ from __future__ import annotations
 import pytest
 
 from spasmcheck import assess
-from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.schema import TriageLevel
 from tests.knowledge.breadth_checks import (
-    assert_cited_beyond,
-    assert_coded_at_level,
+    assert_explained_by,
+    assert_fires,
+    assert_quiet,
     findings_read,
-    flag_ids,
 )
-
-METHOD = "breadth_g_estimation_method"
-
-BATCH_G = {
-    "serious_burn": ("T31.0", TriageLevel.EMERGENCY),
-    "minor_burn": ("T30.0", TriageLevel.SELF_CARE),
-    "smoke_fume_inhalation": ("T59.811A", TriageLevel.EMERGENCY),
-    "chemical_eye_injury": ("T26.60XA", TriageLevel.EMERGENCY),
-    "achilles_rupture": ("S86.019A", TriageLevel.EMERGENCY),
-}
-
-
-@pytest.mark.parametrize("condition_id", sorted(BATCH_G))
-def test_condition_is_present_with_billable_codes_and_its_level(
-    kb: KnowledgeBase, condition_id: str
-) -> None:
-    assert_coded_at_level(kb, condition_id, *BATCH_G[condition_id])
-
-
-@pytest.mark.parametrize("condition_id", sorted(BATCH_G))
-def test_condition_is_cited_beyond_the_estimation_note(
-    kb: KnowledgeBase, condition_id: str
-) -> None:
-    assert_cited_beyond(kb, condition_id, METHOD)
 
 
 @pytest.mark.parametrize(
@@ -182,9 +157,7 @@ def test_look_alike_words_are_not_the_new_findings(text: str, finding: str) -> N
     ],
 )
 def test_batch_g_red_flags_fire(text: str, age: int, flag: str, level: TriageLevel) -> None:
-    triage = assess(text, age=age).triage
-    assert flag in {fired.flag.id for fired in triage.red_flags}
-    assert triage.level.urgency >= level.urgency
+    assert_fires(text, age, flag, level)
 
 
 @pytest.mark.parametrize(
@@ -201,8 +174,7 @@ def test_batch_g_red_flags_fire(text: str, age: int, flag: str, level: TriageLev
     ],
 )
 def test_batch_g_red_flags_stay_quiet(text: str, age: int) -> None:
-    fired = {f.flag.id for f in assess(text, age=age).triage.red_flags}
-    assert not fired & flag_ids("breadth_g")
+    assert_quiet(text, age, "breadth_g")
 
 
 @pytest.mark.parametrize(
@@ -225,9 +197,7 @@ def test_batch_g_red_flags_stay_quiet(text: str, age: int) -> None:
 def test_the_cause_shown_first_explains_the_emergency(
     text: str, age: int, sex: str, condition_id: str
 ) -> None:
-    result = assess(text, age=age, sex=sex)
-    assert result.triage.level.is_emergency
-    assert result.conditions[0].condition.id == condition_id
+    assert_explained_by(text, age, sex, condition_id)
 
 
 def test_a_small_burn_without_a_blister_is_self_care() -> None:

@@ -1,0 +1,95 @@
+"""The conditions of breadth batches c to g: each present with billable codes at its usual
+level, and cited beyond its batch's estimation note (the per-batch files test how each
+batch's findings are read and its rules fire).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.knowledge.schema import TriageLevel
+from tests.knowledge.breadth_checks import assert_cited_beyond, assert_coded_at_level
+
+BATCH_C = {
+    "vasovagal_syncope": ("R55", TriageLevel.CONSULTATION_24),
+    "orthostatic_hypotension": ("I95.1", TriageLevel.SELF_CARE),
+    "subarachnoid_haemorrhage": ("I60", TriageLevel.EMERGENCY_AMBULANCE),
+    "choking_foreign_body": ("T17", TriageLevel.EMERGENCY_AMBULANCE),
+    "breath_holding_spells": ("R06.89", TriageLevel.CONSULTATION),
+    "intussusception": ("K56.1", TriageLevel.EMERGENCY),
+    "delirium": ("F05", TriageLevel.EMERGENCY),
+    "rem_sleep_behaviour_disorder": ("G47.52", TriageLevel.CONSULTATION),
+    "alcohol_intoxication": ("F10.929", TriageLevel.EMERGENCY),
+    "exercise_stitch": ("R10.11", TriageLevel.SELF_CARE),
+    "growing_pains": ("M79.60", TriageLevel.SELF_CARE),
+}
+
+BATCH_D = {
+    "incarcerated_hernia": ("K40.30", TriageLevel.EMERGENCY),
+    "reducible_hernia": ("K40.90", TriageLevel.CONSULTATION),
+    "supraventricular_tachycardia": ("I47.1", TriageLevel.CONSULTATION_24),
+    "sudden_cardiac_arrest": ("I46.9", TriageLevel.EMERGENCY_AMBULANCE),
+    "heavy_periods_anaemia": ("N92.0", TriageLevel.CONSULTATION_24),
+    "acute_torticollis_child": ("M43.6", TriageLevel.CONSULTATION_24),
+    "hemiballismus": ("G25.5", TriageLevel.EMERGENCY),
+    "focal_motor_seizure": ("G40.1", TriageLevel.EMERGENCY),
+}
+
+BATCH_E = {
+    "anticoagulant_bleeding": ("D68.32", TriageLevel.EMERGENCY),
+    "ruptured_aaa": ("I71.3", TriageLevel.EMERGENCY_AMBULANCE),
+    "necrotising_fasciitis": ("M72.6", TriageLevel.EMERGENCY),
+    "stonefish_envenomation": ("T63.59", TriageLevel.EMERGENCY),
+    "venomous_fish_sting": ("T63.51", TriageLevel.CONSULTATION_24),
+    "limb_fracture": ("S52.90XA", TriageLevel.EMERGENCY),
+    "major_trauma": ("T07", TriageLevel.EMERGENCY_AMBULANCE),
+    "drowning_injury": ("T75.1", TriageLevel.EMERGENCY),
+}
+
+BATCH_F = {
+    "severed_or_deep_wound": ("S68.619A", TriageLevel.EMERGENCY),
+    "mushroom_plant_poisoning": ("T62.0X1A", TriageLevel.EMERGENCY),
+    "orbital_cellulitis": ("L03.213", TriageLevel.EMERGENCY),
+    "heat_rash": ("L74.0", TriageLevel.SELF_CARE),
+}
+
+BATCH_G = {
+    "serious_burn": ("T31.0", TriageLevel.EMERGENCY),
+    "minor_burn": ("T30.0", TriageLevel.SELF_CARE),
+    "smoke_fume_inhalation": ("T59.811A", TriageLevel.EMERGENCY),
+    "chemical_eye_injury": ("T26.60XA", TriageLevel.EMERGENCY),
+    "achilles_rupture": ("S86.019A", TriageLevel.EMERGENCY),
+}
+
+# Each batch's conditions and the estimation note its numbers rest on.
+BATCHES = {
+    "breadth_c_estimation_method": BATCH_C,
+    "breadth_d_estimation_method": BATCH_D,
+    "breadth_e_estimation_method": BATCH_E,
+    "breadth_f_estimation_method": BATCH_F,
+    "breadth_g_estimation_method": BATCH_G,
+}
+CONDITIONS = [
+    (method, condition_id, *batch[condition_id])
+    for method, batch in BATCHES.items()
+    for condition_id in sorted(batch)
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "condition_id", "code_prefix", "level"), CONDITIONS, ids=[c[1] for c in CONDITIONS]
+)
+def test_condition_is_present_with_billable_codes_and_its_level(
+    kb: KnowledgeBase, method: str, condition_id: str, code_prefix: str, level: TriageLevel
+) -> None:
+    assert_coded_at_level(kb, condition_id, code_prefix, level)
+
+
+@pytest.mark.parametrize(
+    ("method", "condition_id", "code_prefix", "level"), CONDITIONS, ids=[c[1] for c in CONDITIONS]
+)
+def test_condition_is_cited_beyond_the_estimation_note(
+    kb: KnowledgeBase, method: str, condition_id: str, code_prefix: str, level: TriageLevel
+) -> None:
+    assert_cited_beyond(kb, condition_id, method)
