@@ -244,8 +244,7 @@ def find_measurements(lowered: str) -> list[MeasurementMention]:
                         end = match.end() + rise.end()
             if not parts:
                 continue
-            unit = _UNIT.match(after)
-            if quantity.needs_unit and unit:
+            if quantity.needs_unit and (unit := _UNIT.match(after)):
                 end = match.end() + unit.end()  # the unit is part of it: "18 feet"
             taken.append((match.start(), end))
             found.extend(_mentions(quantity, parts, match.start(), end))
