@@ -1,4 +1,4 @@
-"""The conditions of breadth batches c to g: each present with billable codes at its usual
+"""The conditions of breadth batches c to g and i: each present with billable codes at its usual
 level, and cited beyond its batch's estimation note (the per-batch files test how each
 batch's findings are read and its rules fire).
 """
@@ -62,6 +62,15 @@ BATCH_G = {
     "achilles_rupture": ("S86.019A", TriageLevel.EMERGENCY),
 }
 
+BATCH_I = {
+    "fall_older_person": ("R29.6", TriageLevel.CONSULTATION),
+    "subdural_haematoma": ("S06.5", TriageLevel.EMERGENCY),
+    "constipation": ("K59.0", TriageLevel.SELF_CARE),
+    "croup": ("J05.0", TriageLevel.CONSULTATION_24),
+    "peritonsillar_abscess": ("J36", TriageLevel.CONSULTATION_24),
+    "carpal_tunnel": ("G56.0", TriageLevel.SELF_CARE),
+}
+
 # Each batch's conditions and the estimation note its numbers rest on.
 BATCHES = {
     "breadth_c_estimation_method": BATCH_C,
@@ -69,6 +78,7 @@ BATCHES = {
     "breadth_e_estimation_method": BATCH_E,
     "breadth_f_estimation_method": BATCH_F,
     "breadth_g_estimation_method": BATCH_G,
+    "breadth_i_estimation_method": BATCH_I,
 }
 CONDITIONS = [
     (method, condition_id, *batch[condition_id])
