@@ -68,6 +68,7 @@ BATCH_I = {
     "constipation": ("K59.0", TriageLevel.SELF_CARE),
     "croup": ("J05.0", TriageLevel.CONSULTATION_24),
     "peritonsillar_abscess": ("J36", TriageLevel.CONSULTATION_24),
+    "sore_throat": ("J02", TriageLevel.SELF_CARE),
     "carpal_tunnel": ("G56.0", TriageLevel.SELF_CARE),
 }
 

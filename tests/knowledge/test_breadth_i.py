@@ -1,5 +1,6 @@
 """Breadth batch i (issues 10 and 12, nineteenth session): a fall in an older person, a
-subdural haematoma after a knock, constipation, croup, quinsy and carpal tunnel syndrome; the
+subdural haematoma after a knock, constipation, croup, quinsy, a plain sore throat and carpal
+tunnel syndrome; the
 two findings they brought (a fall told as a fall, a barking cough); and the ICD-10-CM codes
 the existing conditions lacked for what they already describe (a snake by species, sciatica,
 food anaphylaxis, paracetamol taken in excess).
@@ -91,6 +92,32 @@ def test_each_cause_is_among_the_first_three(
 ) -> None:
     result = assess(text, age=age, sex=sex)
     assert condition_id in [c.condition.id for c in result.conditions[:3]]
+
+
+def test_a_plain_sore_throat_is_self_care_first() -> None:
+    # NICE NG84: most sore throats settle within a week; quinsy needs one side, a jaw that
+    # will not open or trouble swallowing, not the throat alone
+    result = assess("ive had a sore throat since monday and now it really hurts", age=30)
+    assert result.triage.level.value == "self_care"
+    assert result.conditions[0].condition.id == "sore_throat"
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "condition_id"),
+    [
+        ("my son is 12 and has had a viral thing with a fever for 2 days", 12, "sore_throat"),
+        ("my 4 year old has a temperature and a runny nose", 4, "croup"),
+        ("tummy ache and bloated since yesterday", 40, "constipation"),
+        ("numb and tingly feet at night", 50, "carpal_tunnel"),
+    ],
+)
+def test_a_cause_is_not_raised_when_what_defines_it_is_not_told(
+    text: str, age: int, condition_id: str
+) -> None:
+    # inference.py "Untold exposures": silence about what defines a cause counts against it,
+    # so a fever is not a sore throat and a cold is not croup
+    result = assess(text, age=age)
+    assert condition_id not in [c.condition.id for c in result.conditions[:3]]
 
 
 def test_a_knock_on_blood_thinners_then_confusion_is_a_subdural_first() -> None:
