@@ -69,6 +69,8 @@ BATCH_I = {
     "croup": ("J05.0", TriageLevel.CONSULTATION_24),
     "peritonsillar_abscess": ("J36", TriageLevel.CONSULTATION_24),
     "sore_throat": ("J02", TriageLevel.SELF_CARE),
+    "viral_illness": ("J06", TriageLevel.SELF_CARE),
+    "post_stroke_spasticity": ("I69", TriageLevel.CONSULTATION),
     "carpal_tunnel": ("G56.0", TriageLevel.SELF_CARE),
 }
 

@@ -120,6 +120,17 @@ def test_a_cause_is_not_raised_when_what_defines_it_is_not_told(
     assert condition_id not in [c.condition.id for c in result.conditions[:3]]
 
 
+def test_spasms_after_a_past_stroke_are_post_stroke_spasticity_and_a_new_stroke_is_not() -> None:
+    # NICE NG236: spasticity after a stroke is a matter for the GP or stroke team; NICE NG128:
+    # anything new and sudden is a new stroke
+    old = assess("since my stroke last year my left leg goes stiff and jerks at night", age=58)
+    assert old.conditions[0].condition.id == "post_stroke_spasticity"
+    assert not old.triage.level.is_emergency
+    new = assess("she had a stroke this morning and her arm is weak", age=70)
+    assert new.triage.level.is_emergency
+    assert "post_stroke_spasticity" not in [c.condition.id for c in new.conditions[:3]]
+
+
 def test_a_knock_on_blood_thinners_then_confusion_is_a_subdural_first() -> None:
     assert_explained_by(
         "on warfarin, bumped my head on a cupboard a week ago and now getting more confused "
