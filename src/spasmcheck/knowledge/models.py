@@ -220,9 +220,9 @@ class Condition(_Strict):
     sources: Citations
     # True only for the explicit "other / unlisted cause".
     is_other: bool = False
-    # Findings of which one is nearly always told when this is the cause: the exposure that
-    # defines it (heat for heat stroke, lithium for lithium poisoning, a snake for a snake
-    # bite). A description that tells none of them weighs against the cause
+    # Findings of which one is nearly always told when this is the cause: the exposure or the
+    # complaint that defines it (heat for heat stroke, a snake for a snake bite, diarrhoea or
+    # vomiting for a tummy bug). A description that tells none of them weighs against the cause
     # (:data:`spasmcheck.reasoning.inference.UNTOLD_EXPOSURE_LR`, docs/model.md).
     told_with_any: list[Identifier] = Field(default_factory=list)
 

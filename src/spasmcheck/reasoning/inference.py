@@ -40,12 +40,13 @@ with λ_f(c) = log(P(e_f | c) / P(e_f | background)):
 
     log P(c | e) = log P(c | age, sex) + τ · Σ_{families and lone findings} λ(c) + const
 
-Untold exposures. A cause defined by an exposure (``Condition.told_with_any``: heat for heat
-stroke) whose description tells none of its exposures takes τ · log :data:`UNTOLD_EXPOSURE_LR`
-more (:meth:`BayesModel.untold_llr`): in a description, silence about what defines the cause
-is evidence against it. The evidence notes list the findings only; the silence is not a note.
-The interview's look-ahead on a hypothetical answer does not lift it (a small understatement
-of the gain of asking an exposure). docs/model.md, "Untold exposures".
+Untold exposures. A cause defined by an exposure or a complaint (``Condition.told_with_any``:
+heat for heat stroke, diarrhoea or vomiting for a tummy bug) whose description tells none of
+them takes τ · log :data:`UNTOLD_EXPOSURE_LR` more (:meth:`BayesModel.untold_llr`): in a
+description, silence about what defines the cause is evidence against it. The evidence notes
+list the findings only; the silence is not a note. The interview's look-ahead on a hypothetical
+answer does not lift it (a small understatement of the gain of asking an exposure).
+docs/model.md, "Untold exposures".
 
 Tempering. ``τ`` (:data:`EVIDENCE_WEIGHT`) < 1 shrinks every likelihood ratio towards 1 (a
 power likelihood): the links are rounded estimates and the findings that remain outside a
