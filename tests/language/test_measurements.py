@@ -88,6 +88,12 @@ def _read(text: str) -> set[tuple[str, bool]]:
         ("my 8 week old", {("baby_under_3_months", True)}),
         ("my 20 week old", set()),
         ("cramps for 5 days", set()),
+        # a shock by its voltage: 1,000 V or more is high voltage (ERC 2021); the unit is needed
+        ("touched a 13200 volt line", {("high_voltage_shock", True)}),
+        ("hit with over 7,000 volts", {("high_voltage_shock", True)}),
+        ("an 11 kv cable", {("high_voltage_shock", True)}),
+        ("a 240 volt shock off the toaster", set()),
+        ("got hung up on 240", set()),
     ],
 )
 def test_measured_values(text: str, expected: set[tuple[str, bool]]) -> None:
