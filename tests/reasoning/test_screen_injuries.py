@@ -1,6 +1,7 @@
-"""The emergency screen asks about a serious accident, a bone that may be broken and bleeding
-that will not stop (NHS "When to call 999", 2023; NICE NG39 and NG38, 2016): a person knows they
-were run over even when the words they typed first are not read."""
+"""The emergency screen asks about a serious accident, a bone that may be broken, bleeding that
+will not stop (NHS "When to call 999", 2023; NICE NG39 and NG38, 2016) and an overdose (NHS
+"Overdose"): a person knows they were run over even when the words they typed first are not
+read."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from spasmcheck.reasoning.evidence import EvidenceSet
 from spasmcheck.reasoning.interview import Interviewer, answer_evidence
 
 INJURIES = ["serious_injury", "suspected_fracture", "bleeding_wont_stop"]
+LAST = [*INJURIES, "overdose_taken"]
 # Told in words the reader does not take as an injury, so the screen still lists them.
 UNREAD = "the back wheel went over her and she is lying in the field"
 
@@ -21,7 +23,7 @@ def first_step(engine: Engine, text: str) -> tuple[Interviewer, EvidenceSet]:
     return Interviewer(engine), EvidenceSet(items)
 
 
-@pytest.mark.parametrize("finding", INJURIES)
+@pytest.mark.parametrize("finding", LAST)
 def test_ticking_an_injury_ends_the_interview_at_an_emergency(engine: Engine, finding: str) -> None:
     interviewer, evidence = first_step(engine, UNREAD)
     screen = interviewer.step(evidence, 70, "female").question
@@ -39,7 +41,7 @@ def test_the_injuries_come_after_the_signs_that_call_an_ambulance(engine: Engine
     screen = interviewer.step(evidence, 60, "male").question
     assert screen is not None
     shown = [o.finding_id for o in screen.options]
-    assert shown[-3:] == INJURIES
+    assert shown[-4:] == LAST
     levels = {r.id: r.level for r in engine.kb.red_flags}
     assert levels["serious_injury_flag"] is TriageLevel.EMERGENCY
 
@@ -50,7 +52,7 @@ def test_none_of_these_denies_the_injuries_and_a_calm_cramp_stays_calm(engine: E
     assert screen is not None
     for item in answer_evidence(screen, "none"):
         evidence.add(item)
-    for finding in INJURIES:
+    for finding in LAST:
         denied = evidence.get(finding)
         assert denied is not None and denied.status.value == "absent"
     step = interviewer.step(evidence, 60, "male")

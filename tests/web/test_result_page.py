@@ -58,6 +58,12 @@ def denied_section(html: str) -> list[str]:
             False,
         ),
         ("mdma_use", {"origin": "text"}, False),
+        # a history, but on the emergency screen: denied there, it is a warning sign denied
+        (
+            "overdose_taken",
+            {"origin": "answer", "screening": True, "question": "emergency_screen"},
+            True,
+        ),
         ("worsening", {"origin": "answer", "screening": True, "question": "course_warning"}, True),
     ],
 )

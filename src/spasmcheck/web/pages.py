@@ -709,14 +709,17 @@ def _show(
 def warning_sign_ids(kb: KnowledgeBase) -> frozenset[str]:
     """The findings that are warning signs in themselves: the emergency screen's options and
     every symptom (or course, such as "getting worse") that fires a red-flag rule on its own.
-    A duration ("going on for days") is a part of some rules but never a sign by itself."""
-    signs = {o.finding for o in kb.screen.options} if kb.screen else set()
+    A duration ("going on for days") is a part of some rules but never a sign by itself. The
+    screen's options are signs whatever their kind (the screen asks "too much of a medicine
+    taken", a history, because it sends the person to an emergency department on its own)."""
+    screen = {o.finding for o in kb.screen.options} if kb.screen else set()
+    signs: set[str] = set()
     for rule in kb.red_flags:
         if not rule.all_of:
             signs.update(rule.any_of)
         elif len(rule.all_of) == 1 and not rule.any_of:
             signs.add(rule.all_of[0])
-    return frozenset(
+    return frozenset(screen) | frozenset(
         f
         for f in signs
         if f in kb.finding_by_id
