@@ -95,6 +95,9 @@ DOUBLE_NEGATORS = _WORDS.double_negators
 APPROXIMATE_AFTER_OR = _WORDS.approximate_after_or
 # "never had chest pain like this": the words after a finding that turn a "never" into news.
 NOVELTY_AFTER_NEVER = tuple(phrase_keys(p) for p in _WORDS.novelty_after_never)
+# "not moving and can't breathe": a negative state after "and" is a new predicate.
+OWN_NEGATORS = _WORDS.own_negators
+NEGATED_PREDICATE_JOINERS = _WORDS.negated_predicate_joiners
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +191,23 @@ class ContextAnalyser:
             for k in range(t.first, t.last)
         }
         results: list[tuple[Polarity, str | None]] = []
+        denied_starts = {span.first for span in denied}
         for span in spans:
             best: tuple[int, Trigger] | None = None
+            negative_state = span.first not in denied_starts and _holds_own_negation(
+                tokens, span, open_positions
+            )
             for trigger in triggers:
                 if trigger.rule.direction in (Direction.PSEUDO, Direction.TERMINATE):
                     continue
                 if sentence_of[trigger.first] != sentence_of[span.first]:
+                    continue
+                if (
+                    negative_state
+                    and trigger.rule.category is RuleCategory.NEGATED
+                    and trigger.last <= span.first
+                    and _joined_as_new_predicate(tokens, trigger, span)
+                ):
                     continue
                 distance: int | None = None
                 forward = trigger.last <= span.first and trigger.rule.direction in (
@@ -261,6 +275,21 @@ class ContextAnalyser:
                     return False
             k += 1
         return True
+
+
+def _holds_own_negation(tokens: Sequence[Token], span: Span, open_positions: frozenset[int]) -> bool:
+    """ "can't breathe", "won't wake up", "hasn't had a wee": a finding told as a negative
+    state, one of ``own_negators`` among its own words."""
+    return any(
+        tokens[k].text in OWN_NEGATORS for k in range(span.first, span.last) if k not in open_positions
+    )
+
+
+def _joined_as_new_predicate(tokens: Sequence[Token], trigger: Trigger, span: Span) -> bool:
+    """ "she's not moving AND can't breathe": one of ``negated_predicate_joiners`` between
+    the trigger and a negative state makes the state a predicate of its own, which the
+    trigger does not deny ("I'm not dizzy or unable to walk" keeps its denial)."""
+    return any(tokens[k].text in NEGATED_PREDICATE_JOINERS for k in range(trigger.last, span.first))
 
 
 def _opens_possessive_clause(tokens: Sequence[Token], k: int) -> bool:

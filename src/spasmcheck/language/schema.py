@@ -68,6 +68,8 @@ class ContextWords(_Strict):
     double_negators: WordSet
     approximate_after_or: WordSet
     novelty_after_never: tuple[str, ...] = Field(min_length=1)
+    own_negators: WordSet
+    negated_predicate_joiners: WordSet
 
 
 class LexiconWords(_Strict):

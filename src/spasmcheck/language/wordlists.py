@@ -34,6 +34,8 @@ class ContextWords(Record):
     double_negators: frozenset[str]
     approximate_after_or: frozenset[str]
     novelty_after_never: tuple[str, ...]
+    own_negators: frozenset[str]
+    negated_predicate_joiners: frozenset[str]
 
 
 class LexiconWords(Record):
