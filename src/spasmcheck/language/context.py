@@ -277,11 +277,15 @@ class ContextAnalyser:
         return True
 
 
-def _holds_own_negation(tokens: Sequence[Token], span: Span, open_positions: frozenset[int]) -> bool:
+def _holds_own_negation(
+    tokens: Sequence[Token], span: Span, open_positions: frozenset[int]
+) -> bool:
     """ "can't breathe", "won't wake up", "hasn't had a wee": a finding told as a negative
     state, one of ``own_negators`` among its own words."""
     return any(
-        tokens[k].text in OWN_NEGATORS for k in range(span.first, span.last) if k not in open_positions
+        tokens[k].text in OWN_NEGATORS
+        for k in range(span.first, span.last)
+        if k not in open_positions
     )
 
 
