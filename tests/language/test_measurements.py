@@ -19,7 +19,7 @@ def _read(text: str) -> set[tuple[str, bool]]:
     [
         # temperature: 38 °C / 100.4 °F and over is a fever, 35.5-37.4 °C denies one
         ("temp 39.8 and a stiff jaw", {("fever", True)}),
-        ("her temperature is 104.6", {("fever", True)}),  # °F by its range
+        ("her temperature is 104.6", {("fever", True), ("temperature_40_or_more", True)}),  # °F
         ("fever of 39 degrees", {("fever", True)}),
         ("temp 38,5 since this morning", {("fever", True)}),  # a decimal comma
         ("temp was only 36.8", {("fever", False)}),
@@ -88,6 +88,9 @@ def _read(text: str) -> set[tuple[str, bool]]:
         ("my 8 week old", {("baby_under_3_months", True)}),
         ("my 20 week old", set()),
         ("cramps for 5 days", set()),
+        # 40 °C or more is also a very high temperature (heatstroke's, after exertion)
+        ("temp 40.5 after the race", {("fever", True), ("temperature_40_or_more", True)}),
+        ("temp was 39.5", {("fever", True)}),
         # a shock by its voltage: 1,000 V or more is high voltage (ERC 2021); the unit is needed
         ("touched a 13200 volt line", {("high_voltage_shock", True)}),
         ("hit with over 7,000 volts", {("high_voltage_shock", True)}),
