@@ -194,21 +194,20 @@ class ContextAnalyser:
         denied_starts = {span.first for span in denied}
         for span in spans:
             best: tuple[int, Trigger] | None = None
-            negative_state = span.first not in denied_starts and _holds_own_negation(
-                tokens, span, open_positions
-            )
+            # Worked out only when a negation stands before the span (most spans have none).
+            negative_state: bool | None = None
             for trigger in triggers:
                 if trigger.rule.direction in (Direction.PSEUDO, Direction.TERMINATE):
                     continue
                 if sentence_of[trigger.first] != sentence_of[span.first]:
                     continue
-                if (
-                    negative_state
-                    and trigger.rule.category is RuleCategory.NEGATED
-                    and trigger.last <= span.first
-                    and _joined_as_new_predicate(tokens, trigger, span)
-                ):
-                    continue
+                if trigger.rule.category is RuleCategory.NEGATED and trigger.last <= span.first:
+                    if negative_state is None:
+                        negative_state = span.first not in denied_starts and _holds_own_negation(
+                            tokens, span, open_positions
+                        )
+                    if negative_state and _joined_as_new_predicate(tokens, trigger, span):
+                        continue
                 distance: int | None = None
                 forward = trigger.last <= span.first and trigger.rule.direction in (
                     Direction.FORWARD,

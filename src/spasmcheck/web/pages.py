@@ -719,12 +719,15 @@ def warning_sign_ids(kb: KnowledgeBase) -> frozenset[str]:
             signs.update(rule.any_of)
         elif len(rule.all_of) == 1 and not rule.any_of:
             signs.add(rule.all_of[0])
-    return frozenset(screen) | frozenset(
-        f
-        for f in signs
-        if f in kb.finding_by_id
-        and kb.finding_by_id[f].kind in SIGN_KINDS
-        and kb.finding_by_id[f].group not in DURATION_GROUPS
+    return frozenset(
+        screen
+        | {
+            f
+            for f in signs
+            if f in kb.finding_by_id
+            and kb.finding_by_id[f].kind in SIGN_KINDS
+            and kb.finding_by_id[f].group not in DURATION_GROUPS
+        }
     )
 
 
