@@ -74,6 +74,12 @@ BATCH_I = {
     "carpal_tunnel": ("G56.0", TriageLevel.SELF_CARE),
 }
 
+# The twenty-first session's two causes (a sprain, an infected joint), estimated like batch e.
+TWENTYFIRST = {
+    "limb_sprain": ("S93.409A", TriageLevel.SELF_CARE),
+    "septic_arthritis": ("M00.9", TriageLevel.EMERGENCY),
+}
+
 # Each batch's conditions and the estimation note its numbers rest on.
 BATCHES = {
     "breadth_c_estimation_method": BATCH_C,
@@ -87,6 +93,9 @@ CONDITIONS = [
     (method, condition_id, *batch[condition_id])
     for method, batch in BATCHES.items()
     for condition_id in sorted(batch)
+] + [
+    ("breadth_e_estimation_method", condition_id, *TWENTYFIRST[condition_id])
+    for condition_id in sorted(TWENTYFIRST)
 ]
 
 
