@@ -82,6 +82,11 @@ def _read(text: str) -> set[tuple[str, bool]]:
         ("fell 2 feet off the step", set()),
         ("fell 3 times this week", set()),
         ("fell over 20 minutes ago", set()),
+        # a jump or a landing from a height is a fall from it (twenty-first session)
+        ("jumped about 15 feet off the wall", {("serious_injury", True)}),
+        ("landed 4 metres down on the concrete", {("serious_injury", True)}),
+        ("jumped 2 feet off the step", set()),
+        ("the kids jumped on the trampoline 20 times", set()),
         ("my sugar dropped to 3 mmol", {("shaky_sweaty_hungry", True)}),
         # a baby's age in days or weeks: under 13 weeks is a young baby (NICE NG143)
         ("my baby is 5 days old", {("baby_under_3_months", True)}),
