@@ -74,10 +74,14 @@ BATCH_I = {
     "carpal_tunnel": ("G56.0", TriageLevel.SELF_CARE),
 }
 
-# The twenty-first session's two causes (a sprain, an infected joint), estimated like batch e.
+# The twenty-first session's causes, estimated like batch e.
 TWENTYFIRST = {
     "limb_sprain": ("S93.409A", TriageLevel.SELF_CARE),
     "septic_arthritis": ("M00.9", TriageLevel.EMERGENCY),
+    "pneumonia": ("J18.9", TriageLevel.CONSULTATION_24),
+    "rib_injury": ("S22", TriageLevel.CONSULTATION_24),
+    "upper_gi_bleed": ("K92.0", TriageLevel.EMERGENCY),
+    "viral_rash_child": ("B08.4", TriageLevel.SELF_CARE),
 }
 
 # Each batch's conditions and the estimation note its numbers rest on.

@@ -26,7 +26,7 @@ context: {forward_scope: 12, backward_scope: 6, list_words: "or", list_fillers: 
           subject_clause_openers: "that", possessive_subjects: "his", bare_answers: "no", double_negators: "never",
           approximate_after_or: "two",
           novelty_after_never: ["like this"], own_negators: "can't",
-          negated_predicate_joiners: "and"}
+          negated_predicate_joiners: "and", articles_after_and: "a"}
 lexicon: {phrase_fillers: "is", max_skipped: 2, inner_negations: "not", list_heads: "pain",
           list_joiners: "or", match_classes: ["my his"], not_also: "isn't",
           one_side_readings: {weakness_one_side: weakness}, plural_limbs: "legs",

@@ -98,6 +98,7 @@ NOVELTY_AFTER_NEVER = tuple(phrase_keys(p) for p in _WORDS.novelty_after_never)
 # "not moving and can't breathe": a negative state after "and" is a new predicate.
 OWN_NEGATORS = _WORDS.own_negators
 NEGATED_PREDICATE_JOINERS = _WORDS.negated_predicate_joiners
+ARTICLES_AFTER_AND = _WORDS.articles_after_and
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +268,12 @@ class ContextAnalyser:
                 if not _list_closes_with_or(tokens, k, span, terminators):
                     return False
             elif word in LIST_WORDS:
+                if (
+                    word in NEGATED_PREDICATE_JOINERS
+                    and k + 1 < len(tokens)
+                    and tokens[k + 1].text in ARTICLES_AFTER_AND
+                ):
+                    return False  # "no cough and a fever": a new noun phrase, told
                 nxt = k + 1
                 while nxt < len(tokens) and tokens[nxt].text in LIST_FILLERS:
                     nxt += 1

@@ -70,6 +70,7 @@ class ContextWords(_Strict):
     novelty_after_never: tuple[str, ...] = Field(min_length=1)
     own_negators: WordSet
     negated_predicate_joiners: WordSet
+    articles_after_and: WordSet
 
 
 class LexiconWords(_Strict):

@@ -36,6 +36,7 @@ class ContextWords(Record):
     novelty_after_never: tuple[str, ...]
     own_negators: frozenset[str]
     negated_predicate_joiners: frozenset[str]
+    articles_after_and: frozenset[str]
 
 
 class LexiconWords(Record):
