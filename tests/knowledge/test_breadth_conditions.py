@@ -82,6 +82,7 @@ TWENTYFIRST = {
     "rib_injury": ("S22", TriageLevel.CONSULTATION_24),
     "upper_gi_bleed": ("K92.0", TriageLevel.EMERGENCY),
     "viral_rash_child": ("B08.4", TriageLevel.SELF_CARE),
+    "transient_global_amnesia": ("G45.4", TriageLevel.EMERGENCY),
 }
 
 # Each batch's conditions and the estimation note its numbers rest on.

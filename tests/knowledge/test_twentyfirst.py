@@ -82,3 +82,13 @@ def test_the_new_causes_are_linked_to_the_new_findings(kb: KnowledgeBase) -> Non
     joint = {link.id for link in kb.condition_by_id["septic_arthritis"].findings}
     assert {"recent_injury", "cannot_bear_weight", "joint_swollen"} <= sprain
     assert {"fever", "cannot_bear_weight", "joint_swollen"} <= joint
+
+
+def test_a_named_dementia_still_reads_as_memory_trouble() -> None:
+    # hx_dementia took memory_problems' words for a diagnosis and implies that finding
+    assert ("memory_problems", "present") in findings_read("grandad has alzheimer's", age=80)
+
+
+def test_repeated_questions_in_a_known_dementia_are_not_an_emergency() -> None:
+    result = assess("mum has dementia and keeps asking the same questions", age=84)
+    assert not result.triage.level.is_emergency
