@@ -275,7 +275,13 @@ class ContextAnalyser:
                 ):
                     return False  # "no cough and a fever": a new noun phrase, told
                 nxt = k + 1
-                while nxt < len(tokens) and tokens[nxt].text in LIST_FILLERS:
+                # a filler that begins the next finding's own words ("or a rash", where "a
+                # rash" is the phrase) is where that finding starts
+                while (
+                    nxt < len(tokens)
+                    and tokens[nxt].text in LIST_FILLERS
+                    and nxt not in concept_start
+                ):
                     nxt += 1
                 if nxt not in concept_start or tokens[k + 1].text in CLAUSE_STARTERS:
                     return False
