@@ -40,9 +40,11 @@ def test_workers_starting_together_migrate_a_new_sqlite_file_once(tmp_path: Path
         )
         for _ in range(4)
     ]
-    for worker in workers:
-        _, err = worker.communicate(timeout=120)
-        assert worker.returncode == 0, err.decode()[-2000:]
+    # every worker is waited for before any is judged: a failure must not leave the others
+    # running with open pipes into the next test
+    results = [(worker.communicate(timeout=120)[1], worker.returncode) for worker in workers]
+    for err, returncode in results:
+        assert returncode == 0, err.decode()[-2000:]
     engine = make_engine(url)
     assert current_revision(engine) == head_revision()
     engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from spasmcheck.storage import db
 from spasmcheck.storage.db import (
     StorageError,
     alembic_config,
@@ -75,3 +77,30 @@ def test_in_memory_sqlite_keeps_its_schema() -> None:
 def test_unsupported_urls_are_refused(url: str) -> None:
     with pytest.raises(StorageError):
         make_engine(url)
+
+
+class _LockedCursor:
+    """A cursor whose journal-mode change finds the file locked ``times`` times."""
+
+    def __init__(self, times: int, message: str = "database is locked") -> None:
+        self.times, self.message, self.calls = times, message, 0
+
+    def execute(self, statement: str) -> None:
+        self.calls += 1
+        if self.calls <= self.times:
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_the_switch_to_wal_is_retried_while_another_worker_holds_the_lock() -> None:
+    # SQLite may refuse the exclusive lock at once, without its busy handler, when workers
+    # open a new file together (a CI run saw "database is locked" here)
+    cursor = _LockedCursor(times=3)
+    db._set_wal(cursor)
+    assert cursor.calls == 4
+
+
+def test_any_other_error_of_the_switch_is_raised_at_once() -> None:
+    cursor = _LockedCursor(times=1, message="disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        db._set_wal(cursor)
+    assert cursor.calls == 1

@@ -9,6 +9,8 @@ advisory lock, so several app instances starting together migrate once.
 from __future__ import annotations
 
 import fcntl
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -40,6 +42,24 @@ class StorageError(RuntimeError):
     """The database URL or the database itself cannot be used."""
 
 
+def _set_wal(cursor: Any) -> None:
+    """Switch the file to WAL, retrying while another process holds the lock.
+
+    Changing the journal mode needs an exclusive lock, and SQLite may refuse it at once
+    ("database is locked") without calling the busy handler, to avoid a deadlock: several
+    workers opening a new file together could fail to start. Retried for as long as the busy
+    timeout allows; any other error is raised at once."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
@@ -48,7 +68,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         # Deleted content is overwritten with zeros, not left in free space: erasing an
         # account must erase it from the file (repository.purge_deleted empties the WAL).
         cursor.execute("PRAGMA secure_delete=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _set_wal(cursor)
         # In WAL mode NORMAL keeps every committed transaction through a crash of the
         # process; only a power loss can undo the newest commits.
         cursor.execute("PRAGMA synchronous=NORMAL")
