@@ -85,6 +85,11 @@ TWENTYFIRST = {
     "transient_global_amnesia": ("G45.4", TriageLevel.EMERGENCY),
 }
 
+# The twenty-second session's (conditions/twentysecond.yaml), on the same estimation note.
+TWENTYSECOND = {
+    "epilepsy_usual_seizure": ("G40.909", TriageLevel.CONSULTATION),
+}
+
 # Each batch's conditions and the estimation note its numbers rest on.
 BATCHES = {
     "breadth_c_estimation_method": BATCH_C,
@@ -94,14 +99,21 @@ BATCHES = {
     "breadth_g_estimation_method": BATCH_G,
     "breadth_i_estimation_method": BATCH_I,
 }
-CONDITIONS = [
-    (method, condition_id, *batch[condition_id])
-    for method, batch in BATCHES.items()
-    for condition_id in sorted(batch)
-] + [
-    ("breadth_e_estimation_method", condition_id, *TWENTYFIRST[condition_id])
-    for condition_id in sorted(TWENTYFIRST)
-]
+CONDITIONS = (
+    [
+        (method, condition_id, *batch[condition_id])
+        for method, batch in BATCHES.items()
+        for condition_id in sorted(batch)
+    ]
+    + [
+        ("breadth_e_estimation_method", condition_id, *TWENTYFIRST[condition_id])
+        for condition_id in sorted(TWENTYFIRST)
+    ]
+    + [
+        ("breadth_e_estimation_method", condition_id, *TWENTYSECOND[condition_id])
+        for condition_id in sorted(TWENTYSECOND)
+    ]
+)
 
 
 @pytest.mark.parametrize(

@@ -135,7 +135,7 @@ AFFIRMED = [
     ("he is not breathing", "not_breathing_normally"),
     ("my baby stopped breathing", "not_breathing_normally"),
     ("he is not responding and only gasping", "not_breathing_normally"),
-    ("the fit has not stopped", "seizure"),
+    ("the fit has not stopped", "seizure_not_stopping"),  # which implies seizure
     ("she is fitting", "seizure"),
     ("i cant move my right arm", "weakness_one_side"),
     ("she isnt moving her left side", "weakness_one_side"),

@@ -502,7 +502,12 @@ def _check_screen(
             )
     for finding_id in sorted({f for f in listed if listed.count(f) > 1}):
         problems.append(f"{where}: {finding_id!r} is listed twice")
+    # A finding that implies a listed one is covered by it: ticking "a fit or seizure" is the
+    # general form of "a seizure that goes on for five minutes".
+    implies = {f.id: set(f.implies) for _, f in findings}
     for finding_id in sorted(ambulance - set(listed)):
+        if implies.get(finding_id, set()) & set(listed):
+            continue
         problems.append(f"{where}: {finding_id!r} calls an ambulance on its own but is not listed")
     for citation in screen.cite:
         source = source_by_id.get(citation.source)
