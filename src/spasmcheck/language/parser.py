@@ -224,10 +224,19 @@ AGO_REACH = 3
 # A negation this close before a denial said without one ("not clear mind", "don't think her
 # speech is normal"), with nothing between but these words, negates the denial itself.
 NEGATED_DENIAL_REACH = 3
+# Softeners between the negation and the denial say the same ("not REALLY able to breathe" is
+# "not able to breathe"; twenty-second session).
 _NEGATED_DENIAL_GAP = frozenset(
-    fold(w) for w in "think say feel reckon believe sure that her his my their the".split()
+    fold(w)
+    for w in (
+        "think say feel reckon believe sure that her his my their the"
+        " really quite fully properly completely totally entirely even always"
+    ).split()
 )
 _CANT = fold("can't")  # not a negation to ConText ("can't sleep" is a finding), but here one
+# "Barely" and "hardly" are "nearly not": "barely able to breathe" negates the denial "able to
+# breathe" as "not able to breathe" does (twenty-second session).
+_NEARLY_NOT = frozenset(fold(w) for w in ("barely", "hardly", "scarcely"))
 
 
 def _negated_denial(tokens: Sequence[Token], span: Span) -> bool:
@@ -236,7 +245,7 @@ def _negated_denial(tokens: Sequence[Token], span: Span) -> bool:
         return False  # "his arm is not weak": a denial said with its own negation
     for k in range(span.first - 1, max(-1, span.first - 1 - NEGATED_DENIAL_REACH), -1):
         key = tokens[k].key
-        if key in NEGATIONS or key == _CANT:
+        if key in NEGATIONS or key == _CANT or key in _NEARLY_NOT:
             return True
         if key not in _NEGATED_DENIAL_GAP:
             return False
