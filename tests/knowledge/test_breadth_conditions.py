@@ -88,6 +88,7 @@ TWENTYFIRST = {
 # The twenty-second session's (conditions/twentysecond.yaml), on the same estimation note.
 TWENTYSECOND = {
     "epilepsy_usual_seizure": ("G40.909", TriageLevel.CONSULTATION),
+    "reduced_fetal_movements": ("O36.81", TriageLevel.EMERGENCY),
 }
 
 # Each batch's conditions and the estimation note its numbers rest on.
