@@ -851,7 +851,12 @@ class TextParser:
                 tokens[k].text in SENTENCE_END for k in before
             )
             negated = bool(keys & NEGATIONS) or carried
-            if keys & _NORMAL_WORDS:
+            if keys & _NORMAL_WORDS and negated:
+                # "he not breathe good", "his walking isn't right": the normal word denied is
+                # the problem (twenty-second session; it had read trouble breathing as absent).
+                # A doubt, as any reading by resemblance.
+                polarity, trigger = Polarity.POSSIBLE, "semantic, said not to be normal"
+            elif keys & _NORMAL_WORDS:
                 # "my balance is fine", "walking fine": the topic without the problem.
                 polarity, trigger = Polarity.ABSENT, "semantic, said to be normal"
             elif negated != phrasing_negated:
