@@ -100,21 +100,13 @@ BATCHES = {
     "breadth_g_estimation_method": BATCH_G,
     "breadth_i_estimation_method": BATCH_I,
 }
-CONDITIONS = (
-    [
-        (method, condition_id, *batch[condition_id])
-        for method, batch in BATCHES.items()
-        for condition_id in sorted(batch)
-    ]
-    + [
-        ("breadth_e_estimation_method", condition_id, *TWENTYFIRST[condition_id])
-        for condition_id in sorted(TWENTYFIRST)
-    ]
-    + [
-        ("breadth_e_estimation_method", condition_id, *TWENTYSECOND[condition_id])
-        for condition_id in sorted(TWENTYSECOND)
-    ]
-)
+# Causes added after the breadth batches, on batch e's estimation note.
+ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND}
+CONDITIONS = [
+    (method, condition_id, *batch[condition_id])
+    for method, batch in [*BATCHES.items(), ("breadth_e_estimation_method", ON_BATCH_E_NOTE)]
+    for condition_id in sorted(batch)
+]
 
 
 @pytest.mark.parametrize(

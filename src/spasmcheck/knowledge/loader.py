@@ -504,10 +504,8 @@ def _check_screen(
         problems.append(f"{where}: {finding_id!r} is listed twice")
     # A finding that implies a listed one is covered by it: ticking "a fit or seizure" is the
     # general form of "a seizure that goes on for five minutes".
-    implies = {f.id: set(f.implies) for _, f in findings}
-    for finding_id in sorted(ambulance - set(listed)):
-        if implies.get(finding_id, set()) & set(listed):
-            continue
+    covered = {f.id for _, f in findings if not set(f.implies).isdisjoint(listed)}
+    for finding_id in sorted(ambulance - set(listed) - covered):
         problems.append(f"{where}: {finding_id!r} calls an ambulance on its own but is not listed")
     for citation in screen.cite:
         source = source_by_id.get(citation.source)
