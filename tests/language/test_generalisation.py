@@ -255,3 +255,40 @@ def test_a_sharp_pain_in_the_head_is_not_a_clear_mind(engine: Engine) -> None:
     """The mind's denial ("her mind is sharp") once spanned "my head, sharp piercing pain"."""
     found = engine.parser.parse("something stabbed me in the top of my head, sharp piercing pain")
     assert not [m for m in found if m.finding_id == "confusion"]
+
+
+def test_a_figure_drops_only_its_own_findings_readings_inside_it() -> None:
+    """``_without_figures``: a figure of finding X removes X's readings with a word inside
+    the figure, keeps X's readings elsewhere and every other finding's, and reports the
+    positions it covers."""
+    from spasmcheck.language.lexicon import Match
+    from spasmcheck.language.parser import FIGURE, _without_figures
+
+    figure = Match(2, 5, FIGURE + "slurred_speech", False, words=frozenset({2, 4}))
+    inside = Match(2, 4, "slurred_speech", False, words=frozenset({2, 3}))
+    elsewhere = Match(8, 10, "slurred_speech", False)
+    other = Match(3, 4, "loc_face", False)
+    kept, covered = _without_figures([figure, inside, elsewhere, other])
+    assert kept == [elsewhere, other]
+    assert covered == frozenset({2, 3, 4})
+    assert _without_figures([inside, other]) == ([inside, other], frozenset())
+
+
+@pytest.mark.parametrize(
+    "text", ["I'm lost for words", "she can't stop talking about the match", "I choked up"]
+)
+def test_a_figure_is_read_as_nothing_not_by_resemblance(engine: Engine, text: str) -> None:
+    """The words of a figure are not handed to the semantic fallback, which would read them
+    by resemblance as the sign they look like."""
+    found = {m.finding_id for m in engine.parser.parse(text)}
+    assert found.isdisjoint({"slurred_speech", "trouble_swallowing"}), found
+
+
+def test_every_figure_is_compiled_and_checked(engine: Engine) -> None:
+    """Figures are concepts of the knowledge base: ``kb check`` compiles each one."""
+    from spasmcheck.language.check import language_problems
+
+    figures = [(f.id, g) for f in engine.kb.findings for g in f.figures]
+    assert len(figures) >= 10
+    assert all(compile_concept(fid, groups).groups for fid, groups in figures)
+    assert language_problems(engine.kb) == []

@@ -106,6 +106,11 @@ class Finding(_Strict):
     # Denials: word groups that, together in one clause, say the finding is absent
     # ("his speech is normal", "I can breathe fine"). Same form as concepts.
     denials: list[list[str]] = Field(default_factory=list)
+    # Figures of speech: word groups (the same form as concepts) that hold this finding's words
+    # and mean something else ("can't stop talking" is not lost speech, "blue in the face from
+    # shouting" is not a child turning blue). A reading of this finding whose words fall inside
+    # one is dropped, and the figure's words are not handed to the semantic fallback.
+    figures: list[list[str]] = Field(default_factory=list)
     codes: Codes = Field(default_factory=Codes)
     base_rate: Probability = 0.05
     # Question group for single / multiple choice questions (e.g. "location", "trigger").
@@ -139,7 +144,7 @@ class Finding(_Strict):
             raise ValueError("a finding cannot be its own context")
         return self
 
-    @field_validator("concepts", "denials")
+    @field_validator("concepts", "denials", "figures")
     @classmethod
     def _concepts(cls, value: list[list[str]]) -> list[list[str]]:
         for concept in value:

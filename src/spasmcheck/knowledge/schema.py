@@ -170,6 +170,7 @@ class Finding(Record):
     misspellings: list[str]
     concepts: list[list[str]]
     denials: list[list[str]]
+    figures: list[list[str]]
     codes: Codes
     base_rate: Probability
     group: Identifier | None

@@ -49,7 +49,11 @@ def language_problems(kb: KnowledgeBase) -> list[str]:
                     f"finding {finding.id}: phrase {phrase!r} reads the same as a phrase of "
                     f"finding {first!r} once stemmed"
                 )
-        for kind, concepts in (("concept", finding.concepts), ("denial", finding.denials)):
+        for kind, concepts in (
+            ("concept", finding.concepts),
+            ("denial", finding.denials),
+            ("figure", finding.figures),
+        ):
             for groups in concepts:
                 compiled = compile_concept(finding.id, groups, denies=kind == "denial")
                 if not compiled.groups or not all(compiled.groups):

@@ -192,6 +192,9 @@ def _fillers() -> frozenset[str]:
 _FRAGMENT_BREAKS = frozenset({",", ":", "(", ")", "and", "but", "so", "because", "then", "or"})
 MAX_UNREAD = 10
 MIN_SEMANTIC_WORDS = 2
+# A figure of speech is matched as a concept of this prefix and the finding's id (a finding's
+# ``figures``, knowledge YAML): "~slurred_speech" on "she can't stop talking".
+FIGURE = "~"
 NEGATION_LOOKBACK = 6
 _NORMAL_WORDS = frozenset(
     fold(w)
@@ -237,6 +240,30 @@ _CANT = fold("can't")  # not a negation to ConText ("can't sleep" is a finding),
 # "Barely" and "hardly" are "nearly not": "barely able to breathe" negates the denial "able to
 # breathe" as "not able to breathe" does (twenty-second session).
 _NEARLY_NOT = frozenset(fold(w) for w in ("barely", "hardly", "scarcely"))
+
+
+def _without_figures(matches: list[Match]) -> tuple[list[Match], frozenset[int]]:
+    """The matches without the figures of speech and without the readings a figure holds
+    (a finding's ``figures``): "she can't stop talking" matches lost speech's concept
+    ("can't ... talking") and its figure; the figure wins, so no reading of lost speech with a
+    word inside the figure is kept. Also the token positions the figures cover, which the
+    semantic fallback leaves alone (a figure was read: as nothing)."""
+    figures = [m for m in matches if m.finding_id.startswith(FIGURE)]
+    if not figures:
+        return matches, frozenset()
+    covered: dict[str, set[int]] = {}
+    for m in figures:
+        covered.setdefault(m.finding_id[len(FIGURE) :], set()).update(range(m.first, m.last))
+    kept = [
+        m
+        for m in matches
+        if not m.finding_id.startswith(FIGURE)
+        and not any(
+            k in covered.get(m.finding_id, ())
+            for k in (m.words if m.words is not None else range(m.first, m.last))
+        )
+    ]
+    return kept, frozenset(k for ks in covered.values() for k in ks)
 
 
 def _negated_denial(tokens: Sequence[Token], span: Span) -> bool:
@@ -295,6 +322,7 @@ class TextParser:
         # (compiled by the lexicon, which the build cache may hand over ready-made)
         concepts = [(f.id, groups, False) for f in kb.findings for groups in f.concepts]
         concepts += [(f.id, groups, True) for f in kb.findings for groups in f.denials]
+        concepts += [(FIGURE + f.id, groups, False) for f in kb.findings for groups in f.figures]
         self._places = {f.id for f in kb.findings if f.kind is FindingKind.LOCATION}
         # Phrases that mean a finding only beside another ("bleeding" in a text that says
         # the person is pregnant): their own lexicon, read where no other phrase is, and kept
@@ -385,9 +413,8 @@ class TextParser:
 
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
-        matches = self._limbs_in_the_plural(
-            tokens, self._own_body_part(tokens, self.lexicon.match(tokens))
-        )
+        matches, figurative = _without_figures(self.lexicon.match(tokens))
+        matches = self._limbs_in_the_plural(tokens, self._own_body_part(tokens, matches))
         matches = self._course_before_and_now(tokens, matches)
         in_context = self._in_context(tokens, matches)
         if in_context:
@@ -494,7 +521,7 @@ class TextParser:
             )
         if conditional:
             mentions = self._context_kept(mentions, from_context)
-        mentions.extend(self._semantic_mentions(text, tokens, mentions))
+        mentions.extend(self._semantic_mentions(text, tokens, mentions, figurative))
         return self._whose_and_when(tokens, mentions)
 
     def _in_context(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
@@ -805,7 +832,11 @@ class TextParser:
         return fragments
 
     def _semantic_mentions(
-        self, text: str, tokens: list[Token], mentions: list[Mention]
+        self,
+        text: str,
+        tokens: list[Token],
+        mentions: list[Mention],
+        figurative: frozenset[int] = frozenset(),
     ) -> list[Mention]:
         """Read the fragments nothing else explained by their nearest finding's phrasing.
 
@@ -823,6 +854,9 @@ class TextParser:
         fillers = _fillers()
         found: list[Mention] = []
         for first, last in self._unread(tokens, mentions)[:MAX_UNREAD]:
+            if any(k in figurative for k in range(first, last + 1)):
+                # a figure of speech ("lost for words") was read as what it means: nothing
+                continue
             content = [
                 k
                 for k in range(first, last + 1)
