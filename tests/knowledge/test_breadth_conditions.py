@@ -101,7 +101,18 @@ BATCHES = {
     "breadth_i_estimation_method": BATCH_I,
 }
 # Causes added after the breadth batches, on batch e's estimation note.
-ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND}
+# Twenty-third session (knowledge breadth: the urinary tract, the ears, the eyes, balance).
+TWENTYTHIRD = {
+    "urinary_tract_infection": ("N39.0", TriageLevel.CONSULTATION),
+    "kidney_infection": ("N10", TriageLevel.CONSULTATION_24),
+    "acute_urinary_retention": ("R33", TriageLevel.EMERGENCY),
+    "sudden_hearing_loss": ("H91.2", TriageLevel.CONSULTATION_24),
+    "retinal_detachment": ("H33", TriageLevel.EMERGENCY),
+    "bppv": ("H81.1", TriageLevel.CONSULTATION),
+    "vestibular_neuritis": ("H81.2", TriageLevel.CONSULTATION),
+}
+
+ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD}
 CONDITIONS = [
     (method, condition_id, *batch[condition_id])
     for method, batch in [*BATCHES.items(), ("breadth_e_estimation_method", ON_BATCH_E_NOTE)]
