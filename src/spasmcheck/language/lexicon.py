@@ -517,6 +517,19 @@ class Lexicon:
                     m.finding_id == found.finding_id
                     and m.first < found.last
                     and found.first < m.last
+                    # Two readings of one concept's finding that overlap are both kept: the
+                    # parser may drop one whose words belong to another body part ("heavy
+                    # weight pressing on my chest and my jaw aches": {chest} + {ache} spans the
+                    # jaw, {heavy} + {chest} does not) and then keeps one of the rest
+                    # (TextParser._one_reading_each).
+                    # (affirmed ones only: a denial beside an affirmed reading keeps the first
+                    # one found, as before)
+                    and not (
+                        m.words is not None
+                        and not m.negated
+                        and not found.negated
+                        and not found.denial
+                    )
                 )
                 for m in matches
             ):

@@ -242,6 +242,26 @@ _CANT = fold("can't")  # not a negation to ConText ("can't sleep" is a finding),
 _NEARLY_NOT = frozenset(fold(w) for w in ("barely", "hardly", "scarcely"))
 
 
+def _one_reading_each(matches: list[Match]) -> list[Match]:
+    """Of the concept readings of one finding that overlap, the shortest (then the first):
+    the lexicon keeps them all so that the body-part check can choose among them."""
+    concepts = [m for m in matches if m.words is not None]
+    dropped: set[int] = set()
+    for a in concepts:
+        for b in concepts:
+            if (
+                a is not b
+                and a.finding_id == b.finding_id
+                and a.first < b.last
+                and b.first < a.last
+                and id(b) not in dropped
+                and (a.last - a.first, a.first) > (b.last - b.first, b.first)
+            ):
+                dropped.add(id(a))
+                break
+    return [m for m in matches if id(m) not in dropped]
+
+
 def _without_figures(matches: list[Match]) -> tuple[list[Match], frozenset[int]]:
     """The matches without the figures of speech and without the readings a figure holds
     (a finding's ``figures``): "she can't stop talking" matches lost speech's concept
@@ -414,7 +434,9 @@ class TextParser:
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
         matches, figurative = _without_figures(self.lexicon.match(tokens))
-        matches = self._limbs_in_the_plural(tokens, self._own_body_part(tokens, matches))
+        matches = self._limbs_in_the_plural(
+            tokens, _one_reading_each(self._own_body_part(tokens, matches))
+        )
         matches = self._course_before_and_now(tokens, matches)
         in_context = self._in_context(tokens, matches)
         if in_context:
@@ -881,8 +903,10 @@ class TextParser:
             # A negation just before the fragment in its sentence reaches into it ("he did
             # not fall or hit his head": the fragment is "hit his head").
             before = range(max(0, first - NEGATION_LOOKBACK), first)
+            # Not across a comma: "the inhaler's not helping, he's too puffed to talk" negates
+            # the helping, not what the next clause says (twenty-third session).
             carried = any(tokens[k].key in NEGATIONS for k in before) and not any(
-                tokens[k].text in SENTENCE_END for k in before
+                tokens[k].text in SENTENCE_END or tokens[k].text == "," for k in before
             )
             negated = bool(keys & NEGATIONS) or carried
             if keys & _NORMAL_WORDS and negated:
@@ -893,6 +917,25 @@ class TextParser:
             elif keys & _NORMAL_WORDS:
                 # "my balance is fine", "walking fine": the topic without the problem.
                 polarity, trigger = Polarity.ABSENT, "semantic, said to be normal"
+            elif (
+                phrasing_negated
+                and not negated
+                and finding_id in self._semantic_signs
+                and not (
+                    len(phrasing_keys - fillers) >= MIN_SEMANTIC_WORDS
+                    and _says_whole_phrasing(
+                        fragment_content | keys, phrasing_keys - fillers, phrasing_keys
+                    )
+                )
+            ):
+                # A warning sign whose nearest phrasing says it with a negation ("can't talk",
+                # "not had a wet nappy"), near a fragment without the negation that does not
+                # say the rest of the phrasing: "he's too puffed to talk", "only 1 wet nappy
+                # today" say the sign in other words as often as they deny it, and had read as
+                # absent (twenty-third session). A guess does not deny a warning sign on one
+                # shared word; the interview asks. "The bleeding has stopped" near "bleeding
+                # hasn't stopped" says the whole phrasing, and still denies it.
+                continue
             elif negated != phrasing_negated:
                 # A negation on one side only: "no temperature whatsoever" near "a
                 # temperature", "right now I can breathe" near "can't breathe".
