@@ -48,6 +48,12 @@ _WEATHER = re.compile(
     r"\b(?:outside|outdoors|weather|forecast|humid|humidity|heat index|room|air|water|pool|sea"
     r"|shade|sunny|climate|oven|bath|shower)\b"
 )
+# A count of tablets told as a regimen, not taken at once ("took 12 pills this week", "I've
+# taken 14 tablets a day for years"): tablets_taken reads only a count taken at once.
+_REGIMEN = re.compile(
+    r"^\s*[a-z]+(?:\s+[a-z']+){0,3}?\s+(?:a|per|each|every|this|that|last|over\s+the)\s+"
+    r"(?:day|days|week|weeks|month|morning|night|evening)\b|^\s*[a-z]+(?:\s+[a-z']+){0,3}?\s+daily\b"
+)
 # A second number that ends a range or a rise ("went 98.2 to 100.7", "38-39", "up to 40"),
 # up to three words after the first ("from 36.9 this morning to 37.8").
 _THEN = re.compile(
@@ -149,6 +155,15 @@ def _readers() -> tuple[_Reader, ...]:
 
 
 @cache
+def _units_by_quantity() -> dict[str, frozenset[str]]:
+    """Each quantity's unit words (its scales'), by the quantity's id."""
+    return {
+        q.id: frozenset(word for scale in q.scales for word in scale.words)
+        for q in measurement_policy().quantities
+    }
+
+
+@cache
 def _unit_led() -> tuple[tuple[Quantity, re.Pattern[str]], ...]:
     """Values read without a cue word: a number with a unit that names its quantity alone
     (the policy's ``alone``: "200 bpm"), and two numbers shaped as a pair ("190/125")."""
@@ -220,7 +235,13 @@ def find_measurements(lowered: str) -> list[MeasurementMention]:
         quantity = reader.quantity
         for match in reader.pattern.finditer(lowered):
             after = lowered[match.end() :]
-            if _NOT_A_VALUE.match(after):
+            if _NOT_A_VALUE.match(after) and not (
+                quantity.needs_unit and _unit_word(after) in _units_by_quantity()[quantity.id]
+            ):
+                # an amount is a value only for a quantity whose unit it is ("took 56
+                # tablets": a count of tablets; "fever for 3 days": no temperature)
+                continue
+            if quantity.id == "tablets_taken" and _REGIMEN.match(after):
                 continue
             if quantity.id == "temperature" and _WEATHER.search(
                 lowered, max(0, match.start() - 30), match.end() + 30
