@@ -110,6 +110,7 @@ TWENTYTHIRD = {
     "retinal_detachment": ("H33", TriageLevel.EMERGENCY),
     "bppv": ("H81.1", TriageLevel.CONSULTATION),
     "vestibular_neuritis": ("H81.2", TriageLevel.CONSULTATION),
+    "dental_abscess": ("K04", TriageLevel.CONSULTATION_24),
 }
 
 ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD}
