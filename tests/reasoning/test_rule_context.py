@@ -68,6 +68,20 @@ def test_unless_alone_is_a_context_enough_on_its_own() -> None:
     assert with_still.silenced_by({"ctx_e", "sudden"}) is False
 
 
+def test_alone_still_when_any_keeps_only_the_alone_context_from_silencing() -> None:
+    """A context enough on its own can bring its own list of what keeps the rule firing,
+    without changing the unless/unless_any context (twenty-third session: breathless after a
+    sprint and fine in minutes, unless chest pain; the walking context is not touched)."""
+    both = rule(["ctx_b"], []).model_copy(
+        update={"unless_alone": ["ctx_e"], "alone_still_when_any": ["danger"]}
+    )
+    assert both.silenced_by({"ctx_e"}) is True
+    assert both.silenced_by({"ctx_e", "danger"}) is False  # the alone context is cancelled
+    assert both.silenced_by({"ctx_e"}, known={"ctx_e", "danger"}) is False  # in doubt: fires
+    assert both.silenced_by({"ctx_b", "danger"}) is True  # the other context is not
+    assert both.silenced_by({"ctx_b", "ctx_e", "danger"}) is True
+
+
 def fired(kb: KnowledgeBase, present: list[str], age: int | None = 40) -> set[str]:
     return {f.flag.id for f in fired_red_flags(kb, present, age=age)}
 

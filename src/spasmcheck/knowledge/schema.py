@@ -250,6 +250,7 @@ class RedFlag(Record):
     unless_any: list[Identifier]
     still_when_any: list[Identifier]
     unless_alone: list[Identifier]
+    alone_still_when_any: list[Identifier]
     reason: str
     do_now: str
     cite: Citations
@@ -277,7 +278,9 @@ class RedFlag(Record):
         """
         if any(f in affirmed or f in known for f in self.still_when_any):
             return False
-        if any(f in affirmed for f in self.unless_alone):
+        if any(f in affirmed for f in self.unless_alone) and not any(
+            f in affirmed or f in known for f in self.alone_still_when_any
+        ):
             return True
         if not self.unless and not self.unless_any:
             return False
