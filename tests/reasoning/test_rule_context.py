@@ -223,3 +223,16 @@ def test_confusion_calls_the_ambulance(kb: KnowledgeBase) -> None:
 def test_a_wry_neck_on_waking_by_age(engine: Engine, age: int | None, level: TriageLevel) -> None:
     text = "woke up with terrible pain in my neck, I cannot turn my head"
     assert engine.assess(text, age).triage.level is level
+
+
+def test_unless_still_when_any_keeps_only_the_unless_context_from_silencing() -> None:
+    """The unless/unless_any context's own list (twenty-third session: confusion after a usual
+    seizure stays silenced unless diabetes is in the story; a low treated with sugar is the
+    other context, with a list of its own)."""
+    both = rule(["ctx_b"], []).model_copy(
+        update={"unless_alone": ["ctx_e"], "unless_still_when_any": ["danger"]}
+    )
+    assert both.silenced_by({"ctx_b"}) is True
+    assert both.silenced_by({"ctx_b", "danger"}) is False
+    assert both.silenced_by({"ctx_b"}, known={"ctx_b", "danger"}) is False  # in doubt: fires
+    assert both.silenced_by({"ctx_e", "danger"}) is True  # the alone context is not cancelled

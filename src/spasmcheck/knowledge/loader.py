@@ -412,6 +412,7 @@ def _check_references(
             *flag.still_when_any,
             *flag.unless_alone,
             *flag.alone_still_when_any,
+            *flag.unless_still_when_any,
         ]:
             if finding_id not in finding_ids:
                 problems.append(f"{label}: {where}: unknown finding {finding_id!r}")

@@ -268,6 +268,8 @@ class RedFlag(_Strict):
     # What keeps the rule firing against ``unless_alone`` only (``still_when_any`` is shared by
     # every context): a new context can bring its own list without changing the others'.
     alone_still_when_any: list[Identifier] = Field(default_factory=list)
+    # The same for the ``unless``/``unless_any`` context only.
+    unless_still_when_any: list[Identifier] = Field(default_factory=list)
     reason: str = Field(min_length=10)  # shown to the user: why this matters
     do_now: str = Field(min_length=10)  # shown to the user: what to do now
     cite: Citations

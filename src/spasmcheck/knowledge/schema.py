@@ -251,6 +251,7 @@ class RedFlag(Record):
     still_when_any: list[Identifier]
     unless_alone: list[Identifier]
     alone_still_when_any: list[Identifier]
+    unless_still_when_any: list[Identifier]
     reason: str
     do_now: str
     cite: Citations
@@ -283,6 +284,8 @@ class RedFlag(Record):
         ):
             return True
         if not self.unless and not self.unless_any:
+            return False
+        if any(f in affirmed or f in known for f in self.unless_still_when_any):
             return False
         return all(f in affirmed for f in self.unless) and (
             not self.unless_any or any(f in affirmed for f in self.unless_any)

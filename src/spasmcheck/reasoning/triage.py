@@ -236,6 +236,7 @@ class TriageTables:
                     or flag.unless_alone
                     or flag.still_when_any
                     or flag.alone_still_when_any
+                    or flag.unless_still_when_any
                 ),
             )
             for flag in kb.red_flags
