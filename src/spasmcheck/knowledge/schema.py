@@ -271,6 +271,18 @@ class RedFlag(Record):
     def finding_ids(self) -> list[str]:
         return [*self.all_of, *self.any_of]
 
+    @property
+    def keeps_firing_on(self) -> bool:
+        """True when some finding can keep this rule firing against a context (any of the
+        ``still_when`` lists): a doubtful one then decides, so the affirmed-only reading may
+        differ (reasoning.interview.affirmed_flags)."""
+        return bool(self.still_when_any or self.alone_still_when_any or self.unless_still_when_any)
+
+    @property
+    def contextual(self) -> bool:
+        """True when a context can silence this rule (:meth:`silenced_by` can return True)."""
+        return bool(self.unless or self.unless_any or self.unless_alone)
+
     def silenced_by(self, affirmed: Collection[str], known: Collection[str] = ()) -> bool:
         """True when the affirmed findings give the context that makes this rule not apply.
 

@@ -258,9 +258,7 @@ def affirmed_flags(fired: Iterable[FiredFlag], present: Collection[str]) -> list
         hits = [f for f in flag.any_of if f in present]
         if flag.any_of and not hits:
             continue
-        if (
-            flag.still_when_any or flag.alone_still_when_any or flag.unless_still_when_any
-        ) and flag.silenced_by(present):
+        if flag.keeps_firing_on and flag.silenced_by(present):
             continue
         affirmed.append(FiredFlag(flag, (*flag.all_of, *hits), False))
     return affirmed

@@ -230,14 +230,7 @@ class TriageTables:
                 -math.inf if flag.min_age is None else flag.min_age,
                 math.inf if flag.max_age is None else flag.max_age,
                 flag.needs_age,
-                bool(
-                    flag.unless
-                    or flag.unless_any
-                    or flag.unless_alone
-                    or flag.still_when_any
-                    or flag.alone_still_when_any
-                    or flag.unless_still_when_any
-                ),
+                flag.contextual,
             )
             for flag in kb.red_flags
         )
