@@ -113,7 +113,17 @@ TWENTYTHIRD = {
     "dental_abscess": ("K04", TriageLevel.CONSULTATION_24),
 }
 
-ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD}
+TWENTYFOURTH = {
+    "urticaria": ("L50", TriageLevel.SELF_CARE),
+    "shingles": ("B02", TriageLevel.CONSULTATION_24),
+    "skin_abscess": ("L02", TriageLevel.CONSULTATION),
+    "acute_limb_ischaemia": ("I74", TriageLevel.EMERGENCY),
+    "ectopic_beats": ("I49.4", TriageLevel.SELF_CARE),
+    "atrial_fibrillation": ("I48", TriageLevel.CONSULTATION_24),
+    "heart_failure": ("I50", TriageLevel.CONSULTATION),
+}
+
+ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH}
 CONDITIONS = [
     (method, condition_id, *batch[condition_id])
     for method, batch in [*BATCHES.items(), ("breadth_e_estimation_method", ON_BATCH_E_NOTE)]
