@@ -15,7 +15,7 @@ from spasmcheck.reasoning.interview import Interviewer, answer_evidence
 INJURIES = ["serious_injury", "suspected_fracture", "bleeding_wont_stop"]
 LAST = [*INJURIES, "overdose_taken"]
 # Told in words the reader does not take as an injury, so the screen still lists them.
-UNREAD = "the back wheel went over her and she is lying in the field"
+UNREAD = "the quad tipped on the slope and she is lying in the field"
 
 
 def first_step(engine: Engine, text: str) -> tuple[Interviewer, EvidenceSet]:
