@@ -121,6 +121,11 @@ TWENTYFOURTH = {
     "ectopic_beats": ("I49.4", TriageLevel.SELF_CARE),
     "atrial_fibrillation": ("I48", TriageLevel.CONSULTATION_24),
     "heart_failure": ("I50", TriageLevel.CONSULTATION),
+    "encephalitis": ("G04", TriageLevel.EMERGENCY_AMBULANCE),
+    "lyme_disease": ("A69.2", TriageLevel.CONSULTATION),
+    "bronchiolitis": ("J21", TriageLevel.CONSULTATION_24),
+    "copd_flare": ("J44", TriageLevel.CONSULTATION_24),
+    "depression": ("F32", TriageLevel.CONSULTATION),
 }
 
 ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH}
