@@ -128,7 +128,21 @@ TWENTYFOURTH = {
     "depression": ("F32", TriageLevel.CONSULTATION),
 }
 
-ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH}
+TWENTYFIFTH = {
+    "migraine": ("G43", TriageLevel.SELF_CARE),
+    "tension_type_headache": ("G44.2", TriageLevel.SELF_CARE),
+    "cluster_headache": ("G44.0", TriageLevel.CONSULTATION),
+    "medication_overuse_headache": ("G44.4", TriageLevel.CONSULTATION),
+    "nosebleed": ("R04.0", TriageLevel.SELF_CARE),
+    "immune_thrombocytopenia": ("D69", TriageLevel.CONSULTATION_24),
+    "acute_leukaemia": ("C9", TriageLevel.CONSULTATION_24),
+    "jaw_dislocation": ("S03.0", TriageLevel.EMERGENCY),
+    "ciguatera": ("T61.0", TriageLevel.CONSULTATION_24),
+    "dengue": ("A90", TriageLevel.CONSULTATION_24),
+    "oropharyngeal_dysphagia": ("R13.1", TriageLevel.CONSULTATION),
+}
+
+ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH, **TWENTYFIFTH}
 CONDITIONS = [
     (method, condition_id, *batch[condition_id])
     for method, batch in [*BATCHES.items(), ("breadth_e_estimation_method", ON_BATCH_E_NOTE)]
