@@ -140,6 +140,9 @@ TWENTYFIFTH = {
     "ciguatera": ("T61.0", TriageLevel.CONSULTATION_24),
     "dengue": ("A90", TriageLevel.CONSULTATION_24),
     "oropharyngeal_dysphagia": ("R13.1", TriageLevel.CONSULTATION),
+    "exertional_headache": ("G44.8", TriageLevel.CONSULTATION),
+    "peptic_ulcer": ("K2", TriageLevel.CONSULTATION),
+    "gum_disease": ("K05", TriageLevel.SELF_CARE),
 }
 
 ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH, **TWENTYFIFTH}
