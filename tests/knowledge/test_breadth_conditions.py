@@ -143,6 +143,16 @@ TWENTYFIFTH = {
     "exertional_headache": ("G44.8", TriageLevel.CONSULTATION),
     "peptic_ulcer": ("K2", TriageLevel.CONSULTATION),
     "gum_disease": ("K05", TriageLevel.SELF_CARE),
+    "gout": ("M10", TriageLevel.CONSULTATION),
+    "osteoarthritis": ("M1", TriageLevel.CONSULTATION),
+    "rheumatoid_arthritis": ("M06", TriageLevel.CONSULTATION),
+    "frozen_shoulder": ("M75.0", TriageLevel.CONSULTATION),
+    "rotator_cuff_tendinopathy": ("M", TriageLevel.SELF_CARE),
+    "tennis_elbow": ("M77", TriageLevel.SELF_CARE),
+    "trigger_finger": ("M65.3", TriageLevel.CONSULTATION),
+    "plantar_fasciitis": ("M72.2", TriageLevel.SELF_CARE),
+    "knee_cartilage_ligament_injury": ("S83", TriageLevel.CONSULTATION_24),
+    "bursitis": ("M", TriageLevel.SELF_CARE),
 }
 
 ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH, **TWENTYFIFTH}
