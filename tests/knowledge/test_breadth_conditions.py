@@ -153,6 +153,7 @@ TWENTYFIFTH = {
     "plantar_fasciitis": ("M72.2", TriageLevel.SELF_CARE),
     "knee_cartilage_ligament_injury": ("S83", TriageLevel.CONSULTATION_24),
     "bursitis": ("M", TriageLevel.SELF_CARE),
+    "joint_dislocation": ("S", TriageLevel.EMERGENCY),
 }
 
 ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH, **TWENTYFIFTH}
