@@ -154,6 +154,16 @@ TWENTYFIFTH = {
     "knee_cartilage_ligament_injury": ("S83", TriageLevel.CONSULTATION_24),
     "bursitis": ("M", TriageLevel.SELF_CARE),
     "joint_dislocation": ("S", TriageLevel.EMERGENCY),
+    "menopause_symptoms": ("N95.1", TriageLevel.CONSULTATION),
+    "pcos": ("E28.2", TriageLevel.CONSULTATION),
+    "vaginal_thrush": ("B37", TriageLevel.SELF_CARE),
+    "breast_lump_needs_check": ("N63", TriageLevel.CONSULTATION),
+    "breast_pain_benign": ("N64.4", TriageLevel.SELF_CARE),
+    "uterine_fibroids": ("D25", TriageLevel.CONSULTATION),
+    "ovarian_torsion_or_cyst_rupture": ("N83", TriageLevel.EMERGENCY),
+    "insomnia": ("G47.0", TriageLevel.SELF_CARE),
+    "grief_reaction": ("Z63.4", TriageLevel.SELF_CARE),
+    "postnatal_depression": ("F53", TriageLevel.CONSULTATION),
 }
 
 ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH, **TWENTYFIFTH}
