@@ -164,6 +164,20 @@ TWENTYFIFTH = {
     "insomnia": ("G47.0", TriageLevel.SELF_CARE),
     "grief_reaction": ("Z63.4", TriageLevel.SELF_CARE),
     "postnatal_depression": ("F53", TriageLevel.CONSULTATION),
+    "chickenpox": ("B01", TriageLevel.SELF_CARE),
+    "scarlet_fever": ("A38", TriageLevel.CONSULTATION_24),
+    "tonsillitis": ("J03", TriageLevel.SELF_CARE),
+    "ear_infection": ("H66", TriageLevel.SELF_CARE),
+    "conjunctivitis": ("H10", TriageLevel.SELF_CARE),
+    "threadworms": ("B80", TriageLevel.SELF_CARE),
+    "head_lice": ("B85", TriageLevel.SELF_CARE),
+    "impetigo": ("L01", TriageLevel.CONSULTATION),
+    "gord": ("K21", TriageLevel.SELF_CARE),
+    "haemorrhoids": ("K64", TriageLevel.SELF_CARE),
+    "coeliac_disease": ("K90.0", TriageLevel.CONSULTATION),
+    "diverticulitis": ("K57", TriageLevel.CONSULTATION_24),
+    "acute_pancreatitis": ("K85", TriageLevel.EMERGENCY),
+    "lactose_intolerance": ("E73", TriageLevel.SELF_CARE),
 }
 
 ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH, **TWENTYFIFTH}
