@@ -178,6 +178,23 @@ TWENTYFIFTH = {
     "diverticulitis": ("K57", TriageLevel.CONSULTATION_24),
     "acute_pancreatitis": ("K85", TriageLevel.EMERGENCY),
     "lactose_intolerance": ("E73", TriageLevel.SELF_CARE),
+    "atopic_eczema": ("L", TriageLevel.SELF_CARE),
+    "psoriasis": ("L40", TriageLevel.CONSULTATION),
+    "acne": ("L70", TriageLevel.SELF_CARE),
+    "fungal_skin_infection": ("B35", TriageLevel.SELF_CARE),
+    "warts": ("B07", TriageLevel.SELF_CARE),
+    "changing_mole_needs_check": ("D", TriageLevel.CONSULTATION),
+    "sunburn_cause": ("L55", TriageLevel.SELF_CARE),
+    "contact_dermatitis": ("L25", TriageLevel.SELF_CARE),
+    "cold_sores": ("B00.1", TriageLevel.SELF_CARE),
+    "ingrown_toenail_cause": ("L60.0", TriageLevel.SELF_CARE),
+    "stevens_johnson_syndrome": ("L51", TriageLevel.EMERGENCY),
+    "benign_prostate_enlargement": ("N40", TriageLevel.CONSULTATION),
+    "testicular_lump_needs_check": ("N50", TriageLevel.CONSULTATION),
+    "balanitis": ("N48.1", TriageLevel.CONSULTATION),
+    "urethritis_sti": ("N34.1", TriageLevel.CONSULTATION),
+    "blood_in_semen_cause": ("R36.1", TriageLevel.CONSULTATION),
+    "erectile_dysfunction": ("N52", TriageLevel.CONSULTATION),
 }
 
 ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH, **TWENTYFIFTH}
