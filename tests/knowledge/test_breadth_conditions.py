@@ -195,6 +195,18 @@ TWENTYFIFTH = {
     "urethritis_sti": ("N34.1", TriageLevel.CONSULTATION),
     "blood_in_semen_cause": ("R36.1", TriageLevel.CONSULTATION),
     "erectile_dysfunction": ("N52", TriageLevel.CONSULTATION),
+    "sinusitis": ("J01", TriageLevel.SELF_CARE),
+    "allergic_rhinitis": ("J30", TriageLevel.SELF_CARE),
+    "otitis_externa": ("H60", TriageLevel.SELF_CARE),
+    "earwax_buildup": ("H61.2", TriageLevel.SELF_CARE),
+    "glandular_fever": ("B27", TriageLevel.CONSULTATION),
+    "laryngitis": ("J04", TriageLevel.SELF_CARE),
+    "reactive_lymph_nodes": ("R59", TriageLevel.SELF_CARE),
+    "object_in_ear_nose": ("T1", TriageLevel.CONSULTATION_24),
+    "sleep_apnoea": ("G47.33", TriageLevel.CONSULTATION),
+    "me_cfs": ("G93.3", TriageLevel.CONSULTATION),
+    "long_covid": ("B94.8", TriageLevel.CONSULTATION),
+    "new_diabetes": ("E1", TriageLevel.CONSULTATION_24),
 }
 
 ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH, **TWENTYFIFTH}
