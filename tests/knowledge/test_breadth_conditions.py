@@ -209,7 +209,34 @@ TWENTYFIFTH = {
     "new_diabetes": ("E11", TriageLevel.CONSULTATION_24),
 }
 
-ON_BATCH_E_NOTE = {**TWENTYFIRST, **TWENTYSECOND, **TWENTYTHIRD, **TWENTYFOURTH, **TWENTYFIFTH}
+TWENTYSIXTH = {
+    "pneumothorax": ("J93", TriageLevel.EMERGENCY),
+    "angioedema": ("T78.3", TriageLevel.EMERGENCY),
+    "epiglottitis": ("J05.1", TriageLevel.EMERGENCY_AMBULANCE),
+    "toxic_shock_syndrome": ("A48.3", TriageLevel.EMERGENCY),
+    "kawasaki_disease": ("M30.3", TriageLevel.CONSULTATION_24),
+    "opioid_overdose": ("T40", TriageLevel.EMERGENCY_AMBULANCE),
+    "postpartum_haemorrhage": ("O72", TriageLevel.EMERGENCY_AMBULANCE),
+    "upper_limb_dvt": ("I82.6", TriageLevel.EMERGENCY),
+    "spinal_epidural_abscess": ("G06.1", TriageLevel.EMERGENCY),
+    "wernicke_encephalopathy": ("E51.2", TriageLevel.EMERGENCY),
+    "neonatal_seizures": ("P90", TriageLevel.EMERGENCY_AMBULANCE),
+    "brue": ("R68.13", TriageLevel.EMERGENCY),
+    "vertebral_fracture": ("S22.0", TriageLevel.EMERGENCY_AMBULANCE),
+    "dress_syndrome": ("D72.12", TriageLevel.EMERGENCY),
+    "perforated_ulcer": ("K25.5", TriageLevel.EMERGENCY),
+    "pulmonary_oedema": ("J81.0", TriageLevel.EMERGENCY_AMBULANCE),
+    "newborn_jitters_sleep_myoclonus": ("G25.3", TriageLevel.CONSULTATION),
+}
+
+ON_BATCH_E_NOTE = {
+    **TWENTYFIRST,
+    **TWENTYSECOND,
+    **TWENTYTHIRD,
+    **TWENTYFOURTH,
+    **TWENTYFIFTH,
+    **TWENTYSIXTH,
+}
 CONDITIONS = [
     (method, condition_id, *batch[condition_id])
     for method, batch in [*BATCHES.items(), ("breadth_e_estimation_method", ON_BATCH_E_NOTE)]
