@@ -227,6 +227,8 @@ TWENTYSIXTH = {
     "perforated_ulcer": ("K25.5", TriageLevel.EMERGENCY),
     "pulmonary_oedema": ("J81.0", TriageLevel.EMERGENCY_AMBULANCE),
     "newborn_jitters_sleep_myoclonus": ("G25.3", TriageLevel.CONSULTATION),
+    "typhoid_fever": ("A01.0", TriageLevel.CONSULTATION_24),
+    "chikungunya": ("A92.0", TriageLevel.CONSULTATION),
 }
 
 ON_BATCH_E_NOTE = {
