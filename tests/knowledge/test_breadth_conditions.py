@@ -229,6 +229,14 @@ TWENTYSIXTH = {
     "newborn_jitters_sleep_myoclonus": ("G25.3", TriageLevel.CONSULTATION),
     "typhoid_fever": ("A01.0", TriageLevel.CONSULTATION_24),
     "chikungunya": ("A92.0", TriageLevel.CONSULTATION),
+    "acute_angle_closure_glaucoma": ("H40.21", TriageLevel.EMERGENCY),
+    "microbial_keratitis": ("H16", TriageLevel.CONSULTATION_24),
+    "acute_iritis": ("H20", TriageLevel.CONSULTATION_24),
+    "acute_cholecystitis": ("K81.0", TriageLevel.EMERGENCY),
+    "acute_psychosis": ("F23", TriageLevel.CONSULTATION_24),
+    "placental_abruption": ("O45", TriageLevel.EMERGENCY_AMBULANCE),
+    "measles": ("B05", TriageLevel.CONSULTATION_24),
+    "mumps": ("B26", TriageLevel.CONSULTATION_24),
 }
 
 ON_BATCH_E_NOTE = {
