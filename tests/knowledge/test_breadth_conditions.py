@@ -237,6 +237,7 @@ TWENTYSIXTH = {
     "placental_abruption": ("O45", TriageLevel.EMERGENCY_AMBULANCE),
     "measles": ("B05", TriageLevel.CONSULTATION_24),
     "mumps": ("B26", TriageLevel.CONSULTATION_24),
+    "swallowed_object": ("T18", TriageLevel.EMERGENCY),
 }
 
 ON_BATCH_E_NOTE = {
