@@ -238,6 +238,14 @@ TWENTYSIXTH = {
     "measles": ("B05", TriageLevel.CONSULTATION_24),
     "mumps": ("B26", TriageLevel.CONSULTATION_24),
     "swallowed_object": ("T18", TriageLevel.EMERGENCY),
+    "broken_toe": ("S92", TriageLevel.SELF_CARE),
+    "bruise_contusion": ("S80", TriageLevel.SELF_CARE),
+    "fish_bone_stuck": ("T17.2", TriageLevel.EMERGENCY),
+    "mouth_ulcers": ("K12.0", TriageLevel.SELF_CARE),
+    "obstetric_cholestasis": ("O26.61", TriageLevel.CONSULTATION_24),
+    "bladder_or_kidney_cancer": ("C67", TriageLevel.CONSULTATION),
+    "swollen_ankles_oedema": ("R60.0", TriageLevel.SELF_CARE),
+    "dementia": ("F03", TriageLevel.CONSULTATION),
 }
 
 ON_BATCH_E_NOTE = {
