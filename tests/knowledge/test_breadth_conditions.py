@@ -246,6 +246,8 @@ TWENTYSIXTH = {
     "bladder_or_kidney_cancer": ("C67", TriageLevel.CONSULTATION),
     "swollen_ankles_oedema": ("R60.0", TriageLevel.SELF_CARE),
     "dementia": ("F03", TriageLevel.CONSULTATION),
+    "wound_infection": ("T81.4", TriageLevel.CONSULTATION_24),
+    "postnatal_womb_infection": ("O86.1", TriageLevel.CONSULTATION_24),
 }
 
 ON_BATCH_E_NOTE = {
