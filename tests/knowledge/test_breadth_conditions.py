@@ -248,6 +248,8 @@ TWENTYSIXTH = {
     "dementia": ("F03", TriageLevel.CONSULTATION),
     "wound_infection": ("T81.4", TriageLevel.CONSULTATION_24),
     "postnatal_womb_infection": ("O86.1", TriageLevel.CONSULTATION_24),
+    "chilblains": ("T69.1", TriageLevel.SELF_CARE),
+    "frostbite": ("T33", TriageLevel.EMERGENCY),
 }
 
 ON_BATCH_E_NOTE = {
