@@ -52,7 +52,6 @@ TRUE_ASSOCIATIONS = {
     ("breath_holding_spells", "confusion"): "drowsy after a spell",
     ("rem_sleep_behaviour_disorder", "confusion"): "confused on waking",
     ("reducible_hernia", "belly_swelling"): "the hernia's bulge",
-    ("statin_myopathy", "weakness"): "statin weakness",
     ("growing_pains", "bone_pain"): "the pain is felt in the bones",
     ("bladder_spasm", "loc_flank"): "referred pain",
     ("cervical_radiculopathy", "neck_turning"): "neck movement",
@@ -70,8 +69,6 @@ TRUE_ASSOCIATIONS = {
     ("sunburn_cause", "fever"): "severe sunburn brings a fever",
     ("cold_sores", "fever"): "a first attack brings a fever",
     ("gord", "trouble_swallowing"): "reflux narrows the gullet",
-    ("mumps", "testicle_pain"): "mumps orchitis",
-    ("bladder_or_kidney_cancer", "weight_loss"): "cancer",
 }
 
 
