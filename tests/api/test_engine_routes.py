@@ -168,6 +168,9 @@ def test_conditions_findings_info(api: TestClient) -> None:
         ("post", "/v1/assess", {"text": "cramps", "age": 300}, 422),
         ("post", "/v1/assess", {"text": "cramps", "sex": "other"}, 422),
         ("post", "/v1/assess", {"text": "   "}, 422),
+        ("post", "/v1/triage", {"text": ""}, 422),
+        ("post", "/v1/triage", {"text": "   ", "evidence": []}, 422),
+        ("post", "/v1/triage", {}, 422),
         (
             "post",
             "/v1/interview",

@@ -202,6 +202,12 @@ def _interview(engine: Engine, read: InterviewInput) -> Response:
 
 @router.post("/triage", summary="How urgently to seek care, with the reasons")
 async def triage(body: TriageRequest, request: Request) -> TriageAnswerPublic:
+    if not (body.text and body.text.strip()) and not body.evidence:
+        # A level from nothing would read as "look after yourself at home" (the base rates'
+        # level): nothing was said, so nothing is judged.
+        raise ApiError(
+            422, "invalid_request", "text: describe the spasms in a few words, or give evidence"
+        )
     return await _compute(body.text, _triage, _engine(request), body)
 
 
