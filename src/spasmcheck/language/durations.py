@@ -38,6 +38,10 @@ _AGE_BEFORE = re.compile(
     r"|wife|grandmother|grandfather|grandma|grandpa|gran|nan|aunt|uncle|child|kid|baby|boy"
     r"|girl|friend|partner|niece|nephew|cousin))\s*,?\s*$"
 )
+# "I have 75 years" (tengo / j'ai / ho 75 anni) at the start of a sentence is an age told in
+# a second language; a number that could not be an adult's age is left a duration.
+_HAVE_YEARS = re.compile(r"(?:^|[.!?;]\s*)i\s+have\s*$")
+_HAVE_YEARS_MIN_AGE = 16
 _BARE_UNIT = re.compile(
     r"\b(?P<lead>for|over|lasting|lasts|last|takes)\s+(?P<unit>seconds|minutes|hours|days|weeks|months|years|ages)\b"
 )
@@ -88,6 +92,12 @@ def find_durations(lowered: str) -> list[DurationMention]:
     for match in _QUANTITY.finditer(lowered):
         if match["unit"].startswith("y") and _AGE_BEFORE.search(lowered, 0, match.start()):
             continue  # "my brother is 19 year", "my sister 25 years": an age, not a duration
+        if (
+            match["unit"].startswith("y")
+            and _HAVE_YEARS.search(lowered, 0, match.start())
+            and _amount(match["amount"]) >= _HAVE_YEARS_MIN_AGE
+        ):
+            continue  # "I have 75 years": an age in a Romance language's words
         finding = _classify(match["unit"], _amount(match["amount"]), bool(match["ago"]))
         found.append(DurationMention(finding, match.start(), match.end()))
     for match in _BARE_UNIT.finditer(lowered):
