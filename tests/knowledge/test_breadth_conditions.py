@@ -250,6 +250,8 @@ TWENTYSIXTH = {
     "postnatal_womb_infection": ("O86.1", TriageLevel.CONSULTATION_24),
     "chilblains": ("T69.1", TriageLevel.SELF_CARE),
     "frostbite": ("T33", TriageLevel.EMERGENCY),
+    # twenty-seventh session
+    "gangrene": ("I96", TriageLevel.CONSULTATION_24),
 }
 
 ON_BATCH_E_NOTE = {
