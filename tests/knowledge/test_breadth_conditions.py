@@ -252,6 +252,9 @@ TWENTYSIXTH = {
     "frostbite": ("T33", TriageLevel.EMERGENCY),
     # twenty-seventh session
     "gangrene": ("I96", TriageLevel.CONSULTATION_24),
+    "motion_sickness": ("T75.3XXA", TriageLevel.SELF_CARE),
+    "cutaneous_larva_migrans": ("B76.9", TriageLevel.CONSULTATION),
+    "sea_urchin_injury": ("T63.691A", TriageLevel.SELF_CARE),
 }
 
 ON_BATCH_E_NOTE = {
