@@ -86,19 +86,23 @@ def _classify(unit: str, amount: float, ago: bool) -> str:
     return _POLICY.history_finding(days)
 
 
+def _is_age(lowered: str, start: int, amount: float) -> bool:
+    """A number of years that is someone's age, told by the words before it: "my brother is
+    19 year", "my sister 25 years", or "I have 75 years" in a Romance language's words."""
+    before = (lowered, 0, start)
+    return bool(_AGE_BEFORE.search(*before)) or (
+        amount >= _HAVE_YEARS_MIN_AGE and bool(_HAVE_YEARS.search(*before))
+    )
+
+
 def find_durations(lowered: str) -> list[DurationMention]:
     """Duration mentions in already-normalised (lowercase) text."""
     found: list[DurationMention] = []
     for match in _QUANTITY.finditer(lowered):
-        if match["unit"].startswith("y") and _AGE_BEFORE.search(lowered, 0, match.start()):
-            continue  # "my brother is 19 year", "my sister 25 years": an age, not a duration
-        if (
-            match["unit"].startswith("y")
-            and _HAVE_YEARS.search(lowered, 0, match.start())
-            and _amount(match["amount"]) >= _HAVE_YEARS_MIN_AGE
-        ):
-            continue  # "I have 75 years": an age in a Romance language's words
-        finding = _classify(match["unit"], _amount(match["amount"]), bool(match["ago"]))
+        amount = _amount(match["amount"])
+        if match["unit"].startswith("y") and _is_age(lowered, match.start(), amount):
+            continue
+        finding = _classify(match["unit"], amount, bool(match["ago"]))
         found.append(DurationMention(finding, match.start(), match.end()))
     for match in _BARE_UNIT.finditer(lowered):
         unit = match["unit"]
