@@ -30,7 +30,7 @@ context: {forward_scope: 12, backward_scope: 6, list_words: "or", list_fillers: 
 lexicon: {phrase_fillers: "is", max_skipped: 2, inner_negations: "not", list_heads: "pain",
           list_joiners: "or", match_classes: ["my his"], not_also: "isn't",
           one_side_readings: {weakness_one_side: weakness}, plural_limbs: "legs",
-          side_words: "left"}
+          side_words: "left", antecedents: "face"}
 """
 
 

@@ -30,6 +30,7 @@ from spasmcheck.language.lexicon import Lexicon, Match
 from spasmcheck.language.measurements import find_measurements
 from spasmcheck.language.semantic import SemanticIndex
 from spasmcheck.language.tokens import (
+    PUNCTUATION,
     SENTENCE_END,
     Token,
     fold,
@@ -427,6 +428,7 @@ class TextParser:
         }
         self._plural_limbs = lexicon_words.plural_limbs
         self._side_words = lexicon_words.side_words
+        self._antecedents = lexicon_words.antecedents
         onset = _onset()
         self._onset_lexicon = Lexicon((phrase, SUDDEN_ONSET) for phrase in onset.sudden)
         self._onset_sensitive = frozenset(onset.applies_to) & self._known
@@ -434,6 +436,7 @@ class TextParser:
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
         matches, figurative = _without_figures(self.lexicon.match(tokens))
+        matches = self._with_antecedents(tokens, matches)
         matches = self._limbs_in_the_plural(
             tokens, _one_reading_each(self._own_body_part(tokens, matches))
         )
@@ -761,6 +764,64 @@ class TextParser:
         """Whether the writer becomes the subject between a clause's first word and a mention
         ("my brother and mom had to call 911 and i was having a hard time breathing")."""
         return any(tokens[k].key in self._writer for k in range(first + 1, at))
+
+    def _with_antecedents(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
+        """Read "it" and "they" as the body part (or what came out of the body) named just
+        before them.
+
+        People name a part once and go on with a pronoun: "my dad's face looks weird. it's
+        drooping on one side", "his poo this morning, it was black and sticky", "my arms are
+        so sore and theyre swollen". A finding that needs its part then went unread, because
+        the part is in another clause. Only a pronoun that opens a clause and says how the
+        part is or has become ("it's", "they are", "it has gone", "it looks") is read so:
+        "it" as an object ("can't move it", "stretch it") or as the pain or the event ("it
+        went away", "it happens again") is left alone. Its part is the one named last before
+        it, with "my", "his", "the" or the like before it (``antecedents`` in the word lists;
+        in the pronoun's sentence or the one before). The rest of the pronoun's clause is read
+        again with the part in its place; a reading that holds both is added, spanning the
+        pronoun and its words, unless the same finding is read there already.
+        """
+        added: list[Match] = []
+        for at, token in enumerate(tokens):
+            if token.key not in _PRONOUN_KEYS or not _opens_clause(tokens, at):
+                continue
+            verb = _PRONOUN_VERB.get(token.text)
+            if verb is None and not (at + 1 < len(tokens) and tokens[at + 1].key in _STATE_VERBS):
+                continue
+            part = _antecedent(tokens, self._antecedents, at)
+            if part is None:
+                continue
+            end = at + 1
+            while end < len(tokens) and tokens[end].key not in SENTENCE_END:
+                end += 1
+            own = [Token(tokens[part].text, tokens[part].key, token.start, token.end)]
+            if verb is not None:
+                own.append(Token(verb, verb, token.start, token.end))
+            size = len(own)
+            window = [*own, *tokens[at + 1 : end]]
+            for m in _without_figures(self.lexicon.match(window))[0]:
+                # the part's own reading was made where it was named
+                if m.finding_id in self._places or m.first >= size or m.last <= size:
+                    continue
+                if m.words is not None and (
+                    all(j < size for j in m.words) or not any(j < size for j in m.words)
+                ):
+                    continue
+                first, last = at, at + 1 + (m.last - size)
+                if any(
+                    k.finding_id == m.finding_id and k.first < last and first < k.last
+                    for k in (*matches, *added)
+                ):
+                    continue
+                words = (
+                    None
+                    if m.words is None
+                    else frozenset(at if j < size else at + 1 + (j - size) for j in m.words)
+                )
+                added.append(replace(m, first=first, last=last, words=words))
+        if not added:
+            return matches
+        return sorted(matches + added, key=lambda m: m.first)
 
     def _limbs_in_the_plural(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
         """Read a one-sided finding said of limbs in the plural as its broader finding.
@@ -1123,6 +1184,57 @@ _LEADING = frozenset(fold(w) for w in ("and", "also", "plus", "then", "so"))
 
 # What ConText may say of a fragment that keeps a reading by resemblance from warning.
 _NOT_NOW = frozenset({Polarity.HYPOTHETICAL, Polarity.HISTORICAL, Polarity.FAMILY})
+
+
+# "it", "its", "it's", "they", "they're" (as folded): a pronoun that may stand for a body part
+# named before it (TextParser._with_antecedents); "it's" and "they're" hold their verb, the
+# others need one of the state verbs after them ("it is", "they have gone", "it looks").
+_PRONOUN_KEYS = frozenset({"it", "they", "they'r"})
+_PRONOUN_VERB = {"it's": "is", "its": "is", "they're": "are"}
+_STATE_VERBS = frozenset(
+    fold(w)
+    for w in (
+        "is was are were has have had looks looked look feels felt seems seemed gone "
+        "turned turns became becomes went got gets getting keeps kept"
+    ).split()
+)
+_CLAUSE_OPENERS = frozenset(fold(w) for w in "and but now then so because cause cos coz".split())
+# Before the part: whose it is, or "the" ("my face", "his poo", "the rash", "mum's leg").
+_OWNERS = frozenset(fold(w) for w in "my his her their our your the both".split())
+_PART_MODIFIERS = frozenset(
+    fold(w) for w in "left right upper lower whole little big inner outer poor".split()
+)
+
+
+def _opens_clause(tokens: list[Token], at: int) -> bool:
+    if at == 0:
+        return True
+    before = tokens[at - 1].key
+    return before in SENTENCE_END or before in PUNCTUATION or before in _CLAUSE_OPENERS
+
+
+def _owned(tokens: list[Token], k: int) -> bool:
+    """A possessive or "the" right before ``tokens[k]``, or before one word of side or size
+    ("my left leg", "his whole face")."""
+
+    def owner(j: int) -> bool:
+        return j >= 0 and (tokens[j].key in _OWNERS or tokens[j].text.endswith("'s"))
+
+    return owner(k - 1) or (tokens[k - 1].key in _PART_MODIFIERS and owner(k - 2))
+
+
+def _antecedent(tokens: list[Token], words: frozenset[str], at: int) -> int | None:
+    """The position of the part named last before ``tokens[at]``, in the pronoun's sentence
+    or the one before, when it is owned (:func:`_owned`); None otherwise."""
+    ends = 0
+    for k in range(at - 1, -1, -1):
+        if tokens[k].key in SENTENCE_END:
+            ends += 1
+            if ends > 1:
+                return None
+        elif tokens[k].text in words:
+            return k if _owned(tokens, k) else None
+    return None
 
 
 def _joined_to(tokens: list[Token], place: Match, words: frozenset[int]) -> bool:

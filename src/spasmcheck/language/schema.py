@@ -86,6 +86,7 @@ class LexiconWords(_Strict):
     one_side_readings: dict[str, str]
     plural_limbs: WordSet
     side_words: WordSet
+    antecedents: WordSet
 
     @field_validator("match_classes", mode="before")
     @classmethod

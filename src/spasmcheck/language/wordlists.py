@@ -54,6 +54,7 @@ class LexiconWords(Record):
     one_side_readings: dict[str, str]
     plural_limbs: frozenset[str]
     side_words: frozenset[str]
+    antecedents: frozenset[str]
 
 
 class WordLists(Record):
