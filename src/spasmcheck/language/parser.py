@@ -436,7 +436,7 @@ class TextParser:
     def parse(self, text: str) -> list[Mention]:
         tokens = tokenize(text)
         matches, figurative = _without_figures(self.lexicon.match(tokens))
-        matches = self._with_antecedents(tokens, matches)
+        matches = self._words_said_once(tokens, matches)
         matches = self._limbs_in_the_plural(
             tokens, _one_reading_each(self._own_body_part(tokens, matches))
         )
@@ -765,9 +765,10 @@ class TextParser:
         ("my brother and mom had to call 911 and i was having a hard time breathing")."""
         return any(tokens[k].key in self._writer for k in range(first + 1, at))
 
-    def _with_antecedents(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
-        """Read "it" and "they" as the body part (or what came out of the body) named just
-        before them.
+    def _words_said_once(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
+        """Read the words people say once and mean twice: "it" and "they" for the body part
+        (or what came out of the body) named just before them, and a "can't" said once
+        before a list of what cannot be done.
 
         People name a part once and go on with a pronoun: "my dad's face looks weird. it's
         drooping on one side", "his poo this morning, it was black and sticky", "my arms are
@@ -780,6 +781,10 @@ class TextParser:
         in the pronoun's sentence or the one before). The rest of the pronoun's clause is read
         again with the part in its place; a reading that holds both is added, spanning the
         pronoun and its words, unless the same finding is read there already.
+
+        "he couldn't speak or move his right arm" is "couldn't speak" and "couldn't move his
+        right arm": the words after an "or" (to the end of their clause) are read again after
+        a "can't" or "couldn't" at most four words before it, in the same clause.
         """
         added: list[Match] = []
         for at, token in enumerate(tokens):
@@ -797,31 +802,70 @@ class TextParser:
             own = [Token(tokens[part].text, tokens[part].key, token.start, token.end)]
             if verb is not None:
                 own.append(Token(verb, verb, token.start, token.end))
-            size = len(own)
-            window = [*own, *tokens[at + 1 : end]]
-            for m in _without_figures(self.lexicon.match(window))[0]:
-                # the part's own reading was made where it was named
-                if m.finding_id in self._places or m.first >= size or m.last <= size:
-                    continue
-                if m.words is not None and (
-                    all(j < size for j in m.words) or not any(j < size for j in m.words)
-                ):
-                    continue
-                first, last = at, at + 1 + (m.last - size)
-                if any(
-                    k.finding_id == m.finding_id and k.first < last and first < k.last
-                    for k in (*matches, *added)
-                ):
-                    continue
-                words = (
-                    None
-                    if m.words is None
-                    else frozenset(at if j < size else at + 1 + (j - size) for j in m.words)
-                )
-                added.append(replace(m, first=first, last=last, words=words))
+            added += self._reread(tokens, own, at, at + 1, end, [*matches, *added])
+        # "couldn't speak or move his right arm": the "couldn't" is said once for both.
+        for at, token in enumerate(tokens):
+            if token.key not in _LIST_OR:
+                continue
+            head = next(
+                (
+                    k
+                    for k in range(at - 1, max(-1, at - 1 - _ELIDED_REACH), -1)
+                    if tokens[k].key in _ELIDED_HEADS
+                    or tokens[k].key in SENTENCE_END
+                    or tokens[k].key in _CLAUSE_TURNS
+                ),
+                None,
+            )
+            if head is None or tokens[head].key not in _ELIDED_HEADS:
+                continue
+            end = at + 1
+            while (
+                end < len(tokens)
+                and tokens[end].key not in SENTENCE_END
+                and tokens[end].key not in _CLAUSE_TURNS
+                and tokens[end].key not in PUNCTUATION
+            ):
+                end += 1
+            added += self._reread(tokens, [tokens[head]], head, at + 1, end, [*matches, *added])
         if not added:
             return matches
         return sorted(matches + added, key=lambda m: m.first)
+
+    def _reread(
+        self,
+        tokens: list[Token],
+        prefix: list[Token],
+        anchor: int,
+        start: int,
+        end: int,
+        taken: list[Match],
+    ) -> list[Match]:
+        """The readings of ``prefix`` followed by ``tokens[start:end]`` that hold words of
+        both, placed back in the text: the prefix's words at ``anchor``. A reading of a place,
+        or of a finding already read where it would lie, is left out."""
+        size = len(prefix)
+        found: list[Match] = []
+        for m in _without_figures(self.lexicon.match([*prefix, *tokens[start:end]]))[0]:
+            if m.finding_id in self._places or m.first >= size or m.last <= size:
+                continue
+            if m.words is not None and (
+                all(j < size for j in m.words) or not any(j < size for j in m.words)
+            ):
+                continue
+            first, last = anchor, start + (m.last - size)
+            if any(
+                k.finding_id == m.finding_id and k.first < last and first < k.last
+                for k in (*taken, *found)
+            ):
+                continue
+            words = (
+                None
+                if m.words is None
+                else frozenset(anchor if j < size else start + (j - size) for j in m.words)
+            )
+            found.append(replace(m, first=first, last=last, words=words))
+        return found
 
     def _limbs_in_the_plural(self, tokens: list[Token], matches: list[Match]) -> list[Match]:
         """Read a one-sided finding said of limbs in the plural as its broader finding.
@@ -1187,7 +1231,7 @@ _NOT_NOW = frozenset({Polarity.HYPOTHETICAL, Polarity.HISTORICAL, Polarity.FAMIL
 
 
 # "it", "its", "it's", "they", "they're" (as folded): a pronoun that may stand for a body part
-# named before it (TextParser._with_antecedents); "it's" and "they're" hold their verb, the
+# named before it (TextParser._words_said_once); "it's" and "they're" hold their verb, the
 # others need one of the state verbs after them ("it is", "they have gone", "it looks").
 _PRONOUN_KEYS = frozenset({"it", "they", "they'r"})
 _PRONOUN_VERB = {"it's": "is", "its": "is", "they're": "are"}
@@ -1198,6 +1242,12 @@ _STATE_VERBS = frozenset(
         "turned turns became becomes went got gets getting keeps kept"
     ).split()
 )
+# "can't" and "couldn't" said once before a list of what cannot be done ("unable to" and
+# "not able to" are folded onto "can't"), at most this many words before its "or".
+_ELIDED_HEADS = frozenset({"can't", "couldn't"})
+_ELIDED_REACH = 4
+_LIST_OR = frozenset({"or", "nor"})
+_CLAUSE_TURNS = frozenset(fold(w) for w in "but and".split())
 _CLAUSE_OPENERS = frozenset(fold(w) for w in "and but now then so because cause cos coz".split())
 # Before the part: whose it is, or "the" ("my face", "his poo", "the rash", "mum's leg").
 _OWNERS = frozenset(fold(w) for w in "my his her their our your the both".split())
