@@ -260,7 +260,15 @@ class ConceptMatcher:
                 limit = concept.max_span or (MAX_DENIAL_SPAN if concept.denies else MAX_SPAN)
                 # A group's words count as one: "speech is the same as always" is as short
                 # as "speech is the same" once "same as always" is one expression.
-                if reach - first - sum(max(b - a - 1, 0) for a, b in choice) > limit:
+                # A side said of the part ("twisted my LEFT ankle") is not counted either in
+                # a tight span (a few words, written for the part without its side).
+                sides = (
+                    sum(1 for k in range(first, last) if same[k] in _SIDES)
+                    - sum(1 for k in positions if same[k] in _SIDES)
+                    if limit <= _TIGHT_SPAN
+                    else 0
+                )
+                if reach - first - sum(max(b - a - 1, 0) for a, b in choice) - sides > limit:
                     continue
                 if best is None or last - first < best[1] - best[0]:
                     best = (first, last, frozenset(positions))
@@ -279,6 +287,10 @@ class ConceptMatcher:
 
 
 NEGATION_REACH = 4
+
+# The sides of the body, which a concept's span does not count (_match_clause).
+_SIDES = frozenset(fold(w) for w in ("left", "right"))
+_TIGHT_SPAN = 4
 
 # A number that a group names is a count, not the start of a duration or a dose: "took
 # paracetamol for 10 days" holds no "10" of tablets. The number words are the duration
