@@ -77,8 +77,8 @@ def test_pregnancy_is_offered_only_to_someone_who_could_be_pregnant(
     assert "hx_diabetes" in options_for(["hx_diabetes", "pregnant"], age, sex)
 
 
-def test_the_policy_asks_where_then_about_you() -> None:
-    assert FIRST_GROUPS == ("location", "about_you")
+def test_the_policy_asks_where_then_about_you_then_what_happened() -> None:
+    assert FIRST_GROUPS == ("location", "about_you", "what_happened")
 
 
 Answerer = Callable[[Question], str | list[str]]

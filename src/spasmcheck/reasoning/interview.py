@@ -100,6 +100,10 @@ FIRST_WHY = {
         "or spasms, and diabetes, kidney disease and pregnancy each have causes and warning "
         "signs of their own."
     ),
+    "what_happened": (
+        "Some of these turn an ordinary-looking symptom into a warning sign: an injury, a "
+        "shock, a bite, water, smoke or fumes, the cold, travel, an operation or a birth."
+    ),
 }
 # "Why are you asking this?" names causes still in the running that the answer clearly moves.
 WHY_MIN_PROBABILITY = _POLICY.why_min_probability
@@ -289,11 +293,15 @@ def could_be_pregnant(age: int | None, sex: str | None) -> bool:
     return sex != "male" and (age is None or low <= age <= high)
 
 
+# Options offered only to someone who could be pregnant (or have just given birth).
+_PREGNANCY_OPTIONS = frozenset({PREGNANT, "recent_birth"})
+
+
 def options_for(members: Sequence[str], age: int | None, sex: str | None) -> list[str]:
-    """A choice group's options for this person: pregnancy only for someone who could be
-    pregnant (:func:`could_be_pregnant`)."""
+    """A choice group's options for this person: pregnancy and a recent birth only for
+    someone who could be pregnant (:func:`could_be_pregnant`)."""
     pregnant = could_be_pregnant(age, sex)
-    return [f for f in members if f != PREGNANT or pregnant]
+    return [f for f in members if f not in _PREGNANCY_OPTIONS or pregnant]
 
 
 def first_question(
@@ -1158,17 +1166,18 @@ class Interviewer:
             # A doubtful ambulance sign the person could not rule out ("don't know"): to be
             # safe the result is the ambulance, and nothing else needs asking.
             return stop(StopReason.EMERGENCY_SIGN)
+        if assessment.triage.level is TriageLevel.SELF_CARE:
+            # The questions left are kept for how long and whether it is getting worse, so
+            # that the cap never skips them before a self-care result (not even for the
+            # first groups).
+            pending = self._self_care_checks(evidence)
+            if pending and len(pending) + asked >= self.max_questions > asked:
+                return ask(pending[0])
         first = first_group(FIRST_GROUPS, self.group_members, evidence)
         if first is not None and asked < self.max_questions:
             question = self._first_question(first, age, sex)
             if question is not None:
                 return ask(question)
-        if assessment.triage.level is TriageLevel.SELF_CARE:
-            # The questions left are kept for how long and whether it is getting worse, so
-            # that the cap never skips them before a self-care result.
-            pending = self._self_care_checks(evidence)
-            if pending and len(pending) + asked >= self.max_questions > asked:
-                return ask(pending[0])
         if asked >= self.max_questions:
             return stop(StopReason.QUESTION_LIMIT)
 

@@ -1,0 +1,116 @@
+"""What happened in the last days or weeks (groups/groups.yaml, ``what_happened``): one choice
+question after the body map and "about you" (policy/interview.yaml, ``first_groups``).
+
+Its rule: every option is the setting of an emergency warning sign (in a rule's ``all_of``)
+or an emergency warning sign on its own (a rule with only ``any_of``), so that ticking one
+either ends the interview with the emergency or lets the rules that need it ask their signs.
+"""
+
+from __future__ import annotations
+
+from spasmcheck.knowledge.loader import KnowledgeBase
+from spasmcheck.knowledge.policy import interview_policy
+from spasmcheck.knowledge.schema import TriageLevel
+from spasmcheck.reasoning.engine import Engine
+from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
+from spasmcheck.reasoning.interview import Interviewer, answer_evidence
+
+GROUP = "what_happened"
+
+
+def _members(kb: KnowledgeBase) -> list[str]:
+    return [f.id for f in kb.findings if f.group == GROUP]
+
+
+def test_every_option_is_the_setting_of_an_emergency_sign_or_one(kb: KnowledgeBase) -> None:
+    settings = {f for r in kb.red_flags if r.level.is_emergency for f in r.all_of}
+    alone = {f for r in kb.red_flags if r.level.is_emergency and not r.all_of for f in r.any_of}
+    members = _members(kb)
+    assert len(members) >= 10
+    assert [f for f in members if f not in settings | alone] == []
+
+
+def test_it_is_asked_after_the_body_map_and_about_you() -> None:
+    policy = interview_policy()
+    assert GROUP in policy.choice_groups
+    assert list(policy.first_groups.groups) == ["location", "about_you", GROUP]
+
+
+def _walk(engine: Engine, text: str, answers: dict[str, list[str] | str], age: int, sex: str):
+    """Steps from ``text``, each question answered from ``answers`` (else "don't know")."""
+    _, items = engine.parse(text)
+    evidence = EvidenceSet(items)
+    interviewer = Interviewer(engine)
+    asked: list[str] = []
+    step = interviewer.step(evidence, age, sex)
+    while not step.should_stop and step.question is not None and len(asked) < 25:
+        asked.append(step.question.id)
+        for item in answer_evidence(step.question, answers.get(step.question.id, "dont_know")):
+            evidence.add(item)
+        step = interviewer.step(evidence, age, sex)
+    return asked, step
+
+
+def test_a_part_cut_off_ticked_ends_with_the_emergency(engine: Engine) -> None:
+    # "caught his hand on the saw" names the hand; the finger hanging by skin is in the list.
+    asked, step = _walk(
+        engine,
+        "my workmate caught his hand on the saw",
+        {"emergency_screen": "none", GROUP: ["severed_body_part"]},
+        32,
+        "male",
+    )
+    assert GROUP in asked
+    assert step.assessment.triage.level.is_emergency
+    assert "body_part_cut_off" in {f.flag.id for f in step.assessment.triage.red_flags}
+
+
+def test_a_shock_ticked_asks_its_signs(engine: Engine) -> None:
+    # The shock alone is a same-day ECG; with tingling after it, the emergency department.
+    asked, step = _walk(
+        engine,
+        "my hand has been tingling since this afternoon",
+        {"emergency_screen": "none", GROUP: ["electric_shock"]},
+        40,
+        "male",
+    )
+    assert GROUP in asked
+    assert step.assessment.triage.level.urgency >= TriageLevel.EMERGENCY.urgency
+    assert "electric_shock_with_symptoms" in {f.flag.id for f in step.assessment.triage.red_flags}
+
+
+def test_none_of_these_records_every_option_shown_as_absent(engine: Engine) -> None:
+    interviewer = Interviewer(engine)
+    _, items = engine.parse("cramp in my calf at night")
+    evidence = EvidenceSet(items)
+    step = interviewer.step(evidence, 40, "male")
+    while step.question is not None and step.question.id != GROUP:
+        for item in answer_evidence(step.question, "none" if step.question.options else "no"):
+            evidence.add(item)
+        step = interviewer.step(evidence, 40, "male")
+    assert step.question is not None
+    shown = [o.finding_id for o in step.question.options]
+    for item in answer_evidence(step.question, "none"):
+        evidence.add(item)
+    assert all(evidence.get(f).status is Status.ABSENT for f in shown)
+
+
+def test_a_recent_birth_is_offered_only_to_someone_who_could_have_given_birth(
+    engine: Engine,
+) -> None:
+    interviewer = Interviewer(engine)
+    for sex, offered in (("female", True), ("male", False)):
+        evidence = EvidenceSet(
+            [
+                Evidence("cramp", Status.PRESENT, Origin.TEXT),
+                Evidence("loc_calf", Status.PRESENT, Origin.TEXT),
+                Evidence("pregnant", Status.ABSENT, Origin.TEXT),
+            ]
+        )
+        step = interviewer.step(evidence, 30, sex)
+        while step.question is not None and step.question.id != GROUP:
+            for item in answer_evidence(step.question, "none" if step.question.options else "no"):
+                evidence.add(item)
+            step = interviewer.step(evidence, 30, sex)
+        assert step.question is not None
+        assert ("recent_birth" in [o.finding_id for o in step.question.options]) is offered
