@@ -114,3 +114,27 @@ def test_a_recent_birth_is_offered_only_to_someone_who_could_have_given_birth(
             step = interviewer.step(evidence, 30, sex)
         assert step.question is not None
         assert ("recent_birth" in [o.finding_id for o in step.question.options]) is offered
+
+
+def test_an_event_told_in_the_text_leaves_the_others_asked(engine: Engine) -> None:
+    # "fell off my horse" is a fall; a knock to the head is still to be asked.
+    asked, _ = _walk(
+        engine,
+        "fell off my horse yesterday and my ribs hurt",
+        {"emergency_screen": "none"},
+        30,
+        "female",
+    )
+    assert asked.count(GROUP) == 1
+    interviewer = Interviewer(engine)
+    _, items = engine.parse("fell off my horse yesterday and my ribs hurt")
+    evidence = EvidenceSet(items)
+    step = interviewer.step(evidence, 30, "female")
+    while step.question is not None and step.question.id != GROUP:
+        for item in answer_evidence(step.question, "none" if step.question.options else "no"):
+            evidence.add(item)
+        step = interviewer.step(evidence, 30, "female")
+    assert step.question is not None
+    shown = [o.finding_id for o in step.question.options]
+    assert "hx_head_injury" in shown
+    assert not [f for f in shown if f in evidence]

@@ -278,11 +278,21 @@ def first_group(
 
     A group is skipped as soon as any of its options is known — said in the text, answered,
     or answered "don't know" — so "my left eyelid" is never followed by "where is it?", and
-    no group is asked twice.
+    no group is asked twice. A group of separate events (:data:`OPEN_FIRST_GROUPS`) is still
+    asked after the text told one of them ("fell off the horse" says nothing of a knock to
+    the head), with the options left open, until it is answered.
     """
     for group_id in groups:
         ids = members.get(group_id, ())
-        if ids and not any(f in evidence for f in ids):
+        if not ids:
+            continue
+        if group_id in OPEN_FIRST_GROUPS:
+            if not any(f not in evidence for f in ids) or any(
+                item.question == group_id for item in evidence
+            ):
+                continue
+            return group_id
+        if not any(f in evidence for f in ids):
             return group_id
     return None
 
@@ -292,6 +302,10 @@ def could_be_pregnant(age: int | None, sex: str | None) -> bool:
     low, high = CHILDBEARING_AGES
     return sex != "male" and (age is None or low <= age <= high)
 
+
+# First groups whose options are separate events (what happened in the last days or weeks):
+# one told in the text leaves the others open (first_group, Interviewer._first_question).
+OPEN_FIRST_GROUPS = frozenset({"what_happened"})
 
 # Options offered only to someone who could be pregnant (or have just given birth).
 _PREGNANCY_OPTIONS = frozenset({PREGNANT, "recent_birth"})
@@ -1175,7 +1189,7 @@ class Interviewer:
                 return ask(pending[0])
         first = first_group(FIRST_GROUPS, self.group_members, evidence)
         if first is not None and asked < self.max_questions:
-            question = self._first_question(first, age, sex)
+            question = self._first_question(first, age, sex, evidence)
             if question is not None:
                 return ask(question)
         if asked >= self.max_questions:
@@ -1243,12 +1257,23 @@ class Interviewer:
                     )
         return None
 
-    def _first_question(self, group_id: str, age: int | None, sex: str | None) -> Question | None:
+    def _first_question(
+        self,
+        group_id: str,
+        age: int | None,
+        sex: str | None,
+        evidence: EvidenceSet | None = None,
+    ) -> Question | None:
         """:func:`first_question`, made once per knowledge base (InterviewTables)."""
+        members = self.group_members[group_id]
+        if group_id in OPEN_FIRST_GROUPS and evidence is not None:
+            left = [f for f in members if f not in evidence]
+            if len(left) < len(members):
+                return first_question(self.kb, left, group_id, age, sex)
         key = (group_id, could_be_pregnant(age, sex))
         if key in self.tables.first_questions:
             return self.tables.first_questions[key]
-        return first_question(self.kb, self.group_members[group_id], group_id, age, sex)
+        return first_question(self.kb, members, group_id, age, sex)
 
     def _escalation_question(self, finding_id: str, rule: RedFlag) -> Question:
         finding = self.kb.finding_by_id[finding_id]
