@@ -16,6 +16,7 @@ from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.interview import Interviewer, answer_evidence
 
 GROUP = "what_happened"
+SIGNS = "other_warning_signs"
 
 
 def _members(kb: KnowledgeBase) -> list[str]:
@@ -32,8 +33,37 @@ def test_every_option_is_the_setting_of_an_emergency_sign_or_one(kb: KnowledgeBa
 
 def test_it_is_asked_after_the_body_map_and_about_you() -> None:
     policy = interview_policy()
-    assert GROUP in policy.choice_groups
-    assert list(policy.first_groups.groups) == ["location", "about_you", GROUP]
+    assert GROUP in policy.choice_groups and SIGNS in policy.choice_groups
+    assert list(policy.first_groups.groups) == ["location", "about_you", GROUP, SIGNS]
+
+
+def test_every_other_warning_sign_needs_the_emergency_department_alone(kb: KnowledgeBase) -> None:
+    # on its own, at any age, and not already on the emergency screen
+    alone = {
+        f
+        for r in kb.red_flags
+        if r.level.is_emergency and not r.all_of and r.min_age is None and r.max_age is None
+        for f in r.any_of
+    }
+    members = [f.id for f in kb.findings if f.group == SIGNS]
+    assert len(members) >= 10
+    assert [f for f in members if f not in alone] == []
+    assert kb.screen is not None
+    assert not set(members) & {o.finding for o in kb.screen.options}
+    assert all(kb.finding_by_id[f].kind.value in ("symptom", "movement") for f in members)
+
+
+def test_a_sign_ticked_there_ends_with_the_emergency(engine: Engine) -> None:
+    asked, step = _walk(
+        engine,
+        "my back has been in spasm since yesterday",
+        {"emergency_screen": "none", GROUP: "none", SIGNS: ["saddle_numbness"]},
+        45,
+        "male",
+    )
+    assert SIGNS in asked
+    assert step.assessment.triage.level.is_emergency
+    assert "cauda_equina_signs" in {f.flag.id for f in step.assessment.triage.red_flags}
 
 
 def _walk(engine: Engine, text: str, answers: dict[str, list[str] | str], age: int, sex: str):

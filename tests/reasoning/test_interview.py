@@ -315,10 +315,10 @@ def test_the_dangerous_form_of_a_reported_finding_is_asked() -> None:
 def test_a_rash_asks_the_glass_test_first(engine: Engine) -> None:
     """The packaged families: a rash reported, the screen answered "don't know", and the
     history questions (where, about you, what happened) answered: the next question is
-    whether it fades under a glass."""
+    whether it fades under a glass, in the list of other warning signs."""
     evidence = EvidenceSet([Evidence("skin_rash", Status.PRESENT, Origin.TEXT)])
-    asked = _asked_until(Interviewer(engine), evidence, "non_blanching_rash", 5, 1, "female")
-    assert asked[-1] == "non_blanching_rash", asked
+    asked = _asked_until(Interviewer(engine), evidence, "other_warning_signs", 5, 1, "female")
+    assert asked[-1] == "other_warning_signs", asked
 
 
 def _asked_until(

@@ -78,7 +78,7 @@ def test_pregnancy_is_offered_only_to_someone_who_could_be_pregnant(
 
 
 def test_the_policy_asks_where_then_about_you_then_what_happened() -> None:
-    assert FIRST_GROUPS == ("location", "about_you", "what_happened")
+    assert FIRST_GROUPS == ("location", "about_you", "what_happened", "other_warning_signs")
 
 
 Answerer = Callable[[Question], str | list[str]]

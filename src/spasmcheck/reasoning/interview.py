@@ -104,6 +104,10 @@ FIRST_WHY = {
         "Some of these turn an ordinary-looking symptom into a warning sign: an injury, a "
         "shock, a bite, water, smoke or fumes, the cold, travel, an operation or a birth."
     ),
+    "other_warning_signs": (
+        "Each of these needs an emergency department on its own, whatever is causing the "
+        "spasms, and people do not always think to mention them."
+    ),
 }
 # "Why are you asking this?" names causes still in the running that the answer clearly moves.
 WHY_MIN_PROBABILITY = _POLICY.why_min_probability
