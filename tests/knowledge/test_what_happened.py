@@ -8,9 +8,10 @@ either ends the interview with the emergency or lets the rules that need it ask 
 
 from __future__ import annotations
 
+import pytest
+
 from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.policy import interview_policy
-from spasmcheck.knowledge.schema import TriageLevel
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
 from spasmcheck.reasoning.interview import Interviewer, answer_evidence
@@ -53,19 +54,6 @@ def test_every_other_warning_sign_needs_the_emergency_department_alone(kb: Knowl
     assert all(kb.finding_by_id[f].kind.value in ("symptom", "movement") for f in members)
 
 
-def test_a_sign_ticked_there_ends_with_the_emergency(engine: Engine) -> None:
-    asked, step = _walk(
-        engine,
-        "my back has been in spasm since yesterday",
-        {"emergency_screen": "none", GROUP: "none", SIGNS: ["saddle_numbness"]},
-        45,
-        "male",
-    )
-    assert SIGNS in asked
-    assert step.assessment.triage.level.is_emergency
-    assert "cauda_equina_signs" in {f.flag.id for f in step.assessment.triage.red_flags}
-
-
 def _walk(engine: Engine, text: str, answers: dict[str, list[str] | str], age: int, sex: str):
     """Steps from ``text``, each question answered from ``answers`` (else "don't know")."""
     _, items = engine.parse(text)
@@ -81,44 +69,52 @@ def _walk(engine: Engine, text: str, answers: dict[str, list[str] | str], age: i
     return asked, step
 
 
-def test_a_part_cut_off_ticked_ends_with_the_emergency(engine: Engine) -> None:
-    # "caught his hand on the saw" names the hand; the finger hanging by skin is in the list.
-    asked, step = _walk(
-        engine,
-        "my workmate caught his hand on the saw",
-        {"emergency_screen": "none", GROUP: ["severed_body_part"]},
-        32,
-        "male",
-    )
-    assert GROUP in asked
+@pytest.mark.parametrize(
+    ("text", "answers", "rule"),
+    [
+        # "caught his hand on the saw" names the hand; the finger hanging by skin is listed.
+        (
+            "my workmate caught his hand on the saw",
+            {GROUP: ["severed_body_part"]},
+            "body_part_cut_off",
+        ),
+        # A shock alone is a same-day ECG; with tingling after it, the emergency department.
+        (
+            "my hand has been tingling since this afternoon",
+            {GROUP: ["electric_shock"]},
+            "electric_shock_with_symptoms",
+        ),
+        (
+            "my back has been in spasm since yesterday",
+            {GROUP: "none", SIGNS: ["saddle_numbness"]},
+            "cauda_equina_signs",
+        ),
+    ],
+)
+def test_a_ticked_option_reaches_its_emergency_rule(
+    engine: Engine, text: str, answers: dict[str, list[str] | str], rule: str
+) -> None:
+    asked, step = _walk(engine, text, {"emergency_screen": "none", **answers}, 40, "male")
+    assert set(answers) <= set(asked)
     assert step.assessment.triage.level.is_emergency
-    assert "body_part_cut_off" in {f.flag.id for f in step.assessment.triage.red_flags}
+    assert rule in {f.flag.id for f in step.assessment.triage.red_flags}
 
 
-def test_a_shock_ticked_asks_its_signs(engine: Engine) -> None:
-    # The shock alone is a same-day ECG; with tingling after it, the emergency department.
-    asked, step = _walk(
-        engine,
-        "my hand has been tingling since this afternoon",
-        {"emergency_screen": "none", GROUP: ["electric_shock"]},
-        40,
-        "male",
-    )
-    assert GROUP in asked
-    assert step.assessment.triage.level.urgency >= TriageLevel.EMERGENCY.urgency
-    assert "electric_shock_with_symptoms" in {f.flag.id for f in step.assessment.triage.red_flags}
-
-
-def test_none_of_these_records_every_option_shown_as_absent(engine: Engine) -> None:
+def _until(engine: Engine, evidence: EvidenceSet, age: int, sex: str):
+    """The first step that asks "what happened", every question before it denied."""
     interviewer = Interviewer(engine)
-    _, items = engine.parse("cramp in my calf at night")
-    evidence = EvidenceSet(items)
-    step = interviewer.step(evidence, 40, "male")
+    step = interviewer.step(evidence, age, sex)
     while step.question is not None and step.question.id != GROUP:
         for item in answer_evidence(step.question, "none" if step.question.options else "no"):
             evidence.add(item)
-        step = interviewer.step(evidence, 40, "male")
+        step = interviewer.step(evidence, age, sex)
     assert step.question is not None
+    return step
+
+
+def test_none_of_these_records_every_option_shown_as_absent(engine: Engine) -> None:
+    evidence = EvidenceSet(engine.parse("cramp in my calf at night")[1])
+    step = _until(engine, evidence, 40, "male")
     shown = [o.finding_id for o in step.question.options]
     for item in answer_evidence(step.question, "none"):
         evidence.add(item)
@@ -128,7 +124,6 @@ def test_none_of_these_records_every_option_shown_as_absent(engine: Engine) -> N
 def test_a_recent_birth_is_offered_only_to_someone_who_could_have_given_birth(
     engine: Engine,
 ) -> None:
-    interviewer = Interviewer(engine)
     for sex, offered in (("female", True), ("male", False)):
         evidence = EvidenceSet(
             [
@@ -137,11 +132,7 @@ def test_a_recent_birth_is_offered_only_to_someone_who_could_have_given_birth(
                 Evidence("pregnant", Status.ABSENT, Origin.TEXT),
             ]
         )
-        step = interviewer.step(evidence, 30, sex)
-        while step.question is not None and step.question.id != GROUP:
-            for item in answer_evidence(step.question, "none" if step.question.options else "no"):
-                evidence.add(item)
-            step = interviewer.step(evidence, 30, sex)
+        step = _until(engine, evidence, 30, sex)
         assert step.question is not None
         assert ("recent_birth" in [o.finding_id for o in step.question.options]) is offered
 
@@ -156,14 +147,8 @@ def test_an_event_told_in_the_text_leaves_the_others_asked(engine: Engine) -> No
         "female",
     )
     assert asked.count(GROUP) == 1
-    interviewer = Interviewer(engine)
-    _, items = engine.parse("fell off my horse yesterday and my ribs hurt")
-    evidence = EvidenceSet(items)
-    step = interviewer.step(evidence, 30, "female")
-    while step.question is not None and step.question.id != GROUP:
-        for item in answer_evidence(step.question, "none" if step.question.options else "no"):
-            evidence.add(item)
-        step = interviewer.step(evidence, 30, "female")
+    evidence = EvidenceSet(engine.parse("fell off my horse yesterday and my ribs hurt")[1])
+    step = _until(engine, evidence, 30, "female")
     assert step.question is not None
     shown = [o.finding_id for o in step.question.options]
     assert "hx_head_injury" in shown
