@@ -14,7 +14,7 @@ from spasmcheck.knowledge.loader import KnowledgeBase
 from spasmcheck.knowledge.policy import interview_policy
 from spasmcheck.reasoning.engine import Engine
 from spasmcheck.reasoning.evidence import Evidence, EvidenceSet, Origin, Status
-from spasmcheck.reasoning.interview import Interviewer, answer_evidence
+from spasmcheck.reasoning.interview import Interviewer, Step, answer_evidence
 
 GROUP = "what_happened"
 SIGNS = "other_warning_signs"
@@ -54,7 +54,9 @@ def test_every_other_warning_sign_needs_the_emergency_department_alone(kb: Knowl
     assert all(kb.finding_by_id[f].kind.value in ("symptom", "movement") for f in members)
 
 
-def _walk(engine: Engine, text: str, answers: dict[str, list[str] | str], age: int, sex: str):
+def _walk(
+    engine: Engine, text: str, answers: dict[str, list[str] | str], age: int, sex: str
+) -> tuple[list[str], Step]:
     """Steps from ``text``, each question answered from ``answers`` (else "don't know")."""
     _, items = engine.parse(text)
     evidence = EvidenceSet(items)
@@ -100,7 +102,7 @@ def test_a_ticked_option_reaches_its_emergency_rule(
     assert rule in {f.flag.id for f in step.assessment.triage.red_flags}
 
 
-def _until(engine: Engine, evidence: EvidenceSet, age: int, sex: str):
+def _until(engine: Engine, evidence: EvidenceSet, age: int, sex: str) -> Step:
     """The first step that asks "what happened", every question before it denied."""
     interviewer = Interviewer(engine)
     step = interviewer.step(evidence, age, sex)
@@ -114,11 +116,13 @@ def _until(engine: Engine, evidence: EvidenceSet, age: int, sex: str):
 
 def test_none_of_these_records_every_option_shown_as_absent(engine: Engine) -> None:
     evidence = EvidenceSet(engine.parse("cramp in my calf at night")[1])
-    step = _until(engine, evidence, 40, "male")
-    shown = [o.finding_id for o in step.question.options]
-    for item in answer_evidence(step.question, "none"):
+    question = _until(engine, evidence, 40, "male").question
+    assert question is not None
+    shown = [o.finding_id for o in question.options]
+    for item in answer_evidence(question, "none"):
         evidence.add(item)
-    assert all(evidence.get(f).status is Status.ABSENT for f in shown)
+    items = [evidence.get(f) for f in shown]
+    assert all(item is not None and item.status is Status.ABSENT for item in items)
 
 
 def test_a_recent_birth_is_offered_only_to_someone_who_could_have_given_birth(
