@@ -157,3 +157,14 @@ def test_an_event_told_in_the_text_leaves_the_others_asked(engine: Engine) -> No
     shown = [o.finding_id for o in step.question.options]
     assert "hx_head_injury" in shown
     assert not [f for f in shown if f in evidence]
+
+
+def test_the_options_are_shown_in_the_policys_order(kb: KnowledgeBase, engine: Engine) -> None:
+    order = interview_policy().option_order
+    for group, listed in order.items():
+        members = {f.id for f in kb.findings if f.group == group}
+        assert set(listed) <= members, group
+    evidence = EvidenceSet(engine.parse("cramp in my calf at night")[1])
+    question = _until(engine, evidence, 30, "female").question
+    assert question is not None
+    assert [o.finding_id for o in question.options] == order[GROUP]

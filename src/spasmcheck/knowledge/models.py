@@ -430,6 +430,10 @@ class InterviewPolicy(PolicyModel):
     # Asked first after the emergency screen, in this order, each only when the text has not
     # already answered any of its options: where, and about you (docs/model.md).
     first_groups: CitedGroups
+    # The order a choice group's options are shown in, where the knowledge base's file order
+    # would read at random (the findings of one group live in several files): the listed
+    # findings first, in this order, then the group's others.
+    option_order: dict[Identifier, list[Identifier]] = {}
 
     @model_validator(mode="after")
     def _subsets(self) -> InterviewPolicy:
@@ -444,6 +448,11 @@ class InterviewPolicy(PolicyModel):
             outside = [g for g in groups if g not in choice]
             if outside:
                 raise ValueError(f"{name}: {outside[0]!r} is not one of the choice_groups")
+        for group, order in self.option_order.items():
+            if group not in choice:
+                raise ValueError(f"option_order: {group!r} is not one of the choice_groups")
+            if len(set(order)) != len(order):
+                raise ValueError(f"option_order: {group!r} lists an option twice")
         if self.min_questions > self.max_questions:
             raise ValueError("min_questions is greater than max_questions")
         return self

@@ -81,10 +81,16 @@ class InterviewPolicy(PolicyModel):
     # Asked first after the emergency screen, in this order, each only when the text has not
     # already answered any of its options: where, and about you (docs/model.md).
     first_groups: CitedGroups
+    # The order a choice group's options are shown in (the listed ones first).
+    option_order: dict[str, list[str]]
 
     def references(self) -> Iterator[Reference]:
         for group in self.choice_groups:
             yield RefKind.GROUP, group
+        for group, order in self.option_order.items():
+            yield RefKind.GROUP, group
+            for finding in order:
+                yield RefKind.FINDING, finding
 
     def citations(self) -> Iterator[Citation]:
         yield from self.self_care_checks.cite

@@ -1042,6 +1042,10 @@ class InterviewTables:
         for finding in kb.findings:
             if finding.group in CHOICE_GROUPS:
                 group_members.setdefault(finding.group, []).append(finding.id)
+        for group_id, listed in _POLICY.option_order.items():
+            # the listed options first, in the policy's order; the others after, as loaded
+            rank = {f: i for i, f in enumerate(listed)}
+            group_members.get(group_id, []).sort(key=lambda f: rank.get(f, len(rank)))
         screen_rules = [r for r in kb.red_flags if r.level in SCREEN_LEVELS]
         emergency_rules: dict[str, list[RedFlag]] = {}
         for rule in kb.red_flags:
