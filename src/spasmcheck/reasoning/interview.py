@@ -291,8 +291,10 @@ def first_group(
         if not ids:
             continue
         if group_id in OPEN_FIRST_GROUPS:
-            if not any(f not in evidence for f in ids) or any(
-                item.question == group_id for item in evidence
+            # asked until answered (an option carries the group's question) or all told
+            known = [evidence.get(f) for f in ids]
+            if all(k is not None for k in known) or any(
+                k is not None and k.question == group_id for k in known
             ):
                 continue
             return group_id
